@@ -1,0 +1,49 @@
+"""Typed errors of the engine and its ports. The edge turns them into HTTP answers."""
+
+from __future__ import annotations
+
+
+class PlaintError(Exception):
+    """Base of every error Plaint raises on purpose."""
+
+
+class PolicyError(PlaintError):
+    """A policy document is invalid; `problems` lists every one, with its JSON path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid policy:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.problems = problems
+
+
+class DuplicateDeliveryError(PlaintError):
+    """This delivery id was already accepted: the delivery is a retry."""
+
+
+class RevisionConflictError(PlaintError):
+    """The complaint changed since it was read: judge again from the new state."""
+
+
+class ChainConflictError(PlaintError):
+    """Another writer appended to the audit chain first: place the entries again."""
+
+
+class StoreUnavailableError(PlaintError):
+    """The store refused or timed out (throttling, outage): retry later, nothing was written."""
+
+
+class DeliveryFailedError(PlaintError):
+    """An outbound action did not land."""
+
+    retry_after: float | None = None
+
+
+class TransientDeliveryError(DeliveryFailedError):
+    """Worth retrying (429, 5xx, timeouts). `retry_after` is the helpdesk's hint, in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryFailedError):
+    """Retrying will not help (401, 403, 404, 422): park it for an operator."""

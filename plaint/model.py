@@ -1,0 +1,266 @@
+"""The complaint-handling domain: what a helpdesk tells us, what we decide, what we owe.
+
+Field names follow ISO 10002 (7.2 receipt, 7.5 initial assessment). Vendor names never
+appear here: connectors map their wire models onto these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _require_aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp must carry a UTC offset")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceSystem(StrEnum):
+    ZENDESK = "zendesk"
+    JIRA = "jira"
+    EMAIL = "email"
+
+
+class Channel(StrEnum):
+    """How the complainant reached the organisation (ISO 10002 7.2: receipt by any channel)."""
+
+    EMAIL = "email"
+    WEB = "web"
+    PHONE = "phone"
+    CHAT = "chat"
+    SOCIAL = "social"
+    API = "api"
+    IN_PERSON = "in_person"
+    OTHER = "other"
+
+
+class TicketEventKind(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    COMMENT_ADDED = "comment_added"
+    STATUS_CHANGED = "status_changed"
+
+
+class TicketEvent(Frozen):
+    """One change to one helpdesk ticket, in the engine's words.
+
+    `occurred_at` is the helpdesk's own time of the change; it orders updates, because
+    helpdesks promise no delivery order. `created_at` is when the ticket was opened,
+    which is the receipt time of the complaint.
+    """
+
+    source: SourceSystem
+    delivery_id: str = Field(min_length=1, max_length=256)
+    ticket_id: str = Field(min_length=1, max_length=128)
+    kind: TicketEventKind
+    occurred_at: AwareDatetime
+    created_at: AwareDatetime
+    channel: Channel = Channel.OTHER
+    complainant_ref: str | None = None
+    language: str | None = None
+    subject: str = ""
+    description: str = ""
+    product: str | None = None
+    remedy_sought: str | None = None
+    tags: tuple[str, ...] = ()
+    helpdesk_status: str | None = None
+
+    @property
+    def complaint_id(self) -> str:
+        return complaint_id_for(self.source, self.ticket_id)
+
+
+def complaint_id_for(source: SourceSystem, ticket_id: str) -> str:
+    return f"{source.value}:{ticket_id}"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Flag(StrEnum):
+    """ISO 10002 7.5: matters that change how a complaint must be handled."""
+
+    SAFETY = "safety"
+    REGULATORY = "regulatory"
+    VULNERABILITY = "vulnerability"
+
+
+class RuleMatch(Frozen):
+    """Which policy rule decided which part of an assessment."""
+
+    attribute: str
+    value: str
+    rule_id: str
+
+
+class Assessment(Frozen):
+    """ISO 10002 7.5 initial assessment."""
+
+    is_complaint: bool
+    category: str
+    severity: Severity
+    flags: tuple[Flag, ...] = ()
+    matches: tuple[RuleMatch, ...] = ()
+
+    def rule_for(self, attribute: str) -> str | None:
+        return next((m.rule_id for m in self.matches if m.attribute == attribute), None)
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    NOT_A_COMPLAINT = "not_a_complaint"
+
+
+class Complaint(Frozen):
+    """The compliance record of one complaint. The helpdesk keeps the conversation; we keep
+    the least personal data the evidence needs (a digest of the description, not its text)."""
+
+    complaint_id: str
+    source: SourceSystem
+    ticket_id: str
+    channel: Channel
+    received_at: AwareDatetime
+    complainant_ref: str | None
+    language: str
+    subject: str
+    product: str | None
+    description_digest: str
+    remedy_sought: str | None
+    assessment: Assessment
+    status: ComplaintStatus
+    policy_version: str
+    acknowledgement_due_at: AwareDatetime | None
+    acknowledged_at: AwareDatetime | None = None
+    acknowledgement_overdue: bool = False
+    helpdesk_status: str | None = None
+    source_version: AwareDatetime
+    revision: int = Field(ge=1)
+
+
+class ActionKind(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    FLAG_OVERDUE = "flag_overdue"
+
+
+class ActionStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    PARKED = "parked"
+
+
+class OutboundAction(Frozen):
+    """Something owed to the helpdesk: recorded with its decision, carried out at least once.
+
+    `action_id` is the idempotency key. `marker_tag` is written in the same helpdesk update as
+    the comment, so a retry after an unknown outcome can see the first attempt landed.
+    """
+
+    action_id: str
+    complaint_id: str
+    kind: ActionKind
+    source: SourceSystem
+    ticket_id: str
+    language: str
+    comment: str | None = None
+    public: bool = True
+    add_tags: tuple[str, ...] = ()
+    fields: dict[str, str] = Field(default_factory=dict)
+    marker_tag: str
+    status: ActionStatus = ActionStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: AwareDatetime
+    last_error: str | None = None
+
+
+class AuditDraft(Frozen):
+    """An audit entry before it is placed on the chain."""
+
+    kind: str
+    complaint_id: str | None
+    policy_version: str
+    at: AwareDatetime
+    rule_id: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditEntry(Frozen):
+    """An append-only, hash-chained record of one decision."""
+
+    ledger: str
+    seq: int = Field(ge=1)
+    kind: str
+    complaint_id: str | None
+    policy_version: str
+    at: AwareDatetime
+    rule_id: str | None = None
+    detail: dict[str, Any] = Field(default_factory=dict)
+    prev_hash: str
+    hash: str
+
+
+class ChainHead(Frozen):
+    ledger: str
+    seq: int = Field(ge=0)
+    hash: str
+
+
+class ActionUpdate(Frozen):
+    """A new state for a recorded action, written only if nobody moved it meanwhile."""
+
+    action: OutboundAction
+    expected_status: ActionStatus
+    expected_attempts: int
+
+
+class Decision(Frozen):
+    """Everything one judgement changes, committed in one transaction.
+
+    `complaint` is the new state (None when the decision changes no complaint, such as
+    parking an action). `expected_revision` is None when the complaint must not exist yet;
+    otherwise the stored revision must equal it (optimistic concurrency). `new_actions` must
+    not exist yet; `action_updates` apply to actions still in their expected state.
+    """
+
+    complaint: Complaint | None
+    expected_revision: int | None = None
+    audit: tuple[AuditDraft, ...]
+    new_actions: tuple[OutboundAction, ...] = ()
+    action_updates: tuple[ActionUpdate, ...] = ()
+
+
+class DeliveryStatus(StrEnum):
+    ACCEPTED = "accepted"
+    PROCESSED = "processed"
+    IGNORED = "ignored"
+
+
+class Delivery(Frozen):
+    """A webhook delivery we accepted: durable before we answer 2xx, kept at least 76 hours
+    so that the helpdesk's retries are recognised."""
+
+    source: SourceSystem
+    delivery_id: str
+    received_at: AwareDatetime
+    event: TicketEvent
+    status: DeliveryStatus = DeliveryStatus.ACCEPTED
+    outcome: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source.value}:{self.delivery_id}"

@@ -1,0 +1,77 @@
+"""The engine's view of the outside world: small Protocols, implemented by adapters.
+
+Adapters implement primitives only; the judgement stays in plaint.services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from plaint.model import (
+    AuditEntry,
+    ChainHead,
+    Complaint,
+    Decision,
+    Delivery,
+    DeliveryStatus,
+    OutboundAction,
+)
+
+
+class ComplaintStore(Protocol):
+    """Compliance metadata: deliveries, complaints, the outbox and the audit chain."""
+
+    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        """Record a delivery durably. Raises DuplicateDeliveryError if its id is known."""
+
+    def get_delivery(self, key: str) -> Delivery | None: ...
+
+    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
+        """Mark an accepted delivery done without a decision (ignored, stale...)."""
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+
+    def commit(
+        self, decision: Decision, ledger: str, delivery_key: str | None = None
+    ) -> tuple[AuditEntry, ...]:
+        """Apply a decision in one transaction: complaint state, chained audit entries,
+        outbox actions and, when given, the delivery marked processed.
+
+        Raises RevisionConflictError when the complaint moved on, and leaves nothing written.
+        """
+
+    def get_action(self, action_id: str) -> OutboundAction | None: ...
+
+    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        """Unacknowledged complaints whose acknowledgement is due at or before `now`,
+        read from an index on the due instant (never a scan of open complaints)."""
+
+    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
+        """Pending actions whose next attempt is due at or before `now`."""
+
+    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
+        """Accepted deliveries still unprocessed since before `older_than`."""
+
+    def chain_head(self, ledger: str) -> ChainHead: ...
+
+    def audit_entries(
+        self, ledger: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]: ...
+
+
+class Outbox(Protocol):
+    """Carries out an action against the helpdesk it belongs to."""
+
+    def already_applied(self, action: OutboundAction) -> bool:
+        """True when the helpdesk shows the action landed (its marker tag is on the ticket)."""
+
+    def apply(self, action: OutboundAction) -> None:
+        """Carry the action out. Raises TransientDeliveryError or PermanentDeliveryError."""
+
+
+class Queue(Protocol):
+    """Hands accepted deliveries to the worker."""
+
+    def enqueue(self, delivery_key: str) -> None: ...

@@ -1,0 +1,155 @@
+"""Use cases: carry the engine's decisions through the ports.
+
+The webhook edge calls `accept`; the worker calls `process` then `dispatch`; the scheduler
+calls `sweep`. Each is safe to run twice: deliveries are deduplicated, decisions are
+conditional on the revision they were made from, and actions are claimed before they run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from plaint import services
+from plaint.errors import (
+    DuplicateDeliveryError,
+    PermanentDeliveryError,
+    RevisionConflictError,
+    TransientDeliveryError,
+)
+from plaint.model import (
+    ActionStatus,
+    Delivery,
+    DeliveryStatus,
+    OutboundAction,
+    SourceSystem,
+    TicketEvent,
+)
+from plaint.policy import Policy
+from plaint.ports import ComplaintStore, Outbox, Queue
+
+log = logging.getLogger(__name__)
+
+# Helpdesks retry for up to 72 hours (Zendesk's documented retry window is shorter); keep
+# delivery ids for a week so every retry is recognised.
+DELIVERY_MEMORY = timedelta(days=7)
+REDRIVE_AFTER = timedelta(minutes=2)
+MAX_DECISION_RETRIES = 5
+
+
+@dataclass
+class SweepReport:
+    redriven_deliveries: int = 0
+    actions_dispatched: int = 0
+    acknowledgements_overdue: int = 0
+
+
+@dataclass
+class ComplaintHandling:
+    store: ComplaintStore
+    policy: Policy
+    clock: Callable[[], datetime]
+    ledger: str = "main"
+    outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
+
+    def accept(self, event: TicketEvent) -> bool:
+        """Record a delivery durably. False when it is a retry of one already accepted."""
+        now = self.clock()
+        delivery = Delivery(
+            source=event.source, delivery_id=event.delivery_id, received_at=now, event=event
+        )
+        try:
+            self.store.accept_delivery(delivery, keep_until=now + DELIVERY_MEMORY)
+        except DuplicateDeliveryError:
+            return False
+        return True
+
+    def process(self, delivery_key: str) -> tuple[OutboundAction, ...]:
+        """Judge an accepted delivery; returns the actions it created (to dispatch now)."""
+        delivery = self.store.get_delivery(delivery_key)
+        if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
+            return ()
+        for _ in range(MAX_DECISION_RETRIES):
+            current = self.store.get_complaint(delivery.event.complaint_id)
+            decision = services.receive(delivery.event, current, self.policy, self.clock())
+            if decision is None:
+                self.store.close_delivery(delivery_key, DeliveryStatus.IGNORED, "superseded")
+                return ()
+            try:
+                self.store.commit(decision, self.ledger, delivery_key=delivery_key)
+            except RevisionConflictError:
+                continue  # someone judged this complaint meanwhile: judge again from there
+            return decision.new_actions
+        raise RevisionConflictError(f"{delivery_key}: complaint kept changing under us")
+
+    def dispatch(self, action: OutboundAction) -> ActionStatus:
+        """Carry out one action at least once, and record its outcome."""
+        outbox = self.outboxes.get(action.source)
+        if outbox is None:
+            log.warning("no outbox for %s; %s stays pending", action.source, action.action_id)
+            return action.status
+        now = self.clock()
+        claimed = services.claim(action, now)
+        try:
+            self.store.commit(claimed, self.ledger)
+        except RevisionConflictError:
+            return ActionStatus.PENDING  # another worker holds it
+        action = claimed.action_updates[0].action
+        return self._attempt(outbox, action)
+
+    def _attempt(self, outbox: Outbox, action: OutboundAction) -> ActionStatus:
+        try:
+            # An earlier attempt may have landed without us hearing back: look before posting.
+            found = action.attempts > 1 and outbox.already_applied(action)
+            if not found:
+                outbox.apply(action)
+        except TransientDeliveryError as exc:
+            decision = services.action_failed(
+                action, str(exc), self.policy, self.clock(), permanent=False,
+                retry_after=exc.retry_after,
+            )
+        except PermanentDeliveryError as exc:
+            decision = services.action_failed(
+                action, str(exc), self.policy, self.clock(), permanent=True
+            )
+        else:
+            return self._record_done(action, found=found)
+        self.store.commit(decision, self.ledger)
+        return decision.action_updates[0].action.status
+
+    def _record_done(self, action: OutboundAction, *, found: bool) -> ActionStatus:
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(action.complaint_id)
+            if complaint is None:
+                raise LookupError(f"action {action.action_id} has no complaint")
+            decision = services.action_done(
+                action, complaint, self.policy, self.clock(), found=found
+            )
+            try:
+                self.store.commit(decision, self.ledger)
+            except RevisionConflictError:
+                continue
+            return ActionStatus.DONE
+        raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
+
+    def sweep(self, queue: Queue, limit: int = 100) -> SweepReport:
+        """What the scheduler runs: redrive lost deliveries, retry due actions, and record
+        acknowledgements that fell due unsent. Reads only what is due."""
+        now = self.clock()
+        report = SweepReport()
+        for delivery in self.store.unprocessed_deliveries(now - REDRIVE_AFTER, limit):
+            queue.enqueue(delivery.key)
+            report.redriven_deliveries += 1
+        for complaint in self.store.due_acknowledgements(now, limit):
+            decision = services.acknowledgement_overdue(complaint, self.policy, now)
+            try:
+                self.store.commit(decision, self.ledger)
+            except RevisionConflictError:
+                continue  # acknowledged or flagged meanwhile
+            report.acknowledgements_overdue += 1
+        for action in self.store.due_actions(self.clock(), limit):
+            self.dispatch(action)
+            report.actions_dispatched += 1
+        return report

@@ -1,0 +1,256 @@
+"""The admin's policy JSON, as pydantic models: the single source of truth for its schema.
+
+policies/schema.json is generated from `Policy` (see plaint.schema); a test fails when they
+drift. A policy's version is the SHA-256 of its canonical JSON, so two files that say the
+same thing have the same version, and every decision can name the policy it was made under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from string import Formatter
+from datetime import date, time
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, model_validator
+
+from plaint.audit import canonical_json
+from plaint.model import Channel, Flag, Frozen, Severity
+
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$"), Field(examples=["billing"])
+]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+def _known_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Baku)") from exc
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+    @property
+    def index(self) -> int:
+        return list(Weekday).index(self)
+
+
+class WorkingHours(Frozen):
+    opens: time = Field(description="Local opening time, e.g. 09:00.")
+    closes: time = Field(description="Local closing time, e.g. 18:00; after `opens`.")
+
+    @model_validator(mode="after")
+    def _opens_before_closes(self) -> WorkingHours:
+        if self.closes <= self.opens:
+            raise ValueError("closes must be later than opens")
+        return self
+
+
+class CalendarPolicy(Frozen):
+    """When the organisation counts time: its zone, weekend, hours and holidays."""
+
+    id: Identifier
+    timezone: TimeZoneName = Field(description="IANA time zone, e.g. Europe/London, Asia/Baku.")
+    weekend: tuple[Weekday, ...] = Field(
+        default=(Weekday.SATURDAY, Weekday.SUNDAY),
+        description="Days with no business: Saturday-Sunday, Friday-Saturday, Friday only...",
+    )
+    working_hours: WorkingHours
+    holidays_country: str | None = Field(
+        default=None,
+        description="Country code understood by the `holidays` package (e.g. GB, AZ, AE, SA, IR).",
+    )
+    holidays_subdivision: str | None = Field(
+        default=None, description="Sub-region for holidays, e.g. ENG or SCT within GB."
+    )
+    extra_holidays: tuple[date, ...] = Field(
+        default=(), description="Days off a government declares beyond the published holidays."
+    )
+    extra_working_days: tuple[date, ...] = Field(
+        default=(), description="Weekend days declared working days (transferred holidays)."
+    )
+
+    @model_validator(mode="after")
+    def _some_business_day(self) -> CalendarPolicy:
+        if len(set(self.weekend)) >= len(Weekday):
+            raise ValueError("weekend cannot cover every day of the week")
+        return self
+
+
+class DurationUnit(StrEnum):
+    BUSINESS_HOURS = "business_hours"
+    BUSINESS_DAYS = "business_days"
+    CALENDAR_DAYS = "calendar_days"
+    HOURS = "hours"
+
+
+class Duration(Frozen):
+    amount: int = Field(gt=0, le=10_000, description="How many units; never zero.")
+    unit: DurationUnit
+
+
+class Condition(Frozen):
+    """A rule matches when every given criterion matches (criteria left out are ignored).
+
+    Keywords match the normalised subject and description as substrings, so that one stem
+    ("şikayət") matches its suffixed forms ("şikayətim", "şikayətimi") in agglutinative
+    languages; normalisation folds case the Turkic way for az/tr and unifies Arabic and
+    Persian letter variants.
+    """
+
+    any_keywords: tuple[str, ...] = ()
+    any_tags: tuple[str, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    languages: tuple[LanguageTag, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if not (self.any_keywords or self.any_tags or self.channels or self.languages):
+            raise ValueError("a condition needs at least one of any_keywords, any_tags, ...")
+        return self
+
+
+class RuleOutcome(Frozen):
+    is_complaint: bool | None = None
+    category: Identifier | None = None
+    severity: Severity | None = None
+    flags: tuple[Flag, ...] = ()
+
+
+class Rule(Frozen):
+    """One line of the initial assessment (ISO 10002 7.5). Rules are read in order; for each
+    attribute the first matching rule that sets it decides, and flags accumulate."""
+
+    id: Identifier
+    description: str = ""
+    when: Condition
+    then: RuleOutcome
+
+
+class AssessmentDefaults(Frozen):
+    is_complaint: bool = Field(
+        default=False,
+        description="What a ticket no rule recognises is. ISO 10002 counts any expression of "
+        "dissatisfaction, so organisations that route only complaints here set true.",
+    )
+    category: Identifier = "general"
+    severity: Severity = Severity.MEDIUM
+
+
+class AcknowledgementPolicy(Frozen):
+    """ISO 10002 7.4: acknowledge receipt promptly, in the complainant's language."""
+
+    within: Duration
+    calendar: Identifier
+    templates: dict[LanguageTag, str] = Field(
+        description="Acknowledgement text per language. Placeholders: {reference}, "
+        "{received_on} (local date of receipt), {due_by} (local acknowledgement deadline)."
+    )
+    add_tags: tuple[str, ...] = ("complaint",)
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Helpdesk custom field id -> value to set."
+    )
+    overdue_tags: tuple[str, ...] = ("complaint_ack_overdue",)
+
+
+class Policy(Frozen):
+    """Everything an admin decides about complaint handling."""
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    description: str = ""
+    approved_by: str = Field(min_length=1, description="Who approved this policy, for the record.")
+    default_language: LanguageTag
+    languages: tuple[LanguageTag, ...] = Field(
+        description="Languages the organisation answers in; others get default_language."
+    )
+    calendars: tuple[CalendarPolicy, ...] = Field(min_length=1)
+    defaults: AssessmentDefaults = AssessmentDefaults()
+    rules: tuple[Rule, ...] = ()
+    acknowledgement: AcknowledgementPolicy
+
+    @model_validator(mode="after")
+    def _references_resolve(self, info: ValidationInfo) -> Policy:
+        # The loader checks references itself to report each with its own path and line.
+        if info.context and info.context.get("defer_references"):
+            return self
+        problems = reference_problems(self)
+        if problems:
+            raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
+        return self
+
+    @cached_property
+    def version(self) -> str:
+        return hashlib.sha256(canonical_json(self.model_dump(mode="json"))).hexdigest()
+
+    def calendar(self, calendar_id: str) -> CalendarPolicy:
+        return next(c for c in self.calendars if c.id == calendar_id)
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def reference_problems(policy: Policy) -> list[Problem]:
+    """Problems no single field can see: references between parts of the policy."""
+    problems: list[Problem] = []
+    calendar_ids = [c.id for c in policy.calendars]
+    for index, calendar_id in enumerate(calendar_ids):
+        if calendar_ids.index(calendar_id) != index:
+            problems.append((("calendars", index, "id"), f"calendar {calendar_id!r} defined twice"))
+    if policy.acknowledgement.calendar not in calendar_ids:
+        problems.append(
+            (
+                ("acknowledgement", "calendar"),
+                f"unknown calendar {policy.acknowledgement.calendar!r}"
+                f" (defined: {', '.join(calendar_ids)})",
+            )
+        )
+    rule_ids = [r.id for r in policy.rules]
+    for index, rule_id in enumerate(rule_ids):
+        if rule_ids.index(rule_id) != index:
+            problems.append(
+                (("rules", index, "id"), f"rule id {rule_id!r} already used by rules[{rule_ids.index(rule_id)}]")
+            )
+    if policy.default_language not in policy.languages:
+        problems.append((("default_language",), "must be one of languages"))
+    templates = policy.acknowledgement.templates
+    for lang in policy.languages:
+        if lang not in templates:
+            problems.append((("acknowledgement", "templates"), f"no text for language {lang!r}"))
+    for lang, text in templates.items():
+        unknown = template_fields(text) - TEMPLATE_FIELDS
+        if unknown:
+            problems.append(
+                (
+                    ("acknowledgement", "templates", lang),
+                    f"unknown placeholder {{{sorted(unknown)[0]}}}; use "
+                    + ", ".join(f"{{{f}}}" for f in sorted(TEMPLATE_FIELDS)),
+                )
+            )
+    return problems
+
+
+TEMPLATE_FIELDS = frozenset({"reference", "received_on", "due_by"})
+
+
+def template_fields(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+    except ValueError:
+        return {"(unbalanced braces)"}

@@ -1,0 +1,288 @@
+"""Decisions: pure functions from (what happened, what we know, the policy, now) to a Decision.
+
+Nothing here reads or writes; plaint.handling carries decisions through the ports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from plaint.calendar import BusinessCalendar
+from plaint.classify import assess
+from plaint.model import (
+    ActionKind,
+    ActionStatus,
+    ActionUpdate,
+    AuditDraft,
+    Complaint,
+    ComplaintStatus,
+    Decision,
+    OutboundAction,
+    TicketEvent,
+)
+from plaint.policy import Policy
+from plaint.text import guess_language
+
+ACK_MARKER_TAG = "plaint_ack_sent"
+OVERDUE_MARKER_TAG = "plaint_ack_overdue"
+CLAIM_LEASE = timedelta(minutes=2)
+RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+MAX_ATTEMPTS = 6
+
+
+def description_digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def complainant_language(event: TicketEvent, policy: Policy) -> str:
+    """The helpdesk's word when it has one, else the text's script; always a language the
+    organisation answers in (the policy's default otherwise)."""
+    candidate = event.language or guess_language(f"{event.subject} {event.description}")
+    return candidate if candidate in policy.languages else policy.default_language
+
+
+def receive(
+    event: TicketEvent, current: Complaint | None, policy: Policy, now: datetime
+) -> Decision | None:
+    """Judge one ticket event. None means the event changes nothing (an older update
+    arriving after a newer one)."""
+    if current is None:
+        return _first_sight(event, policy, now)
+    if event.occurred_at <= current.source_version:
+        return None
+    return _follow_up(event, current, policy, now)
+
+
+def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
+    language = complainant_language(event, policy)
+    assessment = assess(event, policy, language)
+    received_at = event.created_at
+    draft = dict(kind="", complaint_id=event.complaint_id, policy_version=policy.version, at=now)
+    receipt = AuditDraft(
+        **draft | {"kind": "complaint.received"},
+        detail={
+            "source": event.source,
+            "ticket_id": event.ticket_id,
+            "channel": event.channel,
+            "received_at": received_at.isoformat(),
+            "language": language,
+            "description_digest": description_digest(event.description),
+            "delivery_id": event.delivery_id,
+        },
+    )
+    assessed = AuditDraft(
+        **draft | {"kind": "complaint.assessed"},
+        rule_id=assessment.rule_for("is_complaint"),
+        detail=assessment.model_dump(mode="json"),
+    )
+    due_at = None
+    audit = [receipt, assessed]
+    actions: tuple[OutboundAction, ...] = ()
+    if assessment.is_complaint:
+        ack = policy.acknowledgement
+        calendar = BusinessCalendar(policy.calendar(ack.calendar))
+        due_at = calendar.add(received_at, ack.within)
+        audit.append(
+            AuditDraft(
+                **draft | {"kind": "acknowledgement.deadline_set"},
+                detail={
+                    "due_at": due_at.isoformat(),
+                    "within": ack.within.model_dump(mode="json"),
+                    "calendar": ack.calendar,
+                    "timezone": calendar.policy.timezone,
+                },
+            )
+        )
+        actions = (_acknowledgement(event, language, received_at, due_at, calendar, policy, now),)
+    complaint = Complaint(
+        complaint_id=event.complaint_id,
+        source=event.source,
+        ticket_id=event.ticket_id,
+        channel=event.channel,
+        received_at=received_at,
+        complainant_ref=event.complainant_ref,
+        language=language,
+        subject=event.subject,
+        product=event.product,
+        description_digest=description_digest(event.description),
+        remedy_sought=event.remedy_sought,
+        assessment=assessment,
+        status=ComplaintStatus.RECEIVED if assessment.is_complaint else ComplaintStatus.NOT_A_COMPLAINT,
+        policy_version=policy.version,
+        acknowledgement_due_at=due_at,
+        helpdesk_status=event.helpdesk_status,
+        source_version=event.occurred_at,
+        revision=1,
+    )
+    return Decision(complaint=complaint, expected_revision=None, audit=tuple(audit), new_actions=actions)
+
+
+def _acknowledgement(
+    event: TicketEvent,
+    language: str,
+    received_at: datetime,
+    due_at: datetime,
+    calendar: BusinessCalendar,
+    policy: Policy,
+    now: datetime,
+) -> OutboundAction:
+    ack = policy.acknowledgement
+    text = ack.templates[language].format(
+        reference=event.ticket_id,
+        received_on=calendar.local_date(received_at).isoformat(),
+        due_by=due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
+    )
+    return OutboundAction(
+        action_id=f"{event.complaint_id}:{ActionKind.ACKNOWLEDGE}",
+        complaint_id=event.complaint_id,
+        kind=ActionKind.ACKNOWLEDGE,
+        source=event.source,
+        ticket_id=event.ticket_id,
+        language=language,
+        comment=text,
+        add_tags=ack.add_tags,
+        fields=ack.fields,
+        marker_tag=ACK_MARKER_TAG,
+        next_attempt_at=now,
+    )
+
+
+def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
+    changes = {"helpdesk_status": event.helpdesk_status, "source_version": event.occurred_at}
+    updated = current.model_copy(update=changes | {"revision": current.revision + 1})
+    audit = AuditDraft(
+        kind="complaint.updated",
+        complaint_id=current.complaint_id,
+        policy_version=policy.version,
+        at=now,
+        detail={
+            "event": event.kind,
+            "delivery_id": event.delivery_id,
+            "helpdesk_status": {"from": current.helpdesk_status, "to": event.helpdesk_status},
+        },
+    )
+    return Decision(complaint=updated, expected_revision=current.revision, audit=(audit,))
+
+
+def claim(action: OutboundAction, now: datetime) -> Decision:
+    """Take an action for one attempt. The lease pushes its next attempt out, so a worker
+    that dies mid-call leaves it to the sweep, which will first ask whether it landed."""
+    claimed = action.model_copy(
+        update={"attempts": action.attempts + 1, "next_attempt_at": now + CLAIM_LEASE}
+    )
+    update = ActionUpdate(
+        action=claimed, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
+    )
+    return Decision(complaint=None, audit=(), action_updates=(update,))
+
+
+def action_done(
+    action: OutboundAction, complaint: Complaint, policy: Policy, now: datetime, *, found: bool
+) -> Decision:
+    """Record that a claimed action landed (`found`: seen on the ticket after an unknown
+    outcome rather than confirmed by our own call)."""
+    done = action.model_copy(update={"status": ActionStatus.DONE, "last_error": None})
+    update = ActionUpdate(
+        action=done, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
+    )
+    detail = {"action_id": action.action_id, "attempts": action.attempts, "confirmed_by": (
+        "ticket_marker" if found else "helpdesk_response"
+    )}
+    if action.kind is ActionKind.ACKNOWLEDGE:
+        due = complaint.acknowledgement_due_at
+        detail |= {"language": action.language, "on_time": due is None or now <= due}
+        complaint = complaint.model_copy(
+            update={
+                "status": ComplaintStatus.ACKNOWLEDGED,
+                "acknowledged_at": now,
+                "revision": complaint.revision + 1,
+            }
+        )
+        kind = "acknowledgement.sent"
+    else:
+        complaint = complaint.model_copy(update={"revision": complaint.revision + 1})
+        kind = f"action.{action.kind}.done"
+    audit = AuditDraft(
+        kind=kind,
+        complaint_id=complaint.complaint_id,
+        policy_version=policy.version,
+        at=now,
+        detail=detail,
+    )
+    return Decision(
+        complaint=complaint,
+        expected_revision=complaint.revision - 1,
+        audit=(audit,),
+        action_updates=(update,),
+    )
+
+
+def action_failed(
+    action: OutboundAction,
+    error: str,
+    policy: Policy,
+    now: datetime,
+    *,
+    permanent: bool,
+    retry_after: float | None = None,
+) -> Decision:
+    """Reschedule a claimed action, or park it for an operator when retrying cannot help."""
+    park = permanent or action.attempts >= MAX_ATTEMPTS
+    backoff = RETRY_BACKOFF[min(action.attempts, len(RETRY_BACKOFF)) - 1]
+    wait = max(backoff, timedelta(seconds=retry_after or 0))
+    changes = {
+        "status": ActionStatus.PARKED if park else ActionStatus.PENDING,
+        "next_attempt_at": now + wait,
+        "last_error": error[:500],
+    }
+    update = ActionUpdate(
+        action=action.model_copy(update=changes),
+        expected_status=ActionStatus.PENDING,
+        expected_attempts=action.attempts,
+    )
+    audit: tuple[AuditDraft, ...] = ()
+    if park:
+        audit = (
+            AuditDraft(
+                kind="action.parked",
+                complaint_id=action.complaint_id,
+                policy_version=policy.version,
+                at=now,
+                detail={"action_id": action.action_id, "attempts": action.attempts, "error": error[:500]},
+            ),
+        )
+    return Decision(complaint=None, audit=audit, action_updates=(update,))
+
+
+def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime) -> Decision:
+    """The acknowledgement deadline passed with no acknowledgement: record the breach once
+    and flag the ticket so people see it."""
+    flagged = complaint.model_copy(
+        update={"acknowledgement_overdue": True, "revision": complaint.revision + 1}
+    )
+    action = OutboundAction(
+        action_id=f"{complaint.complaint_id}:{ActionKind.FLAG_OVERDUE}",
+        complaint_id=complaint.complaint_id,
+        kind=ActionKind.FLAG_OVERDUE,
+        source=complaint.source,
+        ticket_id=complaint.ticket_id,
+        language=complaint.language,
+        add_tags=policy.acknowledgement.overdue_tags,
+        marker_tag=OVERDUE_MARKER_TAG,
+        next_attempt_at=now,
+    )
+    due = complaint.acknowledgement_due_at
+    audit = AuditDraft(
+        kind="acknowledgement.overdue",
+        complaint_id=complaint.complaint_id,
+        policy_version=policy.version,
+        at=now,
+        detail={"due_at": due.isoformat() if due else None, "frozen_under": complaint.policy_version},
+    )
+    return Decision(
+        complaint=flagged,
+        expected_revision=complaint.revision,
+        audit=(audit,),
+        new_actions=(action,),
+    )

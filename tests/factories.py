@@ -1,0 +1,38 @@
+"""Builders for engine objects, shared by unit and functional tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy import Policy
+from plaint.policy_loader import load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POLICY = ROOT / "policies" / "default.json"
+EVENTS = Path(__file__).resolve().parent / "events"
+
+
+@lru_cache(maxsize=1)
+def default_policy() -> Policy:
+    return load_policy(DEFAULT_POLICY)
+
+
+def ticket_event(**overrides: Any) -> TicketEvent:
+    created = overrides.pop("created_at", datetime(2025, 3, 4, 10, 0, tzinfo=UTC))
+    fields: dict[str, Any] = {
+        "source": SourceSystem.ZENDESK,
+        "delivery_id": "d-1",
+        "ticket_id": "101",
+        "kind": TicketEventKind.CREATED,
+        "occurred_at": created,
+        "created_at": created,
+        "channel": Channel.WEB,
+        "complainant_ref": "zendesk-user:1",
+        "subject": "Question about my order",
+        "description": "When will it ship?",
+    }
+    return TicketEvent(**(fields | overrides))

@@ -1,0 +1,56 @@
+"""Fakes for the engine's ports that are not storage (the store has its in-memory twin)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.model import OutboundAction
+
+
+@dataclass
+class FakeHelpdesk:
+    """Records what it is asked to do; can fail on command, or land a call then 'time out'."""
+
+    applied: list[OutboundAction] = field(default_factory=list)
+    tags: dict[str, set[str]] = field(default_factory=dict)
+    failures: list[Exception] = field(default_factory=list)
+    lose_answer_once: bool = False
+
+    def already_applied(self, action: OutboundAction) -> bool:
+        return action.marker_tag in self.tags.get(action.ticket_id, set())
+
+    def apply(self, action: OutboundAction) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.applied.append(action)
+        self.tags.setdefault(action.ticket_id, set()).update({action.marker_tag, *action.add_tags})
+        if self.lose_answer_once:
+            self.lose_answer_once = False
+            raise TransientDeliveryError("read timed out after the helpdesk applied it")
+
+    def fail_next(self, *errors: Exception) -> None:
+        self.failures.extend(errors)
+
+
+@dataclass
+class FakeQueue:
+    sent: list[str] = field(default_factory=list)
+
+    def enqueue(self, delivery_key: str) -> None:
+        self.sent.append(delivery_key)
+
+
+@dataclass
+class ManualClock:
+    now: datetime = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+__all__ = ["FakeHelpdesk", "FakeQueue", "ManualClock", "PermanentDeliveryError"]

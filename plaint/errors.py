@@ -28,7 +28,9 @@ class ChainConflictError(PlaintError):
 
 
 class StoreUnavailableError(PlaintError):
-    """The store refused or timed out (throttling, outage): retry later, nothing was written."""
+    """The store refused or timed out (throttling, outage): retry later. After a timeout a write
+    may have landed; every store write is conditional, so a retry then fails cleanly
+    (DuplicateDeliveryError, RevisionConflictError) instead of writing twice."""
 
 
 class DeliveryFailedError(PlaintError):

@@ -1,0 +1,200 @@
+"""Item layout shared by the DynamoDB store and its in-memory twin.
+
+Items here are plain Python values (str, int, Decimal on the way back); the DynamoDB store
+adds the wire typing. Keeping the layout and the "is it due?" rules in one place is what lets
+both stores behave alike.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from plaint.model import (
+    ActionStatus,
+    AuditEntry,
+    ChainHead,
+    Complaint,
+    ComplaintStatus,
+    Delivery,
+    DeliveryStatus,
+    OutboundAction,
+    TicketEvent,
+)
+
+Item = dict[str, Any]
+
+DUE_INDEX = "due"
+ACK_BUCKET = "ACK"
+ACTION_BUCKET = "ACTION"
+DELIVERY_BUCKET = "DELIVERY"
+HEAD_SK = "HEAD"
+LAST_SEQ = 999_999_999_999
+
+
+def sortable(at: datetime) -> str:
+    """UTC, fixed width, so string order is time order."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("timestamp must carry a UTC offset")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def epoch_seconds(at: datetime) -> int:
+    # Rounded up: a TTL must never expire an item before the promised instant.
+    return math.ceil(at.timestamp())
+
+
+def due_attrs(bucket: str, at: datetime | None) -> Item:
+    return {} if at is None else {"due_bucket": bucket, "due_at": sortable(at)}
+
+
+# Deliveries
+
+
+def delivery_key(key: str) -> Item:
+    return {"pk": f"DELIVERY#{key}", "sk": "DELIVERY"}
+
+
+def delivery_item(delivery: Delivery, keep_until: datetime) -> Item:
+    item: Item = {
+        **delivery_key(delivery.key),
+        "source": delivery.source.value,
+        "delivery_id": delivery.delivery_id,
+        "status": delivery.status.value,
+        "received_at": delivery.received_at.isoformat(),
+        "event": delivery.event.model_dump_json(),
+        "expires_at": epoch_seconds(keep_until),
+    }
+    if delivery.outcome is not None:
+        item["outcome"] = delivery.outcome
+    if delivery.status is DeliveryStatus.ACCEPTED:
+        item.update(due_attrs(DELIVERY_BUCKET, delivery.received_at))
+    return item
+
+
+def delivery_from_item(item: Item) -> Delivery:
+    return Delivery(
+        source=item["source"],
+        delivery_id=item["delivery_id"],
+        received_at=datetime.fromisoformat(item["received_at"]),
+        event=TicketEvent.model_validate_json(item["event"]),
+        status=item["status"],
+        outcome=item.get("outcome"),
+    )
+
+
+# Complaints
+
+
+def complaint_key(complaint_id: str) -> Item:
+    return {"pk": f"COMPLAINT#{complaint_id}", "sk": "STATE"}
+
+
+def acknowledgement_due(complaint: Complaint) -> datetime | None:
+    """The instant an acknowledgement is owed, or None when nothing is owed any more."""
+    owed = (
+        complaint.status is ComplaintStatus.RECEIVED
+        and complaint.acknowledged_at is None
+        and not complaint.acknowledgement_overdue
+    )
+    return complaint.acknowledgement_due_at if owed else None
+
+
+def complaint_item(complaint: Complaint) -> Item:
+    return {
+        **complaint_key(complaint.complaint_id),
+        "doc": complaint.model_dump_json(),
+        "revision": complaint.revision,
+        "source_version": sortable(complaint.source_version),
+        "status": complaint.status.value,
+        **due_attrs(ACK_BUCKET, acknowledgement_due(complaint)),
+    }
+
+
+def complaint_from_item(item: Item) -> Complaint:
+    return Complaint.model_validate_json(item["doc"])
+
+
+# Outbound actions
+
+
+def action_key(action_id: str) -> Item:
+    return {"pk": f"ACTION#{action_id}", "sk": "ACTION"}
+
+
+def action_item(action: OutboundAction) -> Item:
+    pending = action.status is ActionStatus.PENDING
+    return {
+        **action_key(action.action_id),
+        "doc": action.model_dump_json(),
+        "status": action.status.value,
+        "attempts": action.attempts,
+        "complaint_id": action.complaint_id,
+        **due_attrs(ACTION_BUCKET, action.next_attempt_at if pending else None),
+    }
+
+
+def action_from_item(item: Item) -> OutboundAction:
+    return OutboundAction.model_validate_json(item["doc"])
+
+
+# Audit chain
+
+
+def ledger_pk(ledger: str) -> str:
+    return f"LEDGER#{ledger}"
+
+
+def seq_sk(seq: int) -> str:
+    return f"SEQ#{seq:012d}"
+
+
+def head_key(ledger: str) -> Item:
+    return {"pk": ledger_pk(ledger), "sk": HEAD_SK}
+
+
+def head_item(head: ChainHead) -> Item:
+    return {**head_key(head.ledger), "seq": head.seq, "hash": head.hash}
+
+
+def head_from_item(ledger: str, item: Item) -> ChainHead:
+    return ChainHead(ledger=ledger, seq=int(item["seq"]), hash=item["hash"])
+
+
+def entry_item(entry: AuditEntry) -> Item:
+    """Plain attributes, readable with any DynamoDB tool; `detail` stays JSON text so its
+    number types survive exactly and its hash can be recomputed."""
+    item: Item = {
+        "pk": ledger_pk(entry.ledger),
+        "sk": seq_sk(entry.seq),
+        "ledger": entry.ledger,
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "policy_version": entry.policy_version,
+        "at": entry.at.isoformat(),
+        "detail": json.dumps(entry.detail, sort_keys=True, ensure_ascii=False),
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+    if entry.complaint_id is not None:
+        item["complaint_id"] = entry.complaint_id
+    if entry.rule_id is not None:
+        item["rule_id"] = entry.rule_id
+    return item
+
+
+def entry_from_item(item: Item) -> AuditEntry:
+    return AuditEntry(
+        ledger=item["ledger"],
+        seq=int(item["seq"]),
+        kind=item["kind"],
+        complaint_id=item.get("complaint_id"),
+        policy_version=item["policy_version"],
+        at=datetime.fromisoformat(item["at"]),
+        rule_id=item.get("rule_id"),
+        detail=json.loads(item["detail"]),
+        prev_hash=item["prev_hash"],
+        hash=item["hash"],
+    )

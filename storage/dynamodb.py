@@ -1,0 +1,363 @@
+"""The ComplaintStore on DynamoDB.
+
+Two tables, both on demand. The state table holds deliveries, complaints and outbound
+actions under `pk`/`sk`. Whatever is still owed (an acknowledgement, an action attempt, an
+unprocessed delivery) also carries `due_bucket`/`due_at`, which feeds the sparse GSI `due`:
+the schedulers query "bucket = X and due_at <= now" and read only what is due, never the
+open backlog. `due_at` is fixed-width UTC text, so string order is time order. The audit
+table holds one chain per ledger: `SEQ#<n>` entries as plain attributes and a `HEAD` item
+that every append moves with a condition on its old seq.
+
+`commit` is a single TransactWriteItems: complaint, chain entries, head, actions and the
+delivery land together or not at all. A failed complaint/action/delivery condition means
+the caller judged stale state (RevisionConflictError). A failed head or entry condition
+only means another decision took the next seq first: re-read the head and place again.
+Every write is conditional, so repeating one whose outcome was unknown is safe.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from plaint.audit import GENESIS_HASH, next_head, place_on_chain
+from plaint.errors import (
+    ChainConflictError,
+    DuplicateDeliveryError,
+    RevisionConflictError,
+    StoreUnavailableError,
+)
+from plaint.model import (
+    AuditEntry,
+    ChainHead,
+    Complaint,
+    Decision,
+    Delivery,
+    DeliveryStatus,
+    OutboundAction,
+)
+from storage import codec
+from storage.codec import Item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+CHAIN_ATTEMPTS = 8
+MAX_TRANSACT_ITEMS = 100
+UNAVAILABLE_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "TransactionConflictException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+# Cancellation reasons on chain items that mean "someone appended first".
+CHAIN_RACE_CODES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+STATUS = {"#status": "status"}
+NEW_ITEM = "attribute_not_exists(pk)"
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _wire(item: Item) -> dict[str, Any]:
+    return {name: _serializer.serialize(value) for name, value in item.items()}
+
+
+def _plain(item: dict[str, Any]) -> Item:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+class _ChainMovedError(Exception):
+    """The head changed between our read and our write."""
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn overload and outage into StoreUnavailableError; let real bugs surface."""
+    try:
+        yield
+    except ClientError as exc:
+        if _error_code(exc) in UNAVAILABLE_CODES:
+            raise StoreUnavailableError(str(exc)) from exc
+        raise
+    except (BotoConnectionError, HTTPClientError) as exc:
+        raise StoreUnavailableError(str(exc)) from exc
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+class DynamoStore:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        state_table: str = "plaint-state",
+        audit_table: str = "plaint-audit",
+    ) -> None:
+        self._client = client
+        self._state = state_table
+        self._audit = audit_table
+
+    # Deliveries
+
+    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        try:
+            with _translated():
+                self._client.put_item(
+                    TableName=self._state,
+                    Item=_wire(codec.delivery_item(delivery, keep_until)),
+                    ConditionExpression=NEW_ITEM,
+                )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                raise DuplicateDeliveryError(delivery.key) from exc
+            raise
+
+    def get_delivery(self, key: str) -> Delivery | None:
+        item = self._get(self._state, codec.delivery_key(key))
+        return None if item is None else codec.delivery_from_item(item)
+
+    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
+        if status is DeliveryStatus.ACCEPTED:
+            raise ValueError("closing a delivery needs a final status")
+        try:
+            with _translated():
+                self._client.update_item(**self._close_delivery_op(key, status, outcome))
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":
+                raise
+            if self.get_delivery(key) is None:
+                raise KeyError(key) from exc
+            # Already closed by another worker: its outcome stands.
+
+    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
+        items = self._due(codec.DELIVERY_BUCKET, "<", older_than, limit)
+        return [codec.delivery_from_item(item) for item in items]
+
+    # Complaints and actions
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
+        item = self._get(self._state, codec.complaint_key(complaint_id))
+        return None if item is None else codec.complaint_from_item(item)
+
+    def get_action(self, action_id: str) -> OutboundAction | None:
+        item = self._get(self._state, codec.action_key(action_id))
+        return None if item is None else codec.action_from_item(item)
+
+    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        items = self._due(codec.ACK_BUCKET, "<=", now, limit)
+        return [codec.complaint_from_item(item) for item in items]
+
+    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
+        items = self._due(codec.ACTION_BUCKET, "<=", now, limit)
+        return [codec.action_from_item(item) for item in items]
+
+    # Audit chain
+
+    def chain_head(self, ledger: str) -> ChainHead:
+        item = self._get(self._audit, codec.head_key(ledger))
+        if item is None:
+            return ChainHead(ledger=ledger, seq=0, hash=GENESIS_HASH)
+        return codec.head_from_item(ledger, item)
+
+    def audit_entries(
+        self, ledger: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]:
+        # BETWEEN keeps HEAD out: "HEAD" sorts after every "SEQ#..." key.
+        query = {
+            "TableName": self._audit,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
+            "ExpressionAttributeValues": _wire(
+                {
+                    ":pk": codec.ledger_pk(ledger),
+                    ":first": codec.seq_sk(after_seq + 1),
+                    ":last": codec.seq_sk(codec.LAST_SEQ),
+                }
+            ),
+            "ConsistentRead": True,
+        }
+        return [codec.entry_from_item(item) for item in self._paged(query, limit)]
+
+    # The transaction
+
+    def commit(
+        self, decision: Decision, ledger: str, delivery_key: str | None = None
+    ) -> tuple[AuditEntry, ...]:
+        state_ops = self._state_ops(decision, delivery_key)
+        if not decision.audit:
+            if state_ops:
+                self._transact(state_ops, [])
+            return ()
+        for attempt in range(CHAIN_ATTEMPTS):
+            head = self.chain_head(ledger)
+            entries = place_on_chain(head, decision.audit)
+            try:
+                self._transact(state_ops, self._chain_ops(head, entries))
+            except _ChainMovedError:
+                time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+                continue
+            return entries
+        raise ChainConflictError(f"ledger {ledger}: head kept moving")
+
+    def _state_ops(
+        self, decision: Decision, delivery_key: str | None
+    ) -> list[TransactWriteItemTypeDef]:
+        ops: list[TransactWriteItemTypeDef] = []
+        if decision.complaint is not None:
+            ops.append(self._complaint_op(decision.complaint, decision.expected_revision))
+        for action in decision.new_actions:
+            ops.append(self._put(self._state, codec.action_item(action), NEW_ITEM))
+        for update in decision.action_updates:
+            condition = "#status = :expected_status AND attempts = :expected_attempts"
+            values = {
+                ":expected_status": update.expected_status.value,
+                ":expected_attempts": update.expected_attempts,
+            }
+            item = codec.action_item(update.action)
+            ops.append(self._put(self._state, item, condition, values, STATUS))
+        if delivery_key is not None:
+            op = self._close_delivery_op(delivery_key, DeliveryStatus.PROCESSED, "decided")
+            ops.append({"Update": op})
+        return ops
+
+    def _complaint_op(
+        self, complaint: Complaint, expected_revision: int | None
+    ) -> TransactWriteItemTypeDef:
+        item = codec.complaint_item(complaint)
+        if expected_revision is None:
+            return self._put(self._state, item, NEW_ITEM)
+        # An update that arrives late must never overwrite a newer one.
+        condition = "revision = :expected AND source_version <= :source_version"
+        values = {":expected": expected_revision, ":source_version": item["source_version"]}
+        return self._put(self._state, item, condition, values)
+
+    def _chain_ops(
+        self, head: ChainHead, entries: Sequence[AuditEntry]
+    ) -> list[TransactWriteItemTypeDef]:
+        ops = [self._put(self._audit, codec.entry_item(entry), NEW_ITEM) for entry in entries]
+        new_head = codec.head_item(next_head(head, entries))
+        if head.seq == 0:
+            ops.append(self._put(self._audit, new_head, NEW_ITEM))
+        else:
+            ops.append(self._put(self._audit, new_head, "seq = :old_seq", {":old_seq": head.seq}))
+        return ops
+
+    def _transact(
+        self,
+        state_ops: list[TransactWriteItemTypeDef],
+        chain_ops: list[TransactWriteItemTypeDef],
+    ) -> None:
+        ops = state_ops + chain_ops
+        if len(ops) > MAX_TRANSACT_ITEMS:
+            raise ValueError(f"a decision may write at most {MAX_TRANSACT_ITEMS} items")
+        try:
+            with _translated():
+                self._client.transact_write_items(TransactItems=ops)
+        except ClientError as exc:
+            if _error_code(exc) != "TransactionCanceledException":
+                raise
+            _raise_cancellation(exc, len(state_ops))
+
+    # Primitives
+
+    def _put(
+        self,
+        table: str,
+        item: Item,
+        condition: str,
+        values: Item | None = None,
+        names: dict[str, str] | None = None,
+    ) -> TransactWriteItemTypeDef:
+        put: dict[str, Any] = {
+            "TableName": table,
+            "Item": _wire(item),
+            "ConditionExpression": condition,
+        }
+        if values:
+            put["ExpressionAttributeValues"] = _wire(values)
+        if names:
+            put["ExpressionAttributeNames"] = names
+        return cast("TransactWriteItemTypeDef", {"Put": put})
+
+    def _close_delivery_op(self, key: str, status: DeliveryStatus, outcome: str) -> Any:
+        return {
+            "TableName": self._state,
+            "Key": _wire(codec.delivery_key(key)),
+            "UpdateExpression": "SET #status = :status, outcome = :outcome "
+            "REMOVE due_bucket, due_at",
+            # Only an accepted delivery closes: two workers never both record an outcome.
+            "ConditionExpression": "#status = :accepted",
+            "ExpressionAttributeNames": STATUS,
+            "ExpressionAttributeValues": _wire(
+                {
+                    ":status": status.value,
+                    ":outcome": outcome,
+                    ":accepted": DeliveryStatus.ACCEPTED.value,
+                }
+            ),
+        }
+
+    def _get(self, table: str, key: Item) -> Item | None:
+        with _translated():
+            response = self._client.get_item(TableName=table, Key=_wire(key), ConsistentRead=True)
+        item = response.get("Item")
+        return None if item is None else _plain(item)
+
+    def _due(self, bucket: str, operator: str, instant: datetime, limit: int) -> list[Item]:
+        query = {
+            "TableName": self._state,
+            "IndexName": codec.DUE_INDEX,
+            "KeyConditionExpression": f"due_bucket = :bucket AND due_at {operator} :instant",
+            "ExpressionAttributeValues": _wire(
+                {":bucket": bucket, ":instant": codec.sortable(instant)}
+            ),
+        }
+        return self._paged(query, limit)
+
+    def _paged(self, query: dict[str, Any], limit: int) -> list[Item]:
+        """Query page by page, asking each time for exactly what is still missing."""
+        items: list[Item] = []
+        start: dict[str, Any] | None = None
+        while len(items) < limit:
+            page = dict(query, Limit=limit - len(items))
+            if start is not None:
+                page["ExclusiveStartKey"] = start
+            with _translated():
+                response = self._client.query(**page)
+            items.extend(_plain(item) for item in response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if start is None:
+                break
+        return items
+
+
+def _raise_cancellation(exc: ClientError, state_count: int) -> NoReturn:
+    """Decide what a cancelled transaction means from its per-item reasons.
+
+    Reasons come in request order: state items first, then chain entries and head.
+    """
+    reasons = exc.response.get("CancellationReasons") or []
+    failed = [
+        (index, str(reason.get("Code")))
+        for index, reason in enumerate(reasons)
+        if reason.get("Code") not in (None, "None")
+    ]
+    if any(i < state_count and code == "ConditionalCheckFailed" for i, code in failed):
+        raise RevisionConflictError("the complaint, an action or the delivery moved on") from exc
+    if failed and all(i >= state_count and code in CHAIN_RACE_CODES for i, code in failed):
+        raise _ChainMovedError from exc
+    raise StoreUnavailableError(str(exc)) from exc

@@ -1,0 +1,204 @@
+"""The in-memory twin of DynamoStore, for testing the engine without AWS.
+
+It keeps the very items DynamoStore writes (same keys, same due attributes, same TTL) in two
+dicts standing in for the two tables, and checks the same conditions. One lock makes every
+call atomic, so a commit is all-or-nothing and the chain never needs a retry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+from plaint.audit import GENESIS_HASH, next_head, place_on_chain
+from plaint.errors import DuplicateDeliveryError, RevisionConflictError
+from plaint.model import (
+    ActionUpdate,
+    AuditEntry,
+    ChainHead,
+    Complaint,
+    Decision,
+    Delivery,
+    DeliveryStatus,
+    OutboundAction,
+)
+from storage import codec
+from storage.codec import Item
+
+Key = tuple[str, str]
+
+
+def _key(item: Item) -> Key:
+    return (item["pk"], item["sk"])
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: dict[Key, Item] = {}
+        self._audit: dict[Key, Item] = {}
+
+    # Deliveries
+
+    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        item = codec.delivery_item(delivery, keep_until)
+        with self._lock:
+            if _key(item) in self._state:
+                raise DuplicateDeliveryError(delivery.key)
+            self._state[_key(item)] = item
+
+    def get_delivery(self, key: str) -> Delivery | None:
+        item = self._read(self._state, codec.delivery_key(key))
+        return None if item is None else codec.delivery_from_item(item)
+
+    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
+        if status is DeliveryStatus.ACCEPTED:
+            raise ValueError("closing a delivery needs a final status")
+        with self._lock:
+            item = self._state.get(_key(codec.delivery_key(key)))
+            if item is None:
+                raise KeyError(key)
+            if item["status"] == DeliveryStatus.ACCEPTED.value:  # first outcome stands
+                self._close(key, status, outcome)
+
+    def expires_at(self, key: str) -> int | None:
+        """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""
+        item = self._read(self._state, codec.delivery_key(key))
+        return None if item is None else int(item["expires_at"])
+
+    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
+        items = self._due(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
+        return [codec.delivery_from_item(item) for item in items]
+
+    # Complaints and actions
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
+        item = self._read(self._state, codec.complaint_key(complaint_id))
+        return None if item is None else codec.complaint_from_item(item)
+
+    def get_action(self, action_id: str) -> OutboundAction | None:
+        item = self._read(self._state, codec.action_key(action_id))
+        return None if item is None else codec.action_from_item(item)
+
+    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        items = self._due(codec.ACK_BUCKET, now, limit, inclusive=True)
+        return [codec.complaint_from_item(item) for item in items]
+
+    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
+        items = self._due(codec.ACTION_BUCKET, now, limit, inclusive=True)
+        return [codec.action_from_item(item) for item in items]
+
+    # Audit chain
+
+    def chain_head(self, ledger: str) -> ChainHead:
+        with self._lock:
+            return self._head(ledger)
+
+    def audit_entries(
+        self, ledger: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]:
+        first, pk = codec.seq_sk(after_seq + 1), codec.ledger_pk(ledger)
+        with self._lock:
+            keys = sorted(
+                k for k in self._audit if k[0] == pk and k[1] != codec.HEAD_SK and k[1] >= first
+            )
+            items = [self._audit[k] for k in keys[: max(limit, 0)]]
+        return [codec.entry_from_item(item) for item in items]
+
+    # The transaction
+
+    def commit(
+        self, decision: Decision, ledger: str, delivery_key: str | None = None
+    ) -> tuple[AuditEntry, ...]:
+        with self._lock:
+            if not self._conditions_hold(decision, delivery_key):
+                raise RevisionConflictError("the complaint, an action or the delivery moved on")
+            head = self._head(ledger)
+            entries = place_on_chain(head, decision.audit)
+            self._apply(decision, delivery_key, entries, next_head(head, entries))
+            return entries
+
+    def _conditions_hold(self, decision: Decision, delivery_key: str | None) -> bool:
+        complaint_ok = decision.complaint is None or self._complaint_ok(
+            decision.complaint, decision.expected_revision
+        )
+        actions_new = all(
+            _key(codec.action_key(a.action_id)) not in self._state for a in decision.new_actions
+        )
+        updates_ok = all(self._update_ok(u) for u in decision.action_updates)
+        delivery = (
+            None
+            if delivery_key is None
+            else self._state.get(_key(codec.delivery_key(delivery_key)))
+        )
+        delivery_ok = delivery_key is None or (
+            delivery is not None and delivery["status"] == DeliveryStatus.ACCEPTED.value
+        )
+        return complaint_ok and actions_new and updates_ok and delivery_ok
+
+    def _complaint_ok(self, complaint: Complaint, expected_revision: int | None) -> bool:
+        stored = self._state.get(_key(codec.complaint_key(complaint.complaint_id)))
+        if expected_revision is None or stored is None:
+            return expected_revision is None and stored is None
+        # An update that arrives late must never overwrite a newer one.
+        newer_or_same = stored["source_version"] <= codec.sortable(complaint.source_version)
+        return bool(stored["revision"] == expected_revision and newer_or_same)
+
+    def _update_ok(self, update: ActionUpdate) -> bool:
+        stored = self._state.get(_key(codec.action_key(update.action.action_id)))
+        return (
+            stored is not None
+            and stored["status"] == update.expected_status.value
+            and stored["attempts"] == update.expected_attempts
+        )
+
+    def _apply(
+        self,
+        decision: Decision,
+        delivery_key: str | None,
+        entries: Sequence[AuditEntry],
+        head: ChainHead,
+    ) -> None:
+        writes = [codec.action_item(a) for a in decision.new_actions]
+        writes += [codec.action_item(u.action) for u in decision.action_updates]
+        if decision.complaint is not None:
+            writes.append(codec.complaint_item(decision.complaint))
+        for item in writes:
+            self._state[_key(item)] = item
+        for item in [codec.entry_item(e) for e in entries]:
+            self._audit[_key(item)] = item
+        if entries:
+            self._audit[_key(codec.head_key(head.ledger))] = codec.head_item(head)
+        if delivery_key is not None:
+            self._close(delivery_key, DeliveryStatus.PROCESSED, "decided")
+
+    # Primitives (callers hold the lock where it matters)
+
+    def _close(self, key: str, status: DeliveryStatus, outcome: str) -> None:
+        k = _key(codec.delivery_key(key))
+        item = {n: v for n, v in self._state[k].items() if n not in ("due_bucket", "due_at")}
+        self._state[k] = {**item, "status": status.value, "outcome": outcome}
+
+    def _head(self, ledger: str) -> ChainHead:
+        item = self._audit.get(_key(codec.head_key(ledger)))
+        if item is None:
+            return ChainHead(ledger=ledger, seq=0, hash=GENESIS_HASH)
+        return codec.head_from_item(ledger, item)
+
+    def _read(self, table: dict[Key, Item], key: Item) -> Item | None:
+        with self._lock:
+            item = table.get(_key(key))
+            return None if item is None else dict(item)
+
+    def _due(self, bucket: str, instant: datetime, limit: int, *, inclusive: bool) -> list[Item]:
+        bound = codec.sortable(instant)
+        with self._lock:
+            due = [
+                item
+                for item in self._state.values()
+                if item.get("due_bucket") == bucket
+                and (item["due_at"] <= bound if inclusive else item["due_at"] < bound)
+            ]
+        due.sort(key=lambda item: (item["due_at"], item["pk"]))
+        return due[: max(limit, 0)]

@@ -1,0 +1,268 @@
+"""The outbound side: carries an OutboundAction out on a Zendesk ticket (plaint.ports.Outbox).
+
+The comment and the action's marker tag go in one ticket update, so a retry after an unknown
+outcome can see that the first attempt landed. The Update Ticket endpoint replaces the tag
+list, and `additional_tags` is documented for Update Many Tickets only
+(https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-tags-to-tickets-without-overwriting-existing-tags/).
+So we read the ticket, send its tags plus ours, and set `safe_update` with the `updated_stamp`
+we read: Zendesk refuses the update with 409 if anyone changed the ticket in between, and a
+replayed PUT whose first copy landed is refused the same way instead of posting twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Final, Self
+
+import requests
+from pydantic import ValidationError
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import InvalidHeader, MaxRetryError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.model import OutboundAction
+
+CONNECT_TIMEOUT: Final = 3.05
+READ_TIMEOUT: Final = 10.0
+# Room left after a wait for the retried request itself and for recording its outcome.
+DEFAULT_SAFETY_MARGIN: Final = CONNECT_TIMEOUT + READ_TIMEOUT + 2.0
+RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+TRANSIENT_STATUSES: Final = RETRY_STATUSES | {408}
+MAX_CONFLICTS: Final = 3
+
+_TICKET_NUMBER = re.compile(r"\d{1,20}")
+
+
+class RetryDeadlineError(Exception):
+    """The next retry would start too late for the function to finish it."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"next retry due in {wait:.1f} s, past the function's deadline")
+        self.wait = wait
+
+
+class DeadlineRetry(Retry):
+    """urllib3 Retry (honours Retry-After, backs off) that gives up instead of sleeping
+    when the wait would outlast the time the function has left."""
+
+    def __init__(
+        self,
+        *args: Any,
+        time_left: Callable[[], float] | None = None,
+        safety_margin: float = DEFAULT_SAFETY_MARGIN,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_left = time_left
+        self.safety_margin = safety_margin
+
+    def new(self, **kw: Any) -> Self:
+        retry = super().new(**kw)
+        retry.time_left = self.time_left
+        retry.safety_margin = self.safety_margin
+        return retry
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        wait = retry.next_wait(response)
+        if self.time_left is not None and wait > self.time_left() - self.safety_margin:
+            # MaxRetryError ends the retries: for a status, urllib3 hands back the last
+            # response (raise_on_status=False); for a connection error, it is raised.
+            raise MaxRetryError(_pool, url, RetryDeadlineError(wait))  # type: ignore[arg-type]
+        return retry
+
+    def next_wait(self, response: BaseHTTPResponse | None) -> float:
+        """What `sleep` would wait before the next attempt."""
+        if self.respect_retry_after_header and response is not None:
+            retry_after = self.get_retry_after(response)
+            if retry_after:
+                return retry_after
+        return self.get_backoff_time()
+
+
+def build_session(
+    time_left: Callable[[], float] | None = None,
+    safety_margin: float = DEFAULT_SAFETY_MARGIN,
+    retries: int = 4,
+) -> requests.Session:
+    """A session that retries 429 and 5xx on GET and PUT, within the function's deadline."""
+    retry = DeadlineRetry(
+        total=retries,
+        connect=retries,
+        read=2,
+        status=retries,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "PUT"}),
+        backoff_factor=0.5,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        time_left=time_left,
+        safety_margin=safety_margin,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers.update({"Accept": "application/json"})
+    return session
+
+
+class BearerAuth(AuthBase):
+    """OAuth access token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+def auth_for(auth: tuple[str, str] | str) -> AuthBase:
+    """(email, API token) is basic auth as "{email}/token"; a string is an OAuth token."""
+    if isinstance(auth, str):
+        return BearerAuth(auth)
+    email, api_token = auth
+    return HTTPBasicAuth(f"{email}/token", api_token)
+
+
+class ZendeskClient:
+    """Outbox for Zendesk Support tickets."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: tuple[str, str] | str,
+        session: requests.Session | None = None,
+        time_left: Callable[[], float] | None = None,
+        *,
+        safety_margin: float = DEFAULT_SAFETY_MARGIN,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._auth = auth_for(auth)
+        self._session = session or build_session(time_left, safety_margin)
+
+    def already_applied(self, action: OutboundAction) -> bool:
+        return action.marker_tag in self._ticket(action.ticket_id).tags
+
+    def apply(self, action: OutboundAction) -> None:
+        for _ in range(MAX_CONFLICTS):
+            ticket = self._ticket(action.ticket_id)
+            if action.marker_tag in ticket.tags:
+                return  # an earlier attempt landed
+            response = self._call("PUT", action.ticket_id, update_body(action, ticket))
+            if response.status_code != 409:
+                _raise_for(response)
+                return
+        raise TransientDeliveryError(
+            f"ticket {action.ticket_id} changed under every one of {MAX_CONFLICTS} updates"
+        )
+
+    def _ticket(self, ticket_id: str) -> ApiTicket:
+        response = self._call("GET", ticket_id)
+        _raise_for(response)
+        try:
+            return ApiTicketResponse.model_validate(response.json()).ticket
+        except (ValueError, ValidationError) as exc:
+            raise TransientDeliveryError(f"unexpected ticket body from Zendesk: {exc}") from exc
+
+    def _call(
+        self, method: str, ticket_id: str, body: dict[str, Any] | None = None
+    ) -> requests.Response:
+        if not _TICKET_NUMBER.fullmatch(ticket_id):
+            raise PermanentDeliveryError(f"{ticket_id!r} is not a Zendesk ticket number")
+        url = f"{self._base_url}/api/v2/tickets/{ticket_id}.json"
+        try:
+            return self._session.request(
+                method, url, json=body, auth=self._auth, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+            )
+        except requests.RequestException as exc:
+            raise TransientDeliveryError(
+                f"{method} {url} failed: {exc}", retry_after=_deadline_wait(exc)
+            ) from exc
+
+
+def update_body(action: OutboundAction, ticket: ApiTicket) -> dict[str, Any]:
+    """The Update Ticket body: every tag the ticket has plus ours, the comment, the fields."""
+    update: dict[str, Any] = {
+        "tags": list(dict.fromkeys([*ticket.tags, action.marker_tag, *action.add_tags]))
+    }
+    if ticket.updated_at:
+        update["safe_update"] = True
+        update["updated_stamp"] = ticket.updated_at
+    if action.comment:
+        update["comment"] = {"body": action.comment, "public": action.public}
+    if action.fields:
+        update["custom_fields"] = [
+            {"id": _field_id(key), "value": value} for key, value in action.fields.items()
+        ]
+    return {"ticket": update}
+
+
+def _field_id(key: str) -> int:
+    if not _TICKET_NUMBER.fullmatch(key):
+        raise PermanentDeliveryError(f"custom field id {key!r} is not a number")
+    return int(key)
+
+
+def _raise_for(response: requests.Response) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    request = response.request
+    message = f"Zendesk answered {status} to {request.method} {request.path_url}: "
+    message += zendesk_message(response)
+    if status in TRANSIENT_STATUSES:
+        raise TransientDeliveryError(message, retry_after=retry_after(response))
+    raise PermanentDeliveryError(message)
+
+
+def zendesk_message(response: requests.Response) -> str:
+    """Zendesk's own words: {"error": ..., "description": ..., "details": ...}, or the text
+    of a text/plain error (https://developer.zendesk.com/api-reference/introduction/requests/)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason or ""
+    if not isinstance(body, dict):
+        return json.dumps(body)[:300]
+    error = body.get("error")
+    if isinstance(error, dict):
+        error = error.get("message") or error.get("title")
+    parts = [str(part) for part in (error, body.get("description")) if part]
+    if body.get("details"):
+        parts.append(json.dumps(body["details"], ensure_ascii=False))
+    return " - ".join(parts)[:500]
+
+
+def retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return Retry().parse_retry_after(value)
+    except (InvalidHeader, ValueError, OverflowError):
+        return None
+
+
+def _deadline_wait(exc: requests.RequestException) -> float | None:
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError) and isinstance(cause.reason, RetryDeadlineError):
+        return cause.reason.wait
+    return None

@@ -1,0 +1,286 @@
+"""Turn a verified Zendesk webhook delivery into the engine's TicketEvent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from connectors.errors import PayloadInvalidError, UnsupportedEventError
+from connectors.zendesk.signature import header_value
+from connectors.zendesk.wire import (
+    EVENT_TYPE_PREFIX,
+    TRIGGER_TEMPLATE_MARKER,
+    ChangeEvent,
+    CommentEvent,
+    EventEnvelope,
+    TicketDetail,
+    TriggerBody,
+    validation_message,
+)
+from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+
+M = TypeVar("M", bound=BaseModel)
+
+WEBHOOK_ID_HEADER: Final = "X-Zendesk-Webhook-Id"
+INVOCATION_ID_HEADER: Final = "X-Zendesk-Webhook-Invocation-Id"
+TEMPLATE_HINT: Final = (
+    "the body matches neither a Zendesk event-subscription envelope nor the Plaint trigger "
+    f'template (a JSON object with "plaint_template": "{TRIGGER_TEMPLATE_MARKER}"); '
+    "see connectors/zendesk/trigger_template.json and docs/zendesk.md"
+)
+
+_EVENT_KINDS: Final = {
+    "ticket.created": TicketEventKind.CREATED,
+    "ticket.comment_added": TicketEventKind.COMMENT_ADDED,
+    "ticket.status_changed": TicketEventKind.STATUS_CHANGED,
+}
+
+
+def parse_delivery(headers: Mapping[str, str], body: bytes) -> TicketEvent:
+    """Map one delivery (already signature-checked) onto a TicketEvent.
+
+    Raises PayloadInvalidError for broken or unknown bodies and UnsupportedEventError for
+    valid events that are not about tickets.
+    """
+    document = _decode(body)
+    if "plaint_template" in document:
+        return _from_trigger(headers, body, document)
+    if str(document.get("type", "")).startswith(EVENT_TYPE_PREFIX):
+        return _from_envelope(document)
+    raise PayloadInvalidError(TEMPLATE_HINT)
+
+
+def _decode(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PayloadInvalidError(f"body is not UTF-8 (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise PayloadInvalidError(
+            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    if not isinstance(document, dict):
+        raise PayloadInvalidError("body must be a JSON object")
+    return document
+
+
+def _validate(model: type[M], data: Any, prefix: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise PayloadInvalidError(validation_message(exc, prefix)) from exc
+
+
+# --- event-subscription envelope ---------------------------------------------------------
+
+
+def _from_envelope(document: dict[str, Any]) -> TicketEvent:
+    envelope = _validate(EventEnvelope, document)
+    name = envelope.event_name
+    if not name.startswith("ticket."):
+        raise UnsupportedEventError(envelope.type)
+    detail = _validate(TicketDetail, envelope.detail, "detail")
+    kind = _EVENT_KINDS.get(name, TicketEventKind.UPDATED)
+    return _event(
+        delivery_id=envelope.id,
+        ticket_id=detail.id,
+        kind=kind,
+        occurred_at=envelope.time,
+        created_at=detail.created_at,
+        channel=channel_for(detail.via.channel if detail.via else None),
+        complainant_ref=_complainant(detail.requester_id),
+        language=None,
+        subject=detail.subject or "",
+        description=_envelope_description(kind, detail, envelope.event),
+        tags=detail.tags,
+        helpdesk_status=_status(detail.status or _new_status(kind, envelope.event)),
+    )
+
+
+def _new_status(kind: TicketEventKind, event: dict[str, Any]) -> str | None:
+    if kind is not TicketEventKind.STATUS_CHANGED:
+        return None
+    current = _validate(ChangeEvent, event, "event").current
+    return current if isinstance(current, str) else None
+
+
+def _envelope_description(
+    kind: TicketEventKind, detail: TicketDetail, event: dict[str, Any]
+) -> str:
+    if kind is TicketEventKind.COMMENT_ADDED:
+        comment = _validate(CommentEvent, event, "event").comment
+        if comment.body:
+            return comment.body
+    return detail.description or ""
+
+
+# --- trigger / automation body -----------------------------------------------------------
+
+
+def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, Any]) -> TicketEvent:
+    trigger = _validate(TriggerBody, document)
+    ticket, requester = trigger.ticket, trigger.requester
+    # {{ticket.created_at_with_timestamp}} and {{ticket.updated_at_with_timestamp}} are equal
+    # only on the update that created the ticket.
+    created = ticket.created_at == ticket.updated_at
+    kind = TicketEventKind.CREATED if created else TicketEventKind.UPDATED
+    latest = None if created else ticket.latest_public_comment
+    return _event(
+        delivery_id=_trigger_delivery_id(headers, body, ticket.id, ticket.updated_at.isoformat()),
+        ticket_id=ticket.id,
+        kind=kind,
+        occurred_at=ticket.updated_at,
+        created_at=ticket.created_at,
+        channel=channel_for(ticket.via),
+        complainant_ref=_complainant(requester.id),
+        language=language_for(requester.locale) or language_for(requester.language),
+        subject=ticket.title or "",
+        description=latest or ticket.description or "",
+        product=ticket.product,
+        remedy_sought=ticket.remedy_sought,
+        tags=ticket.tags,
+        helpdesk_status=_status(ticket.status),
+    )
+
+
+def _trigger_delivery_id(
+    headers: Mapping[str, str], body: bytes, ticket_id: str, updated_at: str
+) -> str:
+    """Every webhook request carries X-Zendesk-Webhook-Invocation-Id, and Zendesk files each
+    retry as another *attempt* of the same invocation (GET /api/v2/webhooks/{webhook_id}/
+    invocations/{invocation_id}/attempts), so the id is stable across retries
+    (https://developer.zendesk.com/documentation/webhooks/anatomy-of-a-webhook-request/,
+    https://developer.zendesk.com/api-reference/webhooks/introduction/).
+
+    Without it (a proxy dropped it) we fall back on a digest. {{ticket.updated_at_with_timestamp}}
+    has minute precision, so the digest covers the body too: a retry resends the same body,
+    two updates within one minute do not.
+    """
+    webhook_id = header_value(headers, WEBHOOK_ID_HEADER) or ""
+    invocation_id = header_value(headers, INVOCATION_ID_HEADER)
+    if invocation_id:
+        return f"invocation:{webhook_id}:{invocation_id}" if webhook_id else invocation_id
+    seed = f"{webhook_id}\n{ticket_id}\n{updated_at}\n".encode() + hashlib.sha256(body).digest()
+    return f"digest:{hashlib.sha256(seed).hexdigest()}"
+
+
+# --- shared -------------------------------------------------------------------------------
+
+
+def _event(**fields: Any) -> TicketEvent:
+    try:
+        return TicketEvent(source=SourceSystem.ZENDESK, **fields)
+    except ValidationError as exc:
+        raise PayloadInvalidError(validation_message(exc)) from exc
+
+
+def _complainant(requester_id: str | None) -> str | None:
+    return f"zendesk-user:{requester_id}" if requester_id else None
+
+
+def _status(status: str | None) -> str | None:
+    return status.strip().lower() if status and status.strip() else None
+
+
+# Via types (https://developer.zendesk.com/documentation/ticketing/reference-guides/via-types/)
+# as the envelope sends them, and their descriptions as {{ticket.via}} renders them.
+_CHANNELS: Final = {
+    "web": Channel.WEB,
+    "web_form": Channel.WEB,
+    "web_widget": Channel.WEB,
+    "dropbox": Channel.WEB,
+    "feedback_tab": Channel.WEB,
+    "help_center": Channel.WEB,
+    "mail": Channel.EMAIL,
+    "email": Channel.EMAIL,
+    "web_service": Channel.API,
+    "api": Channel.API,
+    "ticket_sharing": Channel.API,
+    "chat": Channel.CHAT,
+    "messaging": Channel.CHAT,
+    "native_messaging": Channel.CHAT,
+    "chat_offline_message": Channel.CHAT,
+    "sms": Channel.CHAT,
+    "text_message": Channel.CHAT,
+    "voice": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "voicemail": Channel.PHONE,
+    "x": Channel.SOCIAL,
+}
+_CHANNEL_PREFIXES: Final = (
+    ("web_service", Channel.API),
+    ("phone_call", Channel.PHONE),
+    ("twitter", Channel.SOCIAL),
+    ("x_", Channel.SOCIAL),
+    ("facebook", Channel.SOCIAL),
+    ("instagram", Channel.SOCIAL),
+    ("whatsapp", Channel.SOCIAL),
+    ("line", Channel.SOCIAL),
+    ("wechat", Channel.SOCIAL),
+    ("telegram", Channel.SOCIAL),
+    ("viber", Channel.SOCIAL),
+    ("kakao", Channel.SOCIAL),
+    ("linkedin", Channel.SOCIAL),
+    ("google_business", Channel.SOCIAL),
+    ("apple_business", Channel.SOCIAL),
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def channel_for(via: str | None) -> Channel:
+    """Zendesk's via channel ("web_form", "mail", or "Web form", "Web service (API)")."""
+    if not via:
+        return Channel.OTHER
+    key = _NON_WORD.sub("_", via.lower()).strip("_")
+    if key in _CHANNELS:
+        return _CHANNELS[key]
+    return next((c for prefix, c in _CHANNEL_PREFIXES if key.startswith(prefix)), Channel.OTHER)
+
+
+_LANGUAGE_NAMES: Final = {
+    "english": "en",
+    "arabic": "ar",
+    "العربية": "ar",
+    "persian": "fa",
+    "farsi": "fa",
+    "فارسی": "fa",
+    "azerbaijani": "az",
+    "azeri": "az",
+    "azərbaycan": "az",
+    "azərbaycan dili": "az",
+    "turkish": "tr",
+    "türkçe": "tr",
+    "russian": "ru",
+    "русский": "ru",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "portuguese": "pt",
+    "italian": "it",
+    "dutch": "nl",
+    "hebrew": "he",
+    "urdu": "ur",
+    "ukrainian": "uk",
+    "kurdish": "ku",
+    "chinese": "zh",
+    "japanese": "ja",
+}
+_LOCALE_CODE = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*")
+_QUALIFIER = re.compile(r"\s*\(.*\)\s*$")
+
+
+def language_for(value: str | None) -> str | None:
+    """A lowercase primary language tag from a locale code ("en-US", "fa") or a language
+    name as {{ticket.requester.language}} renders it ("English", "Persian"); else None."""
+    if not value:
+        return None
+    text = _QUALIFIER.sub("", value.strip().lower())
+    if text in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[text]
+    match = _LOCALE_CODE.fullmatch(text)
+    return match.group(1) if match else None

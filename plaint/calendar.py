@@ -27,7 +27,7 @@ class BusinessCalendar:
     def __init__(self, policy: CalendarPolicy) -> None:
         self.policy = policy
         self.zone = ZoneInfo(policy.timezone)
-        self._weekend = frozenset(day.index for day in policy.weekend)
+        self._weekend = frozenset(day.number for day in policy.weekend)
         self._extra_off = frozenset(policy.extra_holidays)
         self._extra_on = frozenset(policy.extra_working_days)
         self._published = (

@@ -68,10 +68,10 @@ class ComplaintHandling:
 
     def process(self, delivery_key: str) -> tuple[OutboundAction, ...]:
         """Judge an accepted delivery; returns the actions it created (to dispatch now)."""
-        delivery = self.store.get_delivery(delivery_key)
-        if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
-            return ()
         for _ in range(MAX_DECISION_RETRIES):
+            delivery = self.store.get_delivery(delivery_key)
+            if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
+                return ()  # unknown, or already judged by an earlier attempt
             current = self.store.get_complaint(delivery.event.complaint_id)
             decision = services.receive(delivery.event, current, self.policy, self.clock())
             if decision is None:
@@ -107,7 +107,11 @@ class ComplaintHandling:
                 outbox.apply(action)
         except TransientDeliveryError as exc:
             decision = services.action_failed(
-                action, str(exc), self.policy, self.clock(), permanent=False,
+                action,
+                str(exc),
+                self.policy,
+                self.clock(),
+                permanent=False,
                 retry_after=exc.retry_after,
             )
         except PermanentDeliveryError as exc:

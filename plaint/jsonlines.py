@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
 
 Path = tuple[str | int, ...]
 _SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null")
@@ -32,7 +32,8 @@ class _Locator:
         if char == "[":
             return self.items(pos + 1, path)
         if char == '"':
-            return scanstring(self.text, pos + 1)[1]
+            end: int = scanstring(self.text, pos + 1)[1]
+            return end
         match = _SCALAR.match(self.text, pos)
         if not match:
             raise ValueError(pos)

@@ -8,10 +8,10 @@ same thing have the same version, and every decision can name the policy it was 
 from __future__ import annotations
 
 import hashlib
-from string import Formatter
 from datetime import date, time
 from enum import StrEnum
 from functools import cached_property
+from string import Formatter
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,7 +30,9 @@ def _known_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Baku)") from exc
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Asia/Baku)"
+        ) from exc
     return name
 
 
@@ -47,7 +49,8 @@ class Weekday(StrEnum):
     SUNDAY = "sunday"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
+        """Monday is 0, as in datetime.weekday()."""
         return list(Weekday).index(self)
 
 
@@ -225,7 +228,10 @@ def reference_problems(policy: Policy) -> list[Problem]:
     for index, rule_id in enumerate(rule_ids):
         if rule_ids.index(rule_id) != index:
             problems.append(
-                (("rules", index, "id"), f"rule id {rule_id!r} already used by rules[{rule_ids.index(rule_id)}]")
+                (
+                    ("rules", index, "id"),
+                    f"rule id {rule_id!r} already used by rules[{rule_ids.index(rule_id)}]",
+                )
             )
     if policy.default_language not in policy.languages:
         problems.append((("default_language",), "must be one of languages"))

@@ -22,9 +22,7 @@ def parse_policy(text: str) -> Policy:
     try:
         policy = Policy.model_validate_json(text, context={"defer_references": True})
     except ValidationError as exc:
-        problems = [
-            _describe(tuple(error["loc"]), error["msg"], lines) for error in exc.errors()
-        ]
+        problems = [_describe(tuple(error["loc"]), error["msg"], lines) for error in exc.errors()]
         raise PolicyError(problems) from exc
     references = reference_problems(policy)
     if references:
@@ -36,7 +34,9 @@ def load_policy(path: str | FilePath) -> Policy:
     return parse_policy(FilePath(path).read_text(encoding="utf-8"))
 
 
-def _describe(path: tuple[str | int, ...], message: str, lines: dict[tuple[str | int, ...], int]) -> str:
+def _describe(
+    path: tuple[str | int, ...], message: str, lines: dict[tuple[str | int, ...], int]
+) -> str:
     line = line_of(lines, path)
     where = f" (line {line})" if line is not None else ""
     return f"{format_path(path)}{where}: {message}"

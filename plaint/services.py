@@ -94,7 +94,17 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
                 },
             )
         )
-        actions = (_acknowledgement(event, language, received_at, due_at, calendar, policy, now),)
+        actions = (
+            _acknowledgement(
+                event,
+                language=language,
+                received_at=received_at,
+                due_at=due_at,
+                calendar=calendar,
+                policy=policy,
+                now=now,
+            ),
+        )
     complaint = Complaint(
         complaint_id=event.complaint_id,
         source=event.source,
@@ -108,18 +118,23 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
         description_digest=description_digest(event.description),
         remedy_sought=event.remedy_sought,
         assessment=assessment,
-        status=ComplaintStatus.RECEIVED if assessment.is_complaint else ComplaintStatus.NOT_A_COMPLAINT,
+        status=ComplaintStatus.RECEIVED
+        if assessment.is_complaint
+        else ComplaintStatus.NOT_A_COMPLAINT,
         policy_version=policy.version,
         acknowledgement_due_at=due_at,
         helpdesk_status=event.helpdesk_status,
         source_version=event.occurred_at,
         revision=1,
     )
-    return Decision(complaint=complaint, expected_revision=None, audit=tuple(audit), new_actions=actions)
+    return Decision(
+        complaint=complaint, expected_revision=None, audit=tuple(audit), new_actions=actions
+    )
 
 
 def _acknowledgement(
     event: TicketEvent,
+    *,
     language: str,
     received_at: datetime,
     due_at: datetime,
@@ -186,9 +201,11 @@ def action_done(
     update = ActionUpdate(
         action=done, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
     )
-    detail = {"action_id": action.action_id, "attempts": action.attempts, "confirmed_by": (
-        "ticket_marker" if found else "helpdesk_response"
-    )}
+    detail = {
+        "action_id": action.action_id,
+        "attempts": action.attempts,
+        "confirmed_by": ("ticket_marker" if found else "helpdesk_response"),
+    }
     if action.kind is ActionKind.ACKNOWLEDGE:
         due = complaint.acknowledgement_due_at
         detail |= {"language": action.language, "on_time": due is None or now <= due}
@@ -249,7 +266,11 @@ def action_failed(
                 complaint_id=action.complaint_id,
                 policy_version=policy.version,
                 at=now,
-                detail={"action_id": action.action_id, "attempts": action.attempts, "error": error[:500]},
+                detail={
+                    "action_id": action.action_id,
+                    "attempts": action.attempts,
+                    "error": error[:500],
+                },
             ),
         )
     return Decision(complaint=None, audit=audit, action_updates=(update,))
@@ -278,7 +299,10 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
         complaint_id=complaint.complaint_id,
         policy_version=policy.version,
         at=now,
-        detail={"due_at": due.isoformat() if due else None, "frozen_under": complaint.policy_version},
+        detail={
+            "due_at": due.isoformat() if due else None,
+            "frozen_under": complaint.policy_version,
+        },
     )
     return Decision(
         complaint=flagged,

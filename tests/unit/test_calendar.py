@@ -134,8 +134,11 @@ instants = st.datetimes(
 
 
 @settings(max_examples=200, deadline=None)
-@given(first=instants, gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30)),
-       hours=st.integers(min_value=1, max_value=80))
+@given(
+    first=instants,
+    gap=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=30)),
+    hours=st.integers(min_value=1, max_value=80),
+)
 def test_a_later_receipt_never_gets_an_earlier_deadline(
     first: datetime, gap: timedelta, hours: int
 ) -> None:

@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    runs Plaint locally on its embedded defaults (no AWS account needed)
+#   make test   installs what it needs and runs the whole suite, ruff and mypy included
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit functional e2e package bench schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m devstack
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy plaint connectors storage devstack infra functions/app.py functions/chalicelib
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+functional: $(STAMP)
+	$(BIN)/pytest tests/functional
+
+e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e
+
+package: $(STAMP)
+	$(BIN)/python -m infra.build
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+schema: $(STAMP)
+	$(BIN)/python -m plaint.schema
+
+clean:
+	rm -rf $(VENV) build functions/vendor functions/chalicelib/policy.json .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,108 @@
+"""`python -m devstack`: run Plaint locally on its embedded defaults (what `make run` does)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from devstack.stack import Stack, StackConfig
+from storage.dynamodb import DynamoStore
+
+
+def parse_args(argv: list[str] | None = None) -> StackConfig:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    defaults = StackConfig()
+    parser.add_argument("--host", default=defaults.host)
+    parser.add_argument("--api-port", type=int, default=defaults.api_port)
+    parser.add_argument("--aws-port", type=int, default=defaults.aws_port)
+    parser.add_argument("--zendesk-port", type=int, default=defaults.zendesk_port)
+    parser.add_argument("--data-dir", type=Path, default=defaults.data_dir)
+    parser.add_argument("--sweep-seconds", type=float, default=defaults.sweep_seconds)
+    parser.add_argument(
+        "--no-fake-zendesk",
+        dest="fake_zendesk",
+        action="store_false",
+        help="talk to the Zendesk named by PLAINT_ZENDESK_BASE_URL instead",
+    )
+    args = parser.parse_args(argv)
+    return StackConfig(**vars(args))
+
+
+def banner(stack: Stack) -> str:
+    c = stack.config
+    python = Path(sys.executable)
+    lines = [
+        "Plaint is running locally.",
+        f"  webhook API      {c.api_url}/webhooks/zendesk",
+        f"  embedded AWS     {c.aws_url}   (DynamoDB tables and SQS queues from infra/)",
+        f"  data kept in     {c.data_dir}",
+        f"  webhook secret   {stack.secret}",
+    ]
+    if c.fake_zendesk:
+        lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")
+    send = (
+        f"{python} -m devstack.send_webhook"
+        f" --url {c.api_url}/webhooks/zendesk --secret {stack.secret}"
+    )
+    lines += ["", "Send a signed Zendesk webhook (a new complaint each time):", f"  {send}", ""]
+    return "\n".join(lines)
+
+
+def print_audit(stack: Stack, stop: threading.Event) -> None:
+    """Show each audit entry as it is written: the complaint's story, live."""
+    store = DynamoStore(stack.dynamodb)
+    seen = store.chain_head("main").seq
+    while not stop.wait(0.5):
+        try:
+            entries = store.audit_entries("main", after_seq=seen, limit=100)
+        except Exception:
+            continue
+        for entry in entries:
+            rule = f" rule={entry.rule_id}" if entry.rule_id else ""
+            line = f"[audit #{entry.seq}] {entry.kind} {entry.complaint_id}{rule}"
+            print(line, _brief(entry.detail), flush=True)
+            seen = entry.seq
+
+
+def _brief(detail: dict[str, Any]) -> str:
+    keys = (
+        "category",
+        "severity",
+        "is_complaint",
+        "flags",
+        "due_at",
+        "language",
+        "on_time",
+        "error",
+    )
+    return " ".join(f"{k}={detail[k]}" for k in keys if k in detail)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for noisy in ("werkzeug", "botocore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    stack = Stack(parse_args(argv))
+    stack.start()
+    print(banner(stack), flush=True)
+    stopping = threading.Event()
+    threading.Thread(target=print_audit, args=(stack, stopping), daemon=True).start()
+
+    def _stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    stopping.wait()
+    print("stopping; data kept in", stack.config.data_dir, flush=True)
+    stack.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,211 @@
+"""The whole of Plaint on one machine: embedded DynamoDB and SQS (moto's server, in-process),
+the webhook API (the real Chalice app on Chalice's local server), the worker that drains the
+queue into the app's SQS handler, the scheduler that calls the app's sweep, and a fake
+Zendesk that records what it is sent."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+from chalice.config import Config
+from chalice.local import LambdaContext, create_local_server
+from moto.server import ThreadedMotoServer
+
+from devstack.events import scheduled_event, sqs_event
+from devstack.fake_zendesk import FakeZendesk
+from devstack.queues import create_queues
+from devstack.snapshot import restore, save
+from storage.tables import create_tables, table_names
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("plaint.local")
+
+
+@dataclass
+class StackConfig:
+    host: str = "127.0.0.1"
+    api_port: int = 8000
+    aws_port: int = 5400
+    zendesk_port: int = 8765
+    data_dir: Path = ROOT / ".plaint-local"
+    sweep_seconds: float = 10.0
+    fake_zendesk: bool = True
+    region: str = "eu-west-1"
+
+    @property
+    def aws_url(self) -> str:
+        return f"http://{self.host}:{self.aws_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def zendesk_url(self) -> str:
+        return f"http://{self.host}:{self.zendesk_port}"
+
+
+def webhook_secret(data_dir: Path) -> str:
+    """The local signing secret: made once, kept with the data so restarts keep it."""
+    path = data_dir / "zendesk-webhook-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def configure_environment(config: StackConfig, secret: str) -> None:
+    defaults = {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": config.region,
+        "PLAINT_POLICY_PATH": str(ROOT / "policies" / "default.json"),
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    os.environ["PLAINT_AWS_ENDPOINT_URL"] = config.aws_url
+    os.environ["PLAINT_ZENDESK_WEBHOOK_SECRETS"] = secret
+    if config.fake_zendesk:
+        os.environ["PLAINT_ZENDESK_BASE_URL"] = config.zendesk_url
+        os.environ["PLAINT_ZENDESK_EMAIL"] = "agent@example.com"
+        os.environ["PLAINT_ZENDESK_API_TOKEN"] = "local-token"
+
+
+def load_functions() -> ModuleType:
+    """Import the Chalice project exactly as Lambda would run it."""
+    sys.path.insert(0, str(ROOT / "functions"))
+    import app as functions_app  # noqa: PLC0415 - only once the environment is configured
+
+    return functions_app
+
+
+@dataclass
+class Stack:
+    config: StackConfig
+    stop: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+    servers: list[Any] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.secret = webhook_secret(self.config.data_dir)
+        configure_environment(self.config, self.secret)
+        moto = ThreadedMotoServer(ip_address=self.config.host, port=self.config.aws_port)
+        moto.start()
+        self.servers.append(moto)
+        self._prepare_aws()
+        if self.config.fake_zendesk:
+            zendesk = FakeZendesk(host=self.config.host, port=self.config.zendesk_port)
+            zendesk.start()
+            self.servers.append(zendesk)
+        self.functions = load_functions()
+        self._serve_api()
+        self._spawn(self._work, "worker")
+        self._spawn(self._schedule, "scheduler")
+        self._spawn(self._keep_snapshots, "snapshots")
+
+    def _prepare_aws(self) -> None:
+        url, region = self.config.aws_url, self.config.region
+        self.dynamodb = boto3.client("dynamodb", endpoint_url=url, region_name=region)
+        self.sqs = boto3.client("sqs", endpoint_url=url, region_name=region)
+        create_tables(self.dynamodb)
+        self.tables = sorted(table_names().values())
+        self.queue_url = create_queues(self.sqs)["plaint-inbox"]
+        restored = restore(self.dynamodb, self.snapshot_path)
+        if restored:
+            log.info("restored %d items from %s", restored, self.snapshot_path)
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.config.data_dir / "dynamodb.json"
+
+    def _serve_api(self) -> None:
+        chalice_config = Config.create(
+            chalice_stage="dev", app_name="plaint", lambda_timeout=30, lambda_memory_size=512
+        )
+        server = create_local_server(
+            self.functions.app, chalice_config, self.config.host, self.config.api_port
+        )
+        self.servers.append(server)
+        self._spawn(server.server.serve_forever, "api")
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _context(self, name: str, seconds: int) -> Any:
+        return LambdaContext(name, 512, max_runtime_ms=seconds * 1000)
+
+    def _work(self) -> None:
+        while not self.stop.is_set():
+            try:
+                messages = self.sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=1,
+                    WaitTimeSeconds=1,
+                    AttributeNames=["All"],
+                ).get("Messages", [])
+            except Exception:  # the embedded server is shutting down
+                if not self.stop.is_set():
+                    log.exception("worker could not read the queue")
+                    time.sleep(1)
+                continue
+            for message in messages:
+                self._handle(message, sqs_event(message, self.config.region))
+
+    def _handle(self, message: Mapping[str, Any], event: dict[str, Any]) -> None:
+        try:
+            self.functions.process_inbox(event, self._context("process_inbox", 120))
+        except Exception:
+            log.exception("worker failed on %s; SQS will hand it back", message["Body"])
+            # Lambda would wait out the visibility timeout; locally, retry after a few seconds.
+            self.sqs.change_message_visibility(
+                QueueUrl=self.queue_url,
+                ReceiptHandle=message["ReceiptHandle"],
+                VisibilityTimeout=5,
+            )
+            return
+        self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def _schedule(self) -> None:
+        while not self.stop.wait(self.config.sweep_seconds):
+            try:
+                self.functions.sweep(
+                    scheduled_event(self.config.region), self._context("sweep", 120)
+                )
+            except Exception:
+                log.exception("sweep failed; it runs again next tick")
+
+    def _keep_snapshots(self) -> None:
+        while not self.stop.wait(2.0):
+            self.snapshot()
+
+    def snapshot(self) -> None:
+        try:
+            save(self.dynamodb, self.tables, self.snapshot_path)
+        except Exception:
+            if not self.stop.is_set():
+                log.exception("snapshot failed")
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            if thread.name in ("worker", "scheduler", "snapshots"):
+                thread.join(timeout=5)
+        self.snapshot()
+        for server in reversed(self.servers):
+            if hasattr(server, "shutdown"):
+                server.shutdown()
+            else:
+                server.stop()

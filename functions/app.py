@@ -1,0 +1,37 @@
+"""Plaint's functions: the webhook API, the worker and the scheduler (AWS Lambda via Chalice)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chalice.app import Chalice, Rate
+from chalicelib.webhooks import webhooks
+from chalicelib.wiring import deadline, runtime
+
+app = Chalice(app_name="plaint")
+app.log.setLevel(logging.INFO)
+app.register_blueprint(webhooks)
+
+INBOX_QUEUE = "plaint-inbox"
+
+
+@app.on_sqs_message(queue=INBOX_QUEUE, batch_size=1)
+def process_inbox(event: Any) -> None:
+    """Judge each accepted delivery and carry out what it owes. Raising hands the message
+    back to SQS; after five tries it is parked on plaint-inbox-parked for an operator."""
+    deadline.set_from(event.context)
+    handling = runtime().handling
+    for record in event:
+        for action in handling.process(record.body):
+            handling.dispatch(action)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep(event: Any) -> dict[str, int]:
+    """Redrive lost deliveries, retry due actions, record acknowledgements that fell due."""
+    deadline.set_from(event.context)
+    rt = runtime()
+    report = rt.handling.sweep(rt.queue)
+    app.log.info("sweep: %s", report)
+    return vars(report)

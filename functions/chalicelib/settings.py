@@ -1,0 +1,47 @@
+"""Configuration, read from the environment once into one typed model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Zendesk's documented payload limit for webhooks is far below this; anything larger is not
+# a helpdesk delivery, and reading it would only cost memory.
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLAINT_", extra="ignore")
+
+    policy_path: str = Field(description="Path of the policy JSON the functions judge by.")
+    state_table: str = "plaint-state"
+    audit_table: str = "plaint-audit"
+    queue_name: str = "plaint-inbox"
+    queue_url: str | None = None
+    ledger: str = "main"
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
+    zendesk_webhook_secrets: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(), description="Comma-separated; two during a secret rotation."
+    )
+    zendesk_base_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: SecretStr | None = None
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Set only for the local stack (the embedded moto server)."
+    )
+
+    @field_validator("zendesk_webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("zendesk_webhook_secrets")
+    @classmethod
+    def _at_most_two(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        if len(value) > 2:
+            raise ValueError("at most two active webhook secrets (current and next)")
+        return value

@@ -1,0 +1,73 @@
+"""POST /webhooks/zendesk: verify, parse, deduplicate, enqueue, answer. Nothing slower.
+
+Every refusal is a JSON body saying which check failed. Accepted means durably recorded: if
+the queue hiccups afterwards, the scheduler's sweep hands the delivery to the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chalice.app import Blueprint, Response
+
+from chalicelib.wiring import runtime
+from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
+from connectors.zendesk.mapper import parse_delivery
+from connectors.zendesk.signature import verify_signature
+from plaint.errors import PlaintError
+
+log = logging.getLogger(__name__)
+webhooks = Blueprint(__name__)
+
+# Chalice answers 415 for content types a route does not list; helpdesks send JSON, but an
+# admin's misconfigured webhook must still get our 400 with a reason, not a bare 415.
+ACCEPTED_CONTENT_TYPES = [
+    "application/json",
+    "text/plain",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+]
+
+
+def _answer(code: int, **body: Any) -> Response:
+    return Response(body=body, status_code=code, headers={"Content-Type": "application/json"})
+
+
+@webhooks.route("/webhooks/zendesk", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
+def zendesk_webhook() -> Response:
+    request = webhooks.current_request
+    headers = dict(request.headers)
+    raw = request.raw_body or b""
+    body = raw.encode("utf-8") if isinstance(raw, str) else raw
+    rt = runtime()
+    if len(body) > rt.settings.max_body_bytes:
+        return _answer(413, error="body_too_large", limit_bytes=rt.settings.max_body_bytes)
+    secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
+    try:
+        verify_signature(headers, body, secrets, now=rt.clock())
+        event = parse_delivery(headers, body)
+    except SignatureRejectedError as exc:
+        return _answer(401, error="signature_rejected", check=exc.check, detail=str(exc))
+    except UnsupportedEventError as exc:
+        log.info("ignored zendesk event: %s", exc)
+        return _answer(200, status="ignored", detail=str(exc))
+    except PayloadInvalidError as exc:
+        return _answer(400, error="invalid_payload", detail=str(exc))
+    return _accept(event)
+
+
+def _accept(event: Any) -> Response:
+    rt = runtime()
+    try:
+        if not rt.handling.accept(event):
+            return _answer(200, status="duplicate", delivery_id=event.delivery_id)
+    except PlaintError as exc:
+        log.warning("could not record delivery %s: %s", event.delivery_id, exc)
+        return _answer(503, error="temporarily_unavailable", detail="retry later")
+    key = f"{event.source}:{event.delivery_id}"
+    try:
+        rt.queue.enqueue(key)
+    except PlaintError as exc:
+        log.warning("accepted %s but could not enqueue it; the sweep will: %s", key, exc)
+    return _answer(202, status="accepted", delivery_id=event.delivery_id)

@@ -1,0 +1,90 @@
+"""Builds the runtime once per Lambda container, lazily: nothing heavy happens at import,
+because Chalice imports app.py when it packages and deploys."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.settings import Settings
+from plaint.handling import ComplaintHandling
+from plaint.model import SourceSystem
+from plaint.ports import Outbox, Queue
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Deadline:
+    """Time the current invocation has left, for capping retries; set by each handler."""
+
+    ends_at: float | None = None
+
+    def set_from(self, lambda_context: Any) -> None:
+        remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+        self.ends_at = time.monotonic() + remaining() / 1000 if remaining else None
+
+    def time_left(self) -> float:
+        return 900.0 if self.ends_at is None else max(0.0, self.ends_at - time.monotonic())
+
+
+deadline = _Deadline()
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    handling: ComplaintHandling
+    queue: Queue
+    clock: Callable[[], datetime]
+
+
+@lru_cache(maxsize=1)
+def runtime() -> Runtime:
+    import boto3
+
+    from plaint.policy_loader import load_policy
+    from storage.dynamodb import DynamoStore
+    from storage.sqs import SqsQueue
+
+    settings = Settings()  # required fields come from the environment
+    dynamodb = boto3.client("dynamodb", endpoint_url=settings.aws_endpoint_url)
+    sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url)
+    queue = (
+        SqsQueue(sqs, settings.queue_url)
+        if settings.queue_url
+        else SqsQueue.by_name(sqs, settings.queue_name)
+    )
+    handling = ComplaintHandling(
+        store=DynamoStore(dynamodb, settings.state_table, settings.audit_table),
+        policy=load_policy(settings.policy_path),
+        clock=utc_now,
+        ledger=settings.ledger,
+        outboxes=_outboxes(settings),
+    )
+    return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now)
+
+
+def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
+    from connectors.zendesk.client import ZendeskClient
+
+    outboxes: dict[SourceSystem, Outbox] = {}
+    if settings.zendesk_base_url:
+        token = settings.zendesk_api_token.get_secret_value() if settings.zendesk_api_token else ""
+        auth: tuple[str, str] | str = (
+            (settings.zendesk_email, token) if settings.zendesk_email else token
+        )
+        outboxes[SourceSystem.ZENDESK] = ZendeskClient(
+            settings.zendesk_base_url, auth, time_left=deadline.time_left
+        )
+    return outboxes
+
+
+def reset() -> None:
+    """Forget the built runtime (tests change the environment between cases)."""
+    runtime.cache_clear()

@@ -1,0 +1,168 @@
+"""The Lambda artifact carries everything the functions import: built with `chalice package`,
+unpacked into a clean directory and invoked there without the source tree on the path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from moto.server import ThreadedMotoServer
+
+from devstack.fake_zendesk import FakeZendesk
+from devstack.queues import create_queues
+from devstack.send_webhook import sample_event, signed_headers
+from infra.build import package, stage_sources
+from storage.dynamodb import DynamoStore
+from storage.tables import create_tables
+from tests.e2e.test_local_stack import free_port
+from tests.factories import DEFAULT_POLICY
+
+pytestmark = pytest.mark.packaging
+
+# What the Lambda Python runtime provides besides the standard library.
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
+SECRET = "packaging-secret"
+
+INVOKE = r"""
+import json, sys
+sys.path[:] = [ARTIFACT, RUNTIME] + STDLIB
+import app
+for module in ("plaint", "connectors", "storage", "pydantic", "requests", "holidays", "chalice"):
+    where = sys.modules[module].__file__ if module in sys.modules else __import__(module).__file__
+    assert where.startswith(ARTIFACT), (module, where)
+assert not any(p.startswith(SOURCE) for p in sys.path), sys.path
+
+class Context:
+    function_name = "plaint-dev"
+    memory_limit_in_mb = 512
+    aws_request_id = "req-1"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:plaint-dev"
+    def get_remaining_time_in_millis(self):
+        return 30000
+
+answer = app.app(API_EVENT, Context())
+print(json.dumps({"api": answer}))
+key = "zendesk:" + json.loads(API_EVENT["body"])["id"]
+app.process_inbox({"Records": [{"messageId": "m1", "receiptHandle": "r1", "body": key,
+    "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+    "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:plaint-inbox",
+    "awsRegion": "eu-west-1"}]}, Context())
+print(json.dumps({"worker": "done"}))
+"""
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    stage_sources(DEFAULT_POLICY)
+    unpacked = out / "unpacked"
+    with zipfile.ZipFile(package(out / "package")) as archive:
+        archive.extractall(unpacked)
+    return unpacked
+
+
+@pytest.fixture
+def runtime_dir(tmp_path: Path) -> Path:
+    """Only what Lambda's Python runtime ships: boto3 and its dependencies."""
+    site = Path(sysconfig.get_paths()["purelib"])
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for name in RUNTIME_PACKAGES:
+        (runtime / name).symlink_to(site / name)
+    return runtime
+
+
+@pytest.fixture
+def local_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    create_tables(boto3.client("dynamodb", endpoint_url=url))
+    create_queues(boto3.client("sqs", endpoint_url=url))
+    yield url
+    server.stop()
+
+
+def api_gateway_event(body: bytes) -> dict[str, Any]:
+    headers = signed_headers(body, SECRET)
+    return {
+        "resource": "/webhooks/zendesk",
+        "path": "/webhooks/zendesk",
+        "httpMethod": "POST",
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/webhooks/zendesk",
+            "httpMethod": "POST",
+            "stage": "api",
+            "path": "/api/webhooks/zendesk",
+            "requestId": "r",
+        },
+        "body": body.decode("utf-8"),
+        "isBase64Encoded": False,
+    }
+
+
+def test_packaged_handlers_run_from_a_clean_directory(
+    artifact: Path, runtime_dir: Path, local_aws: str, tmp_path: Path
+) -> None:
+    assert (artifact / "chalicelib" / "policy.json").exists()
+    body = json.dumps(sample_event(ticket_id=6060)).encode()
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+    stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
+    script = (
+        f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
+        f"SOURCE={str(Path(__file__).resolve().parents[2])!r}\n"
+        f"API_EVENT={api_gateway_event(body)!r}\n" + INVOKE
+    )
+    with FakeZendesk(host="127.0.0.1", port=0) as zendesk:
+        env = {
+            "PATH": os.environ["PATH"],
+            "AWS_ACCESS_KEY_ID": "t",
+            "AWS_SECRET_ACCESS_KEY": "t",
+            "AWS_DEFAULT_REGION": "eu-west-1",
+            "PLAINT_POLICY_PATH": "chalicelib/policy.json",
+            "PLAINT_AWS_ENDPOINT_URL": local_aws,
+            "PLAINT_ZENDESK_WEBHOOK_SECRETS": SECRET,
+            "PLAINT_ZENDESK_BASE_URL": zendesk.url,
+            "PLAINT_ZENDESK_EMAIL": "a@example.com",
+            "PLAINT_ZENDESK_API_TOKEN": "t",
+        }
+        result = subprocess.run(
+            [sys.executable, "-S", "-c", script],
+            cwd=artifact,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        assert lines[0]["api"]["statusCode"] == 202
+        ticket = requests.get(f"{zendesk.url}/__fake/tickets/6060", timeout=5).json()
+        assert len(ticket["comments"]) == 1
+    store = DynamoStore(boto3.client("dynamodb", endpoint_url=local_aws))
+    complaint = store.get_complaint("zendesk:6060")
+    assert complaint is not None and complaint.status == "acknowledged"

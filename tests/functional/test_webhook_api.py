@@ -1,0 +1,124 @@
+"""POST /webhooks/zendesk through the real Chalice app (chalice.test.Client) on moto."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from connectors.zendesk.signature import sign
+from devstack.send_webhook import sample_event
+from tests.conftest import SECRETS, dumps, load_event, queued_messages, table_items
+
+
+def signed(body: bytes, secret: str = SECRETS[0], at: datetime | None = None) -> dict[str, str]:
+    stamp = (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "Content-Type": "application/json",
+        "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+        "X-Zendesk-Webhook-Signature": sign(body, secret, stamp),
+    }
+
+
+def post(functions: Any, body: bytes, headers: dict[str, str]) -> Any:
+    with Client(functions.app) as client:
+        return client.http.post("/webhooks/zendesk", body=body, headers=headers)
+
+
+def nothing_stored(aws: dict[str, Any]) -> bool:
+    return not table_items(aws, "plaint-state") and not queued_messages(aws)
+
+
+def test_signed_delivery_is_recorded_queued_and_answered_202(functions: Any, aws: Any) -> None:
+    body = dumps(sample_event(ticket_id=5158))
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 202
+    assert json.loads(answer.body)["status"] == "accepted"
+    [message] = queued_messages(aws)
+    assert message["Body"].startswith("zendesk:")
+    [delivery] = table_items(aws, "plaint-state")
+    assert delivery["status"]["S"] == "accepted"
+
+
+def test_every_retry_of_a_delivery_is_recognised(functions: Any, aws: Any) -> None:
+    body = dumps(sample_event())
+    answers = [post(functions, body, signed(body)).status_code for _ in range(3)]
+    assert answers == [202, 200, 200]
+    assert len(queued_messages(aws)) == 1
+    assert len(table_items(aws, "plaint-state")) == 1
+
+
+def test_second_secret_is_accepted_during_rotation(functions: Any, aws: Any) -> None:
+    body = load_event("event_ticket_created_docs.json")
+    assert post(functions, body, signed(body, SECRETS[1])).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("mangle", "check"),
+    [
+        (lambda b, h: (b, {"Content-Type": "application/json"}), "missing_signature"),
+        (lambda b, h: (b + b" ", h), "signature_mismatch"),
+        (
+            lambda b, h: (b, h | {"X-Zendesk-Webhook-Signature": sign(b, "wrong", "x")}),
+            "signature_mismatch",
+        ),
+        (
+            lambda b, h: (b, signed(b, at=datetime.now(UTC) - timedelta(seconds=400))),
+            "timestamp_out_of_window",
+        ),
+        (
+            lambda b, h: (b, signed(b, at=datetime.now(UTC) + timedelta(seconds=400))),
+            "timestamp_out_of_window",
+        ),
+        (
+            lambda b, h: (b, h | {"X-Zendesk-Webhook-Signature-Timestamp": "yesterday"}),
+            "malformed_timestamp",
+        ),
+    ],
+)
+def test_unsigned_tampered_or_stale_deliveries_get_401_and_store_nothing(
+    functions: Any, aws: Any, mangle: Any, check: str
+) -> None:
+    body = load_event("event_ticket_created_docs.json")
+    sent_body, headers = mangle(body, signed(body))
+    answer = post(functions, sent_body, headers)
+    assert answer.status_code == 401
+    assert json.loads(answer.body)["check"] == check
+    assert nothing_stored(aws)
+
+
+def test_broken_json_gets_400_naming_the_place(functions: Any, aws: Any) -> None:
+    body = b'{"type": "zen:event-type:ticket.created",\n "detail": {'
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 400
+    assert "line 2" in json.loads(answer.body)["detail"]
+    assert nothing_stored(aws)
+
+
+def test_wrong_shape_gets_400_naming_the_field(functions: Any, aws: Any) -> None:
+    event = json.loads(load_event("event_ticket_created_docs.json"))
+    del event["detail"]["id"]
+    body = dumps(event)
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 400
+    assert "detail.id" in json.loads(answer.body)["detail"]
+    assert nothing_stored(aws)
+
+
+def test_oversized_body_gets_413(functions: Any, aws: Any) -> None:
+    body = b'{"pad": "' + b"x" * (256 * 1024) + b'"}'
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 413
+    assert json.loads(answer.body)["limit_bytes"] == 256 * 1024
+    assert nothing_stored(aws)
+
+
+def test_unknown_event_type_is_acknowledged_and_ignored(functions: Any, aws: Any) -> None:
+    body = load_event("event_user_group_membership_created_zendesk-go.json")
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 200
+    assert json.loads(answer.body)["status"] == "ignored"
+    assert nothing_stored(aws)

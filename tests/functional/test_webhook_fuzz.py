@@ -1,0 +1,72 @@
+"""Whatever arrives at the webhook, the answer is a deliberate one: never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SECRETS
+from tests.functional.test_webhook_api import signed
+
+header_names = st.sampled_from(
+    [
+        "X-Zendesk-Webhook-Signature",
+        "X-Zendesk-Webhook-Signature-Timestamp",
+        "X-Zendesk-Webhook-Invocation-Id",
+        "Content-Type",
+        "X-Other",
+    ]
+)
+header_values = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=60)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+zendesk_like = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(
+            [
+                "zen:event-type:ticket.created",
+                "zen:event-type:ticket.comment_added",
+                "zen:event-type:user.created",
+                "nonsense",
+            ]
+        ),
+        "id": st.text(max_size=40),
+        "detail": json_values,
+        "event": json_values,
+        "time": st.text(max_size=30),
+    }
+)
+bodies = st.one_of(
+    st.binary(max_size=300),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    zendesk_like.map(lambda v: json.dumps(v).encode()),
+)
+DELIBERATE = {200, 202, 400, 401, 413, 415}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=bodies,
+    headers=st.dictionaries(header_names, header_values, max_size=4),
+    sign_it=st.booleans(),
+)
+def test_random_bodies_and_headers_never_get_a_500(
+    functions: Any, body: bytes, headers: dict[str, str], sign_it: bool
+) -> None:
+    sent = headers | (signed(body, SECRETS[0]) if sign_it else {})
+    with Client(functions.app) as client:
+        answer = client.http.post("/webhooks/zendesk", body=body, headers=sent)
+    assert answer.status_code in DELIBERATE, answer.body
+    if answer.status_code >= 400 and answer.status_code != 415:
+        assert "error" in json.loads(answer.body)

@@ -1,0 +1,176 @@
+"""The use cases end to end on the in-memory store: receipt, acknowledgement, retries, sweep."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from plaint.audit import first_break
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.handling import ComplaintHandling
+from plaint.model import ActionStatus, ComplaintStatus, SourceSystem, TicketEventKind
+from plaint.services import ACK_MARKER_TAG
+from storage.memory import MemoryStore
+from tests.factories import default_policy, ticket_event
+from tests.fakes import FakeHelpdesk, FakeQueue, ManualClock
+
+COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def helpdesk() -> FakeHelpdesk:
+    return FakeHelpdesk()
+
+
+@pytest.fixture
+def handling(clock: ManualClock, helpdesk: FakeHelpdesk) -> ComplaintHandling:
+    return ComplaintHandling(
+        store=MemoryStore(),
+        policy=default_policy(),
+        clock=clock,
+        outboxes={SourceSystem.ZENDESK: helpdesk},
+    )
+
+
+def receive(handling: ComplaintHandling, **event: object) -> None:
+    e = ticket_event(**event)
+    assert handling.accept(e)
+    for action in handling.process(f"zendesk:{e.delivery_id}"):
+        handling.dispatch(action)
+
+
+def audit_kinds(handling: ComplaintHandling) -> list[str]:
+    return [e.kind for e in handling.store.audit_entries("main", limit=1000)]
+
+
+def test_complaint_is_classified_acknowledged_once_and_audited(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    receive(handling, description=COMPLAINT)
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None
+    assert complaint.status is ComplaintStatus.ACKNOWLEDGED
+    assert complaint.language == "az"
+    assert complaint.assessment.category == "billing"
+    # Received Tuesday 2025-03-04 14:00 Baku; due close of Wednesday 18:00 Baku = 14:00 UTC.
+    assert complaint.acknowledgement_due_at == datetime(2025, 3, 5, 14, 0, tzinfo=UTC)
+    assert [a.comment for a in helpdesk.applied] == [
+        default_policy()
+        .acknowledgement.templates["az"]
+        .format(reference="101", received_on="2025-03-04", due_by="2025-03-05 18:00")
+    ]
+    assert audit_kinds(handling) == [
+        "complaint.received",
+        "complaint.assessed",
+        "acknowledgement.deadline_set",
+        "acknowledgement.sent",
+    ]
+    entries = handling.store.audit_entries("main", limit=1000)
+    assert first_break(entries) is None
+    assert {e.policy_version for e in entries} == {default_policy().version}
+
+
+def test_duplicate_delivery_is_refused_and_changes_nothing(handling: ComplaintHandling) -> None:
+    receive(handling, description=COMPLAINT)
+    assert not handling.accept(ticket_event(description=COMPLAINT))
+    assert len(audit_kinds(handling)) == 4
+
+
+def test_not_a_complaint_is_judged_but_not_acknowledged(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    receive(handling)
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None and complaint.status is ComplaintStatus.NOT_A_COMPLAINT
+    assert helpdesk.applied == []
+    assert audit_kinds(handling) == ["complaint.received", "complaint.assessed"]
+
+
+def test_older_update_after_newer_one_is_ignored(handling: ComplaintHandling) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    receive(handling, description=COMPLAINT, created_at=t0)
+    newer = dict(kind=TicketEventKind.STATUS_CHANGED, created_at=t0)
+    receive(
+        handling,
+        delivery_id="d-3",
+        occurred_at=t0 + timedelta(hours=2),
+        helpdesk_status="solved",
+        **newer,
+    )
+    receive(
+        handling,
+        delivery_id="d-2",
+        occurred_at=t0 + timedelta(hours=1),
+        helpdesk_status="open",
+        **newer,
+    )
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None and complaint.helpdesk_status == "solved"
+    assert audit_kinds(handling).count("complaint.updated") == 1
+
+
+def test_rate_limited_acknowledgement_is_retried_by_the_sweep(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk, clock: ManualClock
+) -> None:
+    helpdesk.fail_next(TransientDeliveryError("429", retry_after=90))
+    receive(handling, description=COMPLAINT)
+    action = handling.store.get_action("zendesk:101:acknowledge")
+    assert action is not None and action.status is ActionStatus.PENDING
+    assert action.next_attempt_at == clock.now + timedelta(seconds=90)
+    clock.advance(seconds=60)
+    assert handling.sweep(FakeQueue()).actions_dispatched == 0  # honours Retry-After
+    clock.advance(seconds=31)
+    assert handling.sweep(FakeQueue()).actions_dispatched == 1
+    assert len(helpdesk.applied) == 1
+
+
+def test_lost_answer_is_not_posted_twice(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk, clock: ManualClock
+) -> None:
+    helpdesk.lose_answer_once = True
+    receive(handling, description=COMPLAINT)
+    clock.advance(minutes=5)
+    handling.sweep(FakeQueue())
+    assert len(helpdesk.applied) == 1
+    assert ACK_MARKER_TAG in helpdesk.tags["101"]
+    sent = [e for e in handling.store.audit_entries("main") if e.kind == "acknowledgement.sent"]
+    assert sent[0].detail["confirmed_by"] == "ticket_marker"
+
+
+def test_permanent_failure_is_parked_and_audited(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    helpdesk.fail_next(PermanentDeliveryError("404 ticket not found"))
+    receive(handling, description=COMPLAINT)
+    action = handling.store.get_action("zendesk:101:acknowledge")
+    assert action is not None and action.status is ActionStatus.PARKED
+    assert "action.parked" in audit_kinds(handling)
+
+
+def test_overdue_acknowledgement_is_recorded_once(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk, clock: ManualClock
+) -> None:
+    helpdesk.fail_next(*[PermanentDeliveryError("403 forbidden")])
+    receive(handling, description=COMPLAINT)
+    clock.now = datetime(2025, 3, 5, 14, 0, 1, tzinfo=UTC)
+    assert handling.sweep(FakeQueue()).acknowledgements_overdue == 1
+    assert handling.sweep(FakeQueue()).acknowledgements_overdue == 0
+    assert audit_kinds(handling).count("acknowledgement.overdue") == 1
+    assert "complaint_ack_overdue" in helpdesk.tags["101"]
+
+
+def test_sweep_redrives_deliveries_the_queue_lost(
+    handling: ComplaintHandling, clock: ManualClock
+) -> None:
+    handling.accept(ticket_event(description=COMPLAINT))
+    queue = FakeQueue()
+    assert handling.sweep(queue).redriven_deliveries == 0
+    clock.advance(minutes=3)
+    handling.sweep(queue)
+    assert queue.sent == ["zendesk:d-1"]

@@ -114,7 +114,9 @@ def _envelope_description(
 ) -> str:
     if kind is TicketEventKind.COMMENT_ADDED:
         comment = _validate(CommentEvent, event, "event").comment
-        if comment.body:
+        # An agent's reply is not the complainant's words: assess the ticket's description.
+        staff = comment.author is not None and comment.author.is_staff
+        if comment.body and not staff:
             return comment.body
     return detail.description or ""
 

@@ -58,14 +58,23 @@ def test_ticket_created_docs_example():
     assert event.product is None and event.remedy_sought is None
 
 
-def test_comment_added_carries_the_comment_body():
+def test_agent_comment_is_not_taken_as_the_complainants_words():
     event = parse_delivery({}, body("event_ticket_comment_added_dust.json"))
     assert event.kind is TicketEventKind.COMMENT_ADDED
     assert event.delivery_id == "d4f5c389-8f4a-4c2e-a1b9-8e4f39c71d52"
-    assert event.description == "We are investigating this issue and will update you shortly."
+    # The recorded comment is the agent's reply (is_staff): the ticket's description stands.
+    assert event.description == "Customer is experiencing login issues with the mobile app"
     assert event.subject == "Cannot login to mobile app"
     assert event.occurred_at == datetime(2025, 1, 8, 14, 25, 30, 123456, tzinfo=UTC)
     assert event.tags == ("mobile", "login", "priority-support")
+
+
+def test_complainant_comment_carries_the_comment_body():
+    document = json.loads(body("event_ticket_comment_added_dust.json"))
+    document["event"]["comment"]["author"]["is_staff"] = False
+    document["event"]["comment"]["body"] = "Bu qəbuledilməzdir, şikayət edirəm."
+    event = parse_delivery({}, json.dumps(document).encode())
+    assert event.description == "Bu qəbuledilməzdir, şikayət edirəm."
 
 
 def test_status_changed_reports_the_new_status():

@@ -29,6 +29,7 @@ from devstack.snapshot import restore, save
 from storage.tables import create_tables, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
 log = logging.getLogger("plaint.local")
 
 
@@ -108,11 +109,25 @@ class Stack:
             zendesk = FakeZendesk(host=self.config.host, port=self.config.zendesk_port)
             zendesk.start()
             self.servers.append(zendesk)
+        self._watch_writes()
         self.functions = load_functions()
         self._serve_api()
         self._spawn(self._work, "worker")
         self._spawn(self._schedule, "scheduler")
         self._spawn(self._keep_snapshots, "snapshots")
+
+    def _watch_writes(self) -> None:
+        """Mark the data dirty on every DynamoDB write the app makes, so snapshots are taken
+        only when something changed (a scan of every table is not free)."""
+        self.dirty = threading.Event()
+        boto3.setup_default_session()
+        assert boto3.DEFAULT_SESSION is not None
+
+        def mark(event_name: str, **_: Any) -> None:
+            if event_name.rsplit(".", 1)[-1] in WRITES:
+                self.dirty.set()
+
+        boto3.DEFAULT_SESSION.events.register("after-call.dynamodb", mark)
 
     def _prepare_aws(self) -> None:
         url, region = self.config.aws_url, self.config.region
@@ -189,7 +204,9 @@ class Stack:
 
     def _keep_snapshots(self) -> None:
         while not self.stop.wait(2.0):
-            self.snapshot()
+            if self.dirty.is_set():
+                self.dirty.clear()
+                self.snapshot()
 
     def snapshot(self) -> None:
         try:

@@ -33,5 +33,6 @@ def sweep(event: Any) -> dict[str, int]:
     deadline.set_from(event.context)
     rt = runtime()
     report = rt.handling.sweep(rt.queue)
-    app.log.info("sweep: %s", report)
+    if any(vars(report).values()):
+        app.log.info("sweep: %s", report)
     return vars(report)

@@ -4,11 +4,6 @@ recorded Zendesk payloads, each sent three times, and a restart that keeps the d
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from devstack.launcher import StackProcess, wait_until
 from devstack.send_webhook import signed_headers
-from tests.factories import EVENTS, ROOT
+from tests.factories import EVENTS
 
 pytestmark = pytest.mark.e2e
 
@@ -30,84 +26,12 @@ COMPLAINTS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LocalStack:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.ports = {name: free_port() for name in ("api", "aws", "zendesk")}
-        self.process: subprocess.Popen[str] | None = None
-
-    @property
-    def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['api']}/webhooks/zendesk"
-
-    @property
-    def zendesk_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['zendesk']}"
-
-    def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "devstack",
-            "--api-port",
-            str(self.ports["api"]),
-            "--aws-port",
-            str(self.ports["aws"]),
-            "--zendesk-port",
-            str(self.ports["zendesk"]),
-            "--data-dir",
-            str(self.data_dir),
-            "--sweep-seconds",
-            "1",
-        ]
-        env = os.environ | {"PYTHONUNBUFFERED": "1"}
-        self.log = (self.data_dir / "stack.log").open("a")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True
-        )
-        wait_until(lambda: reachable(self.webhook_url), "the webhook API to answer", 60)
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
-        self.log.close()
-
-    @property
-    def secret(self) -> str:
-        return (self.data_dir / "zendesk-webhook-secret").read_text().strip()
-
-
-def reachable(url: str) -> bool:
-    try:
-        requests.get(url, timeout=1)
-    except requests.ConnectionError:
-        return False
-    return True
-
-
-def wait_until(predicate: Any, what: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[LocalStack]:
-    local = LocalStack(tmp_path)
+def stack(tmp_path: Path) -> Iterator[StackProcess]:
+    local = StackProcess(tmp_path)
     local.start()
     yield local
-    if local.process and local.process.poll() is None:
-        local.stop()
+    local.stop()
 
 
 def deliveries() -> list[bytes]:
@@ -123,11 +47,11 @@ def deliveries() -> list[bytes]:
     return bodies
 
 
-def fake_ticket(stack: LocalStack, ticket_id: str) -> dict[str, Any]:
+def fake_ticket(stack: StackProcess, ticket_id: str) -> dict[str, Any]:
     return requests.get(f"{stack.zendesk_url}/__fake/tickets/{ticket_id}", timeout=5).json()  # type: ignore[no-any-return]
 
 
-def acknowledgements(stack: LocalStack) -> dict[str, int]:
+def acknowledgements(stack: StackProcess) -> dict[str, int]:
     counts = {}
     for ticket_id in COMPLAINTS:
         answer = requests.get(f"{stack.zendesk_url}/__fake/tickets/{ticket_id}", timeout=5)
@@ -136,7 +60,7 @@ def acknowledgements(stack: LocalStack) -> dict[str, int]:
 
 
 def test_each_complaint_gets_exactly_one_acknowledgement_and_survives_a_restart(
-    stack: LocalStack,
+    stack: StackProcess,
 ) -> None:
     bodies = deliveries()
     statuses = []

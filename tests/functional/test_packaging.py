@@ -19,12 +19,12 @@ import requests
 from moto.server import ThreadedMotoServer
 
 from devstack.fake_zendesk import FakeZendesk
+from devstack.launcher import free_port
 from devstack.queues import create_queues
 from devstack.send_webhook import sample_event, signed_headers
 from infra.build import package, stage_sources
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
-from tests.e2e.test_local_stack import free_port
 from tests.factories import DEFAULT_POLICY
 
 pytestmark = pytest.mark.packaging

@@ -1,0 +1,89 @@
+"""Start the local stack as a separate process, as a user would, on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+import requests
+
+from devstack.stack import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate: Callable[[], bool], what: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+def reachable(url: str) -> bool:
+    try:
+        requests.get(url, timeout=1)
+    except requests.ConnectionError:
+        return False
+    return True
+
+
+class StackProcess:
+    """`python -m devstack` in a subprocess, its output appended to data_dir/stack.log."""
+
+    def __init__(self, data_dir: Path, sweep_seconds: float = 1.0) -> None:
+        self.data_dir = data_dir
+        self.sweep_seconds = sweep_seconds
+        self.ports = {name: free_port() for name in ("api", "aws", "zendesk")}
+        self.process: subprocess.Popen[str] | None = None
+        self._log: IO[str] | None = None
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['api']}/webhooks/zendesk"
+
+    @property
+    def aws_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['aws']}"
+
+    @property
+    def zendesk_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['zendesk']}"
+
+    @property
+    def secret(self) -> str:
+        return (self.data_dir / "zendesk-webhook-secret").read_text(encoding="utf-8").strip()
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable, "-m", "devstack",
+            "--api-port", str(self.ports["api"]), "--aws-port", str(self.ports["aws"]),
+            "--zendesk-port", str(self.ports["zendesk"]), "--data-dir", str(self.data_dir),
+            "--sweep-seconds", str(self.sweep_seconds),
+        ]  # fmt: skip
+        self._log = (self.data_dir / "stack.log").open("a", encoding="utf-8")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=os.environ | {"PYTHONUNBUFFERED": "1"},
+            stdout=self._log, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        wait_until(lambda: reachable(self.webhook_url), "the webhook API to answer", 60)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+        if self._log is not None:
+            self._log.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from plaint.calendar import BusinessCalendar
 from plaint.classify import assess
@@ -29,6 +30,15 @@ OVERDUE_MARKER_TAG = "plaint_ack_overdue"
 CLAIM_LEASE = timedelta(minutes=2)
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = 6
+
+
+def _record(
+    kind: str, complaint_id: str, policy: Policy, now: datetime, **fields: Any
+) -> AuditDraft:
+    """An audit draft made under `policy` at `now`."""
+    return AuditDraft(
+        kind=kind, complaint_id=complaint_id, policy_version=policy.version, at=now, **fields
+    )
 
 
 def description_digest(text: str) -> str:
@@ -58,9 +68,11 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
     language = complainant_language(event, policy)
     assessment = assess(event, policy, language)
     received_at = event.created_at
-    draft = dict(kind="", complaint_id=event.complaint_id, policy_version=policy.version, at=now)
-    receipt = AuditDraft(
-        **draft | {"kind": "complaint.received"},
+    receipt = _record(
+        "complaint.received",
+        event.complaint_id,
+        policy,
+        now,
         detail={
             "source": event.source,
             "ticket_id": event.ticket_id,
@@ -71,8 +83,11 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
             "delivery_id": event.delivery_id,
         },
     )
-    assessed = AuditDraft(
-        **draft | {"kind": "complaint.assessed"},
+    assessed = _record(
+        "complaint.assessed",
+        event.complaint_id,
+        policy,
+        now,
         rule_id=assessment.rule_for("is_complaint"),
         detail=assessment.model_dump(mode="json"),
     )
@@ -84,8 +99,11 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
         calendar = BusinessCalendar(policy.calendar(ack.calendar))
         due_at = calendar.add(received_at, ack.within)
         audit.append(
-            AuditDraft(
-                **draft | {"kind": "acknowledgement.deadline_set"},
+            _record(
+                "acknowledgement.deadline_set",
+                event.complaint_id,
+                policy,
+                now,
                 detail={
                     "due_at": due_at.isoformat(),
                     "within": ack.within.model_dump(mode="json"),
@@ -166,11 +184,11 @@ def _acknowledgement(
 def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
     changes = {"helpdesk_status": event.helpdesk_status, "source_version": event.occurred_at}
     updated = current.model_copy(update=changes | {"revision": current.revision + 1})
-    audit = AuditDraft(
-        kind="complaint.updated",
-        complaint_id=current.complaint_id,
-        policy_version=policy.version,
-        at=now,
+    audit = _record(
+        "complaint.updated",
+        current.complaint_id,
+        policy,
+        now,
         detail={
             "event": event.kind,
             "delivery_id": event.delivery_id,
@@ -220,13 +238,7 @@ def action_done(
     else:
         complaint = complaint.model_copy(update={"revision": complaint.revision + 1})
         kind = f"action.{action.kind}.done"
-    audit = AuditDraft(
-        kind=kind,
-        complaint_id=complaint.complaint_id,
-        policy_version=policy.version,
-        at=now,
-        detail=detail,
-    )
+    audit = _record(kind, complaint.complaint_id, policy, now, detail=detail)
     return Decision(
         complaint=complaint,
         expected_revision=complaint.revision - 1,
@@ -261,11 +273,11 @@ def action_failed(
     audit: tuple[AuditDraft, ...] = ()
     if park:
         audit = (
-            AuditDraft(
-                kind="action.parked",
-                complaint_id=action.complaint_id,
-                policy_version=policy.version,
-                at=now,
+            _record(
+                "action.parked",
+                action.complaint_id,
+                policy,
+                now,
                 detail={
                     "action_id": action.action_id,
                     "attempts": action.attempts,
@@ -294,11 +306,11 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
         next_attempt_at=now,
     )
     due = complaint.acknowledgement_due_at
-    audit = AuditDraft(
-        kind="acknowledgement.overdue",
-        complaint_id=complaint.complaint_id,
-        policy_version=policy.version,
-        at=now,
+    audit = _record(
+        "acknowledgement.overdue",
+        complaint.complaint_id,
+        policy,
+        now,
         detail={
             "due_at": due.isoformat() if due else None,
             "frozen_under": complaint.policy_version,

@@ -42,10 +42,10 @@ from plaint.model import (
     Decision,
     Delivery,
     DeliveryStatus,
-    OutboundAction,
 )
 from storage import codec
 from storage.codec import Item
+from storage.reads import DecodedReads
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -101,7 +101,7 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-class DynamoStore:
+class DynamoStore(DecodedReads):
     def __init__(
         self,
         client: DynamoDBClient,
@@ -127,10 +127,6 @@ class DynamoStore:
                 raise DuplicateDeliveryError(delivery.key) from exc
             raise
 
-    def get_delivery(self, key: str) -> Delivery | None:
-        item = self._get(self._state, codec.delivery_key(key))
-        return None if item is None else codec.delivery_from_item(item)
-
     def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
         if status is DeliveryStatus.ACCEPTED:
             raise ValueError("closing a delivery needs a final status")
@@ -143,28 +139,6 @@ class DynamoStore:
             if self.get_delivery(key) is None:
                 raise KeyError(key) from exc
             # Already closed by another worker: its outcome stands.
-
-    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
-        items = self._due(codec.DELIVERY_BUCKET, "<", older_than, limit)
-        return [codec.delivery_from_item(item) for item in items]
-
-    # Complaints and actions
-
-    def get_complaint(self, complaint_id: str) -> Complaint | None:
-        item = self._get(self._state, codec.complaint_key(complaint_id))
-        return None if item is None else codec.complaint_from_item(item)
-
-    def get_action(self, action_id: str) -> OutboundAction | None:
-        item = self._get(self._state, codec.action_key(action_id))
-        return None if item is None else codec.action_from_item(item)
-
-    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
-        items = self._due(codec.ACK_BUCKET, "<=", now, limit)
-        return [codec.complaint_from_item(item) for item in items]
-
-    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
-        items = self._due(codec.ACTION_BUCKET, "<=", now, limit)
-        return [codec.action_from_item(item) for item in items]
 
     # Audit chain
 
@@ -317,7 +291,13 @@ class DynamoStore:
         item = response.get("Item")
         return None if item is None else _plain(item)
 
-    def _due(self, bucket: str, operator: str, instant: datetime, limit: int) -> list[Item]:
+    def _state_item(self, key: Item) -> Item | None:
+        return self._get(self._state, key)
+
+    def _due_items(
+        self, bucket: str, instant: datetime, limit: int, *, inclusive: bool
+    ) -> list[Item]:
+        operator = "<=" if inclusive else "<"
         query = {
             "TableName": self._state,
             "IndexName": codec.DUE_INDEX,

@@ -21,10 +21,10 @@ from plaint.model import (
     Decision,
     Delivery,
     DeliveryStatus,
-    OutboundAction,
 )
 from storage import codec
 from storage.codec import Item
+from storage.reads import DecodedReads
 
 Key = tuple[str, str]
 
@@ -33,7 +33,7 @@ def _key(item: Item) -> Key:
     return (item["pk"], item["sk"])
 
 
-class MemoryStore:
+class MemoryStore(DecodedReads):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}
@@ -47,10 +47,6 @@ class MemoryStore:
             if _key(item) in self._state:
                 raise DuplicateDeliveryError(delivery.key)
             self._state[_key(item)] = item
-
-    def get_delivery(self, key: str) -> Delivery | None:
-        item = self._read(self._state, codec.delivery_key(key))
-        return None if item is None else codec.delivery_from_item(item)
 
     def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
         if status is DeliveryStatus.ACCEPTED:
@@ -66,28 +62,6 @@ class MemoryStore:
         """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""
         item = self._read(self._state, codec.delivery_key(key))
         return None if item is None else int(item["expires_at"])
-
-    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
-        items = self._due(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
-        return [codec.delivery_from_item(item) for item in items]
-
-    # Complaints and actions
-
-    def get_complaint(self, complaint_id: str) -> Complaint | None:
-        item = self._read(self._state, codec.complaint_key(complaint_id))
-        return None if item is None else codec.complaint_from_item(item)
-
-    def get_action(self, action_id: str) -> OutboundAction | None:
-        item = self._read(self._state, codec.action_key(action_id))
-        return None if item is None else codec.action_from_item(item)
-
-    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
-        items = self._due(codec.ACK_BUCKET, now, limit, inclusive=True)
-        return [codec.complaint_from_item(item) for item in items]
-
-    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
-        items = self._due(codec.ACTION_BUCKET, now, limit, inclusive=True)
-        return [codec.action_from_item(item) for item in items]
 
     # Audit chain
 
@@ -191,7 +165,12 @@ class MemoryStore:
             item = table.get(_key(key))
             return None if item is None else dict(item)
 
-    def _due(self, bucket: str, instant: datetime, limit: int, *, inclusive: bool) -> list[Item]:
+    def _state_item(self, key: Item) -> Item | None:
+        return self._read(self._state, key)
+
+    def _due_items(
+        self, bucket: str, instant: datetime, limit: int, *, inclusive: bool
+    ) -> list[Item]:
         bound = codec.sortable(instant)
         with self._lock:
             due = [

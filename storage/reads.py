@@ -1,0 +1,46 @@
+"""The reads both stores share: fetch items through two primitives, decode them one way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from plaint.model import Complaint, Delivery, OutboundAction
+from storage import codec
+from storage.codec import Item
+
+
+class DecodedReads:
+    """Implements the store's reads on top of `_state_item` and `_due_items`."""
+
+    def _state_item(self, key: Item) -> Item | None:
+        raise NotImplementedError
+
+    def _due_items(
+        self, bucket: str, instant: datetime, limit: int, *, inclusive: bool
+    ) -> list[Item]:
+        raise NotImplementedError
+
+    def get_delivery(self, key: str) -> Delivery | None:
+        item = self._state_item(codec.delivery_key(key))
+        return None if item is None else codec.delivery_from_item(item)
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None:
+        item = self._state_item(codec.complaint_key(complaint_id))
+        return None if item is None else codec.complaint_from_item(item)
+
+    def get_action(self, action_id: str) -> OutboundAction | None:
+        item = self._state_item(codec.action_key(action_id))
+        return None if item is None else codec.action_from_item(item)
+
+    def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
+        items = self._due_items(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
+        return [codec.delivery_from_item(item) for item in items]
+
+    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        items = self._due_items(codec.ACK_BUCKET, now, limit, inclusive=True)
+        return [codec.complaint_from_item(item) for item in items]
+
+    def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
+        items = self._due_items(codec.ACTION_BUCKET, now, limit, inclusive=True)
+        return [codec.action_from_item(item) for item in items]

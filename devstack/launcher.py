@@ -84,6 +84,6 @@ class StackProcess:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=90)
         if self._log is not None:
             self._log.close()

@@ -20,8 +20,8 @@ from typing import Any
 import boto3
 from chalice.config import Config
 from chalice.local import LambdaContext, create_local_server
-from moto.server import ThreadedMotoServer
 
+from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event, sqs_event
 from devstack.fake_zendesk import FakeZendesk
 from devstack.queues import create_queues
@@ -29,6 +29,7 @@ from devstack.snapshot import restore, save
 from storage.tables import create_tables, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT_SECONDS = 10.0
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
 log = logging.getLogger("plaint.local")
 
@@ -101,7 +102,7 @@ class Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.secret = webhook_secret(self.config.data_dir)
         configure_environment(self.config, self.secret)
-        moto = ThreadedMotoServer(ip_address=self.config.host, port=self.config.aws_port)
+        moto = EmbeddedAws(self.config.host, self.config.aws_port)
         moto.start()
         self.servers.append(moto)
         self._prepare_aws()
@@ -203,7 +204,9 @@ class Stack:
                 log.exception("sweep failed; it runs again next tick")
 
     def _keep_snapshots(self) -> None:
-        while not self.stop.wait(2.0):
+        # A snapshot scans every table; after writes, at most every few seconds. A clean stop
+        # always saves, so only a killed stack can lose the last few seconds.
+        while not self.stop.wait(SNAPSHOT_SECONDS):
             if self.dirty.is_set():
                 self.dirty.clear()
                 self.snapshot()
@@ -216,11 +219,18 @@ class Stack:
                 log.exception("snapshot failed")
 
     def shutdown(self) -> None:
+        started = time.monotonic()
         self.stop.set()
         for thread in self.threads:
             if thread.name in ("worker", "scheduler", "snapshots"):
                 thread.join(timeout=5)
+        joined = time.monotonic()
         self.snapshot()
+        log.info(
+            "stopped threads in %.1f s, saved data in %.1f s",
+            joined - started,
+            time.monotonic() - joined,
+        )
         for server in reversed(self.servers):
             if hasattr(server, "shutdown"):
                 server.shutdown()

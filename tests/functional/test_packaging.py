@@ -62,13 +62,29 @@ print(json.dumps({"worker": "done"}))
 
 
 @pytest.fixture(scope="module")
-def artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build")
     stage_sources(DEFAULT_POLICY)
-    unpacked = out / "unpacked"
-    with zipfile.ZipFile(package(out / "package")) as archive:
+    package(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def artifact(build: Path) -> Path:
+    unpacked = build / "unpacked"
+    with zipfile.ZipFile(build / "deployment.zip") as archive:
         archive.extractall(unpacked)
     return unpacked
+
+
+def test_packaged_template_passes_cfn_lint(build: Path) -> None:
+    template = json.loads((build / "sam.json").read_text())
+    assert {"StateTable", "AuditTable", "InboxQueue", "ParkedQueue"} <= set(template["Resources"])
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(build / "sam.json")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def calendar(**overrides: object) -> BusinessCalendar:
 
 
 def local(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+    return datetime(*args).replace(tzinfo=zone)  # type: ignore[arg-type]
 
 
 def business_days(n: int) -> Duration:

@@ -74,9 +74,6 @@ class ComplaintHandling:
                 return ()  # unknown, or already judged by an earlier attempt
             current = self.store.get_complaint(delivery.event.complaint_id)
             decision = services.receive(delivery.event, current, self.policy, self.clock())
-            if decision is None:
-                self.store.close_delivery(delivery_key, DeliveryStatus.IGNORED, "superseded")
-                return ()
             try:
                 self.store.commit(decision, self.ledger, delivery_key=delivery_key)
             except RevisionConflictError:

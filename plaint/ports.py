@@ -15,7 +15,6 @@ from plaint.model import (
     Complaint,
     Decision,
     Delivery,
-    DeliveryStatus,
     OutboundAction,
 )
 
@@ -27,9 +26,6 @@ class ComplaintStore(Protocol):
         """Record a delivery durably. Raises DuplicateDeliveryError if its id is known."""
 
     def get_delivery(self, key: str) -> Delivery | None: ...
-
-    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
-        """Mark an accepted delivery done without a decision (ignored, stale...)."""
 
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 

@@ -54,14 +54,28 @@ def complainant_language(event: TicketEvent, policy: Policy) -> str:
 
 def receive(
     event: TicketEvent, current: Complaint | None, policy: Policy, now: datetime
-) -> Decision | None:
-    """Judge one ticket event. None means the event changes nothing (an older update
-    arriving after a newer one)."""
+) -> Decision:
+    """Judge one ticket event."""
     if current is None:
         return _first_sight(event, policy, now)
     if event.occurred_at <= current.source_version:
-        return None
+        return _superseded(event, current, policy, now)
     return _follow_up(event, current, policy, now)
+
+
+def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
+    """An older update arriving after a newer one (helpdesks promise no order) changes
+    nothing; the record says so, so every delivery has a recorded outcome."""
+    audit = _record(
+        "complaint.update_superseded", current.complaint_id, policy, now,
+        detail={
+            "event": event.kind,
+            "delivery_id": event.delivery_id,
+            "occurred_at": event.occurred_at.isoformat(),
+            "current_version": current.source_version.isoformat(),
+        },
+    )  # fmt: skip
+    return Decision(complaint=None, audit=(audit,))
 
 
 def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:

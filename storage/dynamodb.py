@@ -127,19 +127,6 @@ class DynamoStore(DecodedReads):
                 raise DuplicateDeliveryError(delivery.key) from exc
             raise
 
-    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
-        if status is DeliveryStatus.ACCEPTED:
-            raise ValueError("closing a delivery needs a final status")
-        try:
-            with _translated():
-                self._client.update_item(**self._close_delivery_op(key, status, outcome))
-        except ClientError as exc:
-            if _error_code(exc) != "ConditionalCheckFailedException":
-                raise
-            if self.get_delivery(key) is None:
-                raise KeyError(key) from exc
-            # Already closed by another worker: its outcome stands.
-
     # Audit chain
 
     def chain_head(self, ledger: str) -> ChainHead:

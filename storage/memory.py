@@ -48,16 +48,6 @@ class MemoryStore(DecodedReads):
                 raise DuplicateDeliveryError(delivery.key)
             self._state[_key(item)] = item
 
-    def close_delivery(self, key: str, status: DeliveryStatus, outcome: str) -> None:
-        if status is DeliveryStatus.ACCEPTED:
-            raise ValueError("closing a delivery needs a final status")
-        with self._lock:
-            item = self._state.get(_key(codec.delivery_key(key)))
-            if item is None:
-                raise KeyError(key)
-            if item["status"] == DeliveryStatus.ACCEPTED.value:  # first outcome stands
-                self._close(key, status, outcome)
-
     def expires_at(self, key: str) -> int | None:
         """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""
         item = self._read(self._state, codec.delivery_key(key))

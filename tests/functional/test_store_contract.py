@@ -126,24 +126,10 @@ def stored_expiry(store: Store, request: pytest.FixtureRequest, key: str) -> int
     return int(raw["expires_at"]["N"])
 
 
-def test_close_delivery_records_the_outcome(store: Store) -> None:
-    d = delivery("d-1")
-    store.accept_delivery(d, keep_until=T0 + timedelta(hours=76))
-
-    store.close_delivery(d.key, DeliveryStatus.IGNORED, "not a complaint")
-
-    closed = store.get_delivery(d.key)
-    assert closed is not None
-    assert (closed.status, closed.outcome) == (DeliveryStatus.IGNORED, "not a complaint")
-    assert store.unprocessed_deliveries(older_than=at(60), limit=10) == []
-    with pytest.raises(KeyError):
-        store.close_delivery("zendesk:unknown", DeliveryStatus.IGNORED, "stale")
-
-
 def test_unprocessed_deliveries_lists_only_accepted_older_ones(store: Store) -> None:
     for i, minutes in enumerate((20, 0, 10, 30)):
         store.accept_delivery(delivery(f"d-{i}", received_at=at(minutes)), T0 + timedelta(days=4))
-    store.close_delivery("zendesk:d-1", DeliveryStatus.IGNORED, "stale")
+    store.commit(Decision(complaint=None, audit=()), LEDGER, delivery_key="zendesk:d-1")
     store.commit(new_complaint_decision(complaint()), LEDGER, delivery_key="zendesk:d-2")
 
     waiting = store.unprocessed_deliveries(older_than=at(30), limit=10)
@@ -535,3 +521,15 @@ def test_other_client_errors_are_not_disguised(stubbed: Any) -> None:
     with pytest.raises(Exception, match="ValidationException") as caught:
         store.get_action("a-1")
     assert not isinstance(caught.value, StoreUnavailableError)
+
+
+def test_a_delivery_records_one_outcome_only(store: Store) -> None:
+    d = delivery("d-9")
+    store.accept_delivery(d, keep_until=T0 + timedelta(hours=76))
+    store.commit(Decision(complaint=None, audit=(draft(),)), LEDGER, delivery_key=d.key)
+    head = store.chain_head(LEDGER)
+    with pytest.raises(RevisionConflictError):
+        store.commit(Decision(complaint=None, audit=(draft(),)), LEDGER, delivery_key=d.key)
+    assert store.chain_head(LEDGER) == head
+    processed = store.get_delivery(d.key)
+    assert processed is not None and processed.status is DeliveryStatus.PROCESSED

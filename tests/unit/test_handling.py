@@ -113,6 +113,12 @@ def test_older_update_after_newer_one_is_ignored(handling: ComplaintHandling) ->
     complaint = handling.store.get_complaint("zendesk:101")
     assert complaint is not None and complaint.helpdesk_status == "solved"
     assert audit_kinds(handling).count("complaint.updated") == 1
+    [superseded] = [
+        e for e in handling.store.audit_entries("main") if e.kind == "complaint.update_superseded"
+    ]
+    assert superseded.detail["delivery_id"] == "d-2"
+    delivery = handling.store.get_delivery("zendesk:d-2")
+    assert delivery is not None and delivery.status == "processed"
 
 
 def test_rate_limited_acknowledgement_is_retried_by_the_sweep(

@@ -1,0 +1,5 @@
+"""`python -m plaint` is the `plaint` command."""
+
+from plaint.cli import main
+
+raise SystemExit(main())

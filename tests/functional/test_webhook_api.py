@@ -122,3 +122,32 @@ def test_unknown_event_type_is_acknowledged_and_ignored(functions: Any, aws: Any
     assert answer.status_code == 200
     assert json.loads(answer.body)["status"] == "ignored"
     assert nothing_stored(aws)
+
+
+def test_store_outage_while_recording_gets_503_so_zendesk_retries(
+    functions: Any, aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from plaint.errors import StoreUnavailableError
+    from storage.dynamodb import DynamoStore
+
+    def throttled(*_: Any, **__: Any) -> None:
+        raise StoreUnavailableError("ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(DynamoStore, "accept_delivery", throttled)
+    body = dumps(sample_event())
+    answer = post(functions, body, signed(body))
+    assert answer.status_code == 503
+    assert json.loads(answer.body)["error"] == "temporarily_unavailable"
+    assert nothing_stored(aws)
+    monkeypatch.undo()
+    assert post(functions, body, signed(body)).status_code == 202  # Zendesk's retry lands
+
+
+def test_charset_parameter_is_accepted_and_other_media_types_refused(
+    functions: Any, aws: Any
+) -> None:
+    body = dumps(sample_event())
+    headers = signed(body) | {"Content-Type": "application/json; charset=utf-8"}
+    assert post(functions, body, headers).status_code == 202
+    refused = post(functions, body, signed(body) | {"Content-Type": "application/xml"})
+    assert refused.status_code == 415

@@ -7,13 +7,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import artifact_size, dynamodb_requests, import_time, webhook_latency
+from bench import artifact_size, calendar_speed, dynamodb_requests, import_time, webhook_latency
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "webhook_latency": webhook_latency.measure,
     "dynamodb_requests": dynamodb_requests.measure,
     "import_time": import_time.measure,
     "artifact_size": artifact_size.measure,
+    "calendar_speed": calendar_speed.measure,
 }
 
 

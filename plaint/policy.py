@@ -65,6 +65,15 @@ class WorkingHours(Frozen):
         return self
 
 
+class HalfDay(Frozen):
+    """A business day that ends early, e.g. Christmas Eve in some firms."""
+
+    date: date
+    closes: time = Field(
+        description="Local closing time that day; after opening, before the usual close."
+    )
+
+
 class CalendarPolicy(Frozen):
     """When the organisation counts time: its zone, weekend, hours and holidays."""
 
@@ -88,6 +97,15 @@ class CalendarPolicy(Frozen):
     extra_working_days: tuple[date, ...] = Field(
         default=(), description="Weekend days declared working days (transferred holidays)."
     )
+    half_days: tuple[HalfDay, ...] = Field(
+        default=(), description="Business days that close early (e.g. Christmas Eve)."
+    )
+    deemed_receipt: bool = Field(
+        default=True,
+        description="True: a complaint received after close or on a day off is deemed received "
+        "at the next opening, for every unit. False: calendar units count from the receipt "
+        "itself, and business days from the day after the receipt's own date.",
+    )
 
     @model_validator(mode="after")
     def _some_business_day(self) -> CalendarPolicy:
@@ -95,11 +113,24 @@ class CalendarPolicy(Frozen):
             raise ValueError("weekend cannot cover every day of the week")
         return self
 
+    @model_validator(mode="after")
+    def _half_days_close_early(self) -> CalendarPolicy:
+        seen: set[date] = set()
+        for half in self.half_days:
+            if not self.working_hours.opens < half.closes < self.working_hours.closes:
+                raise ValueError(f"half day {half.date}: closes must fall within working hours")
+            if half.date in seen:
+                raise ValueError(f"half day {half.date} declared twice")
+            seen.add(half.date)
+        return self
+
 
 class DurationUnit(StrEnum):
     BUSINESS_HOURS = "business_hours"
     BUSINESS_DAYS = "business_days"
     CALENDAR_DAYS = "calendar_days"
+    WEEKS = "weeks"
+    MONTHS = "months"
     HOURS = "hours"
 
 

@@ -113,10 +113,19 @@ def test_azerbaijan_holidays_and_transferred_working_day() -> None:
 
 
 def test_calendar_days_end_at_local_midnight() -> None:
-    due = calendar().add(
+    # Friday 2025-01-31 23:30 counted from the receipt itself: +1 day ends Saturday 1 Feb.
+    due = calendar(deemed_receipt=False).add(
         local(LONDON, 2025, 1, 31, 23, 30), Duration(amount=1, unit=DurationUnit.CALENDAR_DAYS)
     )
     assert due == local(LONDON, 2025, 2, 1, 23, 59, 59, 999999)
+
+
+def test_calendar_days_count_from_deemed_receipt_by_default() -> None:
+    # Same receipt, deemed received Monday 3 Feb 09:00: +1 day ends Tuesday 4 Feb.
+    due = calendar().add(
+        local(LONDON, 2025, 1, 31, 23, 30), Duration(amount=1, unit=DurationUnit.CALENDAR_DAYS)
+    )
+    assert due == local(LONDON, 2025, 2, 4, 23, 59, 59, 999999)
 
 
 @pytest.mark.parametrize("zone", ["Europe/London", "Asia/Baku", "Asia/Tehran"])

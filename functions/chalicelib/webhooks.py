@@ -7,6 +7,7 @@ the queue hiccups afterwards, the scheduler's sweep hands the delivery to the wo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from chalice.app import Blueprint, Response
@@ -16,6 +17,7 @@ from connectors.errors import PayloadInvalidError, SignatureRejectedError, Unsup
 from connectors.zendesk.mapper import parse_delivery
 from connectors.zendesk.signature import verify_signature
 from plaint.errors import PlaintError
+from plaint.model import TicketEvent
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint(__name__)
@@ -34,30 +36,41 @@ def _answer(code: int, **body: Any) -> Response:
     return Response(body=body, status_code=code, headers={"Content-Type": "application/json"})
 
 
+Reader = Callable[[dict[str, str], bytes], TicketEvent]
+
+
 @webhooks.route("/webhooks/zendesk", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def zendesk_webhook() -> Response:
+    def read(headers: dict[str, str], body: bytes) -> TicketEvent:
+        rt = runtime()
+        secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
+        verify_signature(headers, body, secrets, now=rt.clock())
+        return parse_delivery(headers, body)
+
+    return _receive("zendesk", read)
+
+
+def _receive(source: str, read: Reader) -> Response:
+    """Size, signature and shape checks in that order, then accept."""
     request = webhooks.current_request
-    headers = dict(request.headers)
     raw = request.raw_body or b""
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
-    rt = runtime()
-    if len(body) > rt.settings.max_body_bytes:
-        return _answer(413, error="body_too_large", limit_bytes=rt.settings.max_body_bytes)
-    secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
+    limit = runtime().settings.max_body_bytes
+    if len(body) > limit:
+        return _answer(413, error="body_too_large", limit_bytes=limit)
     try:
-        verify_signature(headers, body, secrets, now=rt.clock())
-        event = parse_delivery(headers, body)
+        event = read(dict(request.headers), body)
     except SignatureRejectedError as exc:
         return _answer(401, error="signature_rejected", check=exc.check, detail=str(exc))
     except UnsupportedEventError as exc:
-        log.info("ignored zendesk event: %s", exc)
+        log.info("ignored %s event: %s", source, exc)
         return _answer(200, status="ignored", detail=str(exc))
     except PayloadInvalidError as exc:
         return _answer(400, error="invalid_payload", detail=str(exc))
     return _accept(event)
 
 
-def _accept(event: Any) -> Response:
+def _accept(event: TicketEvent) -> Response:
     rt = runtime()
     try:
         if not rt.handling.accept(event):

@@ -13,6 +13,10 @@ SignatureCheck = Literal[
     "malformed_timestamp",
     "timestamp_out_of_window",
     "signature_mismatch",
+    "malformed_signature",
+    "untrusted_certificate_url",
+    "unsupported_signature_version",
+    "missing_field",
 ]
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connectors.zendesk.client import ZendeskClient, build_session
+from connectors.http import build_session
+from connectors.zendesk.client import ZendeskClient
 from devstack.fake_zendesk import FakeZendesk
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.model import ActionKind, OutboundAction, SourceSystem

@@ -1,0 +1,163 @@
+"""Check that an Amazon SNS message (the envelope SES receipt notifications travel in) was
+signed by SNS.
+
+The procedure is the one AWS documents in "Verifying the signatures of Amazon SNS messages":
+the string to sign is a fixed list of name/value pairs per message `Type`, each name and each
+value followed by a newline; `SignatureVersion` 1 signs it with SHA1withRSA, 2 with
+SHA256withRSA; the key is in the X.509 certificate at `SigningCertURL`. The URL is checked
+against the SNS host pattern before anything is fetched, so a forged message cannot make us
+fetch from, or trust, a host of its choosing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509 import load_pem_x509_certificate
+
+from connectors.errors import SignatureRejectedError
+
+# Name/value pairs in the string to sign, in byte order, per message Type. Optional names
+# (Subject) are signed only when the message carries them.
+SIGNED_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    "SubscriptionConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+    "UnsubscribeConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+}
+OPTIONAL_FIELDS: Final = frozenset({"Subject"})
+# The Lambda event spells some names differently from the HTTP(S) body.
+_SPELLINGS: Final[Mapping[str, tuple[str, ...]]] = {
+    "SigningCertURL": ("SigningCertURL", "SigningCertUrl"),
+    "SubscribeURL": ("SubscribeURL", "SubscribeUrl"),
+}
+_HASHES: Final[Mapping[str, Callable[[], hashes.HashAlgorithm]]] = {
+    "1": hashes.SHA1,
+    "2": hashes.SHA256,
+}
+_SNS_HOST: Final = re.compile(r"sns\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?")
+MAX_CERTIFICATE_BYTES: Final = 64 * 1024
+
+
+def verify_sns_message(
+    message: Mapping[str, Any], fetch_certificate: Callable[[str], bytes]
+) -> None:
+    """Return if `message` carries a valid SNS signature; raise SignatureRejectedError if not.
+
+    `fetch_certificate(url)` returns the PEM bytes at an https SNS URL; it is called only
+    after the URL has passed the host check, and callers should cache its answers.
+    """
+    version = _field(message, "SignatureVersion")
+    algorithm = _HASHES.get(version)
+    if algorithm is None:
+        raise SignatureRejectedError(
+            "unsupported_signature_version", f"SignatureVersion {version[:10]!r} is not 1 or 2"
+        )
+    url = _field(message, "SigningCertURL")
+    check_certificate_url(url)
+    signature = _signature(_field(message, "Signature"))
+    to_sign = string_to_sign(message)
+    key = _public_key(fetch_certificate(url))
+    try:
+        key.verify(signature, to_sign, padding.PKCS1v15(), algorithm())
+    except InvalidSignature:
+        raise SignatureRejectedError(
+            "signature_mismatch", "the signature does not match the message"
+        ) from None
+
+
+def string_to_sign(message: Mapping[str, Any]) -> bytes:
+    """The canonical string AWS signs for this message's Type."""
+    kind = _field(message, "Type")
+    names = SIGNED_FIELDS.get(kind)
+    if names is None:
+        raise SignatureRejectedError("missing_field", f"unknown message Type {kind[:40]!r}")
+    parts: list[str] = []
+    for name in names:
+        if name in OPTIONAL_FIELDS and _lookup(message, name) is None:
+            continue
+        parts.append(f"{name}\n{_field(message, name)}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def check_certificate_url(url: str) -> None:
+    """Refuse any certificate location but https on an SNS host (sns.<region>.amazonaws.com,
+    or .amazonaws.com.cn), with no user, password or port."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise SignatureRejectedError(
+            "untrusted_certificate_url", "SigningCertURL is not a URL"
+        ) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme != "https"
+        or port not in (None, 443)
+        or parts.username is not None
+        or parts.password is not None
+        or not _SNS_HOST.fullmatch(host)
+        or not parts.path.endswith(".pem")
+    ):
+        raise SignatureRejectedError(
+            "untrusted_certificate_url",
+            f"SigningCertURL is not an https Amazon SNS address ({host[:80]!r})",
+        )
+
+
+def _lookup(message: Mapping[str, Any], name: str) -> Any:
+    for spelling in _SPELLINGS.get(name, (name,)):
+        if spelling in message:
+            return message[spelling]
+    return None
+
+
+def _field(message: Mapping[str, Any], name: str) -> str:
+    value = _lookup(message, name)
+    if not isinstance(value, str):
+        raise SignatureRejectedError("missing_field", f"{name} is missing or not text")
+    return value
+
+
+def _signature(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureRejectedError("signature_mismatch", "Signature is not base64") from None
+
+
+def _public_key(pem: bytes) -> rsa.RSAPublicKey:
+    if len(pem) > MAX_CERTIFICATE_BYTES:
+        raise SignatureRejectedError("signature_mismatch", "certificate is too large")
+    try:
+        key = load_pem_x509_certificate(pem).public_key()
+    except ValueError:
+        raise SignatureRejectedError(
+            "signature_mismatch", "SigningCertURL did not return a PEM certificate"
+        ) from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise SignatureRejectedError("signature_mismatch", "certificate key is not RSA")
+    return key

@@ -1,0 +1,293 @@
+"""The outbound side: carries an OutboundAction out on a Jira issue (plaint.ports.Outbox).
+
+Jira cannot add a comment and labels in one call, so "did the first attempt land?" is read
+from the comment itself. Each comment ends with a reference line, `Ref: {action_id}`, and
+`already_applied` looks for it among the issue's comments. A comment field property would
+be invisible, but the JSM request-comment endpoint (the one that makes a reply public on
+Cloud) takes no properties; a short reference line works on every endpoint and also tells
+an agent which Plaint action wrote the reply.
+
+`apply` is written to be run again after any failure:
+
+1. if no comment of the issue carries the reference, post the comment;
+2. add the marker label and the action's labels with the Edit Issue "update" verb `add`
+   (PUT /rest/api/3/issue/{key} {"update": {"labels": [{"add": ...}]}}), which adds to the
+   labels the issue has and is a no-op for one already there, so repeating it is harmless.
+
+`already_applied` is true only when both landed: the comment with the reference and the
+marker label. A crash between the two steps therefore leads to a second `apply`, which
+skips the comment and adds the labels.
+
+The comment is not retried within a call when Jira answers 5xx or the connection breaks
+after sending (it may have landed; the next attempt looks before posting again). 429 is
+retried, honouring Retry-After: a rate-limited request was not carried out
+(https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Final, Self
+
+import requests
+from pydantic import ValidationError
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth
+from urllib3.exceptions import MaxRetryError
+
+from connectors.http import (
+    CONNECT_TIMEOUT,
+    DEFAULT_SAFETY_MARGIN,
+    READ_TIMEOUT,
+    RETRY_STATUSES,
+    TRANSIENT_STATUSES,
+    BearerAuth,
+    DeadlineRetry,
+    RetryDeadlineError,
+    retry_after,
+)
+from connectors.jira.wire import ISSUE_KEY_PATTERN, ApiCommentPage, ApiIssueLabels
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.model import OutboundAction
+
+COMMENT_PAGE_SIZE: Final = 100
+MAX_COMMENT_PAGES: Final = 20
+REF_PREFIX: Final = "Ref: "
+
+_ISSUE_KEY: Final = re.compile(ISSUE_KEY_PATTERN)
+_BLANK_LINES: Final = re.compile(r"\n[ \t]*\n")
+
+
+class JiraRetry(DeadlineRetry):
+    """DeadlineRetry that also retries a POST, but only on 429: Jira did not carry out a
+    rate-limited request, while a POST that met a 5xx may have landed."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() == "POST":
+            return status_code == 429 and bool(self.total)
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+def build_session(
+    time_left: Callable[[], float] | None = None,
+    safety_margin: float = DEFAULT_SAFETY_MARGIN,
+    retries: int = 4,
+) -> requests.Session:
+    """A session that retries 429 and 5xx on GET and PUT, and 429 on POST, within the
+    function's deadline."""
+    retry = JiraRetry(
+        total=retries,
+        connect=retries,
+        read=2,
+        status=retries,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "PUT"}),
+        backoff_factor=0.5,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        time_left=time_left,
+        safety_margin=safety_margin,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers.update({"Accept": "application/json"})
+    return session
+
+
+def auth_for(auth: tuple[str, str] | str) -> AuthBase:
+    """(email, API token) is basic auth (Jira Cloud); a string is a bearer token (an OAuth
+    2.0 access token, or a Data Center personal access token)."""
+    if isinstance(auth, str):
+        return BearerAuth(auth)
+    email, api_token = auth
+    return HTTPBasicAuth(email, api_token)
+
+
+class JiraClient:
+    """Outbox for Jira and Jira Service Management issues.
+
+    With `service_desk=True` the comment goes through the JSM request API
+    (POST /rest/servicedeskapi/request/{key}/comment, {"body": text, "public": bool}), which
+    is how a reply is made visible to the customer (or kept internal). Otherwise it goes
+    through the platform API (POST /rest/api/3/issue/{key}/comment) with the text as an ADF
+    document; on a JSM issue such a comment is public by default.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: tuple[str, str] | str,
+        session: requests.Session | None = None,
+        time_left: Callable[[], float] | None = None,
+        *,
+        service_desk: bool = False,
+        safety_margin: float = DEFAULT_SAFETY_MARGIN,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._auth = auth_for(auth)
+        self._session = session or build_session(time_left, safety_margin)
+        self._service_desk = service_desk
+
+    def already_applied(self, action: OutboundAction) -> bool:
+        key = _issue_key(action.ticket_id)
+        if action.marker_tag not in self._labels(key):
+            return False
+        return not action.comment or self._has_reference(key, action.action_id)
+
+    def apply(self, action: OutboundAction) -> None:
+        key = _issue_key(action.ticket_id)
+        labels = _labels_of(action)
+        if action.comment and not self._has_reference(key, action.action_id):
+            self._post_comment(key, action)
+        body: dict[str, Any] = {"update": {"labels": [{"add": label} for label in labels]}}
+        if action.fields:
+            body["fields"] = dict(action.fields)
+        _raise_for(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))
+
+    def _post_comment(self, key: str, action: OutboundAction) -> None:
+        text = comment_text(action)
+        if self._service_desk:
+            path = f"/rest/servicedeskapi/request/{key}/comment"
+            body: dict[str, Any] = {"body": text, "public": action.public}
+        else:
+            path = f"/rest/api/3/issue/{key}/comment"
+            body = {"body": adf_document(text)}
+            if not action.public:
+                # JSM reads this comment property to keep a comment internal.
+                body["properties"] = [{"key": "sd.public.comment", "value": {"internal": True}}]
+        _raise_for(self._call("POST", path, json=body))
+
+    def _labels(self, key: str) -> tuple[str, ...]:
+        response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "labels"})
+        _raise_for(response)
+        try:
+            return ApiIssueLabels.model_validate(response.json()).fields.labels
+        except (ValueError, ValidationError) as exc:
+            raise TransientDeliveryError(f"unexpected issue body from Jira: {exc}") from exc
+
+    def _has_reference(self, key: str, action_id: str) -> bool:
+        """Whether a comment of the issue carries `Ref: {action_id}`, newest first."""
+        reference = REF_PREFIX + action_id
+        start = 0
+        for _ in range(MAX_COMMENT_PAGES):
+            params: dict[str, str | int] = {
+                "orderBy": "-created",
+                "startAt": start,
+                "maxResults": COMMENT_PAGE_SIZE,
+            }
+            response = self._call("GET", f"/rest/api/3/issue/{key}/comment", params=params)
+            _raise_for(response)
+            try:
+                page = ApiCommentPage.model_validate(response.json())
+            except (ValueError, ValidationError) as exc:
+                raise TransientDeliveryError(f"unexpected comments from Jira: {exc}") from exc
+            if any(_carries(comment.body, reference) for comment in page.comments):
+                return True
+            start += len(page.comments)
+            if not page.comments or start >= page.total:
+                return False
+        return False
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = self._base_url + path
+        try:
+            return self._session.request(
+                method,
+                url,
+                auth=self._auth,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            raise TransientDeliveryError(
+                f"{method} {url} failed: {exc}", retry_after=_deadline_wait(exc)
+            ) from exc
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._session.close()
+
+
+def comment_text(action: OutboundAction) -> str:
+    """The comment as posted: the action's text, then its reference line."""
+    return f"{(action.comment or '').rstrip()}\n\n{REF_PREFIX}{action.action_id}"
+
+
+def adf_document(text: str) -> dict[str, Any]:
+    """Plain text as an ADF document: a paragraph per blank-line-separated block, single
+    newlines as hard breaks (https://developer.atlassian.com/cloud/jira/platform/apis/
+    document/structure/)."""
+    paragraphs = []
+    for block in _BLANK_LINES.split(text.replace("\r\n", "\n").strip("\n")):
+        lines = block.strip("\n").split("\n")
+        if not any(line.strip() for line in lines):
+            continue
+        content: list[dict[str, Any]] = []
+        for number, line in enumerate(lines):
+            if number:
+                content.append({"type": "hardBreak"})
+            if line:
+                content.append({"type": "text", "text": line})
+        paragraphs.append({"type": "paragraph", "content": content})
+    return {"type": "doc", "version": 1, "content": paragraphs}
+
+
+def _carries(body: str | None, reference: str) -> bool:
+    return body is not None and any(line.strip() == reference for line in body.splitlines())
+
+
+def _issue_key(ticket_id: str) -> str:
+    if not _ISSUE_KEY.fullmatch(ticket_id):
+        raise PermanentDeliveryError(f"{ticket_id!r} is not a Jira issue key")
+    return ticket_id
+
+
+def _labels_of(action: OutboundAction) -> list[str]:
+    labels = list(dict.fromkeys([action.marker_tag, *action.add_tags]))
+    for label in labels:
+        # Jira labels are single words: a space would be refused with 400.
+        if not label or any(char.isspace() for char in label) or len(label) > 255:
+            raise PermanentDeliveryError(f"{label!r} cannot be a Jira label")
+    return labels
+
+
+def _raise_for(response: requests.Response) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    request = response.request
+    message = f"Jira answered {status} to {request.method} {request.path_url}: "
+    message += jira_message(response)
+    if status in TRANSIENT_STATUSES:
+        raise TransientDeliveryError(message, retry_after=retry_after(response))
+    raise PermanentDeliveryError(message)
+
+
+def jira_message(response: requests.Response) -> str:
+    """Jira's own words: {"errorMessages": [...], "errors": {field: message}} on the
+    platform API, {"errorMessage": ...} on the JSM API, else the text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason or ""
+    if not isinstance(body, dict):
+        return str(body)[:300]
+    parts = [str(message) for message in body.get("errorMessages") or []]
+    if body.get("errorMessage"):
+        parts.append(str(body["errorMessage"]))
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        parts.extend(f"{field}: {message}" for field, message in errors.items())
+    return " - ".join(parts)[:500]
+
+
+def _deadline_wait(exc: requests.RequestException) -> float | None:
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError) and isinstance(cause.reason, RetryDeadlineError):
+        return cause.reason.wait
+    return None

@@ -1,0 +1,272 @@
+"""Turn a verified Jira (Service Management) webhook delivery into the engine's TicketEvent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Final, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from connectors.errors import PayloadInvalidError, UnsupportedEventError
+from connectors.jira.signature import header_value
+from connectors.jira.wire import (
+    Comment,
+    Issue,
+    IssueFields,
+    User,
+    WebhookPayload,
+    adf_text,
+    validation_message,
+)
+from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+
+M = TypeVar("M", bound=BaseModel)
+
+DELIVERY_ID_HEADER: Final = "X-Atlassian-Webhook-Identifier"
+
+ISSUE_CREATED: Final = "jira:issue_created"
+ISSUE_UPDATED: Final = "jira:issue_updated"
+COMMENT_CREATED: Final = "comment_created"
+# Server/DC (and older Cloud sites) report a new comment as an issue update of this type,
+# with the comment embedded next to the issue.
+ISSUE_COMMENTED: Final = "issue_commented"
+
+FieldId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class JiraFieldMapping(BaseModel):
+    """Which Jira fields hold what Plaint reads, as the admin configures it: field ids such
+    as "customfield_10010" (the JSM request type field), or None when there is none."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_type_field: FieldId | None = None
+    product_field: FieldId | None = None
+    remedy_field: FieldId | None = None
+    channel_field: FieldId | None = None
+    language_field: FieldId | None = None
+
+
+def parse_delivery(
+    headers: Mapping[str, str], body: bytes, mapping: JiraFieldMapping | None = None
+) -> TicketEvent:
+    """Map one delivery (already signature-checked) onto a TicketEvent.
+
+    Raises PayloadInvalidError for broken or wrongly shaped bodies and UnsupportedEventError
+    for valid events that are not a new or changed issue or a new comment.
+    """
+    mapping = mapping or JiraFieldMapping()
+    payload = _validate(WebhookPayload, _decode(body))
+    kind = _kind(payload)
+    if payload.issue is None:
+        raise PayloadInvalidError(f"issue: missing; a {payload.webhook_event} event names no issue")
+    issue = _validate(Issue, payload.issue, "issue")
+    fields = issue.fields
+    comment = payload.comment if kind is TicketEventKind.COMMENT_ADDED else None
+    if kind is TicketEventKind.COMMENT_ADDED and comment is None:
+        raise PayloadInvalidError(f"comment: missing from a {payload.webhook_event} event")
+    occurred_at = payload.timestamp or fields.updated or _comment_time(comment)
+    if occurred_at is None:
+        raise PayloadInvalidError("timestamp: missing, and issue.fields.updated too")
+    reporter = fields.reporter or fields.creator
+    author_speaks = comment is not None and _from_complainant(comment, reporter)
+    complainant = reporter.ref if reporter else None
+    if complainant is None and comment is not None and _is_customer(comment.author):
+        complainant = comment.author.ref if comment.author else None
+    return _event(
+        delivery_id=delivery_id(headers, payload, issue),
+        ticket_id=issue.key,
+        kind=kind,
+        occurred_at=occurred_at,
+        # Comment webhooks embed a slim issue without `created`: the change's own time is the
+        # best bound left. An issue seen first through jira:issue_created has its real one.
+        created_at=fields.created or occurred_at,
+        channel=channel_for(field_text(fields.value_of(mapping.channel_field or ""))),
+        complainant_ref=f"jira-user:{complainant}" if complainant else None,
+        language=language_for(field_text(fields.value_of(mapping.language_field or ""))),
+        subject=fields.summary or "",
+        description=(comment.body if author_speaks and comment else None)
+        or fields.description
+        or "",
+        product=_mapped(fields, mapping.product_field),
+        remedy_sought=_mapped(fields, mapping.remedy_field),
+        tags=fields.labels,
+        helpdesk_status=_status(fields),
+    )
+
+
+def _kind(payload: WebhookPayload) -> TicketEventKind:
+    event = payload.webhook_event
+    if event == ISSUE_CREATED:
+        return TicketEventKind.CREATED
+    if event == COMMENT_CREATED:
+        return TicketEventKind.COMMENT_ADDED
+    if event == ISSUE_UPDATED:
+        if payload.changelog is not None and payload.changelog.changed("status"):
+            return TicketEventKind.STATUS_CHANGED
+        if payload.issue_event_type_name == ISSUE_COMMENTED and payload.comment is not None:
+            return TicketEventKind.COMMENT_ADDED
+        return TicketEventKind.UPDATED
+    raise UnsupportedEventError(event)
+
+
+def delivery_id(headers: Mapping[str, str], payload: WebhookPayload, issue: Issue) -> str:
+    """X-Atlassian-Webhook-Identifier names the delivery and stays the same when Jira
+    retries it (https://developer.atlassian.com/cloud/jira/platform/webhooks/, "Retry
+    policy"; the failed-webhooks API reports the same id). Server/DC sends no such header:
+    then a digest of what tells one event from another, which a retry repeats unchanged."""
+    identifier = header_value(headers, DELIVERY_ID_HEADER)
+    if identifier:
+        return identifier
+    stamp = str(int(payload.timestamp.timestamp() * 1000)) if payload.timestamp else ""
+    parts = (
+        payload.webhook_event,
+        issue.id or issue.key,
+        stamp,
+        payload.comment.id if payload.comment and payload.comment.id else "",
+        payload.changelog.id if payload.changelog and payload.changelog.id else "",
+    )
+    return "digest:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _decode(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PayloadInvalidError(f"body is not UTF-8 (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise PayloadInvalidError(
+            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    if not isinstance(document, dict):
+        raise PayloadInvalidError("body must be a JSON object")
+    return document
+
+
+def _validate(model: type[M], data: Any, prefix: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise PayloadInvalidError(validation_message(exc, prefix)) from exc
+
+
+def _event(**fields: Any) -> TicketEvent:
+    try:
+        return TicketEvent(source=SourceSystem.JIRA, **fields)
+    except ValidationError as exc:
+        raise PayloadInvalidError(validation_message(exc)) from exc
+
+
+def _comment_time(comment: Comment | None) -> Any:
+    return (comment.updated or comment.created) if comment else None
+
+
+def _from_complainant(comment: Comment, reporter: User | None) -> bool:
+    """Whether a comment is the complainant's words rather than an agent's. Jira has no
+    "is staff" flag: an internal JSM note (jsdPublic false) is an agent's; otherwise the
+    reporter wrote it, or a JSM customer account did; with neither known, it counts."""
+    if comment.jsd_public is False:
+        return False
+    author = comment.author.ref if comment.author else None
+    if reporter is not None and reporter.ref and author:
+        return author == reporter.ref
+    if comment.author is not None and comment.author.account_type:
+        return comment.author.account_type == "customer"
+    return True
+
+
+def _is_customer(user: User | None) -> bool:
+    """A JSM customer account: on Cloud, the only kind that is surely the complainant."""
+    return user is not None and user.account_type == "customer"
+
+
+def _status(fields: IssueFields) -> str | None:
+    name = fields.status.name if fields.status else None
+    return name.strip().lower() if name and name.strip() else None
+
+
+def _mapped(fields: IssueFields, field_id: str | None) -> str | None:
+    return field_text(fields.value_of(field_id)) if field_id else None
+
+
+def field_text(value: Any) -> str | None:
+    """The text of a field value as Jira sends it: a string or number; an option
+    {"value": ...}; a user, version or component {"name"/"displayName": ...}; a JSM
+    request type {"requestType": {"name": ...}}; an ADF document; a list of these (joined
+    with ", "); None when empty."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        texts = [text for text in (field_text(item) for item in value) if text]
+        return ", ".join(texts) or None
+    if isinstance(value, dict):
+        return _object_text(value)
+    return None
+
+
+def _object_text(value: dict[str, Any]) -> str | None:
+    if value.get("type") == "doc":
+        return adf_text(value) or None
+    if isinstance(value.get("requestType"), dict):
+        return field_text(value["requestType"].get("name"))
+    text = next(
+        (t for t in (field_text(value.get(k)) for k in ("value", "name", "displayName")) if t),
+        None,
+    )
+    child = value.get("child")  # a cascading select: "parent - child"
+    suffix = _object_text(child) if text and isinstance(child, dict) else None
+    return f"{text} - {suffix}" if suffix else text
+
+
+_CHANNELS: Final = {
+    "email": Channel.EMAIL,
+    "mail": Channel.EMAIL,
+    "portal": Channel.WEB,
+    "customer_portal": Channel.WEB,
+    "web": Channel.WEB,
+    "web_form": Channel.WEB,
+    "widget": Channel.WEB,
+    "help_center": Channel.WEB,
+    "api": Channel.API,
+    "jira": Channel.API,
+    "phone": Channel.PHONE,
+    "voice": Channel.PHONE,
+    "call": Channel.PHONE,
+    "chat": Channel.CHAT,
+    "slack": Channel.CHAT,
+    "msteams": Channel.CHAT,
+    "microsoft_teams": Channel.CHAT,
+    "virtual_agent": Channel.CHAT,
+    "sms": Channel.CHAT,
+    "social": Channel.SOCIAL,
+    "twitter": Channel.SOCIAL,
+    "x": Channel.SOCIAL,
+    "facebook": Channel.SOCIAL,
+    "whatsapp": Channel.SOCIAL,
+    "in_person": Channel.IN_PERSON,
+    "walk_in": Channel.IN_PERSON,
+}
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def channel_for(value: str | None) -> Channel:
+    """The channel named by the admin's channel field ("Email", "Portal", "Phone"...)."""
+    if not value:
+        return Channel.OTHER
+    return _CHANNELS.get(_NON_WORD.sub("_", value.lower()).strip("_"), Channel.OTHER)
+
+
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*")
+
+
+def language_for(value: str | None) -> str | None:
+    """A lowercase primary language tag from a locale code ("en-US", "fa", "az_AZ")."""
+    if not value:
+        return None
+    match = _LANGUAGE_TAG.fullmatch(value.strip().lower())
+    return match.group(1) if match else None

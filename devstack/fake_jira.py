@@ -1,0 +1,455 @@
+"""A fake Jira Cloud (with Jira Service Management) API over real HTTP, for the local stack
+and the tests.
+
+It answers what connectors/jira/client.py calls, the way Jira does: it wants an
+Authorization header, answers errors as {"errorMessages": [...], "errors": {...}}, keeps
+comments as ADF documents and labels as a list that the Edit Issue `update` verbs change.
+
+  GET  /rest/api/3/issue/{key}?fields=labels        the issue's labels
+  PUT  /rest/api/3/issue/{key}                      {"update": {"labels": [{"add": x}]},
+                                                     "fields": {...}} -> 204
+  GET  /rest/api/3/issue/{key}/comment              a page of comments (orderBy, startAt,
+                                                     maxResults)
+  POST /rest/api/3/issue/{key}/comment              {"body": ADF document} -> 201
+  POST /rest/servicedeskapi/request/{key}/comment   {"body": text, "public": bool} -> 201
+
+Issues appear on first sight with no labels and no comments: the real ones live in the
+real helpdesk.
+
+Operator endpoints (no auth, not recorded):
+  GET  /__fake/requests            every API request seen
+  GET  /__fake/issues/{key}        an issue with its labels, fields and comments
+  DELETE /__fake/issues/{key}      the issue answers 404 from now on
+  POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
+                                   `count` API calls fail that way
+  POST /__fake/reset               forget everything
+
+Run alone: python -m devstack.fake_jira --port 8766
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Final, Self
+from urllib.parse import parse_qs, urlsplit
+
+_KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
+_API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
+_API_COMMENTS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment$")
+_JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
+_FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
+_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
+_NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it."
+
+Answer = tuple[int, Any, dict[str, str]]
+
+
+def _stamp(moment: datetime) -> str:
+    """Jira's timestamp form: 2024-05-01T10:00:00.000+0000."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+
+
+def _error(status: int, *messages: str, **errors: str) -> Answer:
+    return status, {"errorMessages": list(messages), "errors": errors}, {}
+
+
+def _adf(text: str) -> dict[str, Any]:
+    paragraphs = [
+        {"type": "paragraph", "content": [{"type": "text", "text": block}]}
+        for block in text.split("\n\n")
+        if block.strip()
+    ]
+    return {"type": "doc", "version": 1, "content": paragraphs}
+
+
+@dataclass
+class FakeIssue:
+    id: int
+    key: str
+    labels: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    deleted: bool = False
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "key": self.key,
+            "fields": {"labels": list(self.labels), **self.fields},
+        }
+
+
+@dataclass
+class Fault:
+    status: int
+    count: int
+    retry_after: int | None = None
+
+
+class FakeState:
+    """Everything the fake remembers, behind one lock."""
+
+    def __init__(self, authorization: str | None = None) -> None:
+        # When set, the one Authorization header accepted; otherwise any Basic or Bearer.
+        self.authorization = authorization
+        self.lock = threading.Lock()
+        self.issues: dict[str, FakeIssue] = {}
+        self.requests: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self._next_id = 10000
+
+    def reset(self) -> None:
+        with self.lock:
+            self.issues.clear()
+            self.requests.clear()
+            self.faults.clear()
+
+    def issue(self, key: str) -> FakeIssue:
+        """The issue, created on first sight. Call with the lock held."""
+        key = key.upper()
+        if key not in self.issues:
+            self.issues[key] = FakeIssue(self.new_id(), key)
+        return self.issues[key]
+
+    def new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def next_fault(self) -> Fault | None:
+        """Consume one pending fault. Call with the lock held."""
+        while self.faults and self.faults[0].count <= 0:
+            self.faults.pop(0)
+        if not self.faults:
+            return None
+        self.faults[0].count -= 1
+        return self.faults[0]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the recorded requests are the log."""
+
+    def _dispatch(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        state = self.server.state
+        if self.path.startswith("/__fake/"):
+            status, body, headers = _operator(state, self.command, self.path, raw)
+        else:
+            status, body, headers = _api(state, self.command, self.path, dict(self.headers), raw)
+        self._answer(status, body, headers)
+
+    def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], state: FakeState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+
+def _parse_json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return raw.decode("utf-8", "replace")
+
+
+# --- the Jira API -------------------------------------------------------------------------
+
+
+def _api(state: FakeState, method: str, target: str, headers: dict[str, str], raw: bytes) -> Answer:
+    lowered = {k.lower(): v for k, v in headers.items()}
+    body = _parse_json(raw)
+    parts = urlsplit(target)
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    with state.lock:
+        state.requests.append(_record(method, target, lowered, body))
+        if not _authorized(state, lowered.get("authorization", "")):
+            return 401, "Client must be authenticated to access this resource.", {}
+        fault = state.next_fault()
+        if fault is not None:
+            return _fault_answer(fault)
+        return _route(state, method, parts.path, query, body)
+
+
+def _route(state: FakeState, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
+    for pattern, handlers in (
+        (_API_ISSUE, {"GET": _get_issue, "PUT": _edit_issue}),
+        (_API_COMMENTS, {"GET": _get_comments, "POST": _add_comment}),
+        (_JSM_COMMENTS, {"POST": _add_request_comment}),
+    ):
+        match = pattern.match(path)
+        if match is None:
+            continue
+        handler = handlers.get(method)
+        if handler is None:
+            return _error(405, f"Method {method} is not allowed here.")
+        issue = state.issue(match.group(1))
+        if issue.deleted:
+            return _error(404, _NO_ISSUE)
+        return handler(state, issue, query, body)
+    return _error(404, "null for uri: " + path)
+
+
+def _get_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    view = issue.view()
+    wanted = [name for name in query.get("fields", "").split(",") if name]
+    if wanted:
+        view["fields"] = {k: v for k, v in view["fields"].items() if k in wanted}
+    return 200, view, {}
+
+
+def _edit_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    if not isinstance(body, dict):
+        return _error(400, "Can not deserialize the request body.")
+    operations = (body.get("update") or {}).get("labels") or []
+    labels = list(issue.labels)
+    for operation in operations:
+        if not isinstance(operation, dict) or len(operation) != 1:
+            return _error(400, **{"labels": "Each operation needs exactly one verb."})
+        verb, value = next(iter(operation.items()))
+        if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+            return _error(400, labels="The label '" + str(value) + "' contains spaces.")
+        if verb == "add" and value not in labels:
+            labels.append(value)
+        elif verb == "remove" and value in labels:
+            labels.remove(value)
+        elif verb not in ("add", "remove"):
+            return _error(400, labels=f"Unsupported operation '{verb}'.")
+    fields = body.get("fields") or {}
+    if not isinstance(fields, dict):
+        return _error(400, "Can not deserialize the fields.")
+    issue.labels = labels
+    issue.fields.update(fields)
+    return 204, None, {}
+
+
+def _get_comments(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    try:
+        start = int(query.get("startAt", "0"))
+        size = min(int(query.get("maxResults", "50")), 100)
+    except ValueError:
+        return _error(400, "startAt and maxResults must be numbers.")
+    comments = list(issue.comments)
+    if query.get("orderBy") == "-created":
+        comments.reverse()
+    page = comments[start : start + size]
+    return 200, {"startAt": start, "maxResults": size, "total": len(comments), "comments": page}, {}
+
+
+def _add_comment(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    document = body.get("body") if isinstance(body, dict) else None
+    if not (isinstance(document, dict) and document.get("type") == "doc"):
+        return _error(400, comment="Comment body is not valid Atlassian Document Format.")
+    internal = any(
+        isinstance(p, dict)
+        and p.get("key") == "sd.public.comment"
+        and (p.get("value") or {}).get("internal") is True
+        for p in body.get("properties") or []
+    )
+    return 201, _store_comment(state, issue, document, public=not internal), {}
+
+
+def _add_request_comment(
+    state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any
+) -> Answer:
+    text = body.get("body") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return 400, {"errorMessage": "The comment body is required."}, {}
+    public = body.get("public", True) is not False
+    stored = _store_comment(state, issue, _adf(text), public=public)
+    return 201, {"id": stored["id"], "body": text, "public": public}, {}
+
+
+def _store_comment(
+    state: FakeState, issue: FakeIssue, document: dict[str, Any], public: bool
+) -> dict[str, Any]:
+    now = _stamp(datetime.now(UTC))
+    comment = {
+        "id": str(state.new_id()),
+        "body": document,
+        "created": now,
+        "updated": now,
+        "jsdPublic": public,
+    }
+    issue.comments.append(comment)
+    return comment
+
+
+def _authorized(state: FakeState, authorization: str) -> bool:
+    if state.authorization is not None:
+        return authorization == state.authorization
+    return authorization.startswith(("Basic ", "Bearer "))
+
+
+def expected_authorization(auth: tuple[str, str] | str) -> str:
+    """The header Jira accepts for an (email, API token) pair or a bearer token."""
+    if isinstance(auth, str):
+        return f"Bearer {auth}"
+    email, api_token = auth
+    return "Basic " + base64.b64encode(f"{email}:{api_token}".encode()).decode()
+
+
+def _record(method: str, path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
+    kept: dict[str, str] = {name: headers[name] for name in _RECORDED_HEADERS if name in headers}
+    if "authorization" in headers:
+        kept["authorization"] = headers["authorization"].split(" ", 1)[0]  # scheme, no secret
+    return {
+        "method": method,
+        "path": path,
+        "headers": kept,
+        "json": body,
+        "at": datetime.now(UTC).isoformat(),
+    }
+
+
+def _fault_answer(fault: Fault) -> Answer:
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    if fault.status == 429:
+        return 429, {"errorMessages": ["Rate limit exceeded."], "errors": {}}, headers
+    return fault.status, {"errorMessages": [HTTPStatus(fault.status).phrase]}, headers
+
+
+# --- operator endpoints -----------------------------------------------------------------
+
+
+def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
+    if (method, path) == ("POST", "/__fake/reset"):
+        state.reset()
+        return 200, {"reset": True}, {}
+    with state.lock:
+        if (method, path) == ("GET", "/__fake/requests"):
+            return 200, {"requests": list(state.requests)}, {}
+        if (method, path) == ("POST", "/__fake/faults"):
+            return _add_fault(state, _parse_json(raw))
+        match = _FAKE_ISSUE.match(path)
+        if match and method in ("GET", "DELETE"):
+            return _operator_issue(state, method, match.group(1).upper())
+    return _error(404, "Not found")
+
+
+def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
+    if method == "DELETE":
+        state.issue(key).deleted = True
+        return 200, {"deleted": key}, {}
+    found = state.issues.get(key)
+    if found is None:
+        return _error(404, "issue not seen yet")
+    return 200, {"issue": found.view(), "comments": list(found.comments)}, {}
+
+
+def _add_fault(state: FakeState, body: Any) -> Answer:
+    try:
+        fault = Fault(
+            status=int(body["status"]),
+            count=int(body.get("count", 1)),
+            retry_after=None if body.get("retry_after") is None else int(body["retry_after"]),
+        )
+        HTTPStatus(fault.status)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return _error(400, 'expected {"status": 429, "retry_after": 1, "count": 2}')
+    state.faults.append(fault)
+    return 200, {"faults": [vars(f) for f in state.faults]}, {}
+
+
+# --- lifecycle ----------------------------------------------------------------------------
+
+
+class FakeJira:
+    """The fake, on its own thread. Use as a context manager or start()/stop().
+
+    With `auth` ((email, API token) or a bearer token) only those credentials are accepted.
+    """
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, auth: tuple[str, str] | str | None = None
+    ) -> None:
+        self.state = FakeState(None if auth is None else expected_authorization(auth))
+        self._server = _Server((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> Self:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
+            name="fake-jira",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the fake Jira API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args(argv)
+    fake = FakeJira(args.host, args.port).start()
+    print(f"fake Jira listening on {fake.url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from connectors.email.mime import parse_message
+from connectors.email.ses import parse_notification
+from connectors.errors import PayloadInvalidError, UnsupportedEventError
+
+EVENTS = Path(__file__).parents[1] / "events" / "ses"
+EML = Path(__file__).parents[1] / "events" / "eml"
+
+
+def text(name):
+    return (EVENTS / name).read_text()
+
+
+def test_sns_action_notification_with_utf8_content():
+    note = parse_notification(text("ses_sns_notification_received_action_SNS_docs.json"))
+    assert note.notification_type == "Received"
+    assert note.receipt.action.type == "SNS"
+    assert note.receipt.spam_verdict is not None and note.receipt.spam_verdict.passed
+    assert note.mail.message_id
+    assert note.mail.timestamp.tzinfo is not None
+    raw = note.raw_email()
+    assert raw is not None and parse_message(raw).subject
+    assert note.s3_location() is None
+    assert not note.is_suspect
+
+
+def test_base64_content_decodes_to_the_documented_message():
+    note = parse_notification(text("ses_sns_message_received_base64_content_docs.json"))
+    assert note.receipt.action.encoding == "BASE64"
+    assert note.receipt.dkim_verdict is not None and note.receipt.dkim_verdict.status == "GRAY"
+    assert note.raw_email() == (EML / "awsdocs_ses_sns_base64_content_decoded.eml").read_bytes()
+    assert note.mail.timestamp == datetime(2019, 9, 6, 18, 52, 14, 965000, tzinfo=UTC)
+
+
+def test_s3_action_carries_location_and_no_content():
+    note = parse_notification(text("ses_sns_notification_received_action_S3_alert_docs.json"))
+    assert note.receipt.action.type == "S3"
+    assert note.raw_email() is None
+    assert note.s3_location() == ("my-S3-bucket", "email")
+
+
+def test_failed_verdicts_and_dmarc_policy_mark_the_message_suspect():
+    note = parse_notification(
+        text("ses_sns_notification_received_failed_verdicts_persian_ASSEMBLED.json")
+    )
+    receipt = note.receipt
+    assert receipt.spam_verdict is not None and receipt.spam_verdict.failed
+    assert receipt.dmarc_verdict is not None and receipt.dmarc_verdict.failed
+    assert receipt.dmarc_policy == "reject"
+    assert note.is_suspect
+    assert note.mail.common_headers.message_id == "<fa-utf8-mixed-0002@example.com>"
+    raw = note.raw_email()
+    assert raw is not None
+    assert parse_message(raw).subject == "شکایت: عدم ارسال سفارش ۷۷۴۱۲ و کسر وجه"
+
+
+def test_arabic_notification_content_is_the_constructed_message():
+    note = parse_notification(text("ses_sns_notification_received_arabic_email_ASSEMBLED.json"))
+    raw = note.raw_email()
+    assert raw is not None
+    assert parse_message(raw).from_name == "أحمد العلي"
+    assert note.mail.common_headers.from_
+
+
+def test_message_inside_the_sns_envelopes_parses():
+    envelope = json.loads(text("ses_received_via_sns_https_envelope_assembled.json"))
+    assert parse_notification(envelope["Message"]).receipt.action.type == "SNS"
+    record = json.loads(text("ses_lambda_event_via_sns_assembled_docs.json"))["Records"][0]
+    assert parse_notification(record["Sns"]["Message"]).receipt.action.encoding == "BASE64"
+
+
+def test_extra_fields_are_ignored():
+    document = json.loads(text("ses_sns_notification_received_action_S3_alert_docs.json"))
+    document["receipt"]["newVerdict"] = {"status": "PASS"}
+    document["receipt"]["spamVerdict"]["detail"] = "x"
+    assert parse_notification(document).receipt.spam_verdict is not None
+
+
+@pytest.mark.parametrize("kind", ["Bounce", "Complaint", "Delivery"])
+def test_other_notification_types_are_unsupported(kind):
+    with pytest.raises(UnsupportedEventError):
+        parse_notification(json.dumps({"notificationType": kind}))
+
+
+@pytest.mark.parametrize(
+    "body", ["", "not json", "[]", b"\xff\xfe", '{"notificationType": "Received"}', "{}"]
+)
+def test_broken_notifications_are_invalid(body):
+    with pytest.raises(PayloadInvalidError):
+        parse_notification(body)
+
+
+def test_missing_message_id_names_the_field():
+    document = json.loads(text("ses_sns_notification_received_action_S3_alert_docs.json"))
+    del document["mail"]["messageId"]
+    with pytest.raises(PayloadInvalidError, match=r"mail\.messageId"):
+        parse_notification(document)

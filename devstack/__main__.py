@@ -22,13 +22,14 @@ def parse_args(argv: list[str] | None = None) -> StackConfig:
     parser.add_argument("--api-port", type=int, default=defaults.api_port)
     parser.add_argument("--aws-port", type=int, default=defaults.aws_port)
     parser.add_argument("--zendesk-port", type=int, default=defaults.zendesk_port)
+    parser.add_argument("--jira-port", type=int, default=defaults.jira_port)
     parser.add_argument("--data-dir", type=Path, default=defaults.data_dir)
     parser.add_argument("--sweep-seconds", type=float, default=defaults.sweep_seconds)
     parser.add_argument(
-        "--no-fake-zendesk",
-        dest="fake_zendesk",
+        "--no-fake-helpdesks",
+        dest="fake_helpdesks",
         action="store_false",
-        help="talk to the Zendesk named by PLAINT_ZENDESK_BASE_URL instead",
+        help="talk to the helpdesks named by PLAINT_ZENDESK_BASE_URL / PLAINT_JIRA_BASE_URL",
     )
     args = parser.parse_args(argv)
     return StackConfig(**vars(args))
@@ -39,18 +40,21 @@ def banner(stack: Stack) -> str:
     python = Path(sys.executable)
     lines = [
         "Plaint is running locally.",
-        f"  webhook API      {c.api_url}/webhooks/zendesk",
+        f"  webhook API      {c.api_url}/webhooks/zendesk  and  {c.api_url}/webhooks/jira",
         f"  embedded AWS     {c.aws_url}   (DynamoDB tables and SQS queues from infra/)",
         f"  data kept in     {c.data_dir}",
         f"  webhook secret   {stack.secret}",
     ]
-    if c.fake_zendesk:
+    if c.fake_helpdesks:
         lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")
-    send = (
-        f"{python} -m devstack.send_webhook"
-        f" --url {c.api_url}/webhooks/zendesk --secret {stack.secret}"
-    )
-    lines += ["", "Send a signed Zendesk webhook (a new complaint each time):", f"  {send}", ""]
+        lines.append(f"  fake Jira        {c.jira_url}   (what it received: /__fake/requests)")
+    send = f"{python} -m devstack.send_webhook --api {c.api_url} --secret {stack.secret}"
+    lines += [
+        "",
+        "Send a signed Zendesk webhook (a new complaint each time; add --jira for Jira):",
+        f"  {send}",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -46,7 +46,7 @@ class StackProcess:
     def __init__(self, data_dir: Path, sweep_seconds: float = 1.0) -> None:
         self.data_dir = data_dir
         self.sweep_seconds = sweep_seconds
-        self.ports = {name: free_port() for name in ("api", "aws", "zendesk")}
+        self.ports = {name: free_port() for name in ("api", "aws", "zendesk", "jira")}
         self.process: subprocess.Popen[str] | None = None
         self._log: IO[str] | None = None
 
@@ -59,19 +59,28 @@ class StackProcess:
         return f"http://127.0.0.1:{self.ports['aws']}"
 
     @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['api']}"
+
+    @property
+    def jira_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['jira']}"
+
+    @property
     def zendesk_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['zendesk']}"
 
     @property
     def secret(self) -> str:
-        return (self.data_dir / "zendesk-webhook-secret").read_text(encoding="utf-8").strip()
+        return (self.data_dir / "webhook-secret").read_text(encoding="utf-8").strip()
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "devstack",
             "--api-port", str(self.ports["api"]), "--aws-port", str(self.ports["aws"]),
-            "--zendesk-port", str(self.ports["zendesk"]), "--data-dir", str(self.data_dir),
+            "--zendesk-port", str(self.ports["zendesk"]), "--jira-port", str(self.ports["jira"]),
+            "--data-dir", str(self.data_dir),
             "--sweep-seconds", str(self.sweep_seconds),
         ]  # fmt: skip
         self._log = (self.data_dir / "stack.log").open("a", encoding="utf-8")

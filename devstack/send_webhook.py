@@ -1,7 +1,9 @@
-"""Send a signed Zendesk webhook to a running Plaint: `python -m devstack.send_webhook`.
+"""Send a signed helpdesk webhook to a running Plaint: `python -m devstack.send_webhook`.
 
-Without a file it sends a fresh ticket.created event (a new Azerbaijani complaint each time,
-with the current time), signed the way Zendesk signs: base64(HMAC-SHA256(timestamp + body)).
+Without a file it sends a fresh complaint (a new Azerbaijani complaint each time, with the
+current time): a Zendesk ticket.created event signed the way Zendesk signs,
+base64(HMAC-SHA256(timestamp + body)); with --jira, a Jira issue_created event signed the way
+Jira signs, X-Hub-Signature: sha256=hex(HMAC-SHA256(body)).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import requests
 
+from connectors.jira.signature import sign as jira_sign
 from connectors.zendesk.signature import sign
 
 SAMPLE_COMPLAINT = (
@@ -63,6 +66,41 @@ def sample_event(ticket_id: int | None = None) -> dict[str, Any]:
     }
 
 
+def sample_jira_event(issue_number: int | None = None) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    key = f"CARE-{issue_number or random.randint(1, 99_999)}"
+    reporter = {"accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Leyla Həsənova"}
+    return {
+        "timestamp": int(now.timestamp() * 1000),
+        "webhookEvent": "jira:issue_created",
+        "issue_event_type_name": "issue_created",
+        "user": reporter,
+        "issue": {
+            "id": str(random.randint(10_000, 99_999)),
+            "key": key,
+            "fields": {
+                "summary": "Ödəniş iki dəfə çıxılıb",
+                "description": SAMPLE_COMPLAINT,
+                "created": stamp,
+                "updated": stamp,
+                "status": {"name": "Waiting for support"},
+                "labels": [],
+                "reporter": reporter,
+                "creator": reporter,
+            },
+        },
+    }
+
+
+def jira_headers(body: bytes, secret: str) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Hub-Signature": jira_sign(body, secret),
+        "X-Atlassian-Webhook-Identifier": str(uuid.uuid4()),
+    }
+
+
 def signed_headers(body: bytes, secret: str) -> dict[str, str]:
     timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
@@ -75,16 +113,18 @@ def signed_headers(body: bytes, secret: str) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="http://127.0.0.1:8000/webhooks/zendesk")
+    parser.add_argument("--api", default="http://127.0.0.1:8000", help="the webhook API")
     parser.add_argument("--secret", required=True)
+    parser.add_argument("--jira", action="store_true", help="send a Jira webhook instead")
     parser.add_argument("--repeat", type=int, default=1, help="send the same delivery N times")
     parser.add_argument("file", nargs="?", type=Path, help="a JSON body to send as it is")
     args = parser.parse_args(argv)
-    body = args.file.read_bytes() if args.file else json.dumps(sample_event()).encode()
+    sample = sample_jira_event() if args.jira else sample_event()
+    body = args.file.read_bytes() if args.file else json.dumps(sample).encode()
+    url = f"{args.api}/webhooks/{'jira' if args.jira else 'zendesk'}"
+    headers = (jira_headers if args.jira else signed_headers)(body, args.secret)
     for _ in range(args.repeat):
-        answer = requests.post(
-            args.url, data=body, headers=signed_headers(body, args.secret), timeout=10
-        )
+        answer = requests.post(url, data=body, headers=headers, timeout=10)
         print(answer.status_code, answer.text)
     return 0
 

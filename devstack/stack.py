@@ -1,7 +1,7 @@
 """The whole of Plaint on one machine: embedded DynamoDB and SQS (moto's server, in-process),
 the webhook API (the real Chalice app on Chalice's local server), the worker that drains the
 queue into the app's SQS handler, the scheduler that calls the app's sweep, and a fake
-Zendesk that records what it is sent."""
+Zendesk and a fake Jira that record what they are sent."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from chalice.local import LambdaContext, create_local_server
 
 from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event, sqs_event
+from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.queues import create_queues
 from devstack.snapshot import restore, save
@@ -40,9 +41,10 @@ class StackConfig:
     api_port: int = 8000
     aws_port: int = 5400
     zendesk_port: int = 8765
+    jira_port: int = 8766
     data_dir: Path = ROOT / ".plaint-local"
     sweep_seconds: float = 10.0
-    fake_zendesk: bool = True
+    fake_helpdesks: bool = True
     region: str = "eu-west-1"
 
     @property
@@ -57,10 +59,15 @@ class StackConfig:
     def zendesk_url(self) -> str:
         return f"http://{self.host}:{self.zendesk_port}"
 
+    @property
+    def jira_url(self) -> str:
+        return f"http://{self.host}:{self.jira_port}"
+
 
 def webhook_secret(data_dir: Path) -> str:
-    """The local signing secret: made once, kept with the data so restarts keep it."""
-    path = data_dir / "zendesk-webhook-secret"
+    """The local signing secret (Zendesk and Jira alike): made once, kept with the data so
+    restarts keep it."""
+    path = data_dir / "webhook-secret"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
@@ -77,10 +84,12 @@ def configure_environment(config: StackConfig, secret: str) -> None:
         os.environ.setdefault(key, value)
     os.environ["PLAINT_AWS_ENDPOINT_URL"] = config.aws_url
     os.environ["PLAINT_ZENDESK_WEBHOOK_SECRETS"] = secret
-    if config.fake_zendesk:
-        os.environ["PLAINT_ZENDESK_BASE_URL"] = config.zendesk_url
-        os.environ["PLAINT_ZENDESK_EMAIL"] = "agent@example.com"
-        os.environ["PLAINT_ZENDESK_API_TOKEN"] = "local-token"
+    os.environ["PLAINT_JIRA_WEBHOOK_SECRETS"] = secret
+    if config.fake_helpdesks:
+        for helpdesk, url in (("ZENDESK", config.zendesk_url), ("JIRA", config.jira_url)):
+            os.environ[f"PLAINT_{helpdesk}_BASE_URL"] = url
+            os.environ[f"PLAINT_{helpdesk}_EMAIL"] = "agent@example.com"
+            os.environ[f"PLAINT_{helpdesk}_API_TOKEN"] = "local-token"
 
 
 def load_functions() -> ModuleType:
@@ -106,10 +115,13 @@ class Stack:
         moto.start()
         self.servers.append(moto)
         self._prepare_aws()
-        if self.config.fake_zendesk:
-            zendesk = FakeZendesk(host=self.config.host, port=self.config.zendesk_port)
-            zendesk.start()
-            self.servers.append(zendesk)
+        if self.config.fake_helpdesks:
+            for fake in (
+                FakeZendesk(host=self.config.host, port=self.config.zendesk_port),
+                FakeJira(host=self.config.host, port=self.config.jira_port),
+            ):
+                fake.start()
+                self.servers.append(fake)
         self._watch_writes()
         self.functions = load_functions()
         self._serve_api()

@@ -203,6 +203,27 @@ class AcknowledgementPolicy(Frozen):
     overdue_tags: tuple[str, ...] = ("complaint_ack_overdue",)
 
 
+FieldId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class JiraFieldMapping(Frozen):
+    """Which Jira fields hold what Plaint reads, as the admin configures it: field ids such
+    as "customfield_10010" (the JSM request type field), or None when there is none."""
+
+    request_type_field: FieldId | None = None
+    product_field: FieldId | None = None
+    remedy_field: FieldId | None = None
+    channel_field: FieldId | None = None
+    language_field: FieldId | None = None
+
+
+class HelpdeskFields(Frozen):
+    """Where each helpdesk keeps what the engine reads, for helpdesks whose fields are the
+    admin's own (Zendesk's trigger template names them instead)."""
+
+    jira: JiraFieldMapping = JiraFieldMapping()
+
+
 class Policy(Frozen):
     """Everything an admin decides about complaint handling."""
 
@@ -218,6 +239,7 @@ class Policy(Frozen):
     defaults: AssessmentDefaults = AssessmentDefaults()
     rules: tuple[Rule, ...] = ()
     acknowledgement: AcknowledgementPolicy
+    helpdesk_fields: HelpdeskFields = HelpdeskFields()
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:

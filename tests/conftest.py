@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.queues import create_queues
 from storage.tables import create_tables
@@ -45,15 +46,28 @@ def fake_zendesk() -> Iterator[FakeZendesk]:
 
 
 @pytest.fixture
+def fake_jira() -> Iterator[FakeJira]:
+    with FakeJira(host="127.0.0.1", port=0) as server:
+        yield server
+
+
+@pytest.fixture
 def functions(
-    aws: dict[str, Any], fake_zendesk: FakeZendesk, monkeypatch: pytest.MonkeyPatch
+    aws: dict[str, Any],
+    fake_zendesk: FakeZendesk,
+    fake_jira: FakeJira,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Any]:
-    """The Chalice app module, wired to moto and the fake Zendesk."""
+    """The Chalice app module, wired to moto and the fake helpdesks."""
     monkeypatch.setenv("PLAINT_POLICY_PATH", str(DEFAULT_POLICY))
     monkeypatch.setenv("PLAINT_ZENDESK_WEBHOOK_SECRETS", ",".join(SECRETS))
     monkeypatch.setenv("PLAINT_ZENDESK_BASE_URL", fake_zendesk.url)
     monkeypatch.setenv("PLAINT_ZENDESK_EMAIL", "agent@example.com")
     monkeypatch.setenv("PLAINT_ZENDESK_API_TOKEN", "token")
+    monkeypatch.setenv("PLAINT_JIRA_WEBHOOK_SECRETS", ",".join(SECRETS))
+    monkeypatch.setenv("PLAINT_JIRA_BASE_URL", fake_jira.url)
+    monkeypatch.setenv("PLAINT_JIRA_EMAIL", "agent@example.com")
+    monkeypatch.setenv("PLAINT_JIRA_API_TOKEN", "token")
     import app as functions_app
     from chalicelib import wiring
 
@@ -77,10 +91,10 @@ def table_items(aws: dict[str, Any], table: str) -> list[dict[str, Any]]:
     return aws["dynamodb"].scan(TableName=table)["Items"]  # type: ignore[no-any-return]
 
 
-def load_event(name: str) -> bytes:
+def load_event(name: str, vendor: str = "zendesk") -> bytes:
     from tests.factories import EVENTS
 
-    return (EVENTS / "zendesk" / name).read_bytes()
+    return (EVENTS / vendor / name).read_bytes()
 
 
 def dumps(document: Any) -> bytes:

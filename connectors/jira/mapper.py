@@ -6,9 +6,9 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Final, TypeVar
+from typing import Any, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from connectors.jira.signature import header_value
@@ -22,6 +22,7 @@ from connectors.jira.wire import (
     validation_message,
 )
 from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy import JiraFieldMapping
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,21 +34,6 @@ COMMENT_CREATED: Final = "comment_created"
 # Server/DC (and older Cloud sites) report a new comment as an issue update of this type,
 # with the comment embedded next to the issue.
 ISSUE_COMMENTED: Final = "issue_commented"
-
-FieldId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
-
-
-class JiraFieldMapping(BaseModel):
-    """Which Jira fields hold what Plaint reads, as the admin configures it: field ids such
-    as "customfield_10010" (the JSM request type field), or None when there is none."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    request_type_field: FieldId | None = None
-    product_field: FieldId | None = None
-    remedy_field: FieldId | None = None
-    channel_field: FieldId | None = None
-    language_field: FieldId | None = None
 
 
 def parse_delivery(

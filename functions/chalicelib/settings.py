@@ -28,18 +28,27 @@ class Settings(BaseSettings):
     zendesk_base_url: str | None = None
     zendesk_email: str | None = None
     zendesk_api_token: SecretStr | None = None
+    jira_webhook_secrets: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(), description="Comma-separated; two during a secret rotation."
+    )
+    jira_base_url: str | None = None
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_service_desk: bool = Field(
+        default=True, description="Post through the JSM request API, visible on the portal."
+    )
     aws_endpoint_url: str | None = Field(
         default=None, description="Set only for the local stack (the embedded moto server)."
     )
 
-    @field_validator("zendesk_webhook_secrets", mode="before")
+    @field_validator("zendesk_webhook_secrets", "jira_webhook_secrets", mode="before")
     @classmethod
     def _split_secrets(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("zendesk_webhook_secrets")
+    @field_validator("zendesk_webhook_secrets", "jira_webhook_secrets")
     @classmethod
     def _at_most_two(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
         if len(value) > 2:

@@ -1,4 +1,4 @@
-"""POST /webhooks/zendesk: verify, parse, deduplicate, enqueue, answer. Nothing slower.
+"""POST /webhooks/zendesk and /webhooks/jira: verify, parse, deduplicate, enqueue, answer.
 
 Every refusal is a JSON body saying which check failed. Accepted means durably recorded: if
 the queue hiccups afterwards, the scheduler's sweep hands the delivery to the worker.
@@ -14,6 +14,8 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.wiring import runtime
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
+from connectors.jira.mapper import parse_delivery as parse_jira_delivery
+from connectors.jira.signature import verify_signature as verify_jira_signature
 from connectors.zendesk.mapper import parse_delivery
 from connectors.zendesk.signature import verify_signature
 from plaint.errors import PlaintError
@@ -48,6 +50,17 @@ def zendesk_webhook() -> Response:
         return parse_delivery(headers, body)
 
     return _receive("zendesk", read)
+
+
+@webhooks.route("/webhooks/jira", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
+def jira_webhook() -> Response:
+    def read(headers: dict[str, str], body: bytes) -> TicketEvent:
+        rt = runtime()
+        secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
+        verify_jira_signature(headers, body, secrets)
+        return parse_jira_delivery(headers, body, rt.handling.policy.helpdesk_fields.jira)
+
+    return _receive("jira", read)
 
 
 def _receive(source: str, read: Reader) -> Response:

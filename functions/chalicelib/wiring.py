@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from pydantic import SecretStr
+
 from chalicelib.settings import Settings
 from plaint.handling import ComplaintHandling
 from plaint.model import SourceSystem
@@ -70,17 +72,29 @@ def runtime() -> Runtime:
     return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now)
 
 
+def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] | str:
+    """(email, API token) for basic auth; a token alone is an OAuth bearer token."""
+    secret = token.get_secret_value() if token else ""
+    return (email, secret) if email else secret
+
+
 def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
+    from connectors.jira.client import JiraClient
     from connectors.zendesk.client import ZendeskClient
 
     outboxes: dict[SourceSystem, Outbox] = {}
     if settings.zendesk_base_url:
-        token = settings.zendesk_api_token.get_secret_value() if settings.zendesk_api_token else ""
-        auth: tuple[str, str] | str = (
-            (settings.zendesk_email, token) if settings.zendesk_email else token
-        )
         outboxes[SourceSystem.ZENDESK] = ZendeskClient(
-            settings.zendesk_base_url, auth, time_left=deadline.time_left
+            settings.zendesk_base_url,
+            _credentials(settings.zendesk_email, settings.zendesk_api_token),
+            time_left=deadline.time_left,
+        )
+    if settings.jira_base_url:
+        outboxes[SourceSystem.JIRA] = JiraClient(
+            settings.jira_base_url,
+            _credentials(settings.jira_email, settings.jira_api_token),
+            time_left=deadline.time_left,
+            service_desk=settings.jira_service_desk,
         )
     return outboxes
 

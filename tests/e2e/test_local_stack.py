@@ -96,3 +96,28 @@ def test_each_complaint_gets_exactly_one_acknowledgement_and_survives_a_restart(
     )
     assert answer.status_code == 200
     assert json.loads(answer.text)["status"] == "duplicate"
+
+
+def test_jira_deliveries_repeated_and_reordered_get_one_acknowledgement_each(
+    stack: StackProcess,
+) -> None:
+    from devstack.send_webhook import jira_headers, sample_jira_event
+
+    deliveries = []
+    for number in (501, 502, 503):
+        body = json.dumps(sample_jira_event(issue_number=number), ensure_ascii=False).encode()
+        deliveries.append((body, jira_headers(body, stack.secret)))
+    # Jira promises no order: each delivery three times, the rounds in different orders.
+    for order in ((0, 1, 2), (2, 0, 1), (1, 2, 0)):
+        for index in order:
+            body, headers = deliveries[index]
+            requests.post(f"{stack.api_url}/webhooks/jira", data=body, headers=headers, timeout=10)
+
+    def comments(key: str) -> int:
+        answer = requests.get(f"{stack.jira_url}/__fake/issues/{key}", timeout=5)
+        return len(answer.json()["comments"]) if answer.ok else 0
+
+    keys = [f"CARE-{n}" for n in (501, 502, 503)]
+    wait_until(lambda: all(comments(k) >= 1 for k in keys), "a Jira acknowledgement each", 60)
+    time.sleep(3)
+    assert [comments(k) for k in keys] == [1, 1, 1]

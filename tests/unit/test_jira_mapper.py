@@ -6,7 +6,6 @@ import pytest
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from connectors.jira.mapper import (
-    JiraFieldMapping,
     channel_for,
     field_text,
     language_for,
@@ -14,6 +13,7 @@ from connectors.jira.mapper import (
 )
 from connectors.jira.wire import adf_text
 from plaint.model import Channel, SourceSystem, TicketEventKind
+from plaint.policy import JiraFieldMapping
 
 EVENTS = Path(__file__).parents[1] / "events" / "jira"
 DELIVERY = {"X-Atlassian-Webhook-Identifier": "b1e0f6c2-7d4a-4c1e-9f55-2f0c1a9e8d31"}

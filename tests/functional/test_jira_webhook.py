@@ -1,0 +1,86 @@
+"""POST /webhooks/jira through the real Chalice app, and the worker acknowledging on the
+fake Jira, with recorded Jira payloads."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import requests
+from chalice.test import Client
+
+from connectors.jira.signature import sign
+from devstack.fake_jira import FakeJira
+from storage.dynamodb import DynamoStore
+from tests.conftest import SECRETS, dumps, load_event, queued_messages, table_items
+
+COMPLAINT = "Hesabımdan pul iki dəfə çıxılıb. Bu qəbuledilməzdir, şikayət edirəm."
+
+
+def complaint_body() -> bytes:
+    issue = json.loads(
+        load_event("mattermost_webhook-cloud-issue-created-many-fields.json", "jira")
+    )
+    issue["issue"]["fields"]["description"] = COMPLAINT
+    return dumps(issue)
+
+
+def post(functions: Any, body: bytes, headers: dict[str, str]) -> Any:
+    with Client(functions.app) as client:
+        return client.http.post("/webhooks/jira", body=body, headers=headers)
+
+
+def signed(
+    body: bytes, delivery: str = "jira-delivery-1", secret: str = SECRETS[0]
+) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Hub-Signature": sign(body, secret),
+        "X-Atlassian-Webhook-Identifier": delivery,
+    }
+
+
+def test_complaint_from_jira_is_acknowledged_once(
+    functions: Any, aws: Any, fake_jira: FakeJira
+) -> None:
+    body = complaint_body()
+    assert [post(functions, body, signed(body)).status_code for _ in range(3)] == [202, 200, 200]
+    keys = [m["Body"] for m in queued_messages(aws)]
+    assert keys == ["jira:jira-delivery-1"]
+    with Client(functions.app) as client:
+        for key in keys * 2:
+            client.lambda_.invoke(
+                "process_inbox", client.events.generate_sqs_event([key], queue_name="plaint-inbox")
+            )
+    complaint = DynamoStore(aws["dynamodb"]).get_complaint("jira:KT-22")
+    assert complaint is not None and complaint.status == "acknowledged"
+    assert complaint.language == "az"
+    issue = requests.get(f"{fake_jira.url}/__fake/issues/KT-22", timeout=5).json()
+    assert len(issue["comments"]) == 1
+    assert "plaint_ack_sent" in issue["issue"]["fields"]["labels"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "check"),
+    [
+        ({"Content-Type": "application/json"}, "missing_signature"),
+        ({"X-Hub-Signature": "sha256=zz"}, "malformed_signature"),
+        ({"X-Hub-Signature": sign(b"other", SECRETS[0])}, "signature_mismatch"),
+    ],
+)
+def test_unsigned_or_tampered_jira_deliveries_get_401(
+    functions: Any, aws: Any, headers: dict[str, str], check: str
+) -> None:
+    answer = post(functions, complaint_body(), headers)
+    assert answer.status_code == 401
+    assert json.loads(answer.body)["check"] == check
+    assert not table_items(aws, "plaint-state")
+
+
+def test_deleted_comment_is_ignored(functions: Any, aws: Any) -> None:
+    body = load_event("mattermost_webhook-cloud-comment-deleted.json", "jira")
+    answer = post(functions, body, signed(body, secret=SECRETS[1]))
+    assert answer.status_code == 200
+    assert json.loads(answer.body)["status"] == "ignored"
+    assert not table_items(aws, "plaint-state")

@@ -75,6 +75,15 @@ class TicketEvent(Frozen):
     remedy_sought: str | None = None
     tags: tuple[str, ...] = ()
     helpdesk_status: str | None = None
+    reply_to: str | None = Field(
+        default=None, description="Where to answer, for channels with no helpdesk (email)."
+    )
+    thread_message_id: str | None = None
+    set_aside: str | None = Field(
+        default=None,
+        description="Why intake recorded this delivery without judging it (spam, a bounce, "
+        "an unparseable message...).",
+    )
 
     @property
     def complaint_id(self) -> str:
@@ -179,6 +188,8 @@ class OutboundAction(Frozen):
     language: str
     comment: str | None = None
     public: bool = True
+    recipient: str | None = None
+    in_reply_to: str | None = None
     add_tags: tuple[str, ...] = ()
     fields: dict[str, str] = Field(default_factory=dict)
     marker_tag: str

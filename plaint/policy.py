@@ -217,6 +217,31 @@ class JiraFieldMapping(Frozen):
     language_field: FieldId | None = None
 
 
+class VerdictHandling(StrEnum):
+    ACCEPT = "accept"
+    FLAG = "flag"  # judged, with a tag the rules and agents can see
+    SET_ASIDE = "set_aside"  # recorded as received, not judged
+
+
+class EmailIntakePolicy(Frozen):
+    """How inbound email is trusted: SES's verdicts, and the mailbox replies go to."""
+
+    mailbox: str | None = Field(
+        default=None,
+        description="The complaints address; acknowledgements ask for replies to a "
+        "plus-address of it that names the complaint.",
+    )
+    sender: str | None = Field(default=None, description="From address of acknowledgements.")
+    on_spam: VerdictHandling = VerdictHandling.SET_ASIDE
+    on_virus: VerdictHandling = VerdictHandling.SET_ASIDE
+    on_dmarc_fail: VerdictHandling = Field(
+        default=VerdictHandling.SET_ASIDE,
+        description="When DMARC fails and the sender's domain asks for quarantine or reject.",
+    )
+    on_spf_or_dkim_fail: VerdictHandling = VerdictHandling.FLAG
+    flag_tag: str = "email_authentication_failed"
+
+
 class HelpdeskFields(Frozen):
     """Where each helpdesk keeps what the engine reads, for helpdesks whose fields are the
     admin's own (Zendesk's trigger template names them instead)."""
@@ -240,6 +265,7 @@ class Policy(Frozen):
     rules: tuple[Rule, ...] = ()
     acknowledgement: AcknowledgementPolicy
     helpdesk_fields: HelpdeskFields = HelpdeskFields()
+    email: EmailIntakePolicy = EmailIntakePolicy()
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:

@@ -56,11 +56,23 @@ def receive(
     event: TicketEvent, current: Complaint | None, policy: Policy, now: datetime
 ) -> Decision:
     """Judge one ticket event."""
+    if event.set_aside is not None:
+        return _set_aside(event, policy, now)
     if current is None:
         return _first_sight(event, policy, now)
     if event.occurred_at <= current.source_version:
         return _superseded(event, current, policy, now)
     return _follow_up(event, current, policy, now)
+
+
+def _set_aside(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
+    """Intake received it and the policy says not to judge it: the record shows both."""
+    audit = _record(
+        "intake.set_aside", event.complaint_id, policy, now,
+        detail={"reason": event.set_aside, "delivery_id": event.delivery_id,
+                "source": event.source, "channel": event.channel},
+    )  # fmt: skip
+    return Decision(complaint=None, audit=(audit,))
 
 
 def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
@@ -191,6 +203,8 @@ def _acknowledgement(
         add_tags=ack.add_tags,
         fields=ack.fields,
         marker_tag=ACK_MARKER_TAG,
+        recipient=event.reply_to,
+        in_reply_to=event.thread_message_id,
         next_attempt_at=now,
     )
 

@@ -180,3 +180,24 @@ def test_sweep_redrives_deliveries_the_queue_lost(
     clock.advance(minutes=3)
     handling.sweep(queue)
     assert queue.sent == ["zendesk:d-1"]
+
+
+def test_a_set_aside_delivery_is_recorded_and_not_judged(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    receive(handling, description=COMPLAINT, set_aside="spam verdict FAIL")
+    assert handling.store.get_complaint("zendesk:101") is None
+    assert helpdesk.applied == []
+    [entry] = handling.store.audit_entries("main")
+    assert (entry.kind, entry.detail["reason"]) == ("intake.set_aside", "spam verdict FAIL")
+    delivery = handling.store.get_delivery("zendesk:d-1")
+    assert delivery is not None and delivery.status == "processed"
+
+
+def test_acknowledgement_carries_the_reply_address_for_email(handling: ComplaintHandling) -> None:
+    event = ticket_event(
+        description=COMPLAINT, reply_to="leyla@example.az", thread_message_id="<m1@example.az>"
+    )
+    handling.accept(event)
+    [action] = handling.process("zendesk:d-1")
+    assert (action.recipient, action.in_reply_to) == ("leyla@example.az", "<m1@example.az>")

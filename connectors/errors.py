@@ -17,6 +17,7 @@ SignatureCheck = Literal[
     "untrusted_certificate_url",
     "unsupported_signature_version",
     "missing_field",
+    "untrusted_topic",
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import load_pem_x509_certificate
 
-from connectors.errors import SignatureRejectedError
+from connectors.errors import PayloadInvalidError, SignatureRejectedError
 
 # Name/value pairs in the string to sign, in byte order, per message Type. Optional names
 # (Subject) are signed only when the message carries them.
@@ -60,6 +61,22 @@ _HASHES: Final[Mapping[str, Callable[[], hashes.HashAlgorithm]]] = {
 }
 _SNS_HOST: Final = re.compile(r"sns\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?")
 MAX_CERTIFICATE_BYTES: Final = 64 * 1024
+
+
+def sns_envelope(body: bytes) -> dict[str, Any]:
+    """The JSON document SNS posts (with Content-Type text/plain)."""
+    try:
+        document = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = (
+            f" at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise PayloadInvalidError(f"not JSON{where}: {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("Type"), str):
+        raise PayloadInvalidError("Type: an SNS message names its Type")
+    return document
 
 
 def verify_sns_message(
@@ -106,13 +123,16 @@ def string_to_sign(message: Mapping[str, Any]) -> bytes:
 def check_certificate_url(url: str) -> None:
     """Refuse any certificate location but https on an SNS host (sns.<region>.amazonaws.com,
     or .amazonaws.com.cn), with no user, password or port."""
+    check_sns_url(url, "SigningCertURL", suffix=".pem")
+
+
+def check_sns_url(url: str, what: str, suffix: str = "") -> None:
+    """Refuse anything but https on an SNS host with no user, password or port."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise SignatureRejectedError(
-            "untrusted_certificate_url", "SigningCertURL is not a URL"
-        ) from None
+        raise SignatureRejectedError("untrusted_certificate_url", f"{what} is not a URL") from None
     host = parts.hostname or ""
     if (
         parts.scheme != "https"
@@ -120,11 +140,11 @@ def check_certificate_url(url: str) -> None:
         or parts.username is not None
         or parts.password is not None
         or not _SNS_HOST.fullmatch(host)
-        or not parts.path.endswith(".pem")
+        or not parts.path.endswith(suffix)
     ):
         raise SignatureRejectedError(
             "untrusted_certificate_url",
-            f"SigningCertURL is not an https Amazon SNS address ({host[:80]!r})",
+            f"{what} is not an https Amazon SNS address ({host[:80]!r})",
         )
 
 

@@ -37,11 +37,16 @@ class Settings(BaseSettings):
     jira_service_desk: bool = Field(
         default=True, description="Post through the JSM request API, visible on the portal."
     )
+    ses_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Comma-separated SNS topics whose SES receipts are ours."
+    )
     aws_endpoint_url: str | None = Field(
         default=None, description="Set only for the local stack (the embedded moto server)."
     )
 
-    @field_validator("zendesk_webhook_secrets", "jira_webhook_secrets", mode="before")
+    @field_validator(
+        "zendesk_webhook_secrets", "jira_webhook_secrets", "ses_topic_arns", mode="before"
+    )
     @classmethod
     def _split_secrets(cls, value: object) -> object:
         if isinstance(value, str):

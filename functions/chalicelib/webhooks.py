@@ -1,4 +1,4 @@
-"""POST /webhooks/zendesk and /webhooks/jira: verify, parse, deduplicate, enqueue, answer.
+"""POST /webhooks/{zendesk,jira,ses}: verify, parse, deduplicate, enqueue, answer.
 
 Every refusal is a JSON body saying which check failed. Accepted means durably recorded: if
 the queue hiccups afterwards, the scheduler's sweep hands the delivery to the worker.
@@ -13,6 +13,11 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.wiring import runtime
+from connectors.email.mapper import email_event, unparseable_event
+from connectors.email.mime import parse_message
+from connectors.email.ses import parse_notification
+from connectors.email.sns import sns_envelope, verify_sns_message
+from connectors.email.sns_calls import confirm_subscription, fetch_certificate
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
 from connectors.jira.mapper import parse_delivery as parse_jira_delivery
 from connectors.jira.signature import verify_signature as verify_jira_signature
@@ -38,7 +43,7 @@ def _answer(code: int, **body: Any) -> Response:
     return Response(body=body, status_code=code, headers={"Content-Type": "application/json"})
 
 
-Reader = Callable[[dict[str, str], bytes], TicketEvent]
+Reader = Callable[[dict[str, str], bytes], "TicketEvent | Response"]
 
 
 @webhooks.route("/webhooks/zendesk", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
@@ -63,6 +68,35 @@ def jira_webhook() -> Response:
     return _receive("jira", read)
 
 
+@webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
+def ses_webhook() -> Response:
+    """Amazon SES receipts, delivered by an SNS HTTPS subscription."""
+    return _receive("ses", _read_ses)
+
+
+def _read_ses(headers: dict[str, str], body: bytes) -> TicketEvent | Response:
+    rt = runtime()
+    envelope = sns_envelope(body)
+    verify_sns_message(envelope, fetch_certificate)
+    topic = envelope.get("TopicArn")
+    if topic not in rt.settings.ses_topic_arns:
+        raise SignatureRejectedError("untrusted_topic", f"topic {str(topic)[:200]!r} is not ours")
+    if envelope["Type"] == "SubscriptionConfirmation":
+        confirm_subscription(envelope)
+        return _answer(200, status="subscribed", topic=topic)
+    if envelope["Type"] != "Notification":
+        raise UnsupportedEventError(f"SNS {envelope['Type']}")
+    notification = parse_notification(envelope.get("Message", ""))
+    raw = notification.raw_email()
+    if raw is None:
+        raise UnsupportedEventError("SES S3 action: the message is not inline")
+    try:
+        parsed = parse_message(raw)
+    except PayloadInvalidError as exc:
+        return unparseable_event(notification, str(exc))
+    return email_event(notification, parsed, rt.handling.policy.email)
+
+
 def _receive(source: str, read: Reader) -> Response:
     """Size, signature and shape checks in that order, then accept."""
     request = webhooks.current_request
@@ -73,6 +107,8 @@ def _receive(source: str, read: Reader) -> Response:
         return _answer(413, error="body_too_large", limit_bytes=limit)
     try:
         event = read(dict(request.headers), body)
+        if isinstance(event, Response):
+            return event
     except SignatureRejectedError as exc:
         return _answer(401, error="signature_rejected", check=exc.check, detail=str(exc))
     except UnsupportedEventError as exc:

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from chalicelib.settings import Settings
 from plaint.handling import ComplaintHandling
 from plaint.model import SourceSystem
+from plaint.policy import Policy
 from plaint.ports import Outbox, Queue
 
 
@@ -62,12 +63,13 @@ def runtime() -> Runtime:
         if settings.queue_url
         else SqsQueue.by_name(sqs, settings.queue_name)
     )
+    policy = load_policy(settings.policy_path)
     handling = ComplaintHandling(
         store=DynamoStore(dynamodb, settings.state_table, settings.audit_table),
-        policy=load_policy(settings.policy_path),
+        policy=policy,
         clock=utc_now,
         ledger=settings.ledger,
-        outboxes=_outboxes(settings),
+        outboxes=_outboxes(settings) | _mailer(policy, settings),
     )
     return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now)
 
@@ -97,6 +99,19 @@ def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
             service_desk=settings.jira_service_desk,
         )
     return outboxes
+
+
+def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
+    """Email complaints are answered by SES, from the policy's sender."""
+    import boto3
+
+    from connectors.email.outbound import SesMailer
+
+    email = policy.email
+    if not (email.sender and email.mailbox):
+        return {}
+    client = boto3.client("sesv2", endpoint_url=settings.aws_endpoint_url)
+    return {SourceSystem.EMAIL: SesMailer(client, email.sender, email.mailbox)}
 
 
 def reset() -> None:

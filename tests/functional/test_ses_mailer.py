@@ -1,0 +1,180 @@
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from connectors.email.outbound import ACTION_HEADER, SesMailer, message_id_for
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.model import ActionKind, OutboundAction, SourceSystem
+
+REGION = "eu-west-1"
+SENDER = "acks@example.com"
+MAILBOX = "complaints@example.com"
+TICKET = "m-0123456789abcdef01234567"
+
+
+def action(language="ar", comment="مرحباً أحمد،\n\nتم استلام شكواك رقم {ref}.", **changes):
+    fields = {
+        "action_id": f"email:{TICKET}:acknowledge",
+        "complaint_id": f"email:{TICKET}",
+        "kind": ActionKind.ACKNOWLEDGE,
+        "source": SourceSystem.EMAIL,
+        "ticket_id": TICKET,
+        "language": language,
+        "comment": comment.format(ref=TICKET),
+        "marker_tag": "complaint_acknowledged",
+        "recipient": "ahmed.example@example.org",
+        "in_reply_to": "<ar-1256-qp-0001@example.com>",
+        "next_attempt_at": datetime(2024, 3, 4, 7, 0, tzinfo=UTC),
+    }
+    return OutboundAction(**(fields | changes))
+
+
+@pytest.fixture
+def sent():
+    with mock_aws():
+        client = boto3.client("sesv2", region_name=REGION)
+        client.create_email_identity(EmailIdentity=SENDER)
+        mailer = SesMailer(client, SENDER, MAILBOX, sender_name="خدمة العملاء")
+
+        def send(act):
+            mailer.apply(act)
+            raw = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].raw_data
+            return message_from_bytes(raw.encode("ascii"), policy=policy.default)
+
+        yield send
+
+
+def parts(message):
+    assert message.get_content_type() == "multipart/alternative"
+    plain = message.get_body(preferencelist=("plain",))
+    markup = message.get_body(preferencelist=("html",))
+    assert plain is not None and markup is not None
+    for part in (plain, markup):
+        assert part.get_content_charset() == "utf-8"
+    return plain.get_content(), markup.get_content()
+
+
+def test_arabic_acknowledgement_is_threaded_rtl_multipart(sent):
+    act = action()
+    message = sent(act)
+    text, markup = parts(message)
+    assert "تم استلام شكواك رقم" in text and TICKET in text
+    assert '<html dir="rtl" lang="ar">' in markup
+    assert "<p>مرحباً أحمد،</p>" in markup
+    assert message["To"] == "ahmed.example@example.org"
+    assert message["Reply-To"] == f"complaints+T-{TICKET}@example.com"
+    assert message["In-Reply-To"] == "<ar-1256-qp-0001@example.com>"
+    assert message["References"] == "<ar-1256-qp-0001@example.com>"
+    assert message["Message-ID"] == message_id_for(act.action_id, "example.com")
+    assert message[ACTION_HEADER] == message["Message-ID"]
+    assert message["Auto-Submitted"] == "auto-replied"
+    assert message["Subject"] == "تم استلام شكواك"
+    assert message["From"].addresses[0].display_name == "خدمة العملاء"
+    assert message["From"].addresses[0].addr_spec == SENDER
+
+
+def test_english_acknowledgement_is_ltr_and_escaped(sent):
+    message = sent(
+        action(language="en", comment="Dear <customer>,\n\nWe received {ref} & will reply.")
+    )
+    text, markup = parts(message)
+    assert "Dear <customer>," in text
+    assert '<html dir="ltr" lang="en">' in markup
+    assert "Dear &lt;customer&gt;," in markup and "&amp; will reply" in markup
+    assert message["Subject"] == "We have received your complaint"
+
+
+def test_subject_field_overrides_and_round_trips(sent):
+    subject = "Re: شکایت: عدم ارسال سفارش ۷۷۴۱۲ — Şikâyet"
+    message = sent(action(language="fa", fields={"subject": subject}))
+    assert message["Subject"] == subject
+    _, markup = parts(message)
+    assert 'dir="rtl"' in markup
+
+
+def test_message_id_is_the_same_on_every_attempt(sent):
+    first = sent(action())
+    second = sent(action(attempts=2))
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"] != sent(action(action_id="email:other:acknowledge"))["Message-ID"]
+
+
+def test_already_applied_cannot_know():
+    mailer = SesMailer(_Failing(None), SENDER, MAILBOX)
+    assert mailer.already_applied(action()) is False
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"recipient": None},
+        {"recipient": "not an address"},
+        {"recipient": "a@example.org\r\nBcc: victim@example.org"},
+        {"source": SourceSystem.JIRA},
+        {"ticket_id": "bad id"},
+    ],
+)
+def test_actions_that_cannot_become_a_message_are_permanent(changes):
+    mailer = SesMailer(_Failing(None), SENDER, MAILBOX)
+    with pytest.raises(PermanentDeliveryError):
+        mailer.apply(action(**changes))
+
+
+def test_unverified_sender_is_rejected_permanently():
+    with mock_aws():
+        client = boto3.client("sesv2", region_name=REGION)
+        mailer = SesMailer(client, SENDER, MAILBOX)
+        with pytest.raises(PermanentDeliveryError, match="MessageRejected"):
+            mailer.apply(action())
+
+
+class _Failing:
+    def __init__(self, error):
+        self.error = error
+
+    def send_email(self, **kwargs):
+        if self.error is None:
+            raise AssertionError("must not send")
+        raise self.error
+
+
+def _client_error(code, status):
+    response: Any = {
+        "Error": {"Code": code, "Message": "m"},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    return ClientError(response, "SendEmail")
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_client_error("TooManyRequestsException", 429), TransientDeliveryError),
+        (_client_error("Throttling", 400), TransientDeliveryError),
+        (_client_error("InternalFailure", 500), TransientDeliveryError),
+        (_client_error("Whatever", 503), TransientDeliveryError),
+        (EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com"),
+         TransientDeliveryError),
+        (_client_error("MessageRejected", 400), PermanentDeliveryError),
+        (_client_error("MailFromDomainNotVerifiedException", 400), PermanentDeliveryError),
+        (_client_error("AccountSuspendedException", 400), PermanentDeliveryError),
+        (_client_error("SendingPausedException", 400), PermanentDeliveryError),
+    ],
+)  # fmt: skip
+def test_ses_errors_are_classified(error, expected):
+    mailer = SesMailer(_Failing(error), SENDER, MAILBOX)
+    with pytest.raises(expected):
+        mailer.apply(action())
+
+
+@pytest.mark.parametrize("mailbox", ["complaints+x@example.com", "not-an-address"])
+def test_mailer_refuses_a_mailbox_that_cannot_be_plus_addressed(mailbox):
+    with pytest.raises(ValueError):
+        SesMailer(_Failing(None), SENDER, mailbox)

@@ -15,7 +15,8 @@ from chalice.app import Blueprint, Response
 from chalicelib.wiring import runtime
 from connectors.email.mapper import email_event, unparseable_event
 from connectors.email.mime import parse_message
-from connectors.email.ses import parse_notification
+from connectors.email.s3 import fetch_raw_email
+from connectors.email.ses import ReceivedNotification, parse_notification
 from connectors.email.sns import sns_envelope, verify_sns_message
 from connectors.email.sns_calls import confirm_subscription, fetch_certificate
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
@@ -87,14 +88,22 @@ def _read_ses(headers: dict[str, str], body: bytes) -> TicketEvent | Response:
     if envelope["Type"] != "Notification":
         raise UnsupportedEventError(f"SNS {envelope['Type']}")
     notification = parse_notification(envelope.get("Message", ""))
-    raw = notification.raw_email()
-    if raw is None:
-        raise UnsupportedEventError("SES S3 action: the message is not inline")
     try:
-        parsed = parse_message(raw)
+        parsed = parse_message(_raw_email(notification))
     except PayloadInvalidError as exc:
         return unparseable_event(notification, str(exc))
     return email_event(notification, parsed, rt.handling.policy.email)
+
+
+def _raw_email(notification: ReceivedNotification) -> bytes:
+    """Inline for an SNS action; read from S3 for an S3 action."""
+    raw = notification.raw_email()
+    if raw is not None:
+        return raw
+    location = notification.s3_location()
+    if location is None:
+        raise UnsupportedEventError(f"SES {notification.receipt.action.type} action")
+    return fetch_raw_email(runtime().s3, *location)
 
 
 def _receive(source: str, read: Reader) -> Response:
@@ -107,16 +116,22 @@ def _receive(source: str, read: Reader) -> Response:
         return _answer(413, error="body_too_large", limit_bytes=limit)
     try:
         event = read(dict(request.headers), body)
-        if isinstance(event, Response):
-            return event
-    except SignatureRejectedError as exc:
+    except PlaintError as exc:
+        return _refusal(source, exc)
+    return event if isinstance(event, Response) else _accept(event)
+
+
+def _refusal(source: str, exc: PlaintError) -> Response:
+    """The answer to a delivery that could not be read: every reason has its own."""
+    if isinstance(exc, SignatureRejectedError):
         return _answer(401, error="signature_rejected", check=exc.check, detail=str(exc))
-    except UnsupportedEventError as exc:
+    if isinstance(exc, UnsupportedEventError):
         log.info("ignored %s event: %s", source, exc)
         return _answer(200, status="ignored", detail=str(exc))
-    except PayloadInvalidError as exc:
+    if isinstance(exc, PayloadInvalidError):
         return _answer(400, error="invalid_payload", detail=str(exc))
-    return _accept(event)
+    log.warning("%s delivery could not be read: %s", source, exc)
+    return _answer(503, error="temporarily_unavailable", detail="retry later")
 
 
 def _accept(event: TicketEvent) -> Response:

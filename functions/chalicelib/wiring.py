@@ -45,6 +45,7 @@ class Runtime:
     handling: ComplaintHandling
     queue: Queue
     clock: Callable[[], datetime]
+    s3: Any  # reads SES-stored messages
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +72,8 @@ def runtime() -> Runtime:
         ledger=settings.ledger,
         outboxes=_outboxes(settings) | _mailer(policy, settings),
     )
-    return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now)
+    s3 = boto3.client("s3", endpoint_url=settings.aws_endpoint_url)
+    return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now, s3=s3)
 
 
 def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] | str:

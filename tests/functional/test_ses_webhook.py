@@ -114,3 +114,34 @@ def test_subscription_is_confirmed_only_for_our_topic(
     assert confirmed == [base["SubscribeURL"]]
     assert post(ses, signed(base, key=KEY)).status_code == 401
     assert len(confirmed) == 1
+
+
+def test_message_stored_in_s3_is_read_from_there(ses: Any, aws: Any) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(
+        Bucket="plaint-mail", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    raw = (EVENTS / "eml" / "constructed_az_complaint_utf-8_8bit_q-subject.eml").read_bytes()
+    s3.put_object(Bucket="plaint-mail", Key="inbound/az-1", Body=raw)
+    alert = json.loads(
+        (EVENTS / "ses" / "ses_sns_notification_received_action_S3_alert_docs.json").read_text()
+    )
+    alert["receipt"]["action"] |= {"bucketName": "plaint-mail", "objectKey": "inbound/az-1"}
+    base = json.loads(
+        (EVENTS / "ses" / "ses_received_via_sns_https_envelope_assembled.json").read_text()
+    )
+    message = signed(base | {"TopicArn": TOPIC, "Message": json.dumps(alert)}, key=KEY)
+    assert post(ses, message).status_code == 202
+    run_worker(ses, aws)
+    entries = DynamoStore(aws["dynamodb"]).audit_entries("main")
+    assert entries[0].kind == "complaint.received"
+    assert entries[0].detail["language"] == "az"
+    s3.delete_object(Bucket="plaint-mail", Key="inbound/az-1")
+    alert["mail"]["messageId"] = "another-message"
+    gone = signed(base | {"TopicArn": TOPIC, "Message": json.dumps(alert)}, key=KEY)
+    # The object is gone: the receipt is still recorded, set aside as unreadable.
+    assert post(ses, gone).status_code == 202
+    run_worker(ses, aws)
+    last = DynamoStore(aws["dynamodb"]).audit_entries("main")[-1]
+    assert last.kind == "intake.set_aside"
+    assert last.detail["reason"].startswith("unparseable: s3://plaint-mail/inbound/az-1")

@@ -1,8 +1,12 @@
 """HTTP for every connector: a requests session whose retries honour Retry-After and back
-off, but give up instead of sleeping past the time the function has left."""
+off, but give up instead of sleeping past the time the function has left, and whose
+requests (first attempts and retries alike) are paced under the vendor's rate limit."""
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Final, Self
@@ -15,12 +19,15 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from plaint.errors import TransientDeliveryError
+
 CONNECT_TIMEOUT: Final = 3.05
 READ_TIMEOUT: Final = 10.0
 # Room left after a wait for the retried request itself and for recording its outcome.
 DEFAULT_SAFETY_MARGIN: Final = CONNECT_TIMEOUT + READ_TIMEOUT + 2.0
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 TRANSIENT_STATUSES: Final = RETRY_STATUSES | {408}
+DEFAULT_BURST: Final = 10
 
 
 class RetryDeadlineError(Exception):
@@ -31,26 +38,95 @@ class RetryDeadlineError(Exception):
         self.wait = wait
 
 
+class Pacer:
+    """A token bucket that keeps a client under a vendor's request rate: `burst` requests at
+    once, then one every 60 / `requests_per_minute` seconds. Thread-safe.
+
+    The bucket lives in one process, that is one Lambda container. The rate the vendor sees
+    for the whole account is this rate times the number of containers running at once (and
+    plus whatever else uses the same account), so the worker's reserved concurrency is what
+    bounds it: keep `requests_per_minute` x reserved concurrency under the account's limit.
+    """
+
+    def __init__(
+        self,
+        requests_per_minute: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not requests_per_minute > 0 or not math.isfinite(requests_per_minute):
+            raise ValueError(f"requests_per_minute must be positive, not {requests_per_minute}")
+        if burst < 1:
+            raise ValueError(f"burst must be at least 1, not {burst}")
+        self.requests_per_minute = requests_per_minute
+        self.burst = burst
+        self.interval = 60.0 / requests_per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = float(burst)
+        self._updated = clock()
+
+    def wait(
+        self,
+        time_left: Callable[[], float] | None = None,
+        safety_margin: float = DEFAULT_SAFETY_MARGIN,
+    ) -> None:
+        """Take a token, sleeping until one is free; raise TransientDeliveryError (with the
+        wait as `retry_after`) instead of sleeping past the time the function has left less
+        `safety_margin`, the rule DeadlineRetry follows."""
+        with self._lock:
+            now = self._clock()
+            elapsed = max(0.0, now - self._updated)
+            self._tokens = min(float(self.burst), self._tokens + elapsed / self.interval)
+            self._updated = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return
+            wait = (1.0 - self._tokens) * self.interval
+            if time_left is not None and wait > time_left() - safety_margin:
+                raise TransientDeliveryError(
+                    f"request rate limit ({self.requests_per_minute:g}/min): next request due"
+                    f" in {wait:.1f} s, past the function's deadline",
+                    retry_after=wait,
+                )
+            # Reserve the token now (the bucket goes below zero), sleep outside the lock: a
+            # thread that comes next waits behind this one instead of taking the same token.
+            self._tokens -= 1.0
+        self._sleep(wait)
+
+
 class DeadlineRetry(Retry):
     """urllib3 Retry (honours Retry-After, backs off) that gives up instead of sleeping
-    when the wait would outlast the time the function has left."""
+    when the wait would outlast the time the function has left. With a `pacer`, each retry
+    also takes a token after its back-off, so retries count against the rate like any
+    other request."""
 
     def __init__(
         self,
         *args: Any,
         time_left: Callable[[], float] | None = None,
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
+        pacer: Pacer | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.time_left = time_left
         self.safety_margin = safety_margin
+        self.pacer = pacer
 
     def new(self, **kw: Any) -> Self:
         retry = super().new(**kw)
         retry.time_left = self.time_left
         retry.safety_margin = self.safety_margin
+        retry.pacer = self.pacer
         return retry
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        super().sleep(response)
+        if self.pacer is not None:
+            self.pacer.wait(self.time_left, self.safety_margin)
 
     def increment(
         self,
@@ -78,13 +154,42 @@ class DeadlineRetry(Retry):
         return self.get_backoff_time()
 
 
+class PacedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose every request first takes a token from the pacer (the retries
+    urllib3 makes take theirs in DeadlineRetry.sleep)."""
+
+    def __init__(
+        self,
+        pacer: Pacer,
+        time_left: Callable[[], float] | None = None,
+        safety_margin: float = DEFAULT_SAFETY_MARGIN,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.pacer = pacer
+        self.time_left = time_left
+        self.safety_margin = safety_margin
+
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        self.pacer.wait(self.time_left, self.safety_margin)
+        return super().send(request, *args, **kwargs)
+
+
 def build_session(
     time_left: Callable[[], float] | None = None,
     safety_margin: float = DEFAULT_SAFETY_MARGIN,
     retries: int = 4,
+    *,
+    pacer: Pacer | None = None,
+    retry_type: type[DeadlineRetry] = DeadlineRetry,
 ) -> requests.Session:
-    """A session that retries 429 and 5xx on GET and PUT, within the function's deadline."""
-    retry = DeadlineRetry(
+    """A session that retries 429 and 5xx on GET and PUT, within the function's deadline.
+
+    With a `pacer`, every request takes a token first; a request that would have to wait
+    past the deadline raises TransientDeliveryError instead of being sent."""
+    retry = retry_type(
         total=retries,
         connect=retries,
         read=2,
@@ -96,9 +201,14 @@ def build_session(
         raise_on_status=False,
         time_left=time_left,
         safety_margin=safety_margin,
+        pacer=pacer,
     )
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = (
+        HTTPAdapter(max_retries=retry)
+        if pacer is None
+        else PacedAdapter(pacer, time_left, safety_margin, max_retries=retry)
+    )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers.update({"Accept": "application/json"})

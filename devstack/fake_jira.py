@@ -10,16 +10,26 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
                                                      "fields": {...}} -> 204
   GET  /rest/api/3/issue/{key}/comment              a page of comments (orderBy, startAt,
                                                      maxResults)
+  GET  /rest/api/3/issue/{key}/transitions          the transitions open from the issue's
+                                                     status
+  POST /rest/api/3/issue/{key}/transitions          {"transition": {"id": ...}} -> 204; an
+                                                     id not open now -> 400
   POST /rest/api/3/issue/{key}/comment              {"body": ADF document} -> 201
   POST /rest/servicedeskapi/request/{key}/comment   {"body": text, "public": bool} -> 201
 
-Issues appear on first sight with no labels and no comments: the real ones live in the
-real helpdesk.
+Issues appear on first sight with no labels and no comments, in status "Waiting for
+support" of the default workflow: Start progress (Waiting for support -> In progress),
+Resolve (Waiting for support or In progress -> Resolved), Reopen (Resolved -> Waiting for
+support). The real ones live in the real helpdesk.
 
 Operator endpoints (no auth, not recorded):
   GET  /__fake/requests            every API request seen
   GET  /__fake/issues/{key}        an issue with its labels, fields and comments
   DELETE /__fake/issues/{key}      the issue answers 404 from now on
+  PUT  /__fake/issues/{key}/workflow {"status": "Open", "transitions": [{"id": "5",
+                                   "name": "Close", "from": ["Open"], "to": "Closed"}]}:
+                                   the issue's status and workflow ("from" left out: from
+                                   any status)
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
@@ -45,8 +55,10 @@ from urllib.parse import parse_qs, urlsplit
 _KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
 _API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
 _API_COMMENTS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment$")
+_API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
 _FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
+_FAKE_WORKFLOW: Final = re.compile(rf"^/__fake/issues/{_KEY}/workflow$")
 _RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
 _NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it."
 
@@ -71,6 +83,29 @@ def _adf(text: str) -> dict[str, Any]:
     return {"type": "doc", "version": 1, "content": paragraphs}
 
 
+@dataclass(frozen=True)
+class FakeTransition:
+    id: str
+    name: str
+    to: str
+    # The statuses it is open from; empty: from any status.
+    sources: tuple[str, ...] = ()
+
+    def open_from(self, status: str) -> bool:
+        return not self.sources or status in self.sources
+
+    def view(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "to": {"name": self.to}}
+
+
+INITIAL_STATUS: Final = "Waiting for support"
+DEFAULT_WORKFLOW: Final = (
+    FakeTransition("11", "Start progress", "In progress", (INITIAL_STATUS,)),
+    FakeTransition("21", "Resolve", "Resolved", (INITIAL_STATUS, "In progress")),
+    FakeTransition("31", "Reopen", INITIAL_STATUS, ("Resolved",)),
+)
+
+
 @dataclass
 class FakeIssue:
     id: int
@@ -79,13 +114,24 @@ class FakeIssue:
     fields: dict[str, Any] = field(default_factory=dict)
     comments: list[dict[str, Any]] = field(default_factory=list)
     deleted: bool = False
+    status: str = INITIAL_STATUS
+    workflow: tuple[FakeTransition, ...] = DEFAULT_WORKFLOW
+    # Every status change: {"from", "to", "transition" (its id), "at"}.
+    history: list[dict[str, str]] = field(default_factory=list)
 
     def view(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "key": self.key,
-            "fields": {"labels": list(self.labels), **self.fields},
+            "fields": {
+                "labels": list(self.labels),
+                "status": {"name": self.status},
+                **self.fields,
+            },
         }
+
+    def open_transitions(self) -> list[FakeTransition]:
+        return [t for t in self.workflow if t.open_from(self.status)]
 
 
 @dataclass
@@ -210,6 +256,7 @@ def _route(state: FakeState, method: str, path: str, query: dict[str, str], body
     for pattern, handlers in (
         (_API_ISSUE, {"GET": _get_issue, "PUT": _edit_issue}),
         (_API_COMMENTS, {"GET": _get_comments, "POST": _add_comment}),
+        (_API_TRANSITIONS, {"GET": _get_transitions, "POST": _do_transition}),
         (_JSM_COMMENTS, {"POST": _add_request_comment}),
     ):
         match = pattern.match(path)
@@ -282,6 +329,28 @@ def _add_comment(state: FakeState, issue: FakeIssue, query: dict[str, str], body
         for p in body.get("properties") or []
     )
     return 201, _store_comment(state, issue, document, public=not internal), {}
+
+
+def _get_transitions(
+    state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any
+) -> Answer:
+    return 200, {"transitions": [t.view() for t in issue.open_transitions()]}, {}
+
+
+def _do_transition(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    wanted = (body.get("transition") or {}) if isinstance(body, dict) else None
+    if not isinstance(wanted, dict) or not wanted.get("id"):
+        return _error(400, "Missing transition id.")
+    chosen = next((t for t in issue.open_transitions() if t.id == str(wanted["id"])), None)
+    if chosen is None:
+        return _error(
+            400,
+            f"Transition id '{wanted['id']}' is not valid for this issue.",
+        )
+    at = _stamp(datetime.now(UTC))
+    issue.history.append({"from": issue.status, "to": chosen.to, "transition": chosen.id, "at": at})
+    issue.status = chosen.to
+    return 204, None, {}
 
 
 def _add_request_comment(
@@ -359,6 +428,9 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
         match = _FAKE_ISSUE.match(path)
         if match and method in ("GET", "DELETE"):
             return _operator_issue(state, method, match.group(1).upper())
+        match = _FAKE_WORKFLOW.match(path)
+        if match and method == "PUT":
+            return _set_workflow(state, match.group(1), _parse_json(raw))
     return _error(404, "Not found")
 
 
@@ -369,7 +441,38 @@ def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
     found = state.issues.get(key)
     if found is None:
         return _error(404, "issue not seen yet")
-    return 200, {"issue": found.view(), "comments": list(found.comments)}, {}
+    return (
+        200,
+        {
+            "issue": found.view(),
+            "comments": list(found.comments),
+            "transitions": [t.view() for t in found.workflow],
+            "history": list(found.history),
+        },
+        {},
+    )
+
+
+def _set_workflow(state: FakeState, key: str, body: Any) -> Answer:
+    try:
+        transitions = tuple(
+            FakeTransition(
+                id=str(item["id"]),
+                name=str(item["name"]),
+                to=str(item["to"]),
+                sources=tuple(str(status) for status in item.get("from") or ()),
+            )
+            for item in body.get("transitions", [])
+        )
+        status = body.get("status")
+    except (TypeError, KeyError, AttributeError):
+        return _error(400, 'expected {"status": ..., "transitions": [{"id", "name", "to"}]}')
+    issue = state.issue(key)
+    if "transitions" in body:
+        issue.workflow = transitions
+    if status:
+        issue.status = str(status)
+    return 200, {"status": issue.status, "transitions": [t.view() for t in transitions]}, {}
 
 
 def _add_fault(state: FakeState, body: Any) -> Answer:

@@ -22,6 +22,30 @@ The comment is not retried within a call when Jira answers 5xx or the connection
 after sending (it may have landed; the next attempt looks before posting again). 429 is
 retried, honouring Retry-After: a rate-limited request was not carried out
 (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+
+Field values. `action.fields` maps a field id to a string, and Jira wants an object for
+select-type fields. A small convention in the value says which:
+
+* `option:<value>` is sent as {"value": "<value>"} (a select list option by its value);
+* `id:<n>` is sent as {"id": "<n>"} (an option, priority, user... by its id);
+* anything else is sent as the plain string.
+
+Transitions. The key `transition` in `action.fields` is not a field: it names a workflow
+transition. Before the labels are added, the client reads the transitions open to the issue
+(GET /rest/api/3/issue/{key}/transitions), takes the one whose name matches
+case-insensitively and carries it out (POST .../transitions {"transition": {"id": ...}}).
+A name that matches none is a PermanentDeliveryError naming the open ones, unless the
+issue's status already carries that name, which is how a retry after a transition that
+landed sees it (a workflow whose transition names differ from its status names gives no
+such sign: such a retry is parked for an operator rather than guessed at).
+
+Pacing. Requests are paced (connectors.http.Pacer) at `requests_per_minute`, 100 by
+default. Jira Cloud enforces three limits at once: a points-based hourly quota for apps
+(Forge, Connect, OAuth 2.0), per-second burst limits per endpoint (which also govern API
+token traffic) and per-issue write limits; none is a fixed request count we could aim at,
+so the default is conservative and configurable
+(https://developer.atlassian.com/cloud/jira/platform/rate-limiting/). The bucket is per
+Lambda container: see Pacer.
 """
 
 from __future__ import annotations
@@ -32,28 +56,39 @@ from typing import Any, Final, Self
 
 import requests
 from pydantic import ValidationError
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 from urllib3.exceptions import MaxRetryError
 
 from connectors.http import (
     CONNECT_TIMEOUT,
+    DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
     READ_TIMEOUT,
-    RETRY_STATUSES,
     TRANSIENT_STATUSES,
     BearerAuth,
     DeadlineRetry,
+    Pacer,
     RetryDeadlineError,
     retry_after,
 )
-from connectors.jira.wire import ISSUE_KEY_PATTERN, ApiCommentPage, ApiIssueLabels
+from connectors.http import build_session as build_http_session
+from connectors.jira.wire import (
+    ISSUE_KEY_PATTERN,
+    ApiCommentPage,
+    ApiIssueLabels,
+    ApiTransition,
+    ApiTransitions,
+)
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.model import OutboundAction
 
 COMMENT_PAGE_SIZE: Final = 100
 MAX_COMMENT_PAGES: Final = 20
 REF_PREFIX: Final = "Ref: "
+TRANSITION_KEY: Final = "transition"
+# Jira Cloud publishes no request count to aim at (points per hour, per-second bursts,
+# per-issue writes): https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
+DEFAULT_REQUESTS_PER_MINUTE: Final = 100.0
 
 _ISSUE_KEY: Final = re.compile(ISSUE_KEY_PATTERN)
 _BLANK_LINES: Final = re.compile(r"\n[ \t]*\n")
@@ -73,28 +108,12 @@ def build_session(
     time_left: Callable[[], float] | None = None,
     safety_margin: float = DEFAULT_SAFETY_MARGIN,
     retries: int = 4,
+    *,
+    pacer: Pacer | None = None,
 ) -> requests.Session:
     """A session that retries 429 and 5xx on GET and PUT, and 429 on POST, within the
-    function's deadline."""
-    retry = JiraRetry(
-        total=retries,
-        connect=retries,
-        read=2,
-        status=retries,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "PUT"}),
-        backoff_factor=0.5,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-        time_left=time_left,
-        safety_margin=safety_margin,
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.headers.update({"Accept": "application/json"})
-    return session
+    function's deadline, paced by `pacer` when given."""
+    return build_http_session(time_left, safety_margin, retries, pacer=pacer, retry_type=JiraRetry)
 
 
 def auth_for(auth: tuple[str, str] | str) -> AuthBase:
@@ -114,6 +133,9 @@ class JiraClient:
     is how a reply is made visible to the customer (or kept internal). Otherwise it goes
     through the platform API (POST /rest/api/3/issue/{key}/comment) with the text as an ADF
     document; on a JSM issue such a comment is public by default.
+
+    Requests are paced at `requests_per_minute` (per container; see Pacer) unless a
+    `session` is given, which is used as it is.
     """
 
     def __init__(
@@ -125,10 +147,12 @@ class JiraClient:
         *,
         service_desk: bool = False,
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
+        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._auth = auth_for(auth)
-        self._session = session or build_session(time_left, safety_margin)
+        self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
+        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
         self._service_desk = service_desk
 
     def already_applied(self, action: OutboundAction) -> bool:
@@ -140,12 +164,45 @@ class JiraClient:
     def apply(self, action: OutboundAction) -> None:
         key = _issue_key(action.ticket_id)
         labels = _labels_of(action)
+        fields = field_values(action.fields)
+        transition = action.fields.get(TRANSITION_KEY, "").strip()
         if action.comment and not self._has_reference(key, action.action_id):
             self._post_comment(key, action)
+        if transition:
+            self._transition(key, transition)
         body: dict[str, Any] = {"update": {"labels": [{"add": label} for label in labels]}}
-        if action.fields:
-            body["fields"] = dict(action.fields)
+        if fields:
+            body["fields"] = fields
         _raise_for(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))
+
+    def _transition(self, key: str, name: str) -> None:
+        """Carry out the transition called `name` (case-insensitively), unless the issue's
+        status already has that name."""
+        path = f"/rest/api/3/issue/{key}/transitions"
+        response = self._call("GET", path)
+        _raise_for(response)
+        try:
+            open_ones = ApiTransitions.model_validate(response.json()).transitions
+        except (ValueError, ValidationError) as exc:
+            raise TransientDeliveryError(f"unexpected transitions from Jira: {exc}") from exc
+        chosen = _named(open_ones, name)
+        if chosen is None:
+            if self._status(key).casefold() == name.casefold():
+                return  # an earlier attempt carried it out
+            available = ", ".join(repr(t.name) for t in open_ones) or "none"
+            raise PermanentDeliveryError(
+                f"issue {key} has no transition named {name!r}; available: {available}"
+            )
+        _raise_for(self._call("POST", path, json={"transition": {"id": chosen.id}}))
+
+    def _status(self, key: str) -> str:
+        response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
+        _raise_for(response)
+        try:
+            status = ApiIssueLabels.model_validate(response.json()).fields.status
+        except (ValueError, ValidationError) as exc:
+            raise TransientDeliveryError(f"unexpected issue body from Jira: {exc}") from exc
+        return (status.name if status else None) or ""
 
     def _post_comment(self, key: str, action: OutboundAction) -> None:
         text = comment_text(action)
@@ -235,6 +292,26 @@ def adf_document(text: str) -> dict[str, Any]:
                 content.append({"type": "text", "text": line})
         paragraphs.append({"type": "paragraph", "content": content})
     return {"type": "doc", "version": 1, "content": paragraphs}
+
+
+def field_value(value: str) -> str | dict[str, str]:
+    """A field value as Jira wants it: `option:x` -> {"value": "x"}, `id:n` -> {"id": "n"},
+    anything else as the plain string."""
+    if value.startswith("option:"):
+        return {"value": value.removeprefix("option:")}
+    if value.startswith("id:"):
+        return {"id": value.removeprefix("id:")}
+    return value
+
+
+def field_values(fields: dict[str, str]) -> dict[str, str | dict[str, str]]:
+    """The Edit Issue `fields` of an action: every entry but `transition`, converted."""
+    return {key: field_value(value) for key, value in fields.items() if key != TRANSITION_KEY}
+
+
+def _named(transitions: tuple[ApiTransition, ...], name: str) -> ApiTransition | None:
+    wanted = name.casefold()
+    return next((t for t in transitions if t.name.strip().casefold() == wanted), None)
 
 
 def _carries(body: str | None, reference: str) -> bool:

@@ -265,6 +265,18 @@ class ApiIssueLabels(Wire):
     fields: IssueFields = IssueFields()
 
 
+class ApiTransition(Wire):
+    id: str
+    name: str = ""
+    to: Named | None = None
+
+
+class ApiTransitions(Wire):
+    """GET /rest/api/3/issue/{key}/transitions: the transitions open to the issue now."""
+
+    transitions: tuple[ApiTransition, ...] = ()
+
+
 def validation_message(exc: ValidationError, prefix: str = "") -> str:
     """Every problem pydantic found, each named by its field path."""
     problems = []

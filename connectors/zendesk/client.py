@@ -7,6 +7,15 @@ list, and `additional_tags` is documented for Update Many Tickets only
 So we read the ticket, send its tags plus ours, and set `safe_update` with the `updated_stamp`
 we read: Zendesk refuses the update with 409 if anyone changed the ticket in between, and a
 replayed PUT whose first copy landed is refused the same way instead of posting twice.
+
+Requests are paced (connectors.http.Pacer) at `requests_per_minute`, 100 by default. Zendesk
+limits Support API requests per account by plan (Suite Team 200/min, Growth and
+Professional 400, Enterprise 700, Enterprise Plus and the High Volume add-on 2500) and the
+Update Ticket endpoint further, to 100 requests a minute per account and 30 updates per
+10 minutes per user per ticket (https://developer.zendesk.com/api-reference/introduction/
+rate-limits/). Each `apply` reads the ticket and updates it once (more after a 409), so
+100/min keeps the updates under the endpoint limit and all requests under the smallest plan
+limit. The bucket is per Lambda container: see Pacer.
 """
 
 from __future__ import annotations
@@ -22,10 +31,12 @@ from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
     CONNECT_TIMEOUT,
+    DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
     READ_TIMEOUT,
     TRANSIENT_STATUSES,
     BearerAuth,
+    Pacer,
     build_session,
     deadline_wait,
     retry_after,
@@ -35,6 +46,9 @@ from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.model import OutboundAction
 
 MAX_CONFLICTS: Final = 3
+# Update Ticket allows 100 requests/min per account, the smallest plan (Team) 200/min for
+# all Support API requests: https://developer.zendesk.com/api-reference/introduction/rate-limits/
+DEFAULT_REQUESTS_PER_MINUTE: Final = 100.0
 
 _TICKET_NUMBER = re.compile(r"\d{1,20}")
 
@@ -48,7 +62,11 @@ def auth_for(auth: tuple[str, str] | str) -> AuthBase:
 
 
 class ZendeskClient:
-    """Outbox for Zendesk Support tickets."""
+    """Outbox for Zendesk Support tickets.
+
+    Requests are paced at `requests_per_minute` (per container; see Pacer) unless a
+    `session` is given, which is used as it is.
+    """
 
     def __init__(
         self,
@@ -58,10 +76,12 @@ class ZendeskClient:
         time_left: Callable[[], float] | None = None,
         *,
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
+        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._auth = auth_for(auth)
-        self._session = session or build_session(time_left, safety_margin)
+        self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
+        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
 
     def already_applied(self, action: OutboundAction) -> bool:
         return action.marker_tag in self._ticket(action.ticket_id).tags

@@ -26,12 +26,16 @@ class Settings(BaseSettings):
         default=(), description="Comma-separated; two during a secret rotation."
     )
     zendesk_base_url: str | None = None
+    zendesk_requests_per_minute: float = Field(
+        default=100, gt=0, description="Per container; bound the worker's concurrency too."
+    )
     zendesk_email: str | None = None
     zendesk_api_token: SecretStr | None = None
     jira_webhook_secrets: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         default=(), description="Comma-separated; two during a secret rotation."
     )
     jira_base_url: str | None = None
+    jira_requests_per_minute: float = Field(default=100, gt=0)
     jira_email: str | None = None
     jira_api_token: SecretStr | None = None
     jira_service_desk: bool = Field(

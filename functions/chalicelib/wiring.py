@@ -92,6 +92,7 @@ def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
             settings.zendesk_base_url,
             _credentials(settings.zendesk_email, settings.zendesk_api_token),
             time_left=deadline.time_left,
+            requests_per_minute=settings.zendesk_requests_per_minute,
         )
     if settings.jira_base_url:
         outboxes[SourceSystem.JIRA] = JiraClient(
@@ -99,6 +100,7 @@ def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
             _credentials(settings.jira_email, settings.jira_api_token),
             time_left=deadline.time_left,
             service_desk=settings.jira_service_desk,
+            requests_per_minute=settings.jira_requests_per_minute,
         )
     return outboxes
 

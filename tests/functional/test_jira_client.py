@@ -255,3 +255,112 @@ def test_adf_document_paragraphs_and_hard_breaks():
         ],
     }
     assert adf_text(document) == "one\ntwo\nthree"
+
+
+def set_workflow(fake, key=KEY, **workflow):
+    response = requests.put(f"{fake.url}/__fake/issues/{key}/workflow", json=workflow, timeout=5)
+    response.raise_for_status()
+
+
+def test_select_fields_are_sent_as_objects_and_plain_values_as_strings(fake):
+    fields = {
+        "customfield_10010": "option:Billing",
+        "priority": "id:2",
+        "customfield_10020": "received",
+    }
+    client(fake).apply(action(fields=fields))
+    put = calls(fake, "PUT")[0]
+    assert put["json"]["fields"] == {
+        "customfield_10010": {"value": "Billing"},
+        "priority": {"id": "2"},
+        "customfield_10020": "received",
+    }
+    assert issue_state(fake)["issue"]["fields"]["customfield_10010"] == {"value": "Billing"}
+
+
+def test_transition_is_found_by_name_and_carried_out(fake):
+    jira = client(fake)
+    jira.apply(action(fields={"transition": "start PROGRESS", "customfield_10010": "option:X"}))
+
+    state = issue_state(fake)
+    assert state["issue"]["fields"]["status"] == {"name": "In progress"}
+    assert [(h["from"], h["to"], h["transition"]) for h in state["history"]] == [
+        ("Waiting for support", "In progress", "11")
+    ]
+    post = calls(fake, "POST", "/transitions")
+    assert [p["json"] for p in post] == [{"transition": {"id": "11"}}]
+    assert calls(fake, "GET", "/transitions")[0]["path"] == f"/rest/api/3/issue/{KEY}/transitions"
+    put = calls(fake, "PUT")[0]
+    assert put["json"]["fields"] == {"customfield_10010": {"value": "X"}}  # no "transition"
+    assert jira.already_applied(action()) is True
+
+
+def test_transition_follows_the_workflow(fake):
+    jira = client(fake)
+    jira.apply(action(comment=None, fields={"transition": "Start progress"}))
+    second = action(action_id="jira:SUP-12:resolve", marker_tag="plaint_resolved", comment=None)
+    jira.apply(second.model_copy(update={"fields": {"transition": "Resolve"}}))
+    state = issue_state(fake)
+    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert [h["to"] for h in state["history"]] == ["In progress", "Resolved"]
+
+
+def test_unknown_transition_is_permanent_and_names_the_open_ones(fake):
+    with pytest.raises(PermanentDeliveryError) as caught:
+        client(fake).apply(action(fields={"transition": "Escalate"}))
+    message = str(caught.value)
+    assert "'Escalate'" in message
+    assert "'Start progress'" in message
+    assert "'Resolve'" in message
+    assert "'Reopen'" not in message  # not open from "Waiting for support"
+    assert calls(fake, "POST", "/transitions") == []
+    assert issue_state(fake)["issue"]["fields"]["labels"] == []  # not marked as done
+
+
+def test_retry_after_the_transition_landed_does_not_fail(fake):
+    set_workflow(
+        fake,
+        status="Open",
+        transitions=[{"id": "5", "name": "Resolved", "from": ["Open"], "to": "Resolved"}],
+    )
+    jira = client(fake)
+    applied = action(fields={"transition": "resolved"})
+    jira.apply(applied)
+    jira.apply(applied)  # a retry: the transition is no longer open, the status says it landed
+    state = issue_state(fake)
+    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert len(state["history"]) == 1
+    assert len(calls(fake, "POST", "/transitions")) == 1
+
+
+def test_configured_workflow_replaces_the_default(fake):
+    set_workflow(fake, transitions=[{"id": "77", "name": "Escalate", "to": "Escalated"}])
+    client(fake).apply(action(fields={"transition": "Escalate"}))
+    assert issue_state(fake)["issue"]["fields"]["status"] == {"name": "Escalated"}
+
+
+def test_the_fake_refuses_a_transition_id_not_open_now(fake):
+    url = f"{fake.url}/rest/api/3/issue/{KEY}/transitions"
+    refused = requests.post(url, json={"transition": {"id": "31"}}, auth=CREDENTIALS, timeout=5)
+    assert refused.status_code == 400
+    assert "not valid" in refused.json()["errorMessages"][0]
+    unknown = requests.post(url, json={"transition": {"id": "999"}}, auth=CREDENTIALS, timeout=5)
+    assert unknown.status_code == 400
+    assert issue_state(fake)["issue"]["fields"]["status"] == {"name": "Waiting for support"}
+
+
+def test_transition_post_is_retried_on_429(fake):
+    jira = client(fake, time_left=lambda: 900.0)
+    original = jira._call
+
+    def limit_the_transition(method, path, **kwargs):
+        if method == "POST" and path.endswith("/transitions"):
+            add_fault(fake, 429, count=1, retry_after=0)
+        return original(method, path, **kwargs)
+
+    jira._call = limit_the_transition
+    jira.apply(action(comment=None, fields={"transition": "Resolve"}))
+    assert len(calls(fake, "POST", "/transitions")) == 2  # rate-limited, then sent again
+    state = issue_state(fake)
+    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert len(state["history"]) == 1

@@ -215,3 +215,16 @@ def test_unreachable_zendesk_is_transient():
     zendesk = ZendeskClient(url, CREDENTIALS, session=build_session(retries=0))
     with pytest.raises(TransientDeliveryError, match="failed"):
         zendesk.already_applied(action())
+
+
+def test_requests_beyond_the_rate_are_refused_before_they_are_sent(fake):
+    zendesk = client(fake, time_left=lambda: 30.0, requests_per_minute=1)
+    burst = zendesk.pacer.burst
+    for _ in range(burst):
+        zendesk.already_applied(action())
+    started = time.monotonic()
+    with pytest.raises(TransientDeliveryError) as caught:
+        zendesk.already_applied(action())
+    assert time.monotonic() - started < 1.0
+    assert caught.value.retry_after == pytest.approx(60.0, abs=1.0)
+    assert len(recorded(fake)) == burst

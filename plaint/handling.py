@@ -28,7 +28,7 @@ from plaint.model import (
     TicketEvent,
 )
 from plaint.policy import Policy
-from plaint.ports import ComplaintStore, Outbox, Queue
+from plaint.ports import ChangeFeed, ComplaintStore, Outbox, Queue
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,14 @@ class SweepReport:
     redriven_deliveries: int = 0
     actions_dispatched: int = 0
     acknowledgements_overdue: int = 0
+
+
+@dataclass
+class ReconcileReport:
+    source: str
+    changes_seen: int = 0
+    gaps_closed: int = 0
+    pages: int = 0
 
 
 @dataclass
@@ -134,6 +142,34 @@ class ComplaintHandling:
                 continue
             return ActionStatus.DONE
         raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
+
+    def reconcile(self, feed: ChangeFeed, max_pages: int = 20) -> ReconcileReport:
+        """Ask the helpdesk what changed since the last run and take in whatever no webhook
+        delivered; each such change is judged and its audit entries say the gap was closed."""
+        name = f"reconcile:{feed.source}"
+        cursor = self.store.get_cursor(name)
+        report = ReconcileReport(source=feed.source)
+        for _ in range(max_pages):
+            page = feed.changed_since(cursor, self.clock())
+            report.pages += 1
+            for event in page.events:
+                report.changes_seen += 1
+                report.gaps_closed += self._take_in(event)
+            self.store.put_cursor(name, page.cursor, expected=cursor)
+            cursor = page.cursor
+            if not page.more:
+                break
+        return report
+
+    def _take_in(self, event: TicketEvent) -> int:
+        current = self.store.get_complaint(event.complaint_id)
+        if current is not None and current.source_version >= event.occurred_at:
+            return 0  # a webhook already told us
+        if not self.accept(event):
+            return 0  # an earlier run took it in
+        for action in self.process(f"{event.source}:{event.delivery_id}"):
+            self.dispatch(action)
+        return 1
 
     def sweep(self, queue: Queue, limit: int = 100) -> SweepReport:
         """What the scheduler runs: redrive lost deliveries, retry due actions, and record

@@ -79,6 +79,10 @@ class TicketEvent(Frozen):
         default=None, description="Where to answer, for channels with no helpdesk (email)."
     )
     thread_message_id: str | None = None
+    recovered: bool = Field(
+        default=False,
+        description="Found by reconciliation with the helpdesk, not delivered by a webhook.",
+    )
     set_aside: str | None = Field(
         default=None,
         description="Why intake recorded this delivery without judging it (spam, a bounce, "

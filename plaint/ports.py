@@ -6,6 +6,7 @@ Adapters implement primitives only; the judgement stays in plaint.services.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -16,6 +17,8 @@ from plaint.model import (
     Decision,
     Delivery,
     OutboundAction,
+    SourceSystem,
+    TicketEvent,
 )
 
 
@@ -55,6 +58,34 @@ class ComplaintStore(Protocol):
     def audit_entries(
         self, ledger: str, after_seq: int = 0, limit: int = 100
     ) -> Sequence[AuditEntry]: ...
+
+    def get_cursor(self, name: str) -> str | None:
+        """Where a reconciliation left off."""
+
+    def put_cursor(self, name: str, value: str, expected: str | None) -> None:
+        """Move a cursor on, only from `expected` (RevisionConflictError otherwise), so two
+        overlapping runs never move it back."""
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """One page of what a helpdesk says changed: events in the order of their change, the
+    cursor to ask from next time, and whether more is waiting now."""
+
+    events: tuple[TicketEvent, ...]
+    cursor: str
+    more: bool
+
+
+class ChangeFeed(Protocol):
+    """Asks a helpdesk what changed since a cursor (Zendesk's incremental export, Jira's JQL
+    on updated time), so that intake can close the gaps lost webhooks leave."""
+
+    source: SourceSystem
+
+    def changed_since(self, cursor: str | None, now: datetime) -> ChangePage:
+        """`cursor` None means "start from a recent window" (the feed decides how far back).
+        Events carry `recovered=True` and a delivery id stable for the same change."""
 
 
 class Outbox(Protocol):

@@ -59,10 +59,21 @@ def receive(
     if event.set_aside is not None:
         return _set_aside(event, policy, now)
     if current is None:
-        return _first_sight(event, policy, now)
-    if event.occurred_at <= current.source_version:
+        decision = _first_sight(event, policy, now)
+    elif event.occurred_at <= current.source_version:
         return _superseded(event, current, policy, now)
-    return _follow_up(event, current, policy, now)
+    else:
+        decision = _follow_up(event, current, policy, now)
+    return _gap_closed(decision, event, policy, now) if event.recovered else decision
+
+
+def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:
+    """A change no webhook delivered, found by reconciliation: the record says so."""
+    gap = _record(
+        "intake.gap_closed", event.complaint_id, policy, now,
+        detail={"delivery_id": event.delivery_id, "changed_at": event.occurred_at.isoformat()},
+    )  # fmt: skip
+    return decision.model_copy(update={"audit": (*decision.audit, gap)})
 
 
 def _set_aside(event: TicketEvent, policy: Policy, now: datetime) -> Decision:

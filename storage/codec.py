@@ -117,6 +117,13 @@ def complaint_from_item(item: Item) -> Complaint:
     return Complaint.model_validate_json(item["doc"])
 
 
+# Reconciliation cursors
+
+
+def cursor_key(name: str) -> Item:
+    return {"pk": f"CURSOR#{name}", "sk": "CURSOR"}
+
+
 # Outbound actions
 
 

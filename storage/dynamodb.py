@@ -127,6 +127,32 @@ class DynamoStore(DecodedReads):
                 raise DuplicateDeliveryError(delivery.key) from exc
             raise
 
+    # Reconciliation cursors
+
+    def get_cursor(self, name: str) -> str | None:
+        item = self._get(self._state, codec.cursor_key(name))
+        return None if item is None else str(item["value"])
+
+    def put_cursor(self, name: str, value: str, expected: str | None) -> None:
+        request: dict[str, Any] = {
+            "TableName": self._state,
+            "Item": _wire({**codec.cursor_key(name), "value": value}),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        if expected is not None:
+            request |= {
+                "ConditionExpression": "#value = :expected",
+                "ExpressionAttributeNames": {"#value": "value"},
+                "ExpressionAttributeValues": _wire({":expected": expected}),
+            }
+        try:
+            with _translated():
+                self._client.put_item(**request)
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                raise RevisionConflictError(f"cursor {name} moved on meanwhile") from exc
+            raise
+
     # Audit chain
 
     def chain_head(self, ledger: str) -> ChainHead:

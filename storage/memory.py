@@ -55,6 +55,18 @@ class MemoryStore(DecodedReads):
 
     # Audit chain
 
+    def get_cursor(self, name: str) -> str | None:
+        item = self._read(self._state, codec.cursor_key(name))
+        return None if item is None else str(item["value"])
+
+    def put_cursor(self, name: str, value: str, expected: str | None) -> None:
+        key = _key(codec.cursor_key(name))
+        with self._lock:
+            current = self._state.get(key)
+            if (current["value"] if current else None) != expected:
+                raise RevisionConflictError(f"cursor {name} moved on meanwhile")
+            self._state[key] = {**codec.cursor_key(name), "value": value}
+
     def chain_head(self, ledger: str) -> ChainHead:
         with self._lock:
             return self._head(ledger)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import OutboundAction
+from plaint.model import OutboundAction, SourceSystem, TicketEvent
+from plaint.ports import ChangePage
 
 
 @dataclass
@@ -53,4 +54,20 @@ class ManualClock:
         self.now += timedelta(**kwargs)
 
 
-__all__ = ["FakeHelpdesk", "FakeQueue", "ManualClock", "PermanentDeliveryError"]
+__all__ = ["FakeFeed", "FakeHelpdesk", "FakeQueue", "ManualClock", "PermanentDeliveryError"]
+
+
+@dataclass
+class FakeFeed:
+    """A helpdesk's change feed: pages handed out in order, the cursor a page number."""
+
+    pages: list[list[TicketEvent]]
+    source: SourceSystem = SourceSystem.ZENDESK
+    asked: list[str | None] = field(default_factory=list)
+
+    def changed_since(self, cursor: str | None, now: datetime) -> ChangePage:
+        self.asked.append(cursor)
+        index = int(cursor or 0)
+        events = self.pages[index] if index < len(self.pages) else []
+        following = min(index + 1, len(self.pages))
+        return ChangePage(tuple(events), str(following), more=following < len(self.pages))

@@ -533,3 +533,14 @@ def test_a_delivery_records_one_outcome_only(store: Store) -> None:
     assert store.chain_head(LEDGER) == head
     processed = store.get_delivery(d.key)
     assert processed is not None and processed.status is DeliveryStatus.PROCESSED
+
+
+def test_a_cursor_moves_on_only_from_where_it_was(store: Store) -> None:
+    assert store.get_cursor("zendesk") is None
+    store.put_cursor("zendesk", "c1", expected=None)
+    with pytest.raises(RevisionConflictError):
+        store.put_cursor("zendesk", "c0", expected=None)
+    store.put_cursor("zendesk", "c2", expected="c1")
+    with pytest.raises(RevisionConflictError):
+        store.put_cursor("zendesk", "c3", expected="c1")  # an overlapping run arrives late
+    assert store.get_cursor("zendesk") == "c2"

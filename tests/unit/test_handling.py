@@ -9,11 +9,17 @@ import pytest
 from plaint.audit import first_break
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.handling import ComplaintHandling
-from plaint.model import ActionStatus, ComplaintStatus, SourceSystem, TicketEventKind
+from plaint.model import (
+    ActionStatus,
+    ComplaintStatus,
+    SourceSystem,
+    TicketEvent,
+    TicketEventKind,
+)
 from plaint.services import ACK_MARKER_TAG
 from storage.memory import MemoryStore
 from tests.factories import default_policy, ticket_event
-from tests.fakes import FakeHelpdesk, FakeQueue, ManualClock
+from tests.fakes import FakeFeed, FakeHelpdesk, FakeQueue, ManualClock
 
 COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
 
@@ -201,3 +207,35 @@ def test_acknowledgement_carries_the_reply_address_for_email(handling: Complaint
     handling.accept(event)
     [action] = handling.process("zendesk:d-1")
     assert (action.recipient, action.in_reply_to) == ("leyla@example.az", "<m1@example.az>")
+
+
+def recovered(ticket_id: str, at: datetime, **fields: object) -> TicketEvent:
+    return ticket_event(
+        delivery_id=f"reconcile:{ticket_id}:{at.isoformat()}", ticket_id=ticket_id,
+        created_at=datetime(2025, 3, 4, 9, tzinfo=UTC), occurred_at=at, recovered=True, **fields,
+    )  # fmt: skip
+
+
+def test_reconciliation_closes_only_the_gaps_webhooks_left(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    receive(handling, description=COMPLAINT, created_at=t0)  # ticket 101 came by webhook
+    feed = FakeFeed(
+        [
+            [recovered("101", t0)],  # already known: nothing to do
+            [recovered("202", t0 + timedelta(minutes=5), description=COMPLAINT)],  # lost
+            [recovered("202", t0 + timedelta(minutes=5), description=COMPLAINT)],  # seen twice
+        ]
+    )
+    report = handling.reconcile(feed)
+    assert (report.pages, report.changes_seen, report.gaps_closed) == (3, 3, 1)
+    assert [a.ticket_id for a in helpdesk.applied] == ["101", "202"]
+    gaps = [
+        e for e in handling.store.audit_entries("main", limit=100) if e.kind == "intake.gap_closed"
+    ]
+    assert [g.complaint_id for g in gaps] == ["zendesk:202"]
+    assert handling.store.get_cursor("reconcile:zendesk") == "3"
+    # The next run starts where this one ended.
+    assert handling.reconcile(feed).gaps_closed == 0
+    assert feed.asked[-1] == "3"

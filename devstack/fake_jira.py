@@ -16,6 +16,14 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
                                                      id not open now -> 400
   POST /rest/api/3/issue/{key}/comment              {"body": ADF document} -> 201
   POST /rest/servicedeskapi/request/{key}/comment   {"body": text, "public": bool} -> 201
+  POST /rest/api/3/search/jql                       {"jql", "fields", "maxResults",
+                                                     "nextPageToken"} -> {"issues",
+                                                     "nextPageToken", "isLast"}
+
+The search understands what the change feed asks: `updated >= "yyyy/MM/dd HH:mm"` (read in
+the fake's `zone`, UTC unless configured), optionally `project = KEY` before it, and
+`ORDER BY updated ASC, key ASC`; it pages with an opaque nextPageToken tied to the query,
+left out on the last page as Jira does. Only issues with an `updated` field are found.
 
 Issues appear on first sight with no labels and no comments, in status "Waiting for
 support" of the default workflow: Start progress (Waiting for support -> In progress),
@@ -25,6 +33,10 @@ support). The real ones live in the real helpdesk.
 Operator endpoints (no auth, not recorded):
   GET  /__fake/requests            every API request seen
   GET  /__fake/issues/{key}        an issue with its labels, fields and comments
+  POST /__fake/issues              {"key": "SUP-1", "fields": {"summary", "description",
+                                   "created", "updated", "reporter", ...}, "labels"?,
+                                   "status"?}: an issue made in the helpdesk (whose webhooks
+                                   were lost); "created" and "updated" now when left out
   DELETE /__fake/issues/{key}      the issue answers 404 from now on
   PUT  /__fake/issues/{key}/workflow {"status": "Open", "transitions": [{"id": "5",
                                    "name": "Close", "from": ["Open"], "to": "Closed"}]}:
@@ -44,6 +56,7 @@ import base64
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -51,6 +64,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final, Self
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 _KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
 _API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
@@ -61,6 +75,10 @@ _FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
 _FAKE_WORKFLOW: Final = re.compile(rf"^/__fake/issues/{_KEY}/workflow$")
 _RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
 _NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it."
+SEARCH_PATH: Final = "/rest/api/3/search/jql"
+_JQL_UPDATED: Final = re.compile(r'updated\s*>=\s*"(\d{4}/\d{2}/\d{2} \d{2}:\d{2})"')
+_JQL_PROJECT: Final = re.compile(r'project\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?')
+_JQL_ORDER: Final = re.compile(r"ORDER BY updated( ASC)?, key( ASC)?\s*$", re.IGNORECASE)
 
 Answer = tuple[int, Any, dict[str, str]]
 
@@ -152,6 +170,7 @@ class FakeState:
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self._next_id = 10000
+        self.zone = "UTC"
 
     def reset(self) -> None:
         with self.lock:
@@ -249,7 +268,79 @@ def _api(state: FakeState, method: str, target: str, headers: dict[str, str], ra
         fault = state.next_fault()
         if fault is not None:
             return _fault_answer(fault)
+        if parts.path == SEARCH_PATH:
+            if method != "POST":
+                return _error(405, f"Method {method} is not allowed here.")
+            return _search(state, body)
         return _route(state, method, parts.path, query, body)
+
+
+def _search(state: FakeState, body: Any) -> Answer:
+    """The enhanced JQL search, for the queries the change feed makes. Lock held."""
+    if not isinstance(body, dict) or not isinstance(body.get("jql"), str):
+        return _error(400, "Invalid request payload. Refer to the REST API documentation.")
+    jql: str = body["jql"]
+    since = _JQL_UPDATED.search(jql)
+    if since is None or _JQL_ORDER.search(jql) is None:
+        return _error(400, f"The fake cannot run this query: {jql}")
+    floor = datetime.strptime(since.group(1), "%Y/%m/%d %H:%M").replace(tzinfo=ZoneInfo(state.zone))
+    project = _JQL_PROJECT.search(jql)
+    try:
+        size = max(1, min(int(body.get("maxResults", 50)), 100))
+        offset = _token_offset(jql, body.get("nextPageToken"))
+    except ValueError:
+        return _error(400, "The nextPageToken is invalid or belongs to another query.")
+    found = sorted(
+        (
+            (changed, issue)
+            for issue in state.issues.values()
+            if not issue.deleted
+            and (changed := _changed(issue)) is not None
+            and changed >= floor
+            and (project is None or issue.key.split("-")[0] == project.group(1).upper())
+        ),
+        key=lambda pair: (pair[0], pair[1].key.split("-")[0], int(pair[1].key.split("-")[1])),
+    )
+    page = [issue for _, issue in found[offset : offset + size]]
+    wanted = [str(name) for name in body.get("fields") or ["*navigable"]]
+    answer: dict[str, Any] = {"issues": [_fields_of(issue.view(), wanted) for issue in page]}
+    is_last = offset + size >= len(found)
+    if not is_last:
+        answer["nextPageToken"] = _token(jql, offset + size)
+    answer["isLast"] = is_last
+    return 200, answer, {}
+
+
+def _changed(issue: FakeIssue) -> datetime | None:
+    value = issue.fields.get("updated")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return datetime.fromisoformat(value)
+
+
+def _fields_of(view: dict[str, Any], wanted: list[str]) -> dict[str, Any]:
+    if any(name.startswith("*") for name in wanted):
+        return view
+    return {**view, "fields": {k: v for k, v in view["fields"].items() if k in wanted}}
+
+
+def _token(jql: str, offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"jql": jql, "offset": offset}).encode()).decode()
+
+
+def _token_offset(jql: str, token: Any) -> int:
+    if token is None:
+        return 0
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(str(token).encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from exc
+    if not isinstance(decoded, dict) or decoded.get("jql") != jql:
+        raise ValueError("token of another query")
+    return int(decoded["offset"])
 
 
 def _route(state: FakeState, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
@@ -423,8 +514,9 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
     with state.lock:
         if (method, path) == ("GET", "/__fake/requests"):
             return 200, {"requests": list(state.requests)}, {}
-        if (method, path) == ("POST", "/__fake/faults"):
-            return _add_fault(state, _parse_json(raw))
+        posted = _OPERATOR_POSTS.get(path) if method == "POST" else None
+        if posted is not None:
+            return posted(state, _parse_json(raw))
         match = _FAKE_ISSUE.match(path)
         if match and method in ("GET", "DELETE"):
             return _operator_issue(state, method, match.group(1).upper())
@@ -451,6 +543,27 @@ def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
         },
         {},
     )
+
+
+def _create_issue(state: FakeState, body: Any) -> Answer:
+    """An issue made in the helpdesk. Call with the lock held."""
+    try:
+        key = str(body["key"]).upper()
+        if not re.fullmatch(_KEY, key):
+            raise ValueError(key)
+        fields = dict(body.get("fields") or {})
+        in_fields = fields.pop("labels", None)
+        labels = [str(label) for label in body.get("labels") or in_fields or []]
+        status = str(body.get("status") or INITIAL_STATUS)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return _error(400, 'expected {"key": "SUP-1", "fields": {...}}')
+    fields.pop("status", None)
+    now = _stamp(datetime.now(UTC))
+    fields.setdefault("created", now)
+    fields.setdefault("updated", fields["created"])
+    issue = state.issue(key)
+    issue.fields, issue.labels, issue.status, issue.deleted = fields, labels, status, False
+    return 201, issue.view(), {}
 
 
 def _set_workflow(state: FakeState, key: str, body: Any) -> Answer:
@@ -489,6 +602,12 @@ def _add_fault(state: FakeState, body: Any) -> Answer:
     return 200, {"faults": [vars(f) for f in state.faults]}, {}
 
 
+_OPERATOR_POSTS: Final[dict[str, Callable[[FakeState, Any], Answer]]] = {
+    "/__fake/faults": _add_fault,
+    "/__fake/issues": _create_issue,
+}
+
+
 # --- lifecycle ----------------------------------------------------------------------------
 
 
@@ -499,9 +618,15 @@ class FakeJira:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, auth: tuple[str, str] | str | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auth: tuple[str, str] | str | None = None,
+        *,
+        zone: str = "UTC",
     ) -> None:
         self.state = FakeState(None if auth is None else expected_authorization(auth))
+        self.state.zone = zone
         self._server = _Server((host, port), self.state)
         self._thread: threading.Thread | None = None
 

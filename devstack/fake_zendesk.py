@@ -5,10 +5,22 @@ Authorization header, replaces `tags`, merges `additional_tags`, appends the com
 custom fields and refuses a `safe_update` whose `updated_stamp` is stale with 409. Tickets
 appear on first sight with no tags: the real ones live in the real helpdesk.
 
+It also answers the cursor-based incremental ticket export,
+GET /api/v2/incremental/tickets/cursor.json?start_time=<unix seconds> (at least a minute
+old, else 400) then ?cursor=<after_cursor>, with {"tickets", "after_cursor", "after_url",
+"end_of_stream"}: tickets in the order of their last change, `export_page_size` (2 unless
+configured; `per_page` asks for fewer) to a page, deleted ones with status "deleted".
+
 Operator endpoints (no auth, not recorded):
   GET  /__fake/requests            every API request seen
   GET  /__fake/tickets/{id}        a ticket with its comments
-  DELETE /__fake/tickets/{id}      the ticket answers 404 from now on
+  POST /__fake/tickets             {"id", "subject", "description", "requester_id",
+                                   "created_at"?, "updated_at"?, "tags"?, "status"?, "via"?}:
+                                   a ticket made in the helpdesk (whose webhooks were lost);
+                                   times ISO 8601, now when left out; status "deleted" makes
+                                   it a deleted ticket
+  DELETE /__fake/tickets/{id}      the ticket answers 404 from now on (and is exported as
+                                   deleted)
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
@@ -20,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import binascii
 import json
 import re
 import threading
@@ -29,9 +42,13 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final, Self
+from urllib.parse import parse_qs, urlsplit
 
 _API_TICKET: Final = re.compile(r"^/api/v2/tickets/(\d{1,20})\.json$")
 _FAKE_TICKET: Final = re.compile(r"^/__fake/tickets/(\d{1,20})$")
+EXPORT_PATH: Final = "/api/v2/incremental/tickets/cursor.json"
+DEFAULT_EXPORT_PAGE_SIZE: Final = 2
+_TOO_RECENT: Final = "Too recent start_time. Use a start_time older than 1 minute"
 _RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
 _RATE_LIMITED: Final = "Number of allowed API requests per minute exceeded"
 _STALE_STAMP: Final = (
@@ -63,6 +80,10 @@ class FakeTicket:
     comments: list[dict[str, Any]] = field(default_factory=list)
     status: str = "open"
     deleted: bool = False
+    subject: str | None = None
+    description: str | None = None
+    requester_id: int | None = None
+    via_channel: str = "web"
 
     def view(self) -> dict[str, Any]:
         return {
@@ -73,6 +94,25 @@ class FakeTicket:
             "created_at": _stamp(self.created_at),
             "updated_at": _stamp(self.updated_at),
         }
+
+    def export_view(self) -> dict[str, Any]:
+        """The ticket as the incremental export shows it."""
+        return {
+            **self.view(),
+            "url": f"https://example.zendesk.com/api/v2/tickets/{self.id}.json",
+            "subject": self.subject,
+            "raw_subject": self.subject,
+            "description": self.description,
+            "requester_id": self.requester_id,
+            "submitter_id": self.requester_id,
+            "via": {"channel": self.via_channel, "source": {"from": {}, "to": {}, "rel": None}},
+            "status": "deleted" if self.deleted else self.status,
+            "generated_timestamp": int(self.updated_at.timestamp()),
+        }
+
+    def position(self) -> tuple[int, int]:
+        """Where the ticket stands in the export: its last change, then its id."""
+        return int(self.updated_at.timestamp()), self.id
 
     def touch(self) -> None:
         # Zendesk stamps have whole seconds; keep them strictly increasing so that a stale
@@ -98,6 +138,7 @@ class FakeState:
         self.tickets: dict[int, FakeTicket] = {}
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.export_page_size = DEFAULT_EXPORT_PAGE_SIZE
 
     def reset(self) -> None:
         with self.lock:
@@ -192,7 +233,57 @@ def _api(state: FakeState, method: str, path: str, headers: dict[str, str], raw:
         fault = state.next_fault()
         if fault is not None:
             return _fault_answer(fault)
+        if urlsplit(path).path == EXPORT_PATH and method == "GET":
+            return _export(state, path)
         return _tickets(state, method, path, body)
+
+
+def _export(state: FakeState, target: str) -> Answer:
+    """A page of the cursor-based incremental ticket export. Call with the lock held."""
+    query = {name: values[-1] for name, values in parse_qs(urlsplit(target).query).items()}
+    try:
+        size = min(int(query.get("per_page", state.export_page_size)), state.export_page_size)
+        if "cursor" in query:
+            after = _decode_cursor(query["cursor"])
+        elif "start_time" in query:
+            start = int(query["start_time"])
+            if start > datetime.now(UTC).timestamp() - 60:
+                return _error(400, "InvalidValue", _TOO_RECENT)
+            after = (start - 1, 2**63)
+        else:
+            return _error(400, "InvalidPaginationParameter", "start_time or cursor is required")
+    except ValueError:
+        return _error(400, "InvalidPaginationParameter", "Invalid cursor or start_time")
+    pending = sorted(
+        (t for t in state.tickets.values() if t.position() > after), key=FakeTicket.position
+    )
+    page = pending[: max(size, 1)]
+    last = page[-1].position() if page else after
+    cursor = _encode_cursor(last)
+    return (
+        200,
+        {
+            "tickets": [ticket.export_view() for ticket in page],
+            "after_url": f"https://example.zendesk.com{EXPORT_PATH}?cursor={cursor}",
+            "after_cursor": cursor,
+            "before_url": None,
+            "before_cursor": None,
+            "end_of_stream": len(pending) <= len(page),
+        },
+        {},
+    )
+
+
+def _encode_cursor(position: tuple[int, int]) -> str:
+    return base64.urlsafe_b64encode(f"{position[0]}|{position[1]}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[int, int]:
+    try:
+        stamp, ticket_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError(str(exc)) from exc
+    return int(stamp), int(ticket_id)
 
 
 def _tickets(state: FakeState, method: str, path: str, body: Any) -> Answer:
@@ -295,6 +386,8 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
             return 200, {"requests": list(state.requests)}, {}
         if (method, path) == ("POST", "/__fake/faults"):
             return _add_fault(state, _parse_json(raw))
+        if (method, path) == ("POST", "/__fake/tickets"):
+            return _create_ticket(state, _parse_json(raw))
         match = _FAKE_TICKET.match(path)
         if match and method in ("GET", "DELETE"):
             return _operator_ticket(state, method, int(match.group(1)))
@@ -303,12 +396,47 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
 
 def _operator_ticket(state: FakeState, method: str, ticket_id: int) -> Answer:
     if method == "DELETE":
-        state.ticket(ticket_id).deleted = True
+        ticket = state.ticket(ticket_id)
+        ticket.deleted = True
+        ticket.touch()
         return 200, {"deleted": ticket_id}, {}
     found = state.tickets.get(ticket_id)
     if found is None:
         return _error(404, "RecordNotFound", "ticket not seen yet")
     return 200, {"ticket": found.view(), "comments": list(found.comments)}, {}
+
+
+def _create_ticket(state: FakeState, body: Any) -> Answer:
+    """A ticket made in the helpdesk. Call with the lock held."""
+    try:
+        now = datetime.now(UTC).replace(microsecond=0)
+        created = _when(body.get("created_at"), now)
+        ticket = FakeTicket(
+            id=int(body["id"]),
+            created_at=created,
+            updated_at=_when(body.get("updated_at"), created),
+            tags=[str(tag) for tag in body.get("tags") or []],
+            status=str(body.get("status") or "new"),
+            subject=body.get("subject"),
+            description=body.get("description"),
+            requester_id=None if body.get("requester_id") is None else int(body["requester_id"]),
+            via_channel=str(body.get("via") or "web"),
+        )
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return _error(400, "InvalidTicket", 'expected {"id": 1, "subject": ..., ...}')
+    if ticket.status == "deleted":
+        ticket.status, ticket.deleted = "closed", True
+    state.tickets[ticket.id] = ticket
+    return 201, {"ticket": ticket.export_view()}, {}
+
+
+def _when(value: Any, default: datetime) -> datetime:
+    if value is None:
+        return default
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def _add_fault(state: FakeState, body: Any) -> Answer:
@@ -335,9 +463,15 @@ class FakeZendesk:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, auth: tuple[str, str] | str | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auth: tuple[str, str] | str | None = None,
+        *,
+        export_page_size: int = DEFAULT_EXPORT_PAGE_SIZE,
     ) -> None:
         self.state = FakeState(None if auth is None else expected_authorization(auth))
+        self.state.export_page_size = export_page_size
         self._server = _Server((host, port), self.state)
         self._thread: threading.Thread | None = None
 

@@ -31,6 +31,7 @@ from storage.tables import create_tables, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_SECONDS = 10.0
+RECONCILE_EVERY = 6  # sweep ticks
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
 log = logging.getLogger("plaint.local")
 
@@ -207,13 +208,17 @@ class Stack:
         self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def _schedule(self) -> None:
+        """The sweep every tick; reconciliation with the helpdesks every sixth."""
+        tick = 0
         while not self.stop.wait(self.config.sweep_seconds):
-            try:
-                self.functions.sweep(
-                    scheduled_event(self.config.region), self._context("sweep", 120)
-                )
-            except Exception:
-                log.exception("sweep failed; it runs again next tick")
+            tick += 1
+            names = ("sweep", "reconcile") if tick % RECONCILE_EVERY == 0 else ("sweep",)
+            for name in names:
+                try:
+                    handler = getattr(self.functions, name)
+                    handler(scheduled_event(self.config.region), self._context(name, 120))
+                except Exception:
+                    log.exception("%s failed; it runs again next tick", name)
 
     def _keep_snapshots(self) -> None:
         # A snapshot scans every table; after writes, at most every few seconds. A clean stop

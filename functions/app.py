@@ -9,6 +9,8 @@ from chalice.app import Chalice, Rate
 from chalicelib.webhooks import webhooks
 from chalicelib.wiring import deadline, runtime
 
+from plaint.errors import PlaintError
+
 app = Chalice(app_name="plaint")
 app.log.setLevel(logging.INFO)
 app.register_blueprint(webhooks)
@@ -25,6 +27,22 @@ def process_inbox(event: Any) -> None:
     for record in event:
         for action in handling.process(record.body):
             handling.dispatch(action)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def reconcile(event: Any) -> dict[str, list[dict[str, Any]]]:
+    """Ask each helpdesk what changed and take in what no webhook delivered."""
+    deadline.set_from(event.context)
+    rt = runtime()
+    reports = []
+    for feed in rt.feeds:
+        try:
+            reports.append(vars(rt.handling.reconcile(feed)))
+        except PlaintError as exc:
+            app.log.warning(
+                "reconciliation with %s stopped; the next run resumes: %s", feed.source, exc
+            )
+    return {"reports": reports}
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES))

@@ -163,7 +163,11 @@ class ComplaintHandling:
 
     def _take_in(self, event: TicketEvent) -> int:
         current = self.store.get_complaint(event.complaint_id)
-        if current is not None and current.source_version >= event.occurred_at:
+        if current is not None and (
+            current.source_version >= event.occurred_at
+            # Nothing we track moved: our own acknowledgement also updates the ticket.
+            or current.helpdesk_status == event.helpdesk_status
+        ):
             return 0  # a webhook already told us
         if not self.accept(event):
             return 0  # an earlier run took it in

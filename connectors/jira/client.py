@@ -173,14 +173,14 @@ class JiraClient:
         body: dict[str, Any] = {"update": {"labels": [{"add": label} for label in labels]}}
         if fields:
             body["fields"] = fields
-        _raise_for(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))
+        raise_for_status(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))
 
     def _transition(self, key: str, name: str) -> None:
         """Carry out the transition called `name` (case-insensitively), unless the issue's
         status already has that name."""
         path = f"/rest/api/3/issue/{key}/transitions"
         response = self._call("GET", path)
-        _raise_for(response)
+        raise_for_status(response)
         try:
             open_ones = ApiTransitions.model_validate(response.json()).transitions
         except (ValueError, ValidationError) as exc:
@@ -193,11 +193,11 @@ class JiraClient:
             raise PermanentDeliveryError(
                 f"issue {key} has no transition named {name!r}; available: {available}"
             )
-        _raise_for(self._call("POST", path, json={"transition": {"id": chosen.id}}))
+        raise_for_status(self._call("POST", path, json={"transition": {"id": chosen.id}}))
 
     def _status(self, key: str) -> str:
         response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
-        _raise_for(response)
+        raise_for_status(response)
         try:
             status = ApiIssueLabels.model_validate(response.json()).fields.status
         except (ValueError, ValidationError) as exc:
@@ -215,11 +215,11 @@ class JiraClient:
             if not action.public:
                 # JSM reads this comment property to keep a comment internal.
                 body["properties"] = [{"key": "sd.public.comment", "value": {"internal": True}}]
-        _raise_for(self._call("POST", path, json=body))
+        raise_for_status(self._call("POST", path, json=body))
 
     def _labels(self, key: str) -> tuple[str, ...]:
         response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "labels"})
-        _raise_for(response)
+        raise_for_status(response)
         try:
             return ApiIssueLabels.model_validate(response.json()).fields.labels
         except (ValueError, ValidationError) as exc:
@@ -236,7 +236,7 @@ class JiraClient:
                 "maxResults": COMMENT_PAGE_SIZE,
             }
             response = self._call("GET", f"/rest/api/3/issue/{key}/comment", params=params)
-            _raise_for(response)
+            raise_for_status(response)
             try:
                 page = ApiCommentPage.model_validate(response.json())
             except (ValueError, ValidationError) as exc:
@@ -333,7 +333,7 @@ def _labels_of(action: OutboundAction) -> list[str]:
     return labels
 
 
-def _raise_for(response: requests.Response) -> None:
+def raise_for_status(response: requests.Response) -> None:
     status = response.status_code
     if 200 <= status < 300:
         return

@@ -77,10 +77,10 @@ def parse_delivery(
         description=(comment.body if author_speaks and comment else None)
         or fields.description
         or "",
-        product=_mapped(fields, mapping.product_field),
-        remedy_sought=_mapped(fields, mapping.remedy_field),
+        product=mapped_field(fields, mapping.product_field),
+        remedy_sought=mapped_field(fields, mapping.remedy_field),
         tags=fields.labels,
-        helpdesk_status=_status(fields),
+        helpdesk_status=status_name(fields),
     )
 
 
@@ -169,12 +169,12 @@ def _is_customer(user: User | None) -> bool:
     return user is not None and user.account_type == "customer"
 
 
-def _status(fields: IssueFields) -> str | None:
+def status_name(fields: IssueFields) -> str | None:
     name = fields.status.name if fields.status else None
     return name.strip().lower() if name and name.strip() else None
 
 
-def _mapped(fields: IssueFields, field_id: str | None) -> str | None:
+def mapped_field(fields: IssueFields, field_id: str | None) -> str | None:
     return field_text(fields.value_of(field_id)) if field_id else None
 
 

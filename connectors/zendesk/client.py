@@ -93,7 +93,7 @@ class ZendeskClient:
                 return  # an earlier attempt landed
             response = self._call("PUT", action.ticket_id, update_body(action, ticket))
             if response.status_code != 409:
-                _raise_for(response)
+                raise_for_status(response)
                 return
         raise TransientDeliveryError(
             f"ticket {action.ticket_id} changed under every one of {MAX_CONFLICTS} updates"
@@ -101,7 +101,7 @@ class ZendeskClient:
 
     def _ticket(self, ticket_id: str) -> ApiTicket:
         response = self._call("GET", ticket_id)
-        _raise_for(response)
+        raise_for_status(response)
         try:
             return ApiTicketResponse.model_validate(response.json()).ticket
         except (ValueError, ValidationError) as exc:
@@ -146,7 +146,7 @@ def _field_id(key: str) -> int:
     return int(key)
 
 
-def _raise_for(response: requests.Response) -> None:
+def raise_for_status(response: requests.Response) -> None:
     status = response.status_code
     if 200 <= status < 300:
         return

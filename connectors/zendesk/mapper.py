@@ -93,12 +93,12 @@ def _from_envelope(document: dict[str, Any]) -> TicketEvent:
         occurred_at=envelope.time,
         created_at=detail.created_at,
         channel=channel_for(detail.via.channel if detail.via else None),
-        complainant_ref=_complainant(detail.requester_id),
+        complainant_ref=complainant_ref(detail.requester_id),
         language=None,
         subject=detail.subject or "",
         description=_envelope_description(kind, detail, envelope.event),
         tags=detail.tags,
-        helpdesk_status=_status(detail.status or _new_status(kind, envelope.event)),
+        helpdesk_status=status_name(detail.status or _new_status(kind, envelope.event)),
     )
 
 
@@ -139,14 +139,14 @@ def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, A
         occurred_at=ticket.updated_at,
         created_at=ticket.created_at,
         channel=channel_for(ticket.via),
-        complainant_ref=_complainant(requester.id),
+        complainant_ref=complainant_ref(requester.id),
         language=language_for(requester.locale) or language_for(requester.language),
         subject=ticket.title or "",
         description=latest or ticket.description or "",
         product=ticket.product,
         remedy_sought=ticket.remedy_sought,
         tags=ticket.tags,
-        helpdesk_status=_status(ticket.status),
+        helpdesk_status=status_name(ticket.status),
     )
 
 
@@ -181,11 +181,11 @@ def _event(**fields: Any) -> TicketEvent:
         raise PayloadInvalidError(validation_message(exc)) from exc
 
 
-def _complainant(requester_id: str | None) -> str | None:
+def complainant_ref(requester_id: str | None) -> str | None:
     return f"zendesk-user:{requester_id}" if requester_id else None
 
 
-def _status(status: str | None) -> str | None:
+def status_name(status: str | None) -> str | None:
     return status.strip().lower() if status and status.strip() else None
 
 

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     )
     jira_base_url: str | None = None
     jira_requests_per_minute: float = Field(default=100, gt=0)
+    jira_jql_scope: str = Field(
+        default="", description='Which issues reconciliation reads, e.g. "project = CARE".'
+    )
+    jira_time_zone: str = Field(
+        default="UTC", description="The time zone of the Jira user the API token belongs to."
+    )
     jira_email: str | None = None
     jira_api_token: SecretStr | None = None
     jira_service_desk: bool = Field(

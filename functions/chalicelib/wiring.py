@@ -16,7 +16,7 @@ from chalicelib.settings import Settings
 from plaint.handling import ComplaintHandling
 from plaint.model import SourceSystem
 from plaint.policy import Policy
-from plaint.ports import Outbox, Queue
+from plaint.ports import ChangeFeed, Outbox, Queue
 
 
 def utc_now() -> datetime:
@@ -46,6 +46,7 @@ class Runtime:
     queue: Queue
     clock: Callable[[], datetime]
     s3: Any  # reads SES-stored messages
+    feeds: tuple[ChangeFeed, ...]  # what reconciliation asks each helpdesk
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +74,10 @@ def runtime() -> Runtime:
         outboxes=_outboxes(settings) | _mailer(policy, settings),
     )
     s3 = boto3.client("s3", endpoint_url=settings.aws_endpoint_url)
-    return Runtime(settings=settings, handling=handling, queue=queue, clock=utc_now, s3=s3)
+    return Runtime(
+        settings=settings, handling=handling, queue=queue, clock=utc_now, s3=s3,
+        feeds=_feeds(settings, policy),
+    )  # fmt: skip
 
 
 def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] | str:
@@ -103,6 +107,33 @@ def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
             requests_per_minute=settings.jira_requests_per_minute,
         )
     return outboxes
+
+
+def _feeds(settings: Settings, policy: Policy) -> tuple[ChangeFeed, ...]:
+    from connectors.jira.feed import JiraChangeFeed
+    from connectors.zendesk.feed import ZendeskChangeFeed
+
+    feeds: list[ChangeFeed] = []
+    if settings.zendesk_base_url:
+        feeds.append(
+            ZendeskChangeFeed(
+                settings.zendesk_base_url,
+                _credentials(settings.zendesk_email, settings.zendesk_api_token),
+                time_left=deadline.time_left,
+            )
+        )
+    if settings.jira_base_url:
+        feeds.append(
+            JiraChangeFeed(
+                settings.jira_base_url,
+                _credentials(settings.jira_email, settings.jira_api_token),
+                jql_scope=settings.jira_jql_scope,
+                zone=settings.jira_time_zone,
+                mapping=policy.helpdesk_fields.jira,
+                time_left=deadline.time_left,
+            )
+        )
+    return tuple(feeds)
 
 
 def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:

@@ -122,3 +122,32 @@ def test_worker_failure_hands_the_message_back(functions: Any, aws: Any, monkeyp
     delivery = DynamoStore(aws["dynamodb"]).get_delivery(keys[0])
     assert delivery is not None and delivery.status == "accepted"
     assert json.loads(delivery.event.model_dump_json())["ticket_id"] == "31"
+
+
+def test_reconciliation_takes_in_a_ticket_whose_webhook_was_lost(
+    functions: Any, aws: Any, fake_zendesk: FakeZendesk
+) -> None:
+    import requests
+
+    from devstack.send_webhook import SAMPLE_COMPLAINT
+
+    # A ticket made in the helpdesk an hour ago whose webhook never arrived.
+    requests.post(
+        f"{fake_zendesk.url}/__fake/tickets",
+        json={"id": 9090, "subject": "Ödəniş", "description": SAMPLE_COMPLAINT, "requester_id": 7},
+        timeout=5,
+    )
+    with Client(functions.app) as client:
+        event = client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        first = client.lambda_.invoke("reconcile", event).payload
+        again = client.lambda_.invoke("reconcile", event).payload
+    zendesk = next(r for r in first["reports"] if r["source"] == "zendesk")
+    assert zendesk["gaps_closed"] == 1
+    assert [r["gaps_closed"] for r in again["reports"]] == [0, 0]
+    store = DynamoStore(aws["dynamodb"])
+    complaint = store.get_complaint("zendesk:9090")
+    assert complaint is not None and complaint.status == "acknowledged"
+    assert "intake.gap_closed" in [e.kind for e in store.audit_entries("main")]
+    assert len(ticket(fake_zendesk, "9090")["comments"]) == 1

@@ -239,3 +239,15 @@ def test_reconciliation_closes_only_the_gaps_webhooks_left(
     # The next run starts where this one ended.
     assert handling.reconcile(feed).gaps_closed == 0
     assert feed.asked[-1] == "3"
+
+
+def test_our_own_update_of_the_ticket_is_not_a_gap(handling: ComplaintHandling) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    receive(handling, description=COMPLAINT, created_at=t0, helpdesk_status="new")
+    # The acknowledgement moved the ticket's updated time, and nothing else we track.
+    own = recovered("101", t0 + timedelta(minutes=1), helpdesk_status="new")
+    solved = recovered("101", t0 + timedelta(minutes=9), helpdesk_status="solved")
+    report = handling.reconcile(FakeFeed([[own], [solved]]))
+    assert (report.changes_seen, report.gaps_closed) == (2, 1)
+    [gap] = [e for e in handling.store.audit_entries("main") if e.kind == "intake.gap_closed"]
+    assert gap.detail["delivery_id"] == solved.delivery_id

@@ -240,6 +240,11 @@ class EmailIntakePolicy(Frozen):
     )
     on_spf_or_dkim_fail: VerdictHandling = VerdictHandling.FLAG
     flag_tag: str = "email_authentication_failed"
+    subjects: dict[LanguageTag, str] = Field(
+        default_factory=dict,
+        description="Subject of the acknowledgement email per language, over the built-in "
+        "ones (en, ar, fa, az, tr, ru).",
+    )
 
 
 class HelpdeskFields(Frozen):

@@ -50,6 +50,7 @@ DEFAULT_SUBJECTS: Final[Mapping[str, str]] = {
     "fa": "شکایت شما دریافت شد",
     "az": "Şikayətiniz qəbul edildi",
     "tr": "Şikâyetiniz alındı",
+    "ru": "Ваша жалоба получена",
 }
 ACTION_HEADER: Final = "X-Plaint-Message-Id"
 

@@ -146,7 +146,8 @@ def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
     if not (email.sender and email.mailbox):
         return {}
     client = boto3.client("sesv2", endpoint_url=settings.aws_endpoint_url)
-    return {SourceSystem.EMAIL: SesMailer(client, email.sender, email.mailbox)}
+    mailer = SesMailer(client, email.sender, email.mailbox, subjects=email.subjects)
+    return {SourceSystem.EMAIL: mailer}
 
 
 def reset() -> None:

@@ -52,6 +52,15 @@ class TicketEventKind(StrEnum):
     STATUS_CHANGED = "status_changed"
 
 
+class FieldChange(Frozen):
+    """One field the helpdesk says changed, in the helpdesk's words: status, priority,
+    labels, request type, or the admin's own fields under the names the policy gives them."""
+
+    field: str = Field(min_length=1, max_length=200)
+    before: str | None = None
+    after: str | None = None
+
+
 class TicketEvent(Frozen):
     """One change to one helpdesk ticket, in the engine's words.
 
@@ -75,6 +84,7 @@ class TicketEvent(Frozen):
     remedy_sought: str | None = None
     tags: tuple[str, ...] = ()
     helpdesk_status: str | None = None
+    changes: tuple[FieldChange, ...] = ()
     reply_to: str | None = Field(
         default=None, description="Where to answer, for channels with no helpdesk (email)."
     )

@@ -221,19 +221,26 @@ def _acknowledgement(
 
 
 def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
-    changes = {"helpdesk_status": event.helpdesk_status, "source_version": event.occurred_at}
-    updated = current.model_copy(update=changes | {"revision": current.revision + 1})
+    changes: dict[str, object] = {
+        "helpdesk_status": event.helpdesk_status or current.helpdesk_status,
+        "source_version": event.occurred_at,
+        "revision": current.revision + 1,
+    }
+    # What the complainant asks for, or which product, may be filled in after receipt.
+    if event.product and event.product != current.product:
+        changes["product"] = event.product
+    if event.remedy_sought and event.remedy_sought != current.remedy_sought:
+        changes["remedy_sought"] = event.remedy_sought
     audit = _record(
-        "complaint.updated",
-        current.complaint_id,
-        policy,
-        now,
+        "complaint.updated", current.complaint_id, policy, now,
         detail={
             "event": event.kind,
             "delivery_id": event.delivery_id,
             "helpdesk_status": {"from": current.helpdesk_status, "to": event.helpdesk_status},
+            "changes": [c.model_dump() for c in event.changes],
         },
-    )
+    )  # fmt: skip
+    updated = current.model_copy(update=changes)
     return Decision(complaint=updated, expected_revision=current.revision, audit=(audit,))
 
 

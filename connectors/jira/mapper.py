@@ -21,7 +21,7 @@ from connectors.jira.wire import (
     adf_text,
     validation_message,
 )
-from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy import JiraFieldMapping
 
 M = TypeVar("M", bound=BaseModel)
@@ -81,6 +81,26 @@ def parse_delivery(
         remedy_sought=mapped_field(fields, mapping.remedy_field),
         tags=fields.labels,
         helpdesk_status=status_name(fields),
+        changes=field_changes(payload, mapping),
+    )
+
+
+def field_changes(payload: WebhookPayload, mapping: JiraFieldMapping) -> tuple[FieldChange, ...]:
+    """The changelog in the engine's words; the admin's custom fields under their roles."""
+    if payload.changelog is None:
+        return ()
+    roles = {
+        field_id: role.removesuffix("_field")
+        for role, field_id in mapping.model_dump().items()
+        if field_id
+    }
+    return tuple(
+        FieldChange(
+            field=roles.get(item.field_id or "", item.field or item.field_id or "unknown"),
+            before=item.from_string if item.from_string is not None else item.from_value,
+            after=item.to_string if item.to_string is not None else item.to_value,
+        )
+        for item in payload.changelog.items
     )
 
 

@@ -22,7 +22,7 @@ from connectors.zendesk.wire import (
     TriggerBody,
     validation_message,
 )
-from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -99,7 +99,28 @@ def _from_envelope(document: dict[str, Any]) -> TicketEvent:
         description=_envelope_description(kind, detail, envelope.event),
         tags=detail.tags,
         helpdesk_status=status_name(detail.status or _new_status(kind, envelope.event)),
+        changes=_changes(name, envelope.event),
     )
+
+
+def _changes(name: str, event: dict[str, Any]) -> tuple[FieldChange, ...]:
+    """Event types named ticket.<field>_changed carry {current, previous}."""
+    if not name.endswith("_changed") or "current" not in event:
+        return ()
+    change = _validate(ChangeEvent, event, "event")
+    return (
+        FieldChange(
+            field=name.removeprefix("ticket.").removesuffix("_changed"),
+            before=_text(change.previous),
+            after=_text(change.current),
+        ),
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _new_status(kind: TicketEventKind, event: dict[str, Any]) -> str | None:

@@ -251,3 +251,21 @@ def test_our_own_update_of_the_ticket_is_not_a_gap(handling: ComplaintHandling) 
     assert (report.changes_seen, report.gaps_closed) == (2, 1)
     [gap] = [e for e in handling.store.audit_entries("main") if e.kind == "intake.gap_closed"]
     assert gap.detail["delivery_id"] == solved.delivery_id
+
+
+def test_follow_up_records_what_changed_and_takes_a_later_remedy(
+    handling: ComplaintHandling,
+) -> None:
+    from plaint.model import FieldChange
+
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    receive(handling, description=COMPLAINT, created_at=t0, helpdesk_status="new")
+    change = FieldChange(field="remedy", before=None, after="refund")
+    later = t0 + timedelta(hours=1)
+    update = dict(kind=TicketEventKind.UPDATED, created_at=t0, occurred_at=later)
+    receive(handling, delivery_id="d-2", remedy_sought="refund", changes=(change,), **update)
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None
+    assert (complaint.remedy_sought, complaint.helpdesk_status) == ("refund", "new")
+    [updated] = [e for e in handling.store.audit_entries("main") if e.kind == "complaint.updated"]
+    assert updated.detail["changes"] == [{"field": "remedy", "before": None, "after": "refund"}]

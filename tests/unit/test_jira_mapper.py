@@ -423,3 +423,20 @@ def test_adf_text_handles_headings_tables_and_cards():
         ],
     }
     assert adf_text(doc) == "T\na\nb\nhttps://x.test/1"
+
+
+def test_changelog_items_become_field_changes_under_their_roles():
+    mapping = JiraFieldMapping(remedy_field="customfield_10001")
+    document = json.loads(body("mattermost_webhook-issue-updated-lowered-priority.json"))
+    document["changelog"]["items"].append(
+        {
+            "field": "Remedy",
+            "fieldId": "customfield_10001",
+            "fromString": None,
+            "toString": "refund",
+        }
+    )
+    event = parse_delivery({}, json.dumps(document).encode(), mapping)
+    changes = {c.field: (c.before, c.after) for c in event.changes}
+    assert changes["priority"][1] is not None
+    assert changes["remedy"] == (None, "refund")

@@ -411,3 +411,8 @@ def test_channel_for(via, channel):
 )
 def test_language_for(value, language):
     assert language_for(value) == language
+
+
+def test_status_change_is_carried_as_a_field_change():
+    event = parse_delivery({}, body("event_ticket_status_changed_dust.json"))
+    assert [(c.field, c.before, c.after) for c in event.changes] == [("status", "OPEN", "SOLVED")]

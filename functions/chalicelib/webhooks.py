@@ -8,24 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
 from chalicelib.wiring import runtime
-from connectors.email.mapper import email_event, unparseable_event
-from connectors.email.mime import parse_message
-from connectors.email.s3 import fetch_raw_email
-from connectors.email.ses import ReceivedNotification, parse_notification
-from connectors.email.sns import sns_envelope, verify_sns_message
-from connectors.email.sns_calls import confirm_subscription, fetch_certificate
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
-from connectors.jira.mapper import parse_delivery as parse_jira_delivery
-from connectors.jira.signature import verify_signature as verify_jira_signature
-from connectors.zendesk.mapper import parse_delivery
-from connectors.zendesk.signature import verify_signature
 from plaint.errors import PlaintError
-from plaint.model import TicketEvent
+
+if TYPE_CHECKING:
+    from plaint.model import TicketEvent
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint(__name__)
@@ -44,66 +36,29 @@ def _answer(code: int, **body: Any) -> Response:
     return Response(body=body, status_code=code, headers={"Content-Type": "application/json"})
 
 
-Reader = Callable[[dict[str, str], bytes], "TicketEvent | Response"]
+Reader = Callable[[dict[str, str], bytes], "TicketEvent | dict[str, Any]"]
 
 
 @webhooks.route("/webhooks/zendesk", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def zendesk_webhook() -> Response:
-    def read(headers: dict[str, str], body: bytes) -> TicketEvent:
-        rt = runtime()
-        secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
-        verify_signature(headers, body, secrets, now=rt.clock())
-        return parse_delivery(headers, body)
+    from chalicelib.readers import read_zendesk
 
-    return _receive("zendesk", read)
+    return _receive("zendesk", read_zendesk)
 
 
 @webhooks.route("/webhooks/jira", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def jira_webhook() -> Response:
-    def read(headers: dict[str, str], body: bytes) -> TicketEvent:
-        rt = runtime()
-        secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
-        verify_jira_signature(headers, body, secrets)
-        return parse_jira_delivery(headers, body, rt.handling.policy.helpdesk_fields.jira)
+    from chalicelib.readers import read_jira
 
-    return _receive("jira", read)
+    return _receive("jira", read_jira)
 
 
 @webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def ses_webhook() -> Response:
     """Amazon SES receipts, delivered by an SNS HTTPS subscription."""
-    return _receive("ses", _read_ses)
+    from chalicelib.readers import read_ses
 
-
-def _read_ses(headers: dict[str, str], body: bytes) -> TicketEvent | Response:
-    rt = runtime()
-    envelope = sns_envelope(body)
-    verify_sns_message(envelope, fetch_certificate)
-    topic = envelope.get("TopicArn")
-    if topic not in rt.settings.ses_topic_arns:
-        raise SignatureRejectedError("untrusted_topic", f"topic {str(topic)[:200]!r} is not ours")
-    if envelope["Type"] == "SubscriptionConfirmation":
-        confirm_subscription(envelope)
-        return _answer(200, status="subscribed", topic=topic)
-    if envelope["Type"] != "Notification":
-        raise UnsupportedEventError(f"SNS {envelope['Type']}")
-    notification = parse_notification(envelope.get("Message", ""))
-    try:
-        parsed = parse_message(_raw_email(notification))
-    except PayloadInvalidError as exc:
-        return unparseable_event(notification, str(exc))
-    return email_event(notification, parsed, rt.handling.policy.email)
-
-
-def _raw_email(notification: ReceivedNotification) -> bytes:
-    """Inline for an SNS action; read from S3 for an S3 action."""
-    raw = notification.raw_email()
-    if raw is not None:
-        return raw
-    location = notification.s3_location()
-    if location is None:
-        raise UnsupportedEventError(f"SES {notification.receipt.action.type} action")
-    return fetch_raw_email(runtime().s3, *location)
+    return _receive("ses", read_ses)
 
 
 def _receive(source: str, read: Reader) -> Response:
@@ -118,7 +73,7 @@ def _receive(source: str, read: Reader) -> Response:
         event = read(dict(request.headers), body)
     except PlaintError as exc:
         return _refusal(source, exc)
-    return event if isinstance(event, Response) else _accept(event)
+    return _answer(200, **event) if isinstance(event, dict) else _accept(event)
 
 
 def _refusal(source: str, exc: PlaintError) -> Response:

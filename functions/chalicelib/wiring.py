@@ -8,15 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
+if TYPE_CHECKING:  # the runtime's parts are imported when it is built, not at deploy time
+    from pydantic import SecretStr
 
-from chalicelib.settings import Settings
-from plaint.handling import ComplaintHandling
-from plaint.model import SourceSystem
-from plaint.policy import Policy
-from plaint.ports import ChangeFeed, Outbox, Queue
+    from chalicelib.settings import Settings
+    from plaint.handling import ComplaintHandling
+    from plaint.model import SourceSystem
+    from plaint.policy import Policy
+    from plaint.ports import ChangeFeed, Outbox, Queue
 
 
 def utc_now() -> datetime:
@@ -53,6 +54,8 @@ class Runtime:
 def runtime() -> Runtime:
     import boto3
 
+    from chalicelib.settings import Settings
+    from plaint.handling import ComplaintHandling
     from plaint.policy_loader import load_policy
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
@@ -89,6 +92,7 @@ def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] 
 def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
     from connectors.jira.client import JiraClient
     from connectors.zendesk.client import ZendeskClient
+    from plaint.model import SourceSystem
 
     outboxes: dict[SourceSystem, Outbox] = {}
     if settings.zendesk_base_url:
@@ -141,6 +145,7 @@ def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
     import boto3
 
     from connectors.email.outbound import SesMailer
+    from plaint.model import SourceSystem
 
     email = policy.email
     if not (email.sender and email.mailbox):

@@ -33,7 +33,7 @@ def ses(functions: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     policy_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PLAINT_POLICY_PATH", str(policy_path))
     monkeypatch.setenv("PLAINT_SES_TOPIC_ARNS", TOPIC)
-    monkeypatch.setattr("chalicelib.webhooks.fetch_certificate", lambda url: certificate_pem(KEY))
+    monkeypatch.setattr("chalicelib.readers.fetch_certificate", lambda url: certificate_pem(KEY))
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     from chalicelib import wiring
 
@@ -106,7 +106,7 @@ def test_subscription_is_confirmed_only_for_our_topic(
 ) -> None:
     confirmed: list[str] = []
     monkeypatch.setattr(
-        "chalicelib.webhooks.confirm_subscription", lambda m: confirmed.append(m["SubscribeURL"])
+        "chalicelib.readers.confirm_subscription", lambda m: confirmed.append(m["SubscribeURL"])
     )
     base = json.loads((EVENTS / "ses" / "sns_http_SubscriptionConfirmation_docs.json").read_text())
     answer = post(ses, signed(base | {"TopicArn": TOPIC}, key=KEY))

@@ -9,9 +9,10 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypeVar
 
 import requests
+from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 from urllib3.connectionpool import ConnectionPool
@@ -19,7 +20,7 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from plaint.errors import TransientDeliveryError
+from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 
 CONNECT_TIMEOUT: Final = 3.05
 READ_TIMEOUT: Final = 10.0
@@ -241,3 +242,46 @@ def deadline_wait(exc: requests.RequestException) -> float | None:
     if isinstance(cause, MaxRetryError) and isinstance(cause.reason, RetryDeadlineError):
         return cause.reason.wait
     return None
+
+
+def send(
+    session: requests.Session, method: str, url: str, auth: AuthBase, **kwargs: Any
+) -> requests.Response:
+    """One request with the connect and read timeouts. No answer at all is a
+    TransientDeliveryError, to be tried again after the wait the deadline left over."""
+    try:
+        return session.request(
+            method, url, auth=auth, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), **kwargs
+        )
+    except requests.RequestException as exc:
+        raise TransientDeliveryError(
+            f"{method} {url} failed: {exc}", retry_after=deadline_wait(exc)
+        ) from exc
+
+
+def raise_for_status(
+    response: requests.Response, helpdesk: str, words: Callable[[requests.Response], str]
+) -> None:
+    """Nothing for a 2xx answer; else a TransientDeliveryError (a status worth retrying,
+    with its Retry-After) or a PermanentDeliveryError, in the helpdesk's own `words`."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    request = response.request
+    message = f"{helpdesk} answered {status} to {request.method} {request.path_url}: "
+    message += words(response)
+    if status in TRANSIENT_STATUSES:
+        raise TransientDeliveryError(message, retry_after=retry_after(response))
+    raise PermanentDeliveryError(message)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_answer(response: requests.Response, model: type[M], what: str) -> M:
+    """The answer's JSON body as a `model`; a TransientDeliveryError naming `what` when it
+    is not one."""
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError) as exc:
+        raise TransientDeliveryError(f"unexpected {what}: {exc}") from exc

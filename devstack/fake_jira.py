@@ -51,20 +51,17 @@ Run alone: python -m devstack.fake_jira --port 8766
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+from devstack.fake_http import Answer, FakeHttp, FakeHttpState, Fault, parse_json, run_alone
 
 _KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
 _API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
@@ -73,14 +70,11 @@ _API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
 _FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
 _FAKE_WORKFLOW: Final = re.compile(rf"^/__fake/issues/{_KEY}/workflow$")
-_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
 _NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it."
 SEARCH_PATH: Final = "/rest/api/3/search/jql"
 _JQL_UPDATED: Final = re.compile(r'updated\s*>=\s*"(\d{4}/\d{2}/\d{2} \d{2}:\d{2})"')
 _JQL_PROJECT: Final = re.compile(r'project\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?')
 _JQL_ORDER: Final = re.compile(r"ORDER BY updated( ASC)?, key( ASC)?\s*$", re.IGNORECASE)
-
-Answer = tuple[int, Any, dict[str, str]]
 
 
 def _stamp(moment: datetime) -> str:
@@ -152,31 +146,17 @@ class FakeIssue:
         return [t for t in self.workflow if t.open_from(self.status)]
 
 
-@dataclass
-class Fault:
-    status: int
-    count: int
-    retry_after: int | None = None
-
-
-class FakeState:
+class FakeState(FakeHttpState):
     """Everything the fake remembers, behind one lock."""
 
     def __init__(self, authorization: str | None = None) -> None:
-        # When set, the one Authorization header accepted; otherwise any Basic or Bearer.
-        self.authorization = authorization
-        self.lock = threading.Lock()
+        super().__init__(authorization)
         self.issues: dict[str, FakeIssue] = {}
-        self.requests: list[dict[str, Any]] = []
-        self.faults: list[Fault] = []
         self._next_id = 10000
         self.zone = "UTC"
 
-    def reset(self) -> None:
-        with self.lock:
-            self.issues.clear()
-            self.requests.clear()
-            self.faults.clear()
+    def forget(self) -> None:
+        self.issues.clear()
 
     def issue(self, key: str) -> FakeIssue:
         """The issue, created on first sight. Call with the lock held."""
@@ -189,90 +169,19 @@ class FakeState:
         self._next_id += 1
         return self._next_id
 
-    def next_fault(self) -> Fault | None:
-        """Consume one pending fault. Call with the lock held."""
-        while self.faults and self.faults[0].count <= 0:
-            self.faults.pop(0)
-        if not self.faults:
-            return None
-        self.faults[0].count -= 1
-        return self.faults[0]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_PUT(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the recorded requests are the log."""
-
-    def _dispatch(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        state = self.server.state
-        if self.path.startswith("/__fake/"):
-            status, body, headers = _operator(state, self.command, self.path, raw)
-        else:
-            status, body, headers = _api(state, self.command, self.path, dict(self.headers), raw)
-        self._answer(status, body, headers)
-
-    def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode()
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: FakeState) -> None:
-        super().__init__(address, _Handler)
-        self.state = state
-
-
-def _parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return raw.decode("utf-8", "replace")
-
 
 # --- the Jira API -------------------------------------------------------------------------
 
 
-def _api(state: FakeState, method: str, target: str, headers: dict[str, str], raw: bytes) -> Answer:
-    lowered = {k.lower(): v for k, v in headers.items()}
-    body = _parse_json(raw)
+def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
+    """An API request, authorized and unfaulted. Call with the lock held."""
     parts = urlsplit(target)
     query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-    with state.lock:
-        state.requests.append(_record(method, target, lowered, body))
-        if not _authorized(state, lowered.get("authorization", "")):
-            return 401, "Client must be authenticated to access this resource.", {}
-        fault = state.next_fault()
-        if fault is not None:
-            return _fault_answer(fault)
-        if parts.path == SEARCH_PATH:
-            if method != "POST":
-                return _error(405, f"Method {method} is not allowed here.")
-            return _search(state, body)
-        return _route(state, method, parts.path, query, body)
+    if parts.path == SEARCH_PATH:
+        if method != "POST":
+            return _error(405, f"Method {method} is not allowed here.")
+        return _search(state, body)
+    return _route(state, method, parts.path, query, body)
 
 
 def _search(state: FakeState, body: Any) -> Answer:
@@ -470,12 +379,6 @@ def _store_comment(
     return comment
 
 
-def _authorized(state: FakeState, authorization: str) -> bool:
-    if state.authorization is not None:
-        return authorization == state.authorization
-    return authorization.startswith(("Basic ", "Bearer "))
-
-
 def expected_authorization(auth: tuple[str, str] | str) -> str:
     """The header Jira accepts for an (email, API token) pair or a bearer token."""
     if isinstance(auth, str):
@@ -484,21 +387,8 @@ def expected_authorization(auth: tuple[str, str] | str) -> str:
     return "Basic " + base64.b64encode(f"{email}:{api_token}".encode()).decode()
 
 
-def _record(method: str, path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
-    kept: dict[str, str] = {name: headers[name] for name in _RECORDED_HEADERS if name in headers}
-    if "authorization" in headers:
-        kept["authorization"] = headers["authorization"].split(" ", 1)[0]  # scheme, no secret
-    return {
-        "method": method,
-        "path": path,
-        "headers": kept,
-        "json": body,
-        "at": datetime.now(UTC).isoformat(),
-    }
-
-
 def _fault_answer(fault: Fault) -> Answer:
-    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    headers = fault.retry_headers()
     if fault.status == 429:
         return 429, {"errorMessages": ["Rate limit exceeded."], "errors": {}}, headers
     return fault.status, {"errorMessages": [HTTPStatus(fault.status).phrase]}, headers
@@ -508,21 +398,15 @@ def _fault_answer(fault: Fault) -> Answer:
 
 
 def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
-    if (method, path) == ("POST", "/__fake/reset"):
-        state.reset()
-        return 200, {"reset": True}, {}
-    with state.lock:
-        if (method, path) == ("GET", "/__fake/requests"):
-            return 200, {"requests": list(state.requests)}, {}
-        posted = _OPERATOR_POSTS.get(path) if method == "POST" else None
-        if posted is not None:
-            return posted(state, _parse_json(raw))
-        match = _FAKE_ISSUE.match(path)
-        if match and method in ("GET", "DELETE"):
-            return _operator_issue(state, method, match.group(1).upper())
-        match = _FAKE_WORKFLOW.match(path)
-        if match and method == "PUT":
-            return _set_workflow(state, match.group(1), _parse_json(raw))
+    """The Jira fake's own operator endpoints. Call with the lock held."""
+    if (method, path) == ("POST", "/__fake/issues"):
+        return _create_issue(state, parse_json(raw))
+    match = _FAKE_ISSUE.match(path)
+    if match and method in ("GET", "DELETE"):
+        return _operator_issue(state, method, match.group(1).upper())
+    match = _FAKE_WORKFLOW.match(path)
+    if match and method == "PUT":
+        return _set_workflow(state, match.group(1), parse_json(raw))
     return _error(404, "Not found")
 
 
@@ -588,34 +472,16 @@ def _set_workflow(state: FakeState, key: str, body: Any) -> Answer:
     return 200, {"status": issue.status, "transitions": [t.view() for t in transitions]}, {}
 
 
-def _add_fault(state: FakeState, body: Any) -> Answer:
-    try:
-        fault = Fault(
-            status=int(body["status"]),
-            count=int(body.get("count", 1)),
-            retry_after=None if body.get("retry_after") is None else int(body["retry_after"]),
-        )
-        HTTPStatus(fault.status)
-    except (TypeError, KeyError, ValueError, AttributeError):
-        return _error(400, 'expected {"status": 429, "retry_after": 1, "count": 2}')
-    state.faults.append(fault)
-    return 200, {"faults": [vars(f) for f in state.faults]}, {}
-
-
-_OPERATOR_POSTS: Final[dict[str, Callable[[FakeState, Any], Answer]]] = {
-    "/__fake/faults": _add_fault,
-    "/__fake/issues": _create_issue,
-}
-
-
 # --- lifecycle ----------------------------------------------------------------------------
 
 
-class FakeJira:
+class FakeJira(FakeHttp[FakeState]):
     """The fake, on its own thread. Use as a context manager or start()/stop().
 
     With `auth` ((email, API token) or a bearer token) only those credentials are accepted.
     """
+
+    thread_name = "fake-jira"
 
     def __init__(
         self,
@@ -625,58 +491,33 @@ class FakeJira:
         *,
         zone: str = "UTC",
     ) -> None:
-        self.state = FakeState(None if auth is None else expected_authorization(auth))
-        self.state.zone = zone
-        self._server = _Server((host, port), self.state)
-        self._thread: threading.Thread | None = None
+        state = FakeState(None if auth is None else expected_authorization(auth))
+        state.zone = zone
+        super().__init__(host, port, state)
 
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def route(self, method: str, target: str, body: Any) -> Answer:
+        return _api(self.state, method, target, body)
 
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
-            name="fake-jira",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    def operate(self, method: str, path: str, raw: bytes) -> Answer:
+        return _operator(self.state, method, path, raw)
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+    def unauthorized(self) -> Answer:
+        return 401, "Client must be authenticated to access this resource.", {}
 
-    def __enter__(self) -> Self:
-        return self.start()
+    def fault_answer(self, fault: Fault) -> Answer:
+        return _fault_answer(fault)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def fault_rejected(self) -> Answer:
+        return _error(400, 'expected {"status": 429, "retry_after": 1, "count": 2}')
+
+    def encode(self, body: Any) -> tuple[bytes, str | None]:
+        if body is None:
+            return b"", None
+        return json.dumps(body, ensure_ascii=False).encode(), "application/json;charset=UTF-8"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the fake Jira API.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8766)
-    args = parser.parse_args(argv)
-    fake = FakeJira(args.host, args.port).start()
-    print(f"fake Jira listening on {fake.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
+    run_alone("Jira", 8766, FakeJira, argv)
 
 
 if __name__ == "__main__":

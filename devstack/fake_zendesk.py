@@ -30,33 +30,28 @@ Run alone: python -m devstack.fake_zendesk --port 8765
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
+
+from devstack.fake_http import Answer, FakeHttp, FakeHttpState, Fault, parse_json, run_alone
 
 _API_TICKET: Final = re.compile(r"^/api/v2/tickets/(\d{1,20})\.json$")
 _FAKE_TICKET: Final = re.compile(r"^/__fake/tickets/(\d{1,20})$")
 EXPORT_PATH: Final = "/api/v2/incremental/tickets/cursor.json"
 DEFAULT_EXPORT_PAGE_SIZE: Final = 2
 _TOO_RECENT: Final = "Too recent start_time. Use a start_time older than 1 minute"
-_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
 _RATE_LIMITED: Final = "Number of allowed API requests per minute exceeded"
 _STALE_STAMP: Final = (
     "Safe Update prevented the update due to outdated ticket data. "
     "Please fetch the latest ticket data and try again."
 )
-
-Answer = tuple[int, Any, dict[str, str]]
 
 
 def _stamp(moment: datetime) -> str:
@@ -121,30 +116,16 @@ class FakeTicket:
         self.updated_at = max(now, self.updated_at + timedelta(seconds=1))
 
 
-@dataclass
-class Fault:
-    status: int
-    count: int
-    retry_after: int | None = None
-
-
-class FakeState:
+class FakeState(FakeHttpState):
     """Everything the fake remembers, behind one lock."""
 
     def __init__(self, authorization: str | None = None) -> None:
-        # When set, the one Authorization header accepted; otherwise any Basic or Bearer.
-        self.authorization = authorization
-        self.lock = threading.Lock()
+        super().__init__(authorization)
         self.tickets: dict[int, FakeTicket] = {}
-        self.requests: list[dict[str, Any]] = []
-        self.faults: list[Fault] = []
         self.export_page_size = DEFAULT_EXPORT_PAGE_SIZE
 
-    def reset(self) -> None:
-        with self.lock:
-            self.tickets.clear()
-            self.requests.clear()
-            self.faults.clear()
+    def forget(self) -> None:
+        self.tickets.clear()
 
     def ticket(self, ticket_id: int) -> FakeTicket:
         """The ticket, created on first sight. Call with the lock held."""
@@ -153,89 +134,15 @@ class FakeState:
             self.tickets[ticket_id] = FakeTicket(ticket_id, created_at=now, updated_at=now)
         return self.tickets[ticket_id]
 
-    def next_fault(self) -> Fault | None:
-        """Consume one pending fault. Call with the lock held."""
-        while self.faults and self.faults[0].count <= 0:
-            self.faults.pop(0)
-        if not self.faults:
-            return None
-        self.faults[0].count -= 1
-        return self.faults[0]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_PUT(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    def do_DELETE(self) -> None:
-        self._dispatch()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the recorded requests are the log."""
-
-    def _dispatch(self) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        state = self.server.state
-        if self.path.startswith("/__fake/"):
-            status, body, headers = _operator(state, self.command, self.path, raw)
-        else:
-            status, body, headers = _api(state, self.command, self.path, dict(self.headers), raw)
-        self._answer(status, body, headers)
-
-    def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
-        if isinstance(body, str):
-            payload, content_type = body.encode(), "text/plain; charset=utf-8"
-        else:
-            payload = json.dumps(body, ensure_ascii=False).encode()
-            content_type = "application/json; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], state: FakeState) -> None:
-        super().__init__(address, _Handler)
-        self.state = state
-
-
-def _parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return raw.decode("utf-8", "replace")
-
 
 # --- the Zendesk API --------------------------------------------------------------------
 
 
-def _api(state: FakeState, method: str, path: str, headers: dict[str, str], raw: bytes) -> Answer:
-    lowered = {k.lower(): v for k, v in headers.items()}
-    body = _parse_json(raw)
-    with state.lock:
-        state.requests.append(_record(method, path, lowered, body))
-        if not _authorized(state, lowered.get("authorization", "")):
-            return _error(401, "Couldn't authenticate you")
-        fault = state.next_fault()
-        if fault is not None:
-            return _fault_answer(fault)
-        if urlsplit(path).path == EXPORT_PATH and method == "GET":
-            return _export(state, path)
-        return _tickets(state, method, path, body)
+def _route(state: FakeState, method: str, path: str, body: Any) -> Answer:
+    """An API request, authorized and unfaulted. Call with the lock held."""
+    if urlsplit(path).path == EXPORT_PATH and method == "GET":
+        return _export(state, path)
+    return _tickets(state, method, path, body)
 
 
 def _export(state: FakeState, target: str) -> Answer:
@@ -298,12 +205,6 @@ def _tickets(state: FakeState, method: str, path: str, body: Any) -> Answer:
     return _update(ticket, body)
 
 
-def _authorized(state: FakeState, authorization: str) -> bool:
-    if state.authorization is not None:
-        return authorization == state.authorization
-    return authorization.startswith(("Basic ", "Bearer "))
-
-
 def expected_authorization(auth: tuple[str, str] | str) -> str:
     """The header Zendesk accepts for an (email, API token) pair or an OAuth token."""
     if isinstance(auth, str):
@@ -312,21 +213,8 @@ def expected_authorization(auth: tuple[str, str] | str) -> str:
     return "Basic " + base64.b64encode(f"{email}/token:{api_token}".encode()).decode()
 
 
-def _record(method: str, path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
-    kept: dict[str, str] = {name: headers[name] for name in _RECORDED_HEADERS if name in headers}
-    if "authorization" in headers:
-        kept["authorization"] = headers["authorization"].split(" ", 1)[0]  # scheme, no secret
-    return {
-        "method": method,
-        "path": path,
-        "headers": kept,
-        "json": body,
-        "at": datetime.now(UTC).isoformat(),
-    }
-
-
 def _fault_answer(fault: Fault) -> Answer:
-    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    headers = fault.retry_headers()
     if fault.status == 429:
         return 429, _RATE_LIMITED, headers
     return fault.status, {"error": HTTPStatus(fault.status).phrase}, headers
@@ -378,19 +266,12 @@ def _apply_tags(ticket: FakeTicket, update: dict[str, Any]) -> None:
 
 
 def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
-    if (method, path) == ("POST", "/__fake/reset"):
-        state.reset()
-        return 200, {"reset": True}, {}
-    with state.lock:
-        if (method, path) == ("GET", "/__fake/requests"):
-            return 200, {"requests": list(state.requests)}, {}
-        if (method, path) == ("POST", "/__fake/faults"):
-            return _add_fault(state, _parse_json(raw))
-        if (method, path) == ("POST", "/__fake/tickets"):
-            return _create_ticket(state, _parse_json(raw))
-        match = _FAKE_TICKET.match(path)
-        if match and method in ("GET", "DELETE"):
-            return _operator_ticket(state, method, int(match.group(1)))
+    """The Zendesk fake's own operator endpoints. Call with the lock held."""
+    if (method, path) == ("POST", "/__fake/tickets"):
+        return _create_ticket(state, parse_json(raw))
+    match = _FAKE_TICKET.match(path)
+    if match and method in ("GET", "DELETE"):
+        return _operator_ticket(state, method, int(match.group(1)))
     return _error(404, "InvalidEndpoint", "Not found")
 
 
@@ -439,28 +320,16 @@ def _when(value: Any, default: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def _add_fault(state: FakeState, body: Any) -> Answer:
-    try:
-        fault = Fault(
-            status=int(body["status"]),
-            count=int(body.get("count", 1)),
-            retry_after=None if body.get("retry_after") is None else int(body["retry_after"]),
-        )
-        HTTPStatus(fault.status)
-    except (TypeError, KeyError, ValueError):
-        return _error(400, "InvalidFault", 'expected {"status": 429, "retry_after": 1, "count": 2}')
-    state.faults.append(fault)
-    return 200, {"faults": [vars(f) for f in state.faults]}, {}
-
-
 # --- lifecycle ----------------------------------------------------------------------------
 
 
-class FakeZendesk:
+class FakeZendesk(FakeHttp[FakeState]):
     """The fake, on its own thread. Use as a context manager or start()/stop().
 
     With `auth` ((email, API token) or an OAuth token) only those credentials are accepted.
     """
+
+    thread_name = "fake-zendesk"
 
     def __init__(
         self,
@@ -470,58 +339,33 @@ class FakeZendesk:
         *,
         export_page_size: int = DEFAULT_EXPORT_PAGE_SIZE,
     ) -> None:
-        self.state = FakeState(None if auth is None else expected_authorization(auth))
-        self.state.export_page_size = export_page_size
-        self._server = _Server((host, port), self.state)
-        self._thread: threading.Thread | None = None
+        state = FakeState(None if auth is None else expected_authorization(auth))
+        state.export_page_size = export_page_size
+        super().__init__(host, port, state)
 
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def route(self, method: str, target: str, body: Any) -> Answer:
+        return _route(self.state, method, target, body)
 
-    def start(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},  # stop() waits at most this long
-            name="fake-zendesk",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    def operate(self, method: str, path: str, raw: bytes) -> Answer:
+        return _operator(self.state, method, path, raw)
 
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+    def unauthorized(self) -> Answer:
+        return _error(401, "Couldn't authenticate you")
 
-    def __enter__(self) -> Self:
-        return self.start()
+    def fault_answer(self, fault: Fault) -> Answer:
+        return _fault_answer(fault)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def fault_rejected(self) -> Answer:
+        return _error(400, "InvalidFault", 'expected {"status": 429, "retry_after": 1, "count": 2}')
+
+    def encode(self, body: Any) -> tuple[bytes, str | None]:
+        if isinstance(body, str):
+            return body.encode(), "text/plain; charset=utf-8"
+        return json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the fake Zendesk API.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args(argv)
-    fake = FakeZendesk(args.host, args.port).start()
-    print(f"fake Zendesk listening on {fake.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        fake.stop()
+    run_alone("Zendesk", 8765, FakeZendesk, argv)
 
 
 if __name__ == "__main__":

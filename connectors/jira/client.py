@@ -55,23 +55,19 @@ from collections.abc import Callable
 from typing import Any, Final, Self
 
 import requests
-from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
-from urllib3.exceptions import MaxRetryError
 
 from connectors.http import (
-    CONNECT_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
-    READ_TIMEOUT,
-    TRANSIENT_STATUSES,
     BearerAuth,
     DeadlineRetry,
     Pacer,
-    RetryDeadlineError,
-    retry_after,
+    read_answer,
+    send,
 )
 from connectors.http import build_session as build_http_session
+from connectors.http import raise_for_status as raise_for_http_status
 from connectors.jira.wire import (
     ISSUE_KEY_PATTERN,
     ApiCommentPage,
@@ -79,7 +75,7 @@ from connectors.jira.wire import (
     ApiTransition,
     ApiTransitions,
 )
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.errors import PermanentDeliveryError
 from plaint.model import OutboundAction
 
 COMMENT_PAGE_SIZE: Final = 100
@@ -181,10 +177,7 @@ class JiraClient:
         path = f"/rest/api/3/issue/{key}/transitions"
         response = self._call("GET", path)
         raise_for_status(response)
-        try:
-            open_ones = ApiTransitions.model_validate(response.json()).transitions
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected transitions from Jira: {exc}") from exc
+        open_ones = read_answer(response, ApiTransitions, "transitions from Jira").transitions
         chosen = _named(open_ones, name)
         if chosen is None:
             if self._status(key).casefold() == name.casefold():
@@ -198,10 +191,7 @@ class JiraClient:
     def _status(self, key: str) -> str:
         response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
         raise_for_status(response)
-        try:
-            status = ApiIssueLabels.model_validate(response.json()).fields.status
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected issue body from Jira: {exc}") from exc
+        status = read_answer(response, ApiIssueLabels, "issue body from Jira").fields.status
         return (status.name if status else None) or ""
 
     def _post_comment(self, key: str, action: OutboundAction) -> None:
@@ -220,10 +210,7 @@ class JiraClient:
     def _labels(self, key: str) -> tuple[str, ...]:
         response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "labels"})
         raise_for_status(response)
-        try:
-            return ApiIssueLabels.model_validate(response.json()).fields.labels
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected issue body from Jira: {exc}") from exc
+        return read_answer(response, ApiIssueLabels, "issue body from Jira").fields.labels
 
     def _has_reference(self, key: str, action_id: str) -> bool:
         """Whether a comment of the issue carries `Ref: {action_id}`, newest first."""
@@ -237,10 +224,7 @@ class JiraClient:
             }
             response = self._call("GET", f"/rest/api/3/issue/{key}/comment", params=params)
             raise_for_status(response)
-            try:
-                page = ApiCommentPage.model_validate(response.json())
-            except (ValueError, ValidationError) as exc:
-                raise TransientDeliveryError(f"unexpected comments from Jira: {exc}") from exc
+            page = read_answer(response, ApiCommentPage, "comments from Jira")
             if any(_carries(comment.body, reference) for comment in page.comments):
                 return True
             start += len(page.comments)
@@ -249,19 +233,7 @@ class JiraClient:
         return False
 
     def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        url = self._base_url + path
-        try:
-            return self._session.request(
-                method,
-                url,
-                auth=self._auth,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                **kwargs,
-            )
-        except requests.RequestException as exc:
-            raise TransientDeliveryError(
-                f"{method} {url} failed: {exc}", retry_after=_deadline_wait(exc)
-            ) from exc
+        return send(self._session, method, self._base_url + path, self._auth, **kwargs)
 
     def __enter__(self) -> Self:
         return self
@@ -334,15 +306,7 @@ def _labels_of(action: OutboundAction) -> list[str]:
 
 
 def raise_for_status(response: requests.Response) -> None:
-    status = response.status_code
-    if 200 <= status < 300:
-        return
-    request = response.request
-    message = f"Jira answered {status} to {request.method} {request.path_url}: "
-    message += jira_message(response)
-    if status in TRANSIENT_STATUSES:
-        raise TransientDeliveryError(message, retry_after=retry_after(response))
-    raise PermanentDeliveryError(message)
+    raise_for_http_status(response, "Jira", jira_message)
 
 
 def jira_message(response: requests.Response) -> str:
@@ -361,10 +325,3 @@ def jira_message(response: requests.Response) -> str:
     if isinstance(errors, dict):
         parts.extend(f"{field}: {message}" for field, message in errors.items())
     return " - ".join(parts)[:500]
-
-
-def _deadline_wait(exc: requests.RequestException) -> float | None:
-    cause = exc.args[0] if exc.args else None
-    if isinstance(cause, MaxRetryError) and isinstance(cause.reason, RetryDeadlineError):
-        return cause.reason.wait
-    return None

@@ -32,12 +32,11 @@ import requests
 from pydantic import Field, ValidationError
 
 from connectors.http import (
-    CONNECT_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
-    READ_TIMEOUT,
     Pacer,
-    deadline_wait,
+    read_answer,
+    send,
 )
 from connectors.jira.client import (
     DEFAULT_REQUESTS_PER_MINUTE,
@@ -52,8 +51,9 @@ from connectors.jira.mapper import (
     mapped_field,
     status_name,
 )
-from connectors.jira.wire import Issue, JiraTime, Wire, validation_message
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from connectors.jira.wire import Issue, JiraTime, Wire
+from connectors.payload import validation_message
+from plaint.errors import PermanentDeliveryError
 from plaint.model import SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy import JiraFieldMapping
 from plaint.ports import ChangePage
@@ -219,19 +219,9 @@ class JiraChangeFeed:
 
     def _search(self, body: dict[str, Any]) -> SearchPage:
         url = self._base_url + SEARCH_PATH
-        try:
-            response = self._session.post(
-                url, json=body, auth=self._auth, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
-            )
-        except requests.RequestException as exc:
-            raise TransientDeliveryError(
-                f"POST {url} failed: {exc}", retry_after=deadline_wait(exc)
-            ) from exc
+        response = send(self._session, "POST", url, self._auth, json=body)
         raise_for_status(response)
-        try:
-            return SearchPage.model_validate(response.json())
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected search body from Jira: {exc}") from exc
+        return read_answer(response, SearchPage, "search body from Jira")
 
     def close(self) -> None:
         self._session.close()

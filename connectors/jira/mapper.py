@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
-from connectors.jira.signature import header_value
 from connectors.jira.wire import (
     Comment,
     Issue,
@@ -19,12 +17,11 @@ from connectors.jira.wire import (
     User,
     WebhookPayload,
     adf_text,
-    validation_message,
 )
+from connectors.payload import decode_object, validate, validation_message
+from connectors.signing import header_value
 from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy import JiraFieldMapping
-
-M = TypeVar("M", bound=BaseModel)
 
 DELIVERY_ID_HEADER: Final = "X-Atlassian-Webhook-Identifier"
 
@@ -45,11 +42,11 @@ def parse_delivery(
     for valid events that are not a new or changed issue or a new comment.
     """
     mapping = mapping or JiraFieldMapping()
-    payload = _validate(WebhookPayload, _decode(body))
+    payload = validate(WebhookPayload, decode_object(body))
     kind = _kind(payload)
     if payload.issue is None:
         raise PayloadInvalidError(f"issue: missing; a {payload.webhook_event} event names no issue")
-    issue = _validate(Issue, payload.issue, "issue")
+    issue = validate(Issue, payload.issue, "issue")
     fields = issue.fields
     comment = payload.comment if kind is TicketEventKind.COMMENT_ADDED else None
     if kind is TicketEventKind.COMMENT_ADDED and comment is None:
@@ -136,27 +133,6 @@ def delivery_id(headers: Mapping[str, str], payload: WebhookPayload, issue: Issu
         payload.changelog.id if payload.changelog and payload.changelog.id else "",
     )
     return "digest:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _decode(body: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PayloadInvalidError(f"body is not UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise PayloadInvalidError(
-            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    if not isinstance(document, dict):
-        raise PayloadInvalidError("body must be a JSON object")
-    return document
-
-
-def _validate(model: type[M], data: Any, prefix: str = "") -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise PayloadInvalidError(validation_message(exc, prefix)) from exc
 
 
 def _event(**fields: Any) -> TicketEvent:

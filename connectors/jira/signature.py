@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from connectors.errors import SignatureRejectedError
+from connectors.signing import header_value, matches_any
 
 SIGNATURE_HEADER: Final = "X-Hub-Signature"
 METHOD: Final = "sha256"
@@ -40,24 +41,7 @@ def verify_signature(headers: Mapping[str, str], body: bytes, secrets: Sequence[
     match = _SIGNATURE.fullmatch(signature)
     if match is None:
         raise SignatureRejectedError("malformed_signature", f"expected {METHOD}=<64 hex digits>")
-    if not secrets or not _matches_any(match.group(1).lower(), body, secrets):
+    if not secrets or not matches_any(
+        f"{METHOD}={match.group(1).lower()}", secrets, lambda secret: sign(body, secret)
+    ):
         raise SignatureRejectedError("signature_mismatch", "no active secret produces it")
-
-
-def header_value(headers: Mapping[str, str], name: str) -> str | None:
-    """Look a header up whatever its case: proxies and frameworks lowercase names."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value.strip()
-    return None
-
-
-def _matches_any(hex_digest: str, body: bytes, secrets: Sequence[str]) -> bool:
-    # Compare against every secret without stopping early, so timing does not reveal
-    # which of the rotating secrets matched.
-    presented = f"{METHOD}={hex_digest}".encode()
-    matched = False
-    for secret in secrets:
-        matched |= hmac.compare_digest(presented, sign(body, secret).encode())
-    return matched

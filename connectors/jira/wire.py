@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ISSUE_KEY_PATTERN: Final = r"^[A-Za-z][A-Za-z0-9_]*-\d{1,18}$"
 
@@ -275,12 +275,3 @@ class ApiTransitions(Wire):
     """GET /rest/api/3/issue/{key}/transitions: the transitions open to the issue now."""
 
     transitions: tuple[ApiTransition, ...] = ()
-
-
-def validation_message(exc: ValidationError, prefix: str = "") -> str:
-    """Every problem pydantic found, each named by its field path."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
-        problems.append(f"{path or '(body)'}: {error['msg']}")
-    return "; ".join(problems)

@@ -26,21 +26,18 @@ from collections.abc import Callable
 from typing import Any, Final
 
 import requests
-from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
-    CONNECT_TIMEOUT,
     DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
-    READ_TIMEOUT,
-    TRANSIENT_STATUSES,
     BearerAuth,
     Pacer,
     build_session,
-    deadline_wait,
-    retry_after,
+    read_answer,
+    send,
 )
+from connectors.http import raise_for_status as raise_for_http_status
 from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.model import OutboundAction
@@ -102,10 +99,7 @@ class ZendeskClient:
     def _ticket(self, ticket_id: str) -> ApiTicket:
         response = self._call("GET", ticket_id)
         raise_for_status(response)
-        try:
-            return ApiTicketResponse.model_validate(response.json()).ticket
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected ticket body from Zendesk: {exc}") from exc
+        return read_answer(response, ApiTicketResponse, "ticket body from Zendesk").ticket
 
     def _call(
         self, method: str, ticket_id: str, body: dict[str, Any] | None = None
@@ -113,14 +107,7 @@ class ZendeskClient:
         if not _TICKET_NUMBER.fullmatch(ticket_id):
             raise PermanentDeliveryError(f"{ticket_id!r} is not a Zendesk ticket number")
         url = f"{self._base_url}/api/v2/tickets/{ticket_id}.json"
-        try:
-            return self._session.request(
-                method, url, json=body, auth=self._auth, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
-            )
-        except requests.RequestException as exc:
-            raise TransientDeliveryError(
-                f"{method} {url} failed: {exc}", retry_after=deadline_wait(exc)
-            ) from exc
+        return send(self._session, method, url, self._auth, json=body)
 
 
 def update_body(action: OutboundAction, ticket: ApiTicket) -> dict[str, Any]:
@@ -147,15 +134,7 @@ def _field_id(key: str) -> int:
 
 
 def raise_for_status(response: requests.Response) -> None:
-    status = response.status_code
-    if 200 <= status < 300:
-        return
-    request = response.request
-    message = f"Zendesk answered {status} to {request.method} {request.path_url}: "
-    message += zendesk_message(response)
-    if status in TRANSIENT_STATUSES:
-        raise TransientDeliveryError(message, retry_after=retry_after(response))
-    raise PermanentDeliveryError(message)
+    raise_for_http_status(response, "Zendesk", zendesk_message)
 
 
 def zendesk_message(response: requests.Response) -> str:

@@ -32,17 +32,17 @@ import requests
 from pydantic import Field, ValidationError
 
 from connectors.http import (
-    CONNECT_TIMEOUT,
     DEFAULT_SAFETY_MARGIN,
-    READ_TIMEOUT,
     Pacer,
     build_session,
-    deadline_wait,
+    read_answer,
+    send,
 )
+from connectors.payload import validation_message
 from connectors.zendesk.client import auth_for, raise_for_status
 from connectors.zendesk.mapper import channel_for, complainant_ref, status_name
-from connectors.zendesk.wire import TicketDetail, Wire, validation_message
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from connectors.zendesk.wire import TicketDetail, Wire
+from plaint.errors import PermanentDeliveryError
 from plaint.model import SourceSystem, TicketEvent, TicketEventKind
 from plaint.ports import ChangePage
 
@@ -127,19 +127,9 @@ class ZendeskChangeFeed:
 
     def _export(self, params: dict[str, str | int]) -> ExportPage:
         url = self._base_url + EXPORT_PATH
-        try:
-            response = self._session.get(
-                url, params=params, auth=self._auth, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
-            )
-        except requests.RequestException as exc:
-            raise TransientDeliveryError(
-                f"GET {url} failed: {exc}", retry_after=deadline_wait(exc)
-            ) from exc
+        response = send(self._session, "GET", url, self._auth, params=params)
         raise_for_status(response)
-        try:
-            return ExportPage.model_validate(response.json())
-        except (ValueError, ValidationError) as exc:
-            raise TransientDeliveryError(f"unexpected export body from Zendesk: {exc}") from exc
+        return read_answer(response, ExportPage, "export body from Zendesk")
 
     def close(self) -> None:
         self._session.close()

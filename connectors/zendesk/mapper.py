@@ -6,12 +6,13 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
-from connectors.zendesk.signature import header_value
+from connectors.payload import decode_object, validate, validation_message
+from connectors.signing import header_value
 from connectors.zendesk.wire import (
     EVENT_TYPE_PREFIX,
     TRIGGER_TEMPLATE_MARKER,
@@ -20,11 +21,8 @@ from connectors.zendesk.wire import (
     EventEnvelope,
     TicketDetail,
     TriggerBody,
-    validation_message,
 )
 from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
-
-M = TypeVar("M", bound=BaseModel)
 
 WEBHOOK_ID_HEADER: Final = "X-Zendesk-Webhook-Id"
 INVOCATION_ID_HEADER: Final = "X-Zendesk-Webhook-Invocation-Id"
@@ -47,7 +45,7 @@ def parse_delivery(headers: Mapping[str, str], body: bytes) -> TicketEvent:
     Raises PayloadInvalidError for broken or unknown bodies and UnsupportedEventError for
     valid events that are not about tickets.
     """
-    document = _decode(body)
+    document = decode_object(body)
     if "plaint_template" in document:
         return _from_trigger(headers, body, document)
     if str(document.get("type", "")).startswith(EVENT_TYPE_PREFIX):
@@ -55,36 +53,15 @@ def parse_delivery(headers: Mapping[str, str], body: bytes) -> TicketEvent:
     raise PayloadInvalidError(TEMPLATE_HINT)
 
 
-def _decode(body: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PayloadInvalidError(f"body is not UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise PayloadInvalidError(
-            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    if not isinstance(document, dict):
-        raise PayloadInvalidError("body must be a JSON object")
-    return document
-
-
-def _validate(model: type[M], data: Any, prefix: str = "") -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise PayloadInvalidError(validation_message(exc, prefix)) from exc
-
-
 # --- event-subscription envelope ---------------------------------------------------------
 
 
 def _from_envelope(document: dict[str, Any]) -> TicketEvent:
-    envelope = _validate(EventEnvelope, document)
+    envelope = validate(EventEnvelope, document)
     name = envelope.event_name
     if not name.startswith("ticket."):
         raise UnsupportedEventError(envelope.type)
-    detail = _validate(TicketDetail, envelope.detail, "detail")
+    detail = validate(TicketDetail, envelope.detail, "detail")
     kind = _EVENT_KINDS.get(name, TicketEventKind.UPDATED)
     return _event(
         delivery_id=envelope.id,
@@ -107,7 +84,7 @@ def _changes(name: str, event: dict[str, Any]) -> tuple[FieldChange, ...]:
     """Event types named ticket.<field>_changed carry {current, previous}."""
     if not name.endswith("_changed") or "current" not in event:
         return ()
-    change = _validate(ChangeEvent, event, "event")
+    change = validate(ChangeEvent, event, "event")
     return (
         FieldChange(
             field=name.removeprefix("ticket.").removesuffix("_changed"),
@@ -126,7 +103,7 @@ def _text(value: Any) -> str | None:
 def _new_status(kind: TicketEventKind, event: dict[str, Any]) -> str | None:
     if kind is not TicketEventKind.STATUS_CHANGED:
         return None
-    current = _validate(ChangeEvent, event, "event").current
+    current = validate(ChangeEvent, event, "event").current
     return current if isinstance(current, str) else None
 
 
@@ -134,7 +111,7 @@ def _envelope_description(
     kind: TicketEventKind, detail: TicketDetail, event: dict[str, Any]
 ) -> str:
     if kind is TicketEventKind.COMMENT_ADDED:
-        comment = _validate(CommentEvent, event, "event").comment
+        comment = validate(CommentEvent, event, "event").comment
         # An agent's reply is not the complainant's words: assess the ticket's description.
         staff = comment.author is not None and comment.author.is_staff
         if comment.body and not staff:
@@ -146,7 +123,7 @@ def _envelope_description(
 
 
 def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, Any]) -> TicketEvent:
-    trigger = _validate(TriggerBody, document)
+    trigger = validate(TriggerBody, document)
     ticket, requester = trigger.ticket, trigger.requester
     # {{ticket.created_at_with_timestamp}} and {{ticket.updated_at_with_timestamp}} are equal
     # only on the update that created the ticket.

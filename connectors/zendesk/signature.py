@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from connectors.errors import SignatureRejectedError
+from connectors.signing import header_value, matches_any
 
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
@@ -54,17 +55,8 @@ def verify_signature(
             "timestamp_out_of_window",
             f"signed {skew:.0f} s away from now; at most {window_seconds} s is accepted",
         )
-    if not _matches_any(signature, body, timestamp, secrets):
+    if not matches_any(signature, secrets, lambda secret: sign(body, secret, timestamp)):
         raise SignatureRejectedError("signature_mismatch", "no active secret produces it")
-
-
-def header_value(headers: Mapping[str, str], name: str) -> str | None:
-    """Look a header up whatever its case: proxies and frameworks lowercase names."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value.strip()
-    return None
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -78,14 +70,3 @@ def parse_timestamp(value: str) -> datetime:
     if parsed.tzinfo is None:
         raise SignatureRejectedError("malformed_timestamp", f"{value!r} has no UTC offset")
     return parsed
-
-
-def _matches_any(signature: str, body: bytes, timestamp: str, secrets: Sequence[str]) -> bool:
-    # Compare against every secret without stopping early, so timing does not reveal
-    # which of the rotating secrets matched.
-    presented = signature.encode()
-    matched = False
-    for secret in secrets:
-        expected = sign(body, secret, timestamp).encode()
-        matched |= hmac.compare_digest(presented, expected)
-    return matched

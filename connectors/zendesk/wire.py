@@ -18,7 +18,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 TRIGGER_TEMPLATE_MARKER: Final = "zendesk-trigger/1"
 EVENT_TYPE_PREFIX: Final = "zen:event-type:"
@@ -226,12 +226,3 @@ class ApiTicket(Wire):
 
 class ApiTicketResponse(Wire):
     ticket: ApiTicket
-
-
-def validation_message(exc: ValidationError, prefix: str = "") -> str:
-    """Every problem pydantic found, each named by its field path."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
-        problems.append(f"{path or '(body)'}: {error['msg']}")
-    return "; ".join(problems)

@@ -21,6 +21,7 @@ from plaint.model import (
     Decision,
     OutboundAction,
     TicketEvent,
+    TicketEventKind,
 )
 from plaint.policy import Policy
 from plaint.text import guess_language
@@ -101,10 +102,14 @@ def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: dat
     return Decision(complaint=None, audit=(audit,))
 
 
-def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
+def _first_sight(
+    event: TicketEvent, policy: Policy, now: datetime, previous: Complaint | None = None
+) -> Decision:
+    """Judge a ticket; with `previous` (a ticket judged not to be a complaint), judge its
+    new words: a complaint is received when dissatisfaction is expressed (ISO 10002 3.2)."""
     language = complainant_language(event, policy)
     assessment = assess(event, policy, language)
-    received_at = event.created_at
+    received_at = event.created_at if previous is None else event.occurred_at
     receipt = _record(
         "complaint.received",
         event.complaint_id,
@@ -118,6 +123,7 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
             "language": language,
             "description_digest": description_digest(event.description),
             "delivery_id": event.delivery_id,
+            "raised_later_in": None if previous is None else event.kind,
         },
     )
     assessed = _record(
@@ -180,10 +186,13 @@ def _first_sight(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
         acknowledgement_due_at=due_at,
         helpdesk_status=event.helpdesk_status,
         source_version=event.occurred_at,
-        revision=1,
+        revision=1 if previous is None else previous.revision + 1,
     )
     return Decision(
-        complaint=complaint, expected_revision=None, audit=tuple(audit), new_actions=actions
+        complaint=complaint,
+        expected_revision=None if previous is None else previous.revision,
+        audit=tuple(audit),
+        new_actions=actions,
     )
 
 
@@ -220,7 +229,21 @@ def _acknowledgement(
     )
 
 
+_NEW_WORDS = frozenset({TicketEventKind.COMMENT_ADDED, TicketEventKind.UPDATED})
+
+
+def _raises_a_complaint(event: TicketEvent, current: Complaint, policy: Policy) -> bool:
+    """A ticket judged not to be a complaint whose new words now express dissatisfaction."""
+    return (
+        current.status is ComplaintStatus.NOT_A_COMPLAINT
+        and event.kind in _NEW_WORDS
+        and assess(event, policy, complainant_language(event, policy)).is_complaint
+    )
+
+
 def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
+    if _raises_a_complaint(event, current, policy):
+        return _first_sight(event, policy, now, previous=current)
     changes: dict[str, object] = {
         "helpdesk_status": event.helpdesk_status or current.helpdesk_status,
         "source_version": event.occurred_at,

@@ -269,3 +269,24 @@ def test_follow_up_records_what_changed_and_takes_a_later_remedy(
     assert (complaint.remedy_sought, complaint.helpdesk_status) == ("refund", "new")
     [updated] = [e for e in handling.store.audit_entries("main") if e.kind == "complaint.updated"]
     assert updated.detail["changes"] == [{"field": "remedy", "before": None, "after": "refund"}]
+
+
+def test_a_question_becomes_a_complaint_when_the_complainant_says_so(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    receive(handling, created_at=t0)  # "When will it ship?": not a complaint
+    later = t0 + timedelta(days=1)
+    comment = dict(kind=TicketEventKind.COMMENT_ADDED, created_at=t0, occurred_at=later)
+    receive(handling, delivery_id="d-2", description=COMPLAINT, **comment)
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None and complaint.status is ComplaintStatus.ACKNOWLEDGED
+    assert complaint.received_at == later  # received when dissatisfaction was expressed
+    assert [a.ticket_id for a in helpdesk.applied] == ["101"]
+    kinds = audit_kinds(handling)
+    assert kinds.count("complaint.received") == 2
+    assert kinds[-2:] == ["acknowledgement.deadline_set", "acknowledgement.sent"]
+    # A staff reply quoting the ticket again changes nothing more.
+    receive(handling, delivery_id="d-3", description=COMPLAINT,
+            **(comment | {"occurred_at": later + timedelta(hours=1)}))  # fmt: skip
+    assert len(helpdesk.applied) == 1

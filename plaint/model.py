@@ -272,7 +272,6 @@ class Decision(Frozen):
 class DeliveryStatus(StrEnum):
     ACCEPTED = "accepted"
     PROCESSED = "processed"
-    IGNORED = "ignored"
 
 
 class Delivery(Frozen):

@@ -217,7 +217,7 @@ class DynamoStore(DecodedReads):
             item = codec.action_item(update.action)
             ops.append(self._put(self._state, item, condition, values, STATUS))
         if delivery_key is not None:
-            op = self._close_delivery_op(delivery_key, DeliveryStatus.PROCESSED, "decided")
+            op = self._mark_processed_op(delivery_key)
             ops.append({"Update": op})
         return ops
 
@@ -280,7 +280,7 @@ class DynamoStore(DecodedReads):
             put["ExpressionAttributeNames"] = names
         return cast("TransactWriteItemTypeDef", {"Put": put})
 
-    def _close_delivery_op(self, key: str, status: DeliveryStatus, outcome: str) -> Any:
+    def _mark_processed_op(self, key: str) -> Any:
         return {
             "TableName": self._state,
             "Key": _wire(codec.delivery_key(key)),
@@ -291,8 +291,8 @@ class DynamoStore(DecodedReads):
             "ExpressionAttributeNames": STATUS,
             "ExpressionAttributeValues": _wire(
                 {
-                    ":status": status.value,
-                    ":outcome": outcome,
+                    ":status": DeliveryStatus.PROCESSED.value,
+                    ":outcome": "decided",
                     ":accepted": DeliveryStatus.ACCEPTED.value,
                 }
             ),

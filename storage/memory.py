@@ -147,14 +147,14 @@ class MemoryStore(DecodedReads):
         if entries:
             self._audit[_key(codec.head_key(head.ledger))] = codec.head_item(head)
         if delivery_key is not None:
-            self._close(delivery_key, DeliveryStatus.PROCESSED, "decided")
+            self._mark_processed(delivery_key)
 
     # Primitives (callers hold the lock where it matters)
 
-    def _close(self, key: str, status: DeliveryStatus, outcome: str) -> None:
+    def _mark_processed(self, key: str) -> None:
         k = _key(codec.delivery_key(key))
         item = {n: v for n, v in self._state[k].items() if n not in ("due_bucket", "due_at")}
-        self._state[k] = {**item, "status": status.value, "outcome": outcome}
+        self._state[k] = {**item, "status": DeliveryStatus.PROCESSED.value, "outcome": "decided"}
 
     def _head(self, ledger: str) -> ChainHead:
         item = self._audit.get(_key(codec.head_key(ledger)))

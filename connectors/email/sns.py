@@ -28,26 +28,19 @@ from connectors.errors import PayloadInvalidError, SignatureRejectedError
 
 # Name/value pairs in the string to sign, in byte order, per message Type. Optional names
 # (Subject) are signed only when the message carries them.
+_CONFIRMATION_FIELDS: Final = (
+    "Message",
+    "MessageId",
+    "SubscribeURL",
+    "Timestamp",
+    "Token",
+    "TopicArn",
+    "Type",
+)
 SIGNED_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
     "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
-    "SubscriptionConfirmation": (
-        "Message",
-        "MessageId",
-        "SubscribeURL",
-        "Timestamp",
-        "Token",
-        "TopicArn",
-        "Type",
-    ),
-    "UnsubscribeConfirmation": (
-        "Message",
-        "MessageId",
-        "SubscribeURL",
-        "Timestamp",
-        "Token",
-        "TopicArn",
-        "Type",
-    ),
+    "SubscriptionConfirmation": _CONFIRMATION_FIELDS,
+    "UnsubscribeConfirmation": _CONFIRMATION_FIELDS,
 }
 OPTIONAL_FIELDS: Final = frozenset({"Subject"})
 # The Lambda event spells some names differently from the HTTP(S) body.

@@ -20,7 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, Duration, DurationUnit, WorkingHours
+from plaint.policy import CalendarPolicy, WorkingHours
+from plaint.regime import Duration, DurationUnit
 
 LONDON = ZoneInfo("Europe/London")
 FIRST_YEAR, YEARS = 2016, 10

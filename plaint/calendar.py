@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_tables
 
-from plaint.policy import CalendarPolicy, Duration, DurationUnit
+from plaint.policy import CalendarPolicy
+from plaint.regime import Duration, DurationUnit
 
 _MAX_EMPTY_YEARS = 10  # a calendar with no business day in ten years is a policy error
 
@@ -52,11 +53,15 @@ class _DayRules:
     def is_business_day(self, day: date) -> bool:
         if day in self.extra_on:
             return True
-        if day in self.extra_off or day.weekday() in self.weekend:
+        if day in self.extra_off:
             return False
-        return self.country is None or day not in _published_holidays(
-            self.country, self.subdivision
-        )
+        if self.country is not None:
+            published = _published_holidays(self.country, self.subdivision)
+            if day in published:  # also loads the year, and with it its working weekends
+                return False
+            if day in published.weekend_workdays:
+                return True  # a weekend day the government made a working day
+        return day.weekday() not in self.weekend
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,49 @@ class BusinessCalendar:
         return self._subtract_business_time(
             self._last_business_instant(end), timedelta(hours=duration.amount)
         )
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two instants: partial first and last days plus whole
+        business days in between, counted from the year tables (no walk)."""
+        first = self.deemed_start(start)
+        last = self._last_business_instant(end)
+        if last <= first:
+            return timedelta(0)
+        first_day, last_day = self.local_date(first), self.local_date(last)
+        if first_day == last_day:
+            return last - first
+        partial = (self.closing(first_day) - first) + (last - self.opening(last_day))
+        return partial + self._whole_days_between(first_day, last_day)
+
+    def _whole_days_between(self, first: date, last: date) -> timedelta:
+        """Working time of the business days strictly between `first` and `last`."""
+        count = 0
+        for year in range(first.year, last.year + 1):
+            days = self._year(year).days
+            low = bisect_right(days, first) if year == first.year else 0
+            high = bisect_left(days, last) if year == last.year else len(days)
+            count += max(high - low, 0)
+        hours = self.policy.working_hours
+        standard = datetime.combine(first, hours.closes) - datetime.combine(first, hours.opens)
+        short = sum(
+            (datetime.combine(day, hours.closes) - datetime.combine(day, closes)
+             for day, closes in self._half_days.items()
+             if first < day < last and self.is_business_day(day)),
+            timedelta(0),
+        )  # fmt: skip
+        return standard * count - short
+
+    def advance(self, start: datetime, elapsed: timedelta, *, business: bool) -> datetime:
+        """`elapsed` later than `start`, in business time or on the wall clock."""
+        if business:
+            return self._add_business_time(self.deemed_start(start), elapsed)
+        return start + elapsed
+
+    def elapsed(self, start: datetime, end: datetime, *, business: bool) -> timedelta:
+        """How much time counts between two instants, in business time or wall time."""
+        if business:
+            return self.business_time_between(start, end)
+        return max(end - start, timedelta(0))
 
     def _end_of_day(self, day: date) -> datetime:
         """The last microsecond of local `day`, in UTC."""

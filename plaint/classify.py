@@ -1,6 +1,6 @@
 """ISO 10002 7.5 initial assessment, driven by the rules in the policy.
 
-For each attribute (is it a complaint, category, severity) the first matching rule that sets
+For each attribute (is it a complaint, category, severity, regime) the first matching rule that sets
 it decides; flags accumulate. Every part of the result names the rule behind it, and parts
 no rule decided name the policy's defaults.
 """
@@ -37,6 +37,7 @@ def assess(event: TicketEvent, policy: Policy, language: str) -> Assessment:
     is_complaint: RuleMatch | None = None
     category: RuleMatch | None = None
     severity: RuleMatch | None = None
+    regime: RuleMatch | None = None
     flags: dict[Flag, RuleMatch] = {}
     for rule in matching_rules(event, policy, language):
         outcome = rule.then
@@ -48,6 +49,8 @@ def assess(event: TicketEvent, policy: Policy, language: str) -> Assessment:
             category = RuleMatch(attribute="category", value=outcome.category, rule_id=rule.id)
         if severity is None and outcome.severity is not None:
             severity = RuleMatch(attribute="severity", value=outcome.severity, rule_id=rule.id)
+        if regime is None and outcome.regime is not None:
+            regime = RuleMatch(attribute="regime", value=outcome.regime, rule_id=rule.id)
         for flag in outcome.flags:
             flags.setdefault(flag, RuleMatch(attribute="flag", value=flag, rule_id=rule.id))
     defaults = policy.defaults
@@ -60,10 +63,13 @@ def assess(event: TicketEvent, policy: Policy, language: str) -> Assessment:
     severity = severity or RuleMatch(
         attribute="severity", value=defaults.severity, rule_id=DEFAULT_RULE
     )
+    if regime is None and defaults.regime is not None:
+        regime = RuleMatch(attribute="regime", value=defaults.regime, rule_id=DEFAULT_RULE)
     return Assessment(
         is_complaint=is_complaint.value == "true",
         category=category.value,
         severity=Severity(severity.value),
+        regime=regime.value if regime else None,
         flags=tuple(sorted(flags, key=list(Flag).index)),
-        matches=(is_complaint, category, severity, *flags.values()),
+        matches=(is_complaint, category, severity, *([regime] if regime else []), *flags.values()),
     )

@@ -43,7 +43,10 @@ MAX_DECISION_RETRIES = 5
 class SweepReport:
     redriven_deliveries: int = 0
     actions_dispatched: int = 0
+    complaints_due: int = 0
     acknowledgements_overdue: int = 0
+    clock_warnings: int = 0
+    clock_breaches: int = 0
 
 
 @dataclass
@@ -183,13 +186,19 @@ class ComplaintHandling:
         for delivery in self.store.unprocessed_deliveries(now - REDRIVE_AFTER, limit):
             queue.enqueue(delivery.key)
             report.redriven_deliveries += 1
-        for complaint in self.store.due_acknowledgements(now, limit):
-            decision = services.acknowledgement_overdue(complaint, self.policy, now)
+        for complaint in self.store.due_complaints(now, limit):
+            report.complaints_due += 1
+            decision = services.due(complaint, self.policy, now)
+            if decision is None:
+                continue
             try:
                 self.store.commit(decision, self.ledger)
             except RevisionConflictError:
-                continue  # acknowledged or flagged meanwhile
-            report.acknowledgements_overdue += 1
+                continue  # it moved meanwhile; the next sweep sees it as it is now
+            kinds = [entry.kind for entry in decision.audit]
+            report.acknowledgements_overdue += kinds.count("acknowledgement.overdue")
+            report.clock_warnings += kinds.count("clock.warning")
+            report.clock_breaches += kinds.count("clock.breached")
         for action in self.store.due_actions(self.clock(), limit):
             self.dispatch(action)
             report.actions_dispatched += 1

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-def _require_aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("timestamp must carry a UTC offset")
-    return value
-
-
-AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from plaint.base import AwareDatetime, Frozen
+from plaint.regime import ClockKind, Duration, Expiry, Milestone
 
 
 class SourceSystem(StrEnum):
@@ -137,6 +127,7 @@ class Assessment(Frozen):
     is_complaint: bool
     category: str
     severity: Severity
+    regime: str | None = None
     flags: tuple[Flag, ...] = ()
     matches: tuple[RuleMatch, ...] = ()
 
@@ -148,6 +139,59 @@ class ComplaintStatus(StrEnum):
     RECEIVED = "received"
     ACKNOWLEDGED = "acknowledged"
     NOT_A_COMPLAINT = "not_a_complaint"
+
+
+class ClockStatus(StrEnum):
+    WAITING = "waiting"  # its start milestone has not happened yet
+    RUNNING = "running"
+    PAUSED = "paused"  # a service clock while the helpdesk status says so
+    MET = "met"
+    DISCHARGED = "discharged"  # another branch made it unnecessary
+    LAPSED = "lapsed"  # a window that closed
+    BREACHED = "breached"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ClockStatus.WAITING, ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+
+class WarningMark(Frozen):
+    fraction: float
+    at: AwareDatetime
+    recorded: bool = False
+
+
+class Clock(Frozen):
+    """One clock of one complaint. Its length is frozen at receipt with the policy version
+    the complaint was received under; only an audited recalculation changes it."""
+
+    clock_id: str
+    regime: str
+    kind: ClockKind
+    on_expiry: Expiry
+    calendar: str
+    starts_on: Milestone = Milestone.RECEIPT
+    met_by: tuple[Milestone, ...]
+    discharged_by: tuple[str, ...] = ()
+    within: Duration
+    extension_by: Milestone | None = None
+    extension_to: Duration | None = None
+    status: ClockStatus = ClockStatus.WAITING
+    started_at: AwareDatetime | None = None
+    due_at: AwareDatetime | None = None
+    extended: bool = False
+    warn_fractions: tuple[float, ...] = ()
+    warnings: tuple[WarningMark, ...] = ()
+    paused_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    met_at: AwareDatetime | None = None
+
+    def next_instant(self) -> datetime | None:
+        """When the sweep next has something to record for this clock."""
+        if self.status is not ClockStatus.RUNNING or self.due_at is None:
+            return None
+        pending = [mark.at for mark in self.warnings if not mark.recorded]
+        return min([*pending, self.due_at])
 
 
 class Complaint(Frozen):
@@ -172,13 +216,33 @@ class Complaint(Frozen):
     acknowledged_at: AwareDatetime | None = None
     acknowledgement_overdue: bool = False
     helpdesk_status: str | None = None
+    clocks_policy_version: str | None = Field(
+        default=None, description="Set when an audited recalculation re-froze the clocks."
+    )
+    regime: str | None = None
+    clocks: tuple[Clock, ...] = ()
+    milestones: dict[Milestone, AwareDatetime] = Field(default_factory=dict)
     source_version: AwareDatetime
     revision: int = Field(ge=1)
+
+    def next_due_at(self) -> datetime | None:
+        """The next instant the sweep must look at this complaint: an acknowledgement
+        falling due, a clock's warning, its deadline."""
+        owed = (
+            self.status is ComplaintStatus.RECEIVED
+            and self.acknowledged_at is None
+            and not self.acknowledgement_overdue
+        )
+        instants = [c.next_instant() for c in self.clocks]
+        if owed:
+            instants.append(self.acknowledgement_due_at)
+        return min((i for i in instants if i is not None), default=None)
 
 
 class ActionKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     FLAG_OVERDUE = "flag_overdue"
+    CLOCK_ALERT = "clock_alert"  # a warning or a breach: tags, fields, a note to agents
 
 
 class ActionStatus(StrEnum):

@@ -15,15 +15,19 @@ from string import Formatter
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from plaint.audit import canonical_json
-from plaint.model import Channel, Flag, Frozen, Severity
-
-Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$"), Field(examples=["billing"])
-]
-LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+from plaint.base import Frozen
+from plaint.model import Channel, Flag, Severity
+from plaint.regime import (
+    ClockPolicy,
+    Duration,
+    Identifier,
+    LanguageTag,
+    MilestoneSignal,
+    Regime,
+)
 
 
 def _known_timezone(name: str) -> str:
@@ -125,20 +129,6 @@ class CalendarPolicy(Frozen):
         return self
 
 
-class DurationUnit(StrEnum):
-    BUSINESS_HOURS = "business_hours"
-    BUSINESS_DAYS = "business_days"
-    CALENDAR_DAYS = "calendar_days"
-    WEEKS = "weeks"
-    MONTHS = "months"
-    HOURS = "hours"
-
-
-class Duration(Frozen):
-    amount: int = Field(gt=0, le=10_000, description="How many units; never zero.")
-    unit: DurationUnit
-
-
 class Condition(Frozen):
     """A rule matches when every given criterion matches (criteria left out are ignored).
 
@@ -164,6 +154,9 @@ class RuleOutcome(Frozen):
     is_complaint: bool | None = None
     category: Identifier | None = None
     severity: Severity | None = None
+    regime: Identifier | None = Field(
+        default=None, description="The regime whose clocks this complaint runs on."
+    )
     flags: tuple[Flag, ...] = ()
 
 
@@ -185,6 +178,9 @@ class AssessmentDefaults(Frozen):
     )
     category: Identifier = "general"
     severity: Severity = Severity.MEDIUM
+    regime: Identifier | None = Field(
+        default=None, description="The regime of complaints no rule gives one to."
+    )
 
 
 class AcknowledgementPolicy(Frozen):
@@ -194,7 +190,8 @@ class AcknowledgementPolicy(Frozen):
     calendar: Identifier
     templates: dict[LanguageTag, str] = Field(
         description="Acknowledgement text per language. Placeholders: {reference}, "
-        "{received_on} (local date of receipt), {due_by} (local acknowledgement deadline)."
+        "{received_on} (local date of receipt), {due_by} (local acknowledgement deadline), "
+        "{due_<clock id>} (a regime clock's deadline, e.g. {due_final_response})."
     )
     add_tags: tuple[str, ...] = ("complaint",)
     fields: dict[str, str] = Field(
@@ -271,6 +268,14 @@ class Policy(Frozen):
     acknowledgement: AcknowledgementPolicy
     helpdesk_fields: HelpdeskFields = HelpdeskFields()
     email: EmailIntakePolicy = EmailIntakePolicy()
+    regimes: tuple[Regime, ...] = Field(
+        default=(), description="Complaint clocks, by regulator (or the organisation's own)."
+    )
+    milestones: tuple[MilestoneSignal, ...] = Field(
+        default=(),
+        description="How the helpdesk shows a final response, holding response, summary "
+        "resolution... was sent: the tags or statuses agents set.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -288,6 +293,9 @@ class Policy(Frozen):
 
     def calendar(self, calendar_id: str) -> CalendarPolicy:
         return next(c for c in self.calendars if c.id == calendar_id)
+
+    def regime(self, regime_id: str) -> Regime | None:
+        return next((r for r in self.regimes if r.id == regime_id), None)
 
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -308,6 +316,7 @@ def reference_problems(policy: Policy) -> list[Problem]:
                 f" (defined: {', '.join(calendar_ids)})",
             )
         )
+    problems += _regime_problems(policy, calendar_ids)
     rule_ids = [r.id for r in policy.rules]
     for index, rule_id in enumerate(rule_ids):
         if rule_ids.index(rule_id) != index:
@@ -323,16 +332,78 @@ def reference_problems(policy: Policy) -> list[Problem]:
     for lang in policy.languages:
         if lang not in templates:
             problems.append((("acknowledgement", "templates"), f"no text for language {lang!r}"))
+    deadlines = {f"due_{c.id}" for r in policy.regimes for c in r.clocks}
     for lang, text in templates.items():
-        unknown = template_fields(text) - TEMPLATE_FIELDS
+        unknown = template_fields(text) - TEMPLATE_FIELDS - deadlines
         if unknown:
             problems.append(
                 (
                     ("acknowledgement", "templates", lang),
                     f"unknown placeholder {{{sorted(unknown)[0]}}}; use "
-                    + ", ".join(f"{{{f}}}" for f in sorted(TEMPLATE_FIELDS)),
+                    + ", ".join(f"{{{f}}}" for f in sorted(TEMPLATE_FIELDS | deadlines)),
                 )
             )
+    return problems
+
+
+def _duplicates(ids: list[str]) -> list[int]:
+    return [index for index, value in enumerate(ids) if ids.index(value) != index]
+
+
+def _known(value: str, known: list[str], what: str) -> str | None:
+    if value in known:
+        return None
+    return f"unknown {what} {value!r} (defined: {', '.join(known) or 'none'})"
+
+
+def _regime_problems(policy: Policy, calendar_ids: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    regime_ids = [r.id for r in policy.regimes]
+    for index in _duplicates(regime_ids):
+        problems.append((("regimes", index, "id"), f"regime {regime_ids[index]!r} defined twice"))
+    for r_index, regime in enumerate(policy.regimes):
+        where: tuple[str | int, ...] = ("regimes", r_index)
+        if message := _known(regime.calendar, calendar_ids, "calendar"):
+            problems.append(((*where, "calendar"), message))
+        clock_ids = [c.id for c in regime.clocks]
+        for index in _duplicates(clock_ids):
+            problems.append(
+                ((*where, "clocks", index, "id"), f"clock {clock_ids[index]!r} defined twice")
+            )
+        for c_index, clock in enumerate(regime.clocks):
+            at = (*where, "clocks", c_index)
+            problems += _clock_problems(clock, at, regime.id, clock_ids, calendar_ids)
+    for index, rule in enumerate(policy.rules):
+        if rule.then.regime and (message := _known(rule.then.regime, regime_ids, "regime")):
+            problems.append((("rules", index, "then", "regime"), message))
+    default = policy.defaults.regime
+    if default and (message := _known(default, regime_ids, "regime")):
+        problems.append((("defaults", "regime"), message))
+    return problems
+
+
+def _clock_problems(
+    clock: ClockPolicy,
+    at: tuple[str | int, ...],
+    regime_id: str,
+    clock_ids: list[str],
+    calendar_ids: list[str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if clock.calendar and (message := _known(clock.calendar, calendar_ids, "calendar")):
+        problems.append(((*at, "calendar"), message))
+    for other in clock.discharged_by:
+        if other == clock.id:
+            problems.append(((*at, "discharged_by"), "a clock cannot discharge itself"))
+        elif message := _known(other, clock_ids, f"clock of regime {regime_id!r}"):
+            problems.append(((*at, "discharged_by"), message))
+    extension = clock.extension
+    if (
+        extension is not None
+        and extension.to.unit is clock.within.unit
+        and extension.to.amount <= clock.within.amount
+    ):
+        problems.append(((*at, "extension", "to"), "an extension must allow more than `within`"))
     return problems
 
 

@@ -43,9 +43,10 @@ class ComplaintStore(Protocol):
 
     def get_action(self, action_id: str) -> OutboundAction | None: ...
 
-    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
-        """Unacknowledged complaints whose acknowledgement is due at or before `now`,
-        read from an index on the due instant (never a scan of open complaints)."""
+    def due_complaints(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        """Complaints with something due at or before `now` (an acknowledgement, a clock's
+        warning or deadline), read from an index on the next due instant: never a scan of
+        open complaints."""
 
     def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
         """Pending actions whose next attempt is due at or before `now`."""

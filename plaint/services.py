@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
 
+from plaint import timekeeping
 from plaint.calendar import BusinessCalendar
 from plaint.classify import assess
 from plaint.model import (
@@ -16,6 +16,7 @@ from plaint.model import (
     ActionStatus,
     ActionUpdate,
     AuditDraft,
+    Clock,
     Complaint,
     ComplaintStatus,
     Decision,
@@ -24,6 +25,8 @@ from plaint.model import (
     TicketEventKind,
 )
 from plaint.policy import Policy
+from plaint.records import record
+from plaint.regime import Milestone
 from plaint.text import guess_language
 
 ACK_MARKER_TAG = "plaint_ack_sent"
@@ -31,15 +34,6 @@ OVERDUE_MARKER_TAG = "plaint_ack_overdue"
 CLAIM_LEASE = timedelta(minutes=2)
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = 6
-
-
-def _record(
-    kind: str, complaint_id: str, policy: Policy, now: datetime, **fields: Any
-) -> AuditDraft:
-    """An audit draft made under `policy` at `now`."""
-    return AuditDraft(
-        kind=kind, complaint_id=complaint_id, policy_version=policy.version, at=now, **fields
-    )
 
 
 def description_digest(text: str) -> str:
@@ -70,7 +64,7 @@ def receive(
 
 def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:
     """A change no webhook delivered, found by reconciliation: the record says so."""
-    gap = _record(
+    gap = record(
         "intake.gap_closed", event.complaint_id, policy, now,
         detail={"delivery_id": event.delivery_id, "changed_at": event.occurred_at.isoformat()},
     )  # fmt: skip
@@ -79,7 +73,7 @@ def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: dat
 
 def _set_aside(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
     """Intake received it and the policy says not to judge it: the record shows both."""
-    audit = _record(
+    audit = record(
         "intake.set_aside", event.complaint_id, policy, now,
         detail={"reason": event.set_aside, "delivery_id": event.delivery_id,
                 "source": event.source, "channel": event.channel},
@@ -90,7 +84,7 @@ def _set_aside(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
 def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
     """An older update arriving after a newer one (helpdesks promise no order) changes
     nothing; the record says so, so every delivery has a recorded outcome."""
-    audit = _record(
+    audit = record(
         "complaint.update_superseded", current.complaint_id, policy, now,
         detail={
             "event": event.kind,
@@ -110,7 +104,7 @@ def _first_sight(
     language = complainant_language(event, policy)
     assessment = assess(event, policy, language)
     received_at = event.created_at if previous is None else event.occurred_at
-    receipt = _record(
+    receipt = record(
         "complaint.received",
         event.complaint_id,
         policy,
@@ -126,7 +120,7 @@ def _first_sight(
             "raised_later_in": None if previous is None else event.kind,
         },
     )
-    assessed = _record(
+    assessed = record(
         "complaint.assessed",
         event.complaint_id,
         policy,
@@ -137,12 +131,19 @@ def _first_sight(
     due_at = None
     audit = [receipt, assessed]
     actions: tuple[OutboundAction, ...] = ()
+    clocks = timekeeping.open_clocks(
+        event.complaint_id,
+        assessment.regime if assessment.is_complaint else None,
+        received_at,
+        policy,
+        now,
+    )
     if assessment.is_complaint:
         ack = policy.acknowledgement
         calendar = BusinessCalendar(policy.calendar(ack.calendar))
         due_at = calendar.add(received_at, ack.within)
         audit.append(
-            _record(
+            record(
                 "acknowledgement.deadline_set",
                 event.complaint_id,
                 policy,
@@ -155,6 +156,7 @@ def _first_sight(
                 },
             )
         )
+        audit.extend(clocks.audit)
         actions = (
             _acknowledgement(
                 event,
@@ -162,6 +164,7 @@ def _first_sight(
                 received_at=received_at,
                 due_at=due_at,
                 calendar=calendar,
+                clocks=clocks.clocks,
                 policy=policy,
                 now=now,
             ),
@@ -185,15 +188,28 @@ def _first_sight(
         policy_version=policy.version,
         acknowledgement_due_at=due_at,
         helpdesk_status=event.helpdesk_status,
+        regime=assessment.regime if assessment.is_complaint else None,
+        clocks=clocks.clocks,
+        milestones=clocks.milestones if assessment.is_complaint else {},
         source_version=event.occurred_at,
         revision=1 if previous is None else previous.revision + 1,
     )
+    if assessment.is_complaint:
+        complaint, more = _milestones_shown(event, complaint, policy, now)
+        audit.extend(more)
     return Decision(
         complaint=complaint,
         expected_revision=None if previous is None else previous.revision,
         audit=tuple(audit),
         new_actions=actions,
     )
+
+
+class _Placeholders(dict[str, str]):
+    """A deadline the template names but this complaint has no clock for reads as a dash."""
+
+    def __missing__(self, key: str) -> str:
+        return "-"
 
 
 def _acknowledgement(
@@ -203,15 +219,23 @@ def _acknowledgement(
     received_at: datetime,
     due_at: datetime,
     calendar: BusinessCalendar,
+    clocks: tuple[Clock, ...],
     policy: Policy,
     now: datetime,
 ) -> OutboundAction:
     ack = policy.acknowledgement
-    text = ack.templates[language].format(
-        reference=event.ticket_id,
-        received_on=calendar.local_date(received_at).isoformat(),
-        due_by=due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
-    )
+    values = {
+        "reference": event.ticket_id,
+        "received_on": calendar.local_date(received_at).isoformat(),
+        "due_by": due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
+    }
+    calendar_for = timekeeping.calendars(policy)
+    for clock in clocks:
+        # The regime's deadlines, so the acknowledgement can state them (FCA DISP 1.6.1R).
+        if clock.due_at is not None:
+            local = clock.due_at.astimezone(calendar_for(clock.calendar).zone)
+            values[f"due_{clock.clock_id}"] = local.strftime("%Y-%m-%d %H:%M")
+    text = ack.templates[language].format_map(_Placeholders(values))
     return OutboundAction(
         action_id=f"{event.complaint_id}:{ActionKind.ACKNOWLEDGE}",
         complaint_id=event.complaint_id,
@@ -254,7 +278,7 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
         changes["product"] = event.product
     if event.remedy_sought and event.remedy_sought != current.remedy_sought:
         changes["remedy_sought"] = event.remedy_sought
-    audit = _record(
+    audit = record(
         "complaint.updated", current.complaint_id, policy, now,
         detail={
             "event": event.kind,
@@ -264,7 +288,32 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
         },
     )  # fmt: skip
     updated = current.model_copy(update=changes)
-    return Decision(complaint=updated, expected_revision=current.revision, audit=(audit,))
+    if current.status is ComplaintStatus.NOT_A_COMPLAINT:
+        return Decision(complaint=updated, expected_revision=current.revision, audit=(audit,))
+    status = timekeeping.follow_status(
+        updated, updated.helpdesk_status, event.occurred_at, policy, now
+    )
+    updated = updated.model_copy(update={"clocks": status.clocks})
+    updated, reached = _milestones_shown(event, updated, policy, now)
+    return Decision(
+        complaint=updated,
+        expected_revision=current.revision,
+        audit=(audit, *status.audit, *reached),
+    )
+
+
+def _milestones_shown(
+    event: TicketEvent, complaint: Complaint, policy: Policy, now: datetime
+) -> tuple[Complaint, tuple[AuditDraft, ...]]:
+    """Milestones the helpdesk shows (a final response tagged, a holding reply...)."""
+    shown = timekeeping.signalled(event, policy)
+    if not shown:
+        return complaint, ()
+    update = timekeeping.reach_milestones(complaint, shown, event.occurred_at, policy, now)
+    changed = complaint.model_copy(
+        update={"clocks": update.clocks, "milestones": update.milestones}
+    )
+    return changed, update.audit
 
 
 def claim(action: OutboundAction, now: datetime) -> Decision:
@@ -296,10 +345,16 @@ def action_done(
     if action.kind is ActionKind.ACKNOWLEDGE:
         due = complaint.acknowledgement_due_at
         detail |= {"language": action.language, "on_time": due is None or now <= due}
+        reached = timekeeping.reach_milestones(
+            complaint, [Milestone.ACKNOWLEDGEMENT], now, policy, now, announce=False
+        )
+        extra = reached.audit
         complaint = complaint.model_copy(
             update={
                 "status": ComplaintStatus.ACKNOWLEDGED,
                 "acknowledged_at": now,
+                "clocks": reached.clocks,
+                "milestones": reached.milestones,
                 "revision": complaint.revision + 1,
             }
         )
@@ -307,11 +362,12 @@ def action_done(
     else:
         complaint = complaint.model_copy(update={"revision": complaint.revision + 1})
         kind = f"action.{action.kind}.done"
-    audit = _record(kind, complaint.complaint_id, policy, now, detail=detail)
+        extra = ()
+    audit = record(kind, complaint.complaint_id, policy, now, detail=detail)
     return Decision(
         complaint=complaint,
         expected_revision=complaint.revision - 1,
-        audit=(audit,),
+        audit=(audit, *extra),
         action_updates=(update,),
     )
 
@@ -342,7 +398,7 @@ def action_failed(
     audit: tuple[AuditDraft, ...] = ()
     if park:
         audit = (
-            _record(
+            record(
                 "action.parked",
                 action.complaint_id,
                 policy,
@@ -375,7 +431,7 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
         next_attempt_at=now,
     )
     due = complaint.acknowledgement_due_at
-    audit = _record(
+    audit = record(
         "acknowledgement.overdue",
         complaint.complaint_id,
         policy,
@@ -390,4 +446,26 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
         expected_revision=complaint.revision,
         audit=(audit,),
         new_actions=(action,),
+    )
+
+
+def due(complaint: Complaint, policy: Policy, now: datetime) -> Decision | None:
+    """Whatever fell due for one complaint the sweep found: an acknowledgement overdue,
+    clock warnings, breaches and lapses. None when nothing is (yet) due."""
+    decision: Decision | None = None
+    ack_due = complaint.acknowledgement_due_at
+    owed = complaint.status is ComplaintStatus.RECEIVED and not complaint.acknowledgement_overdue
+    if owed and ack_due is not None and ack_due <= now:
+        decision = acknowledgement_overdue(complaint, policy, now)
+    base = decision.complaint if decision and decision.complaint else complaint
+    clocks = timekeeping.sweep_due(base, policy, now)
+    if clocks is None or clocks.complaint is None:
+        return decision
+    if decision is None:
+        return clocks
+    return Decision(
+        complaint=clocks.complaint.model_copy(update={"revision": complaint.revision + 1}),
+        expected_revision=complaint.revision,
+        audit=(*decision.audit, *clocks.audit),
+        new_actions=(*decision.new_actions, *clocks.new_actions),
     )

@@ -17,7 +17,6 @@ from plaint.model import (
     AuditEntry,
     ChainHead,
     Complaint,
-    ComplaintStatus,
     Delivery,
     DeliveryStatus,
     OutboundAction,
@@ -27,7 +26,7 @@ from plaint.model import (
 Item = dict[str, Any]
 
 DUE_INDEX = "due"
-ACK_BUCKET = "ACK"
+COMPLAINT_BUCKET = "COMPLAINT"
 ACTION_BUCKET = "ACTION"
 DELIVERY_BUCKET = "DELIVERY"
 HEAD_SK = "HEAD"
@@ -92,16 +91,6 @@ def complaint_key(complaint_id: str) -> Item:
     return {"pk": f"COMPLAINT#{complaint_id}", "sk": "STATE"}
 
 
-def acknowledgement_due(complaint: Complaint) -> datetime | None:
-    """The instant an acknowledgement is owed, or None when nothing is owed any more."""
-    owed = (
-        complaint.status is ComplaintStatus.RECEIVED
-        and complaint.acknowledged_at is None
-        and not complaint.acknowledgement_overdue
-    )
-    return complaint.acknowledgement_due_at if owed else None
-
-
 def complaint_item(complaint: Complaint) -> Item:
     return {
         **complaint_key(complaint.complaint_id),
@@ -109,7 +98,7 @@ def complaint_item(complaint: Complaint) -> Item:
         "revision": complaint.revision,
         "source_version": sortable(complaint.source_version),
         "status": complaint.status.value,
-        **due_attrs(ACK_BUCKET, acknowledgement_due(complaint)),
+        **due_attrs(COMPLAINT_BUCKET, complaint.next_due_at()),
     }
 
 

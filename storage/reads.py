@@ -37,8 +37,8 @@ class DecodedReads:
         items = self._due_items(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
         return [codec.delivery_from_item(item) for item in items]
 
-    def due_acknowledgements(self, now: datetime, limit: int) -> Sequence[Complaint]:
-        items = self._due_items(codec.ACK_BUCKET, now, limit, inclusive=True)
+    def due_complaints(self, now: datetime, limit: int) -> Sequence[Complaint]:
+        items = self._due_items(codec.COMPLAINT_BUCKET, now, limit, inclusive=True)
         return [codec.complaint_from_item(item) for item in items]
 
     def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:

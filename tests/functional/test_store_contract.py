@@ -304,7 +304,7 @@ def test_concurrent_commits_keep_one_gap_free_chain(store: Store) -> None:
 # Due queries
 
 
-def test_due_acknowledgements_lists_only_owed_ones_in_due_order(store: Store) -> None:
+def test_due_complaints_lists_only_owed_ones_in_due_order(store: Store) -> None:
     owed = [complaint("late", due_at=at(60)), complaint("early", due_at=at(30))]
     at_bound = complaint("bound", due_at=at(120))
     not_yet = complaint("future", due_at=at(121))
@@ -316,14 +316,14 @@ def test_due_acknowledgements_lists_only_owed_ones_in_due_order(store: Store) ->
     for c in [*owed, at_bound, not_yet, acknowledged, overdue, not_complaint]:
         store.commit(new_complaint_decision(c, drafts=0), LEDGER)
 
-    due = store.due_acknowledgements(now=at(120), limit=10)
+    due = store.due_complaints(now=at(120), limit=10)
 
     assert [c.ticket_id for c in due] == ["early", "late", "bound"]
-    assert [c.ticket_id for c in store.due_acknowledgements(now=at(120), limit=2)] == [
+    assert [c.ticket_id for c in store.due_complaints(now=at(120), limit=2)] == [
         "early",
         "late",
     ]
-    assert store.due_acknowledgements(now=at(29), limit=10) == []
+    assert store.due_complaints(now=at(29), limit=10) == []
 
 
 def test_due_acknowledgement_is_dropped_once_acknowledged_or_overdue(store: Store) -> None:
@@ -336,7 +336,7 @@ def test_due_acknowledgement_is_dropped_once_acknowledged_or_overdue(store: Stor
     for c in (acked, flagged):
         store.commit(Decision(complaint=c, expected_revision=1, audit=(draft(),)), LEDGER)
 
-    assert [c.ticket_id for c in store.due_acknowledgements(now=at(60), limit=10)] == ["c"]
+    assert [c.ticket_id for c in store.due_complaints(now=at(60), limit=10)] == ["c"]
 
 
 def test_due_actions_lists_only_pending_due_ones(store: Store) -> None:
@@ -409,7 +409,7 @@ def test_due_queries_read_only_due_items(dynamo_client: Any) -> None:
     store.commit(Decision(complaint=None, audit=(), new_actions=(*waiting, action("go"))), "x")
     read = ItemsRead(dynamo_client)
 
-    due = store.due_acknowledgements(now=at(60), limit=100)
+    due = store.due_complaints(now=at(60), limit=100)
 
     assert [c.ticket_id for c in due] == ["due-0", "due-1", "due-2"]
     assert read.count == 3

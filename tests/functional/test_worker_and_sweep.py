@@ -97,7 +97,10 @@ def test_sweep_reads_nothing_when_nothing_is_due(functions: Any, aws: Any) -> No
     assert run_sweep(functions) == {
         "redriven_deliveries": 0,
         "actions_dispatched": 0,
+        "complaints_due": 0,
         "acknowledgements_overdue": 0,
+        "clock_warnings": 0,
+        "clock_breaches": 0,
     }
 
 

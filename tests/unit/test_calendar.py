@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, Duration, DurationUnit, Weekday, WorkingHours
+from plaint.policy import CalendarPolicy, Weekday, WorkingHours
+from plaint.regime import Duration, DurationUnit
 
 LONDON = ZoneInfo("Europe/London")
 BAKU = ZoneInfo("Asia/Baku")

@@ -13,7 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from plaint.calendar import BusinessCalendar
-from plaint.policy import Duration, DurationUnit, HalfDay
+from plaint.policy import HalfDay
+from plaint.regime import Duration, DurationUnit
 from tests.unit.test_calendar import LONDON, business_days, business_hours, calendar, local
 
 END_OF_DAY = (23, 59, 59, 999999)

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, Duration, DurationUnit, HalfDay, Weekday, WorkingHours
+from plaint.policy import CalendarPolicy, HalfDay, Weekday, WorkingHours
+from plaint.regime import Duration, DurationUnit
 
 
 def _calendar(

@@ -7,7 +7,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bench import artifact_size, calendar_speed, dynamodb_requests, import_time, webhook_latency
+from bench import (
+    artifact_size,
+    calendar_speed,
+    dynamodb_requests,
+    import_time,
+    sweep_reads,
+    webhook_latency,
+)
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "webhook_latency": webhook_latency.measure,
@@ -15,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "import_time": import_time.measure,
     "artifact_size": artifact_size.measure,
     "calendar_speed": calendar_speed.measure,
+    "sweep_reads": sweep_reads.measure,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from plaint.errors import PolicyError
 from plaint.policy import Policy
@@ -64,24 +65,39 @@ def _diff(old_name: str, new_name: str) -> int:
     return 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="plaint", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="area", required=True)
-    policy = commands.add_parser("policy").add_subparsers(dest="command", required=True)
+def parser(description: str | None = __doc__) -> tuple[argparse.ArgumentParser, Any, Any]:
+    """The command line's parser, its areas and the policy area's commands, for a caller
+    that adds commands of its own (the store-backed ones live outside the engine)."""
+    root = argparse.ArgumentParser(
+        prog="plaint", description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    areas = root.add_subparsers(dest="area", required=True)
+    policy = areas.add_parser("policy").add_subparsers(dest="command", required=True)
     policy.add_parser("check").add_argument("files", nargs="+")
     diff = policy.add_parser("diff")
     diff.add_argument("old")
     diff.add_argument("new")
     policy.add_parser("schema")
-    args = parser.parse_args(argv)
+    return root, areas, policy
+
+
+def run_policy(args: argparse.Namespace) -> int | None:
+    """Run a policy command; None when the command is not one of the engine's own."""
     if args.command == "check":
         return _check(args.files)
     if args.command == "diff":
         return _diff(args.old, args.new)
-    sys.stdout.write(rendered_schema())
-    return 0
+    if args.command == "schema":
+        sys.stdout.write(rendered_schema())
+        return 0
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    root, _, _ = parser()
+    result = run_policy(root.parse_args(argv))
+    return 2 if result is None else result
 
 
 if __name__ == "__main__":

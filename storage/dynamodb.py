@@ -45,6 +45,7 @@ from plaint.model import (
 )
 from storage import codec
 from storage.codec import Item
+from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def _error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-class DynamoStore(DecodedReads):
+class DynamoStore(DecodedReads, PublishedPolicies):
     def __init__(
         self,
         client: DynamoDBClient,

@@ -24,6 +24,7 @@ from plaint.model import (
 )
 from storage import codec
 from storage.codec import Item
+from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 
 Key = tuple[str, str]
@@ -33,7 +34,7 @@ def _key(item: Item) -> Key:
     return (item["pk"], item["sk"])
 
 
-class MemoryStore(DecodedReads):
+class MemoryStore(DecodedReads, PublishedPolicies):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}

@@ -3,12 +3,17 @@ because Chalice imports app.py when it packages and deploys."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from plaint.errors import PlaintError
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the runtime's parts are imported when it is built, not at deploy time
     from pydantic import SecretStr
@@ -17,7 +22,9 @@ if TYPE_CHECKING:  # the runtime's parts are imported when it is built, not at d
     from plaint.handling import ComplaintHandling
     from plaint.model import SourceSystem
     from plaint.policy import Policy
+    from plaint.policy_book import PolicyBook
     from plaint.ports import ChangeFeed, Outbox, Queue
+    from storage.dynamodb import DynamoStore
 
 
 def utc_now() -> datetime:
@@ -40,6 +47,32 @@ class _Deadline:
 deadline = _Deadline()
 
 
+POLICY_LOOK_EVERY = 60.0  # seconds between looks at the published policy, per container
+
+
+@dataclass
+class PolicyWatch:
+    """Follows the published policy: a valid one replaces the policy judged by, anything
+    else is refused and the last valid policy stays (plaint.policy_book)."""
+
+    book: PolicyBook
+    store: DynamoStore
+    looked_at: float = float("-inf")
+
+    def look(self, handling: ComplaintHandling) -> None:
+        if time.monotonic() - self.looked_at < POLICY_LOOK_EVERY:
+            return
+        self.looked_at = time.monotonic()
+        try:
+            published = self.store.active_policy()
+        except PlaintError as exc:
+            log.warning("published policy unreadable; still judging by %s: %s",
+                        handling.policy.version[:12], exc)  # fmt: skip
+            return
+        if published is not None:
+            handling.policy = self.book.offer(*published)
+
+
 @dataclass(frozen=True)
 class Runtime:
     settings: Settings
@@ -48,14 +81,23 @@ class Runtime:
     clock: Callable[[], datetime]
     s3: Any  # reads SES-stored messages
     feeds: tuple[ChangeFeed, ...]  # what reconciliation asks each helpdesk
+    policy_watch: PolicyWatch
+
+
+def runtime() -> Runtime:
+    """The container's runtime, judging by the latest valid published policy."""
+    built = _built()
+    built.policy_watch.look(built.handling)
+    return built
 
 
 @lru_cache(maxsize=1)
-def runtime() -> Runtime:
+def _built() -> Runtime:
     import boto3
 
     from chalicelib.settings import Settings
     from plaint.handling import ComplaintHandling
+    from plaint.policy_book import PolicyBook
     from plaint.policy_loader import load_policy
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
@@ -68,9 +110,11 @@ def runtime() -> Runtime:
         if settings.queue_url
         else SqsQueue.by_name(sqs, settings.queue_name)
     )
+    # The policy packaged with the functions, until one is published to the state table.
     policy = load_policy(settings.policy_path)
+    store = DynamoStore(dynamodb, settings.state_table, settings.audit_table)
     handling = ComplaintHandling(
-        store=DynamoStore(dynamodb, settings.state_table, settings.audit_table),
+        store=store,
         policy=policy,
         clock=utc_now,
         ledger=settings.ledger,
@@ -80,6 +124,7 @@ def runtime() -> Runtime:
     return Runtime(
         settings=settings, handling=handling, queue=queue, clock=utc_now, s3=s3,
         feeds=_feeds(settings, policy),
+        policy_watch=PolicyWatch(book=PolicyBook(policy), store=store),
     )  # fmt: skip
 
 
@@ -157,4 +202,4 @@ def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
 
 def reset() -> None:
     """Forget the built runtime (tests change the environment between cases)."""
-    runtime.cache_clear()
+    _built.cache_clear()

@@ -1,0 +1,139 @@
+"""`plaint`: the admin's command line.
+
+plaint policy check FILE...       every problem of each policy, with its path and line
+plaint policy diff OLD NEW        what changes for complaints received after the switch
+plaint policy schema              the policy JSON schema
+plaint policy publish FILE --by WHO
+                                  make a valid policy the one the running system judges by
+plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply]
+                                  re-freeze a complaint's open clocks under a policy,
+                                  showing every deadline before and after; recorded in the
+                                  audit log only with --apply
+
+Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
+PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
+(the local stack prints its endpoint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import boto3
+
+from plaint import cli as engine_cli
+from plaint import timekeeping
+from plaint.errors import PolicyError, RevisionConflictError
+from plaint.policy import Policy
+from plaint.policy_loader import load_policy
+from storage.dynamodb import DynamoStore
+
+
+def _store(args: argparse.Namespace) -> DynamoStore:
+    client = boto3.client("dynamodb", endpoint_url=args.endpoint_url)
+    return DynamoStore(client, args.state_table, args.audit_table)
+
+
+def _policy(path: str) -> Policy | None:
+    try:
+        return load_policy(path)
+    except PolicyError as exc:
+        print(f"{path}: not used, it is invalid:\n{exc}")
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror}")
+    return None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    policy = _policy(args.file)
+    if policy is None:
+        return 1  # an invalid policy never reaches the running system
+    store = _store(args)
+    active = store.active_policy()
+    previous = active[0] if active else None
+    if previous == policy.version:
+        print(f"{policy.version[:12]} is already the active policy")
+        return 0
+    try:
+        store.publish_policy(policy.version, Path(args.file).read_text("utf-8"), previous)
+    except RevisionConflictError:
+        print("another publication moved the active policy meanwhile; run again")
+        return 1
+    print(
+        f"published {policy.version[:12]} (approved by {policy.approved_by}; published by "
+        f"{args.by}), replacing {previous[:12] if previous else 'the packaged policy'}"
+    )
+    return 0
+
+
+def _recalculate(args: argparse.Namespace) -> int:
+    policy = _policy(args.policy)
+    if policy is None:
+        return 1
+    store = _store(args)
+    complaint = store.get_complaint(args.complaint)
+    if complaint is None:
+        print(f"no complaint {args.complaint}")
+        return 1
+    try:
+        decision = timekeeping.recalculate(
+            complaint, policy, datetime.now(UTC), requested_by=args.by, reason=args.reason
+        )
+    except LookupError as exc:
+        print(exc)
+        return 1
+    report = decision.audit[0].detail["clocks"]
+    print(f"{complaint.complaint_id}: {complaint.regime}, frozen under "
+          f"{(complaint.clocks_policy_version or complaint.policy_version)[:12]}, "
+          f"recalculated under {policy.version[:12]}")  # fmt: skip
+    for clock in report:
+        print(f"  {clock['clock']}: {clock['before']['due_at']} -> {clock['after']['due_at']}")
+    if not args.apply:
+        print("nothing written: run again with --apply to record it")
+        return 0
+    try:
+        store.commit(decision, args.ledger)
+    except RevisionConflictError:
+        print("the complaint changed meanwhile; run again")
+        return 1
+    print("recorded in the audit log as clocks.recalculated")
+    return 0
+
+
+def _store_options(command: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    command.add_argument("--state-table", default=env("PLAINT_STATE_TABLE", "plaint-state"))
+    command.add_argument("--audit-table", default=env("PLAINT_AUDIT_TABLE", "plaint-audit"))
+    command.add_argument("--endpoint-url", default=env("PLAINT_AWS_ENDPOINT_URL"))
+    command.add_argument("--ledger", default=env("PLAINT_LEDGER", "main"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    root, areas, policy = engine_cli.parser(__doc__)
+    publish = policy.add_parser("publish")
+    publish.add_argument("file")
+    publish.add_argument("--by", required=True, help="who publishes it, for the record")
+    _store_options(publish)
+    clocks = areas.add_parser("clocks").add_subparsers(dest="command", required=True)
+    recalc = clocks.add_parser("recalculate")
+    recalc.add_argument("complaint")
+    recalc.add_argument("--policy", required=True)
+    recalc.add_argument("--by", required=True)
+    recalc.add_argument("--reason", required=True)
+    recalc.add_argument("--apply", action="store_true")
+    _store_options(recalc)
+    args = root.parse_args(argv)
+    if args.area == "clocks":
+        return _recalculate(args)
+    if args.command == "publish":
+        return _publish(args)
+    result = engine_cli.run_policy(args)
+    return 2 if result is None else result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Publishing a policy to a running system, and the admin's clock recalculation, through
+the `plaint` command line and the real Chalice handlers on moto: a valid policy replaces
+the one judged by; an invalid or tampered one never does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.main import main
+from devstack.send_webhook import sample_event
+from plaint.policy_loader import load_policy
+from storage.dynamodb import DynamoStore
+from tests.factories import DEFAULT_POLICY, ROOT
+from tests.functional.test_worker_and_sweep import deliver, run_worker
+
+UK_PACK = ROOT / "policies" / "uk-fca-disp.json"
+
+
+def publish(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["policy", "publish", str(path), "--by", "ops@example.com"])
+    return code, capsys.readouterr().out
+
+
+def test_a_valid_policy_is_published_and_judged_by(
+    functions: Any, aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = publish(UK_PACK, capsys)
+    assert code == 0 and "replacing the packaged policy" in out
+    store = DynamoStore(aws["dynamodb"])
+    active = store.active_policy()
+    assert active is not None and active[0] == load_policy(UK_PACK).version
+    run_worker(functions, deliver(functions, aws, sample_event(ticket_id=7001)))
+    complaint = store.get_complaint("zendesk:7001")
+    assert complaint is not None and complaint.policy_version == active[0]
+    assert complaint.regime == "uk-disp" and complaint.clocks
+    assert publish(UK_PACK, capsys) == (0, f"{active[0][:12]} is already the active policy\n")
+
+
+def test_an_invalid_policy_is_refused_at_publication(
+    aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = json.loads(DEFAULT_POLICY.read_text("utf-8"))
+    broken["acknowledgement"]["calendar"] = "nowhere"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, indent=2), "utf-8")
+    code, out = publish(path, capsys)
+    assert code == 1
+    assert "acknowledgement.calendar" in out and "unknown calendar 'nowhere'" in out
+    assert DynamoStore(aws["dynamodb"]).active_policy() is None
+
+
+def test_a_running_system_keeps_its_valid_policy_when_a_bad_one_is_published(
+    functions: Any, aws: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DynamoStore(aws["dynamodb"])
+    packaged = load_policy(DEFAULT_POLICY).version
+    # Written past the command line: not JSON a policy can be made of.
+    store.publish_policy("f" * 64, '{"name": "half a policy"', None)
+    run_worker(functions, deliver(functions, aws, sample_event(ticket_id=7002)))
+    complaint = store.get_complaint("zendesk:7002")
+    assert complaint is not None and complaint.policy_version == packaged
+    assert "refused, still judging by" in caplog.text
+
+
+def test_a_published_document_that_does_not_match_its_version_is_refused(
+    functions: Any, aws: Any
+) -> None:
+    store = DynamoStore(aws["dynamodb"])
+    uk = load_policy(UK_PACK)
+    tampered = UK_PACK.read_text("utf-8").replace('"amount": 8', '"amount": 9')
+    store.publish_policy(uk.version, tampered, None)
+    run_worker(functions, deliver(functions, aws, sample_event(ticket_id=7003)))
+    complaint = store.get_complaint("zendesk:7003")
+    assert complaint is not None
+    assert complaint.policy_version == load_policy(DEFAULT_POLICY).version
+
+
+def test_recalculation_shows_before_and_after_and_records_only_when_applied(
+    functions: Any, aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(UK_PACK, capsys)
+    run_worker(functions, deliver(functions, aws, sample_event(ticket_id=7004)))
+    store = DynamoStore(aws["dynamodb"])
+    before = store.get_complaint("zendesk:7004")
+    assert before is not None
+    longer = json.loads(UK_PACK.read_text("utf-8"))
+    longer["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
+    path = tmp_path / "ten-weeks.json"
+    path.write_text(json.dumps(longer), "utf-8")
+    args = ["clocks", "recalculate", "zendesk:7004", "--policy", str(path),
+            "--by", "head.of.complaints@example.com", "--reason", "error corrected"]  # fmt: skip
+    assert main(args) == 0
+    dry = capsys.readouterr().out
+    assert "final_response:" in dry and "nothing written" in dry
+    assert store.get_complaint("zendesk:7004") == before
+    assert main([*args, "--apply"]) == 0
+    assert "recorded in the audit log" in capsys.readouterr().out
+    after = store.get_complaint("zendesk:7004")
+    assert after is not None and after.clocks_policy_version == load_policy(path).version
+    old = next(c for c in before.clocks if c.clock_id == "final_response")
+    new = next(c for c in after.clocks if c.clock_id == "final_response")
+    assert old.due_at and new.due_at and (new.due_at - old.due_at).days == 14
+    entry = store.audit_entries("main", limit=1000)[-1]
+    assert entry.kind == "clocks.recalculated"
+    assert entry.detail["requested_by"] == "head.of.complaints@example.com"
+    assert entry.detail["clocks"][0]["before"]["due_at"] is not None

@@ -99,7 +99,9 @@ class CalendarPolicy(Frozen):
         default=(), description="Days off a government declares beyond the published holidays."
     )
     extra_working_days: tuple[date, ...] = Field(
-        default=(), description="Weekend days declared working days (transferred holidays)."
+        default=(),
+        description="Days declared working days: weekend days a government transfers, or a "
+        "published holiday that did not happen (it overrides the holiday tables).",
     )
     half_days: tuple[HalfDay, ...] = Field(
         default=(), description="Business days that close early (e.g. Christmas Eve)."

@@ -120,3 +120,33 @@ def test_adding_back_what_was_subtracted_reaches_the_last_business_instant(
     assert due <= end
     # Nothing but time outside business hours lies between the deadline and `end`.
     assert cal.subtract(end, duration) == cal.subtract(due, duration)
+
+
+business_days = st.builds(
+    Duration,
+    amount=st.integers(min_value=1, max_value=60),
+    unit=st.just(DurationUnit.BUSINESS_DAYS),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cal=calendars, received=instants, duration=business_days)
+def test_a_business_days_deadline_is_a_close_of_business(
+    cal: BusinessCalendar, received: datetime, duration: Duration
+) -> None:
+    due = cal.add(received, duration)
+    day = cal.local_date(due)
+    assert cal.is_business_day(day) and due == cal.closing(day)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cal=calendars, start=instants, gap=gaps)
+def test_business_time_between_two_instants_is_what_advancing_spends(
+    cal: BusinessCalendar, start: datetime, gap: timedelta
+) -> None:
+    end = start + gap
+    spent = cal.business_time_between(start, end)
+    reached = cal.advance(start, spent, business=True)
+    assert reached <= max(end, cal.deemed_start(start))
+    # Nothing more of business time lies between where advancing stops and `end`.
+    assert cal.business_time_between(reached, end) == timedelta(0)

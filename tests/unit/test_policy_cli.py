@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +66,51 @@ def test_diff_names_what_changes_rule_by_rule(
 def test_diff_of_identical_policies_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["policy", "diff", str(DEFAULT_POLICY), str(DEFAULT_POLICY)]) == 0
     assert "no change" in capsys.readouterr().out
+
+
+def test_diff_names_a_changed_clock_by_regime_and_clock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uk = DEFAULT_POLICY.parent / "uk-fca-disp.json"
+    changed = json.loads(uk.read_text("utf-8"))
+    changed["regimes"][1]["clocks"][1]["extension"]["to"]["amount"] = 30
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(changed), "utf-8")
+    assert main(["policy", "diff", str(uk), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "~ regimes[id=uk-disp-payments].clocks[id=final_response].extension.to.amount: 35 -> 30"
+        in out
+    )
+    assert "deadlines of complaints already received stay frozen" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda p: p["regimes"][0].update(calendar="nowhere"), "regimes[0].calendar"),
+        (
+            lambda p: p["regimes"][0]["clocks"][1].update(discharged_by=["no_such_clock"]),
+            "unknown clock of regime 'uk-disp' 'no_such_clock'",
+        ),
+        (
+            lambda p: p["regimes"][0]["clocks"][1].update(pause_on_statuses=["pending"]),
+            "a regulatory clock cannot pause",
+        ),
+        (lambda p: p["regimes"][0]["clocks"][1]["within"].update(amount=0), "greater than 0"),
+        (lambda p: p["defaults"].update(regime="nowhere"), "unknown regime 'nowhere'"),
+        (
+            lambda p: p["regimes"][1]["clocks"][1]["extension"]["to"].update(amount=10),
+            "an extension must allow more than `within`",
+        ),
+    ],
+)
+def test_check_explains_regime_mistakes(
+    change: Any, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = json.loads((DEFAULT_POLICY.parent / "uk-fca-disp.json").read_text("utf-8"))
+    change(policy)
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy, indent=2), "utf-8")
+    assert main(["policy", "check", str(path)]) == 1
+    assert problem in capsys.readouterr().out

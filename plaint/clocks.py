@@ -124,12 +124,16 @@ def _met(clock: Clock, milestone: Milestone, at: datetime) -> tuple[Clock, list[
     if clock.status is ClockStatus.WAITING:
         return clock, []  # met before it started: nothing to measure
     on_time = clock.due_at is None or at <= clock.due_at
+    changes: list[ClockChange] = []
+    if not on_time and clock.status.is_open:
+        # The deadline passed before the sweep saw it: the breach is recorded all the same.
+        clock, changes = _due_one(clock, at)
     update: dict[str, Any] = {"met_at": at}
     if clock.status.is_open:
         update |= {"status": ClockStatus.MET, "ended_at": at, "paused_at": None}
     met = clock.model_copy(update=update)
     detail = {"by": milestone.value, "on_time": on_time, **_window(clock)}
-    return met, [ClockChange("met", met, at, detail)]
+    return met, [*changes, ClockChange("met", met, at, detail)]
 
 
 def _extend(

@@ -200,7 +200,11 @@ def test_a_holding_response_before_the_deadline_extends_it_and_is_recorded(
     assert final.extended and final.due_at == datetime(2025, 4, 21, 16, 0, tzinfo=UTC)
     extended = [e for e in handling.store.audit_entries("main") if e.kind == "clock.extended"]
     assert extended[0].detail["due_at_before"] == "2025-03-24T17:00:00+00:00"
-    assert clock_of(handling, "first_reply").status is ClockStatus.MET
+    # The holding response met the first-reply clock days late: its breach is recorded
+    # even though no sweep ran in between.
+    reply = clock_of(handling, "first_reply")
+    assert reply.status is ClockStatus.BREACHED and reply.met_at == clock.now
+    assert "clock.breached" in kinds(handling)
 
 
 def test_the_final_response_meets_the_clock_on_time(

@@ -225,16 +225,20 @@ class Complaint(Frozen):
     source_version: AwareDatetime
     revision: int = Field(ge=1)
 
-    def next_due_at(self) -> datetime | None:
-        """The next instant the sweep must look at this complaint: an acknowledgement
-        falling due, a clock's warning, its deadline."""
-        owed = (
+    @property
+    def acknowledgement_owed(self) -> bool:
+        """Not acknowledged, and not yet recorded as overdue."""
+        return (
             self.status is ComplaintStatus.RECEIVED
             and self.acknowledged_at is None
             and not self.acknowledgement_overdue
         )
+
+    def next_due_at(self) -> datetime | None:
+        """The next instant the sweep must look at this complaint: an acknowledgement
+        falling due, a clock's warning, its deadline."""
         instants = [c.next_instant() for c in self.clocks]
-        if owed:
+        if self.acknowledgement_owed:
             instants.append(self.acknowledgement_due_at)
         return min((i for i in instants if i is not None), default=None)
 

@@ -454,12 +454,7 @@ def due(complaint: Complaint, policy: Policy, now: datetime) -> Decision | None:
     clock warnings, breaches and lapses. None when nothing is (yet) due."""
     decision: Decision | None = None
     ack_due = complaint.acknowledgement_due_at
-    owed = (
-        complaint.status is ComplaintStatus.RECEIVED
-        and complaint.acknowledged_at is None
-        and not complaint.acknowledgement_overdue
-    )
-    if owed and ack_due is not None and ack_due <= now:
+    if complaint.acknowledgement_owed and ack_due is not None and ack_due <= now:
         decision = acknowledgement_overdue(complaint, policy, now)
     base = decision.complaint if decision and decision.complaint else complaint
     clocks = timekeeping.sweep_due(base, policy, now)

@@ -31,12 +31,13 @@ class ClockChange:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def plan(regime: Regime, received_at: datetime, calendar_for: CalendarFor) -> Clocks:
+def plan(
+    regime: Regime, received_at: datetime, calendar_for: CalendarFor
+) -> tuple[Clocks, list[ClockChange]]:
     """The regime's clocks for a complaint received at `received_at`; those that start on
-    receipt are running, the others wait for their milestone."""
+    receipt are running (and say so), the others wait for their milestone."""
     clocks = tuple(_frozen(regime, spec) for spec in regime.clocks)
-    started, _ = reach(clocks, Milestone.RECEIPT, received_at, calendar_for)
-    return started
+    return reach(clocks, Milestone.RECEIPT, received_at, calendar_for)
 
 
 def _frozen(regime: Regime, spec: ClockPolicy) -> Clock:
@@ -106,7 +107,10 @@ def _on_milestone(
 ) -> tuple[Clock, list[ClockChange]]:
     if clock.status is ClockStatus.WAITING and milestone is clock.starts_on:
         started = _start(clock, at, calendar_for(clock.calendar))
-        return started, [ClockChange("started", started, at, _window(started))]
+        warn_at = [mark.at.isoformat() for mark in started.warnings]
+        return started, [
+            ClockChange("started", started, at, {**_window(started), "warn_at": warn_at})
+        ]
     if milestone in clock.met_by and clock.met_at is None:
         return _met(clock, milestone, at)
     if (
@@ -179,7 +183,7 @@ def _window(clock: Clock) -> dict[str, Any]:
         "clock_kind": clock.kind.value,
         "started_at": _iso(clock.started_at),
         "due_at": _iso(clock.due_at),
-        "within": clock.within.model_dump(mode="json"),
+        "within": _within(clock),
         "calendar": clock.calendar,
     }
 
@@ -288,24 +292,21 @@ def recalculate(
         if spec is None or not clock.status.is_open:
             result.append(clock)
             continue
-        fresh = _frozen(regime, spec).model_copy(
-            update={"status": clock.status, "paused_at": clock.paused_at}
-        )
+        fresh = _frozen(regime, spec)
         if clock.started_at is not None:
             calendar = calendar_for(fresh.calendar)
-            fresh = _start(fresh, clock.started_at, calendar).model_copy(
-                update={"status": clock.status, "paused_at": clock.paused_at}
-            )
+            fresh = _start(fresh, clock.started_at, calendar)
             if clock.extended and fresh.extension_to is not None:
                 fresh, _ = _extend(fresh, clock.started_at, calendar)
             fresh = _keep_recorded(fresh, clock)
+        fresh = fresh.model_copy(update={"status": clock.status, "paused_at": clock.paused_at})
         result.append(fresh)
         report.append(
             {
                 "clock": clock.clock_id,
                 "regime": clock.regime,
-                "before": {"due_at": _iso(clock.due_at), "within": _dump(clock)},
-                "after": {"due_at": _iso(fresh.due_at), "within": _dump(fresh)},
+                "before": {"due_at": _iso(clock.due_at), "within": _within(clock)},
+                "after": {"due_at": _iso(fresh.due_at), "within": _within(fresh)},
             }
         )
     return tuple(result), report
@@ -320,5 +321,5 @@ def _keep_recorded(fresh: Clock, old: Clock) -> Clock:
     return fresh.model_copy(update={"warnings": marks})
 
 
-def _dump(clock: Clock) -> dict[str, Any]:
+def _within(clock: Clock) -> dict[str, Any]:
     return clock.within.model_dump(mode="json")

@@ -56,26 +56,9 @@ def open_clocks(
     regime = policy.regime(regime_id) if regime_id else None
     if regime is None:
         return ClockUpdate((), {Milestone.RECEIPT: received_at}, ())
-    opened = clockwork.plan(regime, received_at, calendars(policy))
-    audit = tuple(
-        record("clock.started", complaint_id, policy, now, detail=_started(clock))
-        for clock in opened
-        if clock.started_at is not None
-    )
+    opened, changes = clockwork.plan(regime, received_at, calendars(policy))
+    audit = tuple(_clock_audit(complaint_id, changes, policy, now))
     return ClockUpdate(opened, {Milestone.RECEIPT: received_at}, audit)
-
-
-def _started(clock: Clock) -> dict[str, object]:
-    return {
-        "clock": clock.clock_id,
-        "regime": clock.regime,
-        "clock_kind": clock.kind.value,
-        "started_at": clock.started_at.isoformat() if clock.started_at else None,
-        "due_at": clock.due_at.isoformat() if clock.due_at else None,
-        "within": clock.within.model_dump(mode="json"),
-        "calendar": clock.calendar,
-        "warn_at": [mark.at.isoformat() for mark in clock.warnings],
-    }
 
 
 def signalled(event: TicketEvent, policy: Policy) -> list[Milestone]:

@@ -44,7 +44,7 @@ def clocks_for(
     regime = policy.regime(regime_id)
     assert regime is not None, f"no regime {regime_id!r}"
     calendar_for = calendars(policy)
-    state = clockwork.plan(regime, received, calendar_for)
+    state, _ = clockwork.plan(regime, received, calendar_for)
     for milestone, at in milestones:
         state, _ = clockwork.reach(state, milestone, at, calendar_for)
     return {clock.clock_id: clock for clock in state}

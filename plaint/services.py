@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from plaint import timekeeping
 from plaint.calendar import BusinessCalendar
 from plaint.classify import assess
+from plaint.clocks import CalendarFor
 from plaint.model import (
     ActionKind,
     ActionStatus,
@@ -140,7 +141,8 @@ def _first_sight(
     )
     if assessment.is_complaint:
         ack = policy.acknowledgement
-        calendar = BusinessCalendar(policy.calendar(ack.calendar))
+        calendar_for = timekeeping.calendars(policy)
+        calendar = calendar_for(ack.calendar)
         due_at = calendar.add(received_at, ack.within)
         audit.append(
             record(
@@ -164,6 +166,7 @@ def _first_sight(
                 received_at=received_at,
                 due_at=due_at,
                 calendar=calendar,
+                calendar_for=calendar_for,
                 clocks=clocks.clocks,
                 policy=policy,
                 now=now,
@@ -219,6 +222,7 @@ def _acknowledgement(
     received_at: datetime,
     due_at: datetime,
     calendar: BusinessCalendar,
+    calendar_for: CalendarFor,
     clocks: tuple[Clock, ...],
     policy: Policy,
     now: datetime,
@@ -229,7 +233,6 @@ def _acknowledgement(
         "received_on": calendar.local_date(received_at).isoformat(),
         "due_by": due_at.astimezone(calendar.zone).strftime("%Y-%m-%d %H:%M"),
     }
-    calendar_for = timekeeping.calendars(policy)
     for clock in clocks:
         # The regime's deadlines, so the acknowledgement can state them (FCA DISP 1.6.1R).
         if clock.due_at is not None:

@@ -84,6 +84,7 @@ def reach_milestones(
     False when the caller's own entry records the milestone (acknowledgement.sent)."""
     reached = dict(complaint.milestones)
     current = complaint.clocks
+    calendar_for = calendars(policy)
     audit: list[AuditDraft] = []
     for milestone in milestones:
         if milestone in reached:
@@ -99,7 +100,7 @@ def reach_milestones(
                     detail={"milestone": milestone.value, "at": at.isoformat()},
                 )
             )
-        current, changes = clockwork.reach(current, milestone, at, calendars(policy))
+        current, changes = clockwork.reach(current, milestone, at, calendar_for)
         audit.extend(_clock_audit(complaint.complaint_id, changes, policy, now))
     return ClockUpdate(current, reached, tuple(audit))
 
@@ -149,10 +150,11 @@ def sweep_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision |
     if not changes:
         return None
     audit = _clock_audit(complaint.complaint_id, changes, policy, now)
+    calendar_for = calendars(policy)
     actions = tuple(
         action
         for change in changes
-        if (action := _reaction(complaint, change, policy, now)) is not None
+        if (action := _reaction(complaint, change, policy, calendar_for, now)) is not None
     )
     changed = complaint.model_copy(update={"clocks": updated, "revision": complaint.revision + 1})
     return Decision(
@@ -164,7 +166,11 @@ def sweep_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision |
 
 
 def _reaction(
-    complaint: Complaint, change: ClockChange, policy: Policy, now: datetime
+    complaint: Complaint,
+    change: ClockChange,
+    policy: Policy,
+    calendar_for: CalendarFor,
+    now: datetime,
 ) -> OutboundAction | None:
     """What the helpdesk is asked to do about a warning or a breach; email complaints have
     no helpdesk ticket to mark, so the audit entry is their whole record."""
@@ -179,9 +185,7 @@ def _reaction(
     step = f"warn{round(change.detail['fraction'] * 100)}" if warning else "breach"
     if clock.extended:
         step += "x"
-    due_by = (
-        clock.due_at.astimezone(calendars(policy)(clock.calendar).zone) if clock.due_at else None
-    )
+    due_by = clock.due_at.astimezone(calendar_for(clock.calendar).zone) if clock.due_at else None
     note = agent_note(
         WARNING if warning else BREACH,
         policy.default_language,

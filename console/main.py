@@ -27,9 +27,7 @@ import boto3
 
 from plaint import cli as engine_cli
 from plaint import timekeeping
-from plaint.errors import PolicyError, RevisionConflictError
-from plaint.policy import Policy
-from plaint.policy_loader import load_policy
+from plaint.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 
 
@@ -38,18 +36,8 @@ def _store(args: argparse.Namespace) -> DynamoStore:
     return DynamoStore(client, args.state_table, args.audit_table)
 
 
-def _policy(path: str) -> Policy | None:
-    try:
-        return load_policy(path)
-    except PolicyError as exc:
-        print(f"{path}: not used, it is invalid:\n{exc}")
-    except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror}")
-    return None
-
-
 def _publish(args: argparse.Namespace) -> int:
-    policy = _policy(args.file)
+    policy = engine_cli.load_or_report(args.file)
     if policy is None:
         return 1  # an invalid policy never reaches the running system
     store = _store(args)
@@ -71,7 +59,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _recalculate(args: argparse.Namespace) -> int:
-    policy = _policy(args.policy)
+    policy = engine_cli.load_or_report(args.policy)
     if policy is None:
         return 1
     store = _store(args)

@@ -37,7 +37,8 @@ def _check(files: Sequence[str]) -> int:
     return 1 if failed else 0
 
 
-def _load_or_report(name: str) -> Policy | None:
+def load_or_report(name: str) -> Policy | None:
+    """The policy in `name`, or None after saying why it cannot be used."""
     try:
         return load_policy(name)
     except PolicyError as exc:
@@ -48,7 +49,7 @@ def _load_or_report(name: str) -> Policy | None:
 
 
 def _diff(old_name: str, new_name: str) -> int:
-    old, new = _load_or_report(old_name), _load_or_report(new_name)
+    old, new = load_or_report(old_name), load_or_report(new_name)
     if old is None or new is None:
         return 2
     print(f"version {old.version[:12]} -> {new.version[:12]}")

@@ -9,11 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from plaint import clocks as clockwork
+from plaint.classify import assess
 from plaint.model import Clock
 from plaint.policy import CalendarPolicy, Policy
 from plaint.policy_loader import load_policy
 from plaint.regime import Milestone
 from plaint.timekeeping import calendars
+from tests.factories import ticket_event
 
 PACKS = Path(__file__).resolve().parents[2] / "policies"
 
@@ -75,3 +77,9 @@ def due_local(
         for clock_id, clock in state.items()
         if clock.due_at is not None
     }
+
+
+def regime_chosen(policy: Policy, subject: str, tags: tuple[str, ...], language: str) -> str | None:
+    """The regime the pack's rules give a new ticket with this subject and these tags."""
+    event = ticket_event(subject=subject, description="", tags=tags)
+    return assess(event, policy, language).regime

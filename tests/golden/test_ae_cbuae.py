@@ -10,15 +10,14 @@ the end of the day (23:59).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
 import pytest
 
-from plaint.classify import assess
-from plaint.model import ClockStatus, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model import ClockStatus
 from plaint.policy import HalfDay, Weekday
 from plaint.regime import Milestone
-from tests.golden.harness import clocks_for, due_local, local, pack, with_calendar
+from tests.golden.harness import clocks_for, due_local, local, pack, regime_chosen, with_calendar
 
 AE = "ae-cbuae"
 CBUAE = "ae-cbuae"
@@ -140,15 +139,4 @@ def test_sanadak_referral_window_placeholder(final_response: str, window_ends: s
 
 @pytest.mark.parametrize(("tags", "regime"), [((), CBUAE), (("sanadak_referral",), SANADAK)])
 def test_a_tag_chooses_the_sanadak_referral_regime(tags: tuple[str, ...], regime: str) -> None:
-    at = datetime(2025, 11, 27, 7, tzinfo=UTC)
-    event = TicketEvent(
-        source=SourceSystem.ZENDESK,
-        delivery_id="d1",
-        ticket_id="t1",
-        kind=TicketEventKind.CREATED,
-        occurred_at=at,
-        created_at=at,
-        subject="شكوى",
-        tags=tags,
-    )
-    assert assess(event, pack(AE), "ar").regime == regime
+    assert regime_chosen(pack(AE), "شكوى", tags, "ar") == regime

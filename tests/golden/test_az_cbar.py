@@ -11,14 +11,11 @@ close of business (18:00 Baku time), month deadlines at the end of the day (23:5
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from plaint.classify import assess
-from plaint.model import ClockStatus, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model import ClockStatus
 from plaint.regime import Milestone
-from tests.golden.harness import clocks_for, due_local, local, pack
+from tests.golden.harness import clocks_for, due_local, local, pack, regime_chosen
 
 AZ = "az-cbar"
 BANK = "az-cbar-bank"
@@ -187,15 +184,4 @@ def test_further_study_extends_a_citizens_application_to_thirty_working_days() -
     [((), BANK), (("state_body",), CITIZENS), (("citizens_application", "urgent"), CITIZENS)],
 )
 def test_a_tag_chooses_the_citizens_applications_regime(tags: tuple[str, ...], regime: str) -> None:
-    at = datetime(2025, 6, 18, 8, tzinfo=UTC)
-    event = TicketEvent(
-        source=SourceSystem.ZENDESK,
-        delivery_id="d1",
-        ticket_id="t1",
-        kind=TicketEventKind.CREATED,
-        occurred_at=at,
-        created_at=at,
-        subject="Şikayət",
-        tags=tags,
-    )
-    assert assess(event, pack(AZ), "az").regime == regime
+    assert regime_chosen(pack(AZ), "Şikayət", tags, "az") == regime

@@ -11,14 +11,12 @@ since, so the same local deadline is an hour apart in UTC in summer 2021 and sum
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 
-from plaint.classify import assess
-from plaint.model import SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy import Weekday
-from tests.golden.harness import clocks_for, due_local, local, pack, with_calendar
+from tests.golden.harness import clocks_for, due_local, local, pack, regime_chosen, with_calendar
 
 IR = "ir-cbi"
 CBI = "ir-cbi"
@@ -128,15 +126,4 @@ def test_consumer_protection_ten_calendar_days(
 
 @pytest.mark.parametrize(("tags", "regime"), [((), CBI), (("consumer_protection",), CONSUMER)])
 def test_a_tag_chooses_the_consumer_protection_regime(tags: tuple[str, ...], regime: str) -> None:
-    at = datetime(2025, 6, 4, 7, tzinfo=UTC)
-    event = TicketEvent(
-        source=SourceSystem.ZENDESK,
-        delivery_id="d1",
-        ticket_id="t1",
-        kind=TicketEventKind.CREATED,
-        occurred_at=at,
-        created_at=at,
-        subject="شکایت",
-        tags=tags,
-    )
-    assert assess(event, pack(IR), "fa").regime == regime
+    assert regime_chosen(pack(IR), "شکایت", tags, "fa") == regime

@@ -10,14 +10,10 @@ deadlines at the end of the day (23:59).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from plaint.classify import assess
-from plaint.model import SourceSystem, TicketEvent, TicketEventKind
 from plaint.regime import Milestone
-from tests.golden.harness import due_local, pack
+from tests.golden.harness import due_local, pack, regime_chosen
 
 SA = "sa-sama"
 BANKS = "sa-sama"
@@ -110,15 +106,4 @@ def test_finance_companies_acknowledge_in_five_and_answer_in_ten_working_days() 
 
 @pytest.mark.parametrize(("tags", "regime"), [((), BANKS), (("finance_company",), FINANCE)])
 def test_a_tag_chooses_the_finance_company_regime(tags: tuple[str, ...], regime: str) -> None:
-    at = datetime(2025, 6, 4, 7, tzinfo=UTC)
-    event = TicketEvent(
-        source=SourceSystem.ZENDESK,
-        delivery_id="d1",
-        ticket_id="t1",
-        kind=TicketEventKind.CREATED,
-        occurred_at=at,
-        created_at=at,
-        subject="شكوى",
-        tags=tags,
-    )
-    assert assess(event, pack(SA), "ar").regime == regime
+    assert regime_chosen(pack(SA), "شكوى", tags, "ar") == regime

@@ -132,13 +132,8 @@ def _first_sight(
     due_at = None
     audit = [receipt, assessed]
     actions: tuple[OutboundAction, ...] = ()
-    clocks = timekeeping.open_clocks(
-        event.complaint_id,
-        assessment.regime if assessment.is_complaint else None,
-        received_at,
-        policy,
-        now,
-    )
+    regime = assessment.regime if assessment.is_complaint else None
+    clocks = timekeeping.open_clocks(event.complaint_id, regime, received_at, policy, now)
     if assessment.is_complaint:
         ack = policy.acknowledgement
         calendar_for = timekeeping.calendars(policy)
@@ -191,7 +186,7 @@ def _first_sight(
         policy_version=policy.version,
         acknowledgement_due_at=due_at,
         helpdesk_status=event.helpdesk_status,
-        regime=assessment.regime if assessment.is_complaint else None,
+        regime=regime,
         clocks=clocks.clocks,
         milestones=clocks.milestones if assessment.is_complaint else {},
         source_version=event.occurred_at,

@@ -11,9 +11,14 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
   GET  /rest/api/3/issue/{key}/comment              a page of comments (orderBy, startAt,
                                                      maxResults)
   GET  /rest/api/3/issue/{key}/transitions          the transitions open from the issue's
-                                                     status
-  POST /rest/api/3/issue/{key}/transitions          {"transition": {"id": ...}} -> 204; an
-                                                     id not open now -> 400
+                                                     status, each with its target `to`
+  POST /rest/api/3/issue/{key}/transitions          {"transition": {"id": ...},
+                                                     "properties"?: [{"key", "value"}]} ->
+                                                     204, the properties set with it; an id
+                                                     not open now -> 400, nothing changed
+  GET  /rest/api/3/issue/{key}/properties/{prop}    {"key", "value"}; 404 when not set
+  PUT  /rest/api/3/issue/{key}/properties/{prop}    the value (a JSON object) -> 201 set,
+                                                     200 replaced
   POST /rest/api/3/issue/{key}/comment              {"body": ADF document} -> 201
   POST /rest/servicedeskapi/request/{key}/comment   {"body": text, "public": bool} -> 201
   POST /rest/api/3/search/jql                       {"jql", "fields", "maxResults",
@@ -25,10 +30,15 @@ the fake's `zone`, UTC unless configured), optionally `project = KEY` before it,
 `ORDER BY updated ASC, key ASC`; it pages with an opaque nextPageToken tied to the query,
 left out on the last page as Jira does. Only issues with an `updated` field are found.
 
-Issues appear on first sight with no labels and no comments, in status "Waiting for
-support" of the default workflow: Start progress (Waiting for support -> In progress),
-Resolve (Waiting for support or In progress -> Resolved), Reopen (Resolved -> Waiting for
-support). The real ones live in the real helpdesk.
+Issues appear on first sight with no labels, comments or properties, in status "Waiting for
+support" of a default workflow whose transitions, as in Jira Service Management, are not
+named after the statuses they lead to: Start progress (Waiting for support -> In progress),
+Resolve this issue (Waiting for support or In progress -> Resolved), Respond to customer
+(Waiting for support or In progress -> Waiting for customer), Respond to support (Waiting
+for customer -> Waiting for support), Reopen (Resolved -> Waiting for support). Only the
+transitions open from the issue's status are offered or accepted; a transition open from
+any status (a global one) is open from its own target too, as in Jira. Statuses carry an id
+that depends only on their name. The real ones live in the real helpdesk.
 
 Operator endpoints (no auth, not recorded):
   GET  /__fake/requests            every API request seen
@@ -42,6 +52,14 @@ Operator endpoints (no auth, not recorded):
                                    "name": "Close", "from": ["Open"], "to": "Closed"}]}:
                                    the issue's status and workflow ("from" left out: from
                                    any status)
+  PUT  /__fake/issues/{key}/property-access {"readable": false, "kept_on_transition": false}:
+                                   reading the issue's properties answers 403; the
+                                   `properties` of a transition request are ignored (a
+                                   server that does not keep them)
+  POST /__fake/lost-answers        {"method": "POST", "path": "/transitions", "count": 1}:
+                                   the next `count` such calls (path: how it ends) are
+                                   carried out, then answered 504, as when a gateway timed
+                                   out after Jira applied the request
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
@@ -54,11 +72,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, Final
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from devstack.fake_http import Answer, FakeHttp, FakeHttpState, Fault, parse_json, run_alone
@@ -67,10 +86,16 @@ _KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
 _API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
 _API_COMMENTS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment$")
 _API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
+_API_PROPERTY: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/properties/([^/]+)$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
 _FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
 _FAKE_WORKFLOW: Final = re.compile(rf"^/__fake/issues/{_KEY}/workflow$")
+_FAKE_PROPERTY_ACCESS: Final = re.compile(rf"^/__fake/issues/{_KEY}/property-access$")
 _NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it."
+# Jira's limits on an entity property: https://developer.atlassian.com/cloud/jira/platform/
+# jira-entity-properties/
+MAX_PROPERTY_KEY: Final = 255
+MAX_PROPERTY_BYTES: Final = 32768
 SEARCH_PATH: Final = "/rest/api/3/search/jql"
 _JQL_UPDATED: Final = re.compile(r'updated\s*>=\s*"(\d{4}/\d{2}/\d{2} \d{2}:\d{2})"')
 _JQL_PROJECT: Final = re.compile(r'project\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?')
@@ -84,6 +109,12 @@ def _stamp(moment: datetime) -> str:
 
 def _error(status: int, *messages: str, **errors: str) -> Answer:
     return status, {"errorMessages": list(messages), "errors": errors}, {}
+
+
+def status_id(name: str) -> str:
+    """A status's id: Jira's ids are global per status, so one that depends only on the
+    name keeps every issue and workflow of the fake consistent."""
+    return str(10000 + zlib.crc32(name.encode()) % 90000)
 
 
 def _adf(text: str) -> dict[str, Any]:
@@ -107,15 +138,35 @@ class FakeTransition:
         return not self.sources or status in self.sources
 
     def view(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "to": {"name": self.to}}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "to": {"id": status_id(self.to), "name": self.to},
+            "isGlobal": not self.sources,
+        }
 
 
 INITIAL_STATUS: Final = "Waiting for support"
+_WORKING: Final = (INITIAL_STATUS, "In progress")
 DEFAULT_WORKFLOW: Final = (
     FakeTransition("11", "Start progress", "In progress", (INITIAL_STATUS,)),
-    FakeTransition("21", "Resolve", "Resolved", (INITIAL_STATUS, "In progress")),
+    FakeTransition("21", "Resolve this issue", "Resolved", _WORKING),
+    FakeTransition("41", "Respond to customer", "Waiting for customer", _WORKING),
+    FakeTransition("51", "Respond to support", INITIAL_STATUS, ("Waiting for customer",)),
     FakeTransition("31", "Reopen", INITIAL_STATUS, ("Resolved",)),
 )
+
+
+@dataclass
+class LostAnswer:
+    """Calls to carry out and then answer as if the answer never came back."""
+
+    method: str
+    path_suffix: str
+    count: int
+
+    def takes(self, method: str, path: str) -> bool:
+        return self.count > 0 and method == self.method and path.endswith(self.path_suffix)
 
 
 @dataclass
@@ -130,6 +181,11 @@ class FakeIssue:
     workflow: tuple[FakeTransition, ...] = DEFAULT_WORKFLOW
     # Every status change: {"from", "to", "transition" (its id), "at"}.
     history: list[dict[str, str]] = field(default_factory=list)
+    # Issue entity properties: key -> JSON object.
+    properties: dict[str, Any] = field(default_factory=dict)
+    properties_readable: bool = True
+    # False: a server that ignores the `properties` of a transition request.
+    properties_kept_on_transition: bool = True
 
     def view(self) -> dict[str, Any]:
         return {
@@ -137,7 +193,7 @@ class FakeIssue:
             "key": self.key,
             "fields": {
                 "labels": list(self.labels),
-                "status": {"name": self.status},
+                "status": {"id": status_id(self.status), "name": self.status},
                 **self.fields,
             },
         }
@@ -152,11 +208,13 @@ class FakeState(FakeHttpState):
     def __init__(self, authorization: str | None = None) -> None:
         super().__init__(authorization)
         self.issues: dict[str, FakeIssue] = {}
+        self.lost_answers: list[LostAnswer] = []
         self._next_id = 10000
         self.zone = "UTC"
 
     def forget(self) -> None:
         self.issues.clear()
+        self.lost_answers.clear()
 
     def issue(self, key: str) -> FakeIssue:
         """The issue, created on first sight. Call with the lock held."""
@@ -181,7 +239,23 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
         if method != "POST":
             return _error(405, f"Method {method} is not allowed here.")
         return _search(state, body)
+    property_path = _API_PROPERTY.match(parts.path)
+    if property_path is not None:
+        key, name = property_path.group(1), unquote(property_path.group(2))
+        return _issue_property(state, method, key, name, body)
     return _route(state, method, parts.path, query, body)
+
+
+def _lose_answer(state: FakeState, method: str, target: str, answer: Answer) -> Answer:
+    """The answer, or a gateway's 504 when a lost answer was asked for this call (it was
+    carried out all the same). Lock held."""
+    status = answer[0]
+    path = urlsplit(target).path
+    lost = next((x for x in state.lost_answers if x.takes(method, path)), None)
+    if lost is None or not 200 <= status < 300:
+        return answer
+    lost.count -= 1
+    return _error(504, "Gateway Timeout")
 
 
 def _search(state: FakeState, body: Any) -> Answer:
@@ -347,10 +421,67 @@ def _do_transition(state: FakeState, issue: FakeIssue, query: dict[str, str], bo
             400,
             f"Transition id '{wanted['id']}' is not valid for this issue.",
         )
+    properties = body.get("properties") or []
+    refused = _refused_properties(properties)
+    if refused is not None:
+        return _error(400, refused)  # checked first: a refused request changes nothing
     at = _stamp(datetime.now(UTC))
     issue.history.append({"from": issue.status, "to": chosen.to, "transition": chosen.id, "at": at})
     issue.status = chosen.to
+    if issue.properties_kept_on_transition:
+        issue.properties.update({p["key"]: p["value"] for p in properties})
     return 204, None, {}
+
+
+def _refused_properties(properties: Any) -> str | None:
+    """Why Jira would refuse the `properties` of a request, or None."""
+    if not isinstance(properties, list):
+        return "The properties must be a list of {key, value}."
+    for item in properties:
+        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+            return "Each property needs a key."
+        refused = _refused_property(item["key"], item.get("value"))
+        if refused is not None:
+            return refused
+    return None
+
+
+def _refused_property(key: str, value: Any) -> str | None:
+    if not key or len(key) > MAX_PROPERTY_KEY:
+        return f"The property key must be 1 to {MAX_PROPERTY_KEY} characters."
+    if not isinstance(value, dict):
+        return f"The value of the property '{key}' must be a JSON object."
+    if len(json.dumps(value).encode()) > MAX_PROPERTY_BYTES:
+        return f"The value of the property '{key}' is larger than {MAX_PROPERTY_BYTES} bytes."
+    return None
+
+
+def _issue_property(state: FakeState, method: str, key: str, name: str, body: Any) -> Answer:
+    """GET or PUT one issue entity property. Lock held."""
+    handler = {"GET": _get_property, "PUT": _put_property}.get(method)
+    if handler is None:
+        return _error(405, f"Method {method} is not allowed here.")
+    issue = state.issue(key)
+    if issue.deleted:
+        return _error(404, _NO_ISSUE)
+    return handler(issue, name, body)
+
+
+def _get_property(issue: FakeIssue, name: str, body: Any) -> Answer:
+    if not issue.properties_readable:
+        return _error(403, "You do not have permission to view the properties of this issue.")
+    if name not in issue.properties:
+        return _error(404, f"The property with key '{name}' does not exist.")
+    return 200, {"key": name, "value": issue.properties[name]}, {}
+
+
+def _put_property(issue: FakeIssue, name: str, body: Any) -> Answer:
+    refused = _refused_property(name, body)
+    if refused is not None:
+        return _error(400, refused)
+    created = name not in issue.properties
+    issue.properties[name] = body
+    return (201 if created else 200), None, {}
 
 
 def _add_request_comment(
@@ -407,7 +538,38 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
     match = _FAKE_WORKFLOW.match(path)
     if match and method == "PUT":
         return _set_workflow(state, match.group(1), parse_json(raw))
+    match = _FAKE_PROPERTY_ACCESS.match(path)
+    if match and method == "PUT":
+        return _set_property_access(state, match.group(1), parse_json(raw))
+    if (method, path) == ("POST", "/__fake/lost-answers"):
+        return _add_lost_answer(state, parse_json(raw))
     return _error(404, "Not found")
+
+
+def _set_property_access(state: FakeState, key: str, body: Any) -> Answer:
+    if not isinstance(body, dict):
+        return _error(400, 'expected {"readable": bool, "kept_on_transition": bool}')
+    issue = state.issue(key)
+    issue.properties_readable = body.get("readable", True) is not False
+    issue.properties_kept_on_transition = body.get("kept_on_transition", True) is not False
+    access = {
+        "readable": issue.properties_readable,
+        "kept_on_transition": issue.properties_kept_on_transition,
+    }
+    return 200, access, {}
+
+
+def _add_lost_answer(state: FakeState, body: Any) -> Answer:
+    try:
+        lost = LostAnswer(
+            method=str(body["method"]).upper(),
+            path_suffix=str(body.get("path") or ""),
+            count=int(body.get("count", 1)),
+        )
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return _error(400, 'expected {"method": "POST", "path": "/transitions", "count": 1}')
+    state.lost_answers.append(lost)
+    return 200, {"lost_answers": [vars(x) for x in state.lost_answers]}, {}
 
 
 def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
@@ -424,6 +586,7 @@ def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
             "comments": list(found.comments),
             "transitions": [t.view() for t in found.workflow],
             "history": list(found.history),
+            "properties": dict(found.properties),
         },
         {},
     )
@@ -496,7 +659,7 @@ class FakeJira(FakeHttp[FakeState]):
         super().__init__(host, port, state)
 
     def route(self, method: str, target: str, body: Any) -> Answer:
-        return _api(self.state, method, target, body)
+        return _lose_answer(self.state, method, target, _api(self.state, method, target, body))
 
     def operate(self, method: str, path: str, raw: bytes) -> Answer:
         return _operator(self.state, method, path, raw)

@@ -10,18 +10,20 @@ an agent which Plaint action wrote the reply.
 `apply` is written to be run again after any failure:
 
 1. if no comment of the issue carries the reference, post the comment;
-2. add the marker label and the action's labels with the Edit Issue "update" verb `add`
+2. if the action names a transition that the issue's record does not show, carry it out
+   (see Transitions below);
+3. add the marker label and the action's labels with the Edit Issue "update" verb `add`
    (PUT /rest/api/3/issue/{key} {"update": {"labels": [{"add": ...}]}}), which adds to the
    labels the issue has and is a no-op for one already there, so repeating it is harmless.
 
-`already_applied` is true only when both landed: the comment with the reference and the
-marker label. A crash between the two steps therefore leads to a second `apply`, which
-skips the comment and adds the labels.
+`already_applied` is true only when every step landed: the comment with the reference, the
+transition in the issue's record, and the marker label. A crash between steps therefore
+leads to a second `apply`, which skips what landed and does the rest.
 
-The comment is not retried within a call when Jira answers 5xx or the connection breaks
-after sending (it may have landed; the next attempt looks before posting again). 429 is
-retried, honouring Retry-After: a rate-limited request was not carried out
-(https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+The comment and the transition are not retried within a call when Jira answers 5xx or the
+connection breaks after sending (either may have landed; the next attempt looks before
+posting again). 429 is retried, honouring Retry-After: a rate-limited request was not
+carried out (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
 
 Field values. `action.fields` maps a field id to a string, and Jira wants an object for
 select-type fields. A small convention in the value says which:
@@ -33,11 +35,33 @@ select-type fields. A small convention in the value says which:
 Transitions. The key `transition` in `action.fields` is not a field: it names a workflow
 transition. Before the labels are added, the client reads the transitions open to the issue
 (GET /rest/api/3/issue/{key}/transitions), takes the one whose name matches
-case-insensitively and carries it out (POST .../transitions {"transition": {"id": ...}}).
-A name that matches none is a PermanentDeliveryError naming the open ones, unless the
-issue's status already carries that name, which is how a retry after a transition that
-landed sees it (a workflow whose transition names differ from its status names gives no
-such sign: such a retry is parked for an operator rather than guessed at).
+case-insensitively and carries it out, setting in the same request an issue property that
+records it (Jira sets the `properties` of a transition request together with the transition:
+https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/
+#api-rest-api-3-issue-issueidorkey-transitions-post):
+
+    POST .../transitions {"transition": {"id": "21"},
+                          "properties": [{"key": "plaint.transition", "value": {
+                              "action_id": ..., "transition": "Resolve this issue",
+                              "to": {"id": "5", "name": "Resolved"},
+                              "recent_action_ids": [..., action_id]}}]}
+
+A transition's name need not be its target status's ("Resolve this issue" leads to
+"Resolved"), and once carried out it is usually no longer open, so neither the transitions
+nor the status tell a retry whether its own attempt landed; the property does. Both `apply`
+and `already_applied` read it (GET /rest/api/3/issue/{key}/properties/plaint.transition;
+404: no record) and take the transition as done when it names the action. It keeps the
+latest RECENT_TRANSITIONS action ids rather than only the last one: a retry of "Resolve"
+that comes after a later "Reopen" must still find "Resolve" done, not resolve again.
+
+When the record says nothing about the action, the transition is carried out if it is open.
+If it is not, the issue's status decides only where it tells something: the status has the
+transition's name (a workflow whose transitions are named after their statuses), or it is
+the target the transitions answer named for this action earlier in this process. When the
+record cannot be read (403, or a value not in our shape), an open transition whose target is
+the issue's status already is not carried out again. Anything else is a
+PermanentDeliveryError naming the open transitions, which parks the action for an operator
+rather than guessing whether an earlier attempt landed.
 
 Pacing. Requests are paced (connectors.http.Pacer) at `requests_per_minute`, 100 by
 default. Jira Cloud enforces three limits at once: a points-based hourly quota for apps
@@ -55,6 +79,7 @@ from collections.abc import Callable
 from typing import Any, Final, Self
 
 import requests
+from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
@@ -71,9 +96,13 @@ from connectors.http import raise_for_status as raise_for_http_status
 from connectors.jira.wire import (
     ISSUE_KEY_PATTERN,
     ApiCommentPage,
+    ApiEntityProperty,
     ApiIssueLabels,
     ApiTransition,
     ApiTransitions,
+    Named,
+    Status,
+    TransitionRecord,
 )
 from plaint.errors import PermanentDeliveryError
 from plaint.model import OutboundAction
@@ -82,6 +111,13 @@ COMMENT_PAGE_SIZE: Final = 100
 MAX_COMMENT_PAGES: Final = 20
 REF_PREFIX: Final = "Ref: "
 TRANSITION_KEY: Final = "transition"
+TRANSITION_PROPERTY: Final = "plaint.transition"
+# A complaint goes through a handful of transitions and a retry comes within hours, so the
+# latest twenty cover any retry a later transition could overtake (about 2 KB of the 32 KB
+# a property may hold).
+RECENT_TRANSITIONS: Final = 20
+# Targets noted per action id for a retry in the same process; bounded, oldest forgotten.
+REMEMBERED_TARGETS: Final = 256
 # Jira Cloud publishes no request count to aim at (points per hour, per-second bursts,
 # per-issue writes): https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
 DEFAULT_REQUESTS_PER_MINUTE: Final = 100.0
@@ -150,49 +186,119 @@ class JiraClient:
         self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
         self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
         self._service_desk = service_desk
+        # action id -> the status its transition leads to, as the transitions answer said.
+        self._targets: dict[str, Named] = {}
 
     def already_applied(self, action: OutboundAction) -> bool:
         key = _issue_key(action.ticket_id)
         if action.marker_tag not in self._labels(key):
             return False
-        return not action.comment or self._has_reference(key, action.action_id)
+        if action.comment and not self._has_reference(key, action.action_id):
+            return False
+        if not _transition_of(action):
+            return True
+        # A marker label names a kind of action, and another action may have put it there;
+        # the record names this one. An unreadable record proves nothing: False lets
+        # `apply`, which is safe to run again, decide.
+        record = self._transition_record(key)
+        return record is not None and record.names(action.action_id)
 
     def apply(self, action: OutboundAction) -> None:
         key = _issue_key(action.ticket_id)
         labels = _labels_of(action)
         fields = field_values(action.fields)
-        transition = action.fields.get(TRANSITION_KEY, "").strip()
+        transition = _transition_of(action)
         if action.comment and not self._has_reference(key, action.action_id):
             self._post_comment(key, action)
         if transition:
-            self._transition(key, transition)
+            self._transition(key, transition, action)
         body: dict[str, Any] = {"update": {"labels": [{"add": label} for label in labels]}}
         if fields:
             body["fields"] = fields
         raise_for_status(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))
 
-    def _transition(self, key: str, name: str) -> None:
-        """Carry out the transition called `name` (case-insensitively), unless the issue's
-        status already has that name."""
+    def _transition(self, key: str, name: str, action: OutboundAction) -> None:
+        """Carry out the transition called `name` (case-insensitively) for `action`, unless
+        the issue shows an earlier attempt did."""
+        action_id = action.action_id
+        record = self._transition_record(key)
+        if record is not None and record.names(action_id):
+            return  # Jira recorded it together with the transition
         path = f"/rest/api/3/issue/{key}/transitions"
         response = self._call("GET", path)
         raise_for_status(response)
         open_ones = read_answer(response, ApiTransitions, "transitions from Jira").transitions
         chosen = _named(open_ones, name)
         if chosen is None:
-            if self._status(key).casefold() == name.casefold():
-                return  # an earlier attempt carried it out
-            available = ", ".join(repr(t.name) for t in open_ones) or "none"
-            raise PermanentDeliveryError(
-                f"issue {key} has no transition named {name!r}; available: {available}"
-            )
-        raise_for_status(self._call("POST", path, json={"transition": {"id": chosen.id}}))
+            self._settle_closed(key, name, action, record, open_ones)
+            return
+        if chosen.to is not None:
+            self._remember_target(action_id, chosen.to)
+            if record is None and _stands_at(self._status(key), chosen.to):
+                return  # no record to read, and the issue stands where this leads already
+        value = _record_after(record, action_id, name, chosen.to)
+        body = {
+            "transition": {"id": chosen.id},
+            "properties": [{"key": TRANSITION_PROPERTY, "value": value}],
+        }
+        raise_for_status(self._call("POST", path, json=body))
 
-    def _status(self, key: str) -> str:
+    def _settle_closed(
+        self,
+        key: str,
+        name: str,
+        action: OutboundAction,
+        record: TransitionRecord | None,
+        open_ones: tuple[ApiTransition, ...],
+    ) -> None:
+        """The transition is not open now: return when the issue's status shows it was
+        carried out, else raise PermanentDeliveryError rather than guess."""
+        status = self._status(key)
+        if (status.name or "").strip().casefold() == name.casefold():
+            return  # a transition named after its status: the status says it landed
+        target = self._targets.get(action.action_id)
+        if target is not None and _stands_at(status, target):
+            return  # the target this process saw for it earlier
+        available = ", ".join(repr(t.name) for t in open_ones) or "none"
+        message = (
+            f"issue {key} has no transition named {name!r} open from status "
+            f"{status.name!r}; available: {available}"
+        )
+        if action.attempts > 1:
+            found = "cannot be read" if record is None else "does not name this action"
+            message += (
+                f"; its {TRANSITION_PROPERTY} property {found}, so whether an earlier "
+                f"attempt of {action.action_id} carried the transition out is unknown"
+            )
+        raise PermanentDeliveryError(message)
+
+    def _transition_record(self, key: str) -> TransitionRecord | None:
+        """The issue's record of Plaint's transitions: empty when it has none, None when it
+        cannot be read (no permission, or a value not in our shape)."""
+        path = f"/rest/api/3/issue/{key}/properties/{TRANSITION_PROPERTY}"
+        response = self._call("GET", path)
+        if response.status_code == 404:
+            return TransitionRecord()  # no property (a missing issue fails on the next call)
+        if response.status_code == 403:
+            return None
+        raise_for_status(response)
+        stored = read_answer(response, ApiEntityProperty, "issue property from Jira")
+        try:
+            return TransitionRecord.model_validate(stored.value)
+        except ValidationError:
+            return None
+
+    def _remember_target(self, action_id: str, target: Named) -> None:
+        self._targets.pop(action_id, None)
+        self._targets[action_id] = target
+        while len(self._targets) > REMEMBERED_TARGETS:
+            del self._targets[next(iter(self._targets))]
+
+    def _status(self, key: str) -> Status:
         response = self._call("GET", f"/rest/api/3/issue/{key}", params={"fields": "status"})
         raise_for_status(response)
         status = read_answer(response, ApiIssueLabels, "issue body from Jira").fields.status
-        return (status.name if status else None) or ""
+        return status or Status()
 
     def _post_comment(self, key: str, action: OutboundAction) -> None:
         text = comment_text(action)
@@ -279,6 +385,34 @@ def field_value(value: str) -> str | dict[str, str]:
 def field_values(fields: dict[str, str]) -> dict[str, str | dict[str, str]]:
     """The Edit Issue `fields` of an action: every entry but `transition`, converted."""
     return {key: field_value(value) for key, value in fields.items() if key != TRANSITION_KEY}
+
+
+def _transition_of(action: OutboundAction) -> str:
+    return action.fields.get(TRANSITION_KEY, "").strip()
+
+
+def _record_after(
+    record: TransitionRecord | None, action_id: str, name: str, target: Named | None
+) -> dict[str, Any]:
+    """The record once this transition is carried out: it leads, after the latest others."""
+    earlier = record.recent_action_ids if record is not None else ()
+    recent = [*(known for known in earlier if known != action_id), action_id]
+    updated = TransitionRecord(
+        action_id=action_id,
+        transition=name,
+        to=target,
+        recent_action_ids=tuple(recent[-RECENT_TRANSITIONS:]),
+    )
+    return updated.model_dump(mode="json", exclude_none=True)
+
+
+def _stands_at(status: Status, target: Named) -> bool:
+    """Whether the issue's status is `target`: by id when both carry one (names can be
+    translated or renamed), else by name."""
+    if status.id and target.id:
+        return status.id == target.id
+    wanted = (target.name or "").strip().casefold()
+    return bool(wanted) and (status.name or "").strip().casefold() == wanted
 
 
 def _named(transitions: tuple[ApiTransition, ...], name: str) -> ApiTransition | None:

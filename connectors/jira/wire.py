@@ -155,6 +155,7 @@ class StatusCategory(Wire):
 
 
 class Status(Wire):
+    id: str | None = None
     name: str | None = None
     status_category: StatusCategory | None = Field(default=None, alias="statusCategory")
 
@@ -275,3 +276,30 @@ class ApiTransitions(Wire):
     """GET /rest/api/3/issue/{key}/transitions: the transitions open to the issue now."""
 
     transitions: tuple[ApiTransition, ...] = ()
+
+
+class ApiEntityProperty(Wire):
+    """GET /rest/api/3/issue/{key}/properties/{propertyKey}: {"key", "value"}, the value
+    any JSON object the writer chose."""
+
+    key: str | None = None
+    value: Any = None
+
+
+class TransitionRecord(Wire):
+    """The value of the issue property in which Plaint records its own transitions (see
+    connectors/jira/client.py). Plaint's shape, not Jira's: Jira stores it as sent.
+
+    `action_id`, `transition` and `to` describe the latest transition Plaint carried out;
+    `recent_action_ids` names the latest few, oldest first, so that a later transition does
+    not hide an earlier one whose attempt is still being retried.
+    """
+
+    action_id: str | None = None
+    transition: str | None = None
+    to: Named | None = None
+    recent_action_ids: tuple[str, ...] = ()
+
+    def names(self, action_id: str) -> bool:
+        """Whether the record says the transition of `action_id` was carried out."""
+        return action_id == self.action_id or action_id in self.recent_action_ids

@@ -6,11 +6,15 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connectors.jira.client import JiraClient, adf_document, comment_text
+from connectors.jira.client import TRANSITION_PROPERTY, JiraClient, adf_document, comment_text
 from connectors.jira.wire import adf_text
-from devstack.fake_jira import FakeJira
+from devstack.fake_jira import FakeJira, status_id
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import ActionKind, OutboundAction, SourceSystem
+from plaint.handling import ComplaintHandling
+from plaint.model import ActionKind, ActionStatus, OutboundAction, SourceSystem
+from storage.memory import MemoryStore
+from tests.factories import default_policy, ticket_event
+from tests.fakes import FakeQueue, ManualClock
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 KEY = "SUP-12"
@@ -262,6 +266,47 @@ def set_workflow(fake, key=KEY, **workflow):
     response.raise_for_status()
 
 
+def set_property_access(fake, key=KEY, **access):
+    url = f"{fake.url}/__fake/issues/{key}/property-access"
+    requests.put(url, json=access, timeout=5).raise_for_status()
+
+
+def lose_answer(fake, method, path, count=1):
+    """The next `count` such calls are carried out, then answered 504."""
+    lost = {"method": method, "path": path, "count": count}
+    requests.post(f"{fake.url}/__fake/lost-answers", json=lost, timeout=5).raise_for_status()
+
+
+def status_of(fake, key=KEY):
+    return issue_state(fake, key)["issue"]["fields"]["status"]["name"]
+
+
+def transition_record(fake, key=KEY):
+    return issue_state(fake, key)["properties"].get(TRANSITION_PROPERTY)
+
+
+def transition_action(action_id, transition, marker="plaint_resolved", attempts=1):
+    """An action whose only step on the issue is a transition (and its marker label)."""
+    return action(
+        action_id=action_id,
+        kind=ActionKind.CLOCK_ALERT,
+        comment=None,
+        add_tags=(),
+        marker_tag=marker,
+        fields={"transition": transition},
+        attempts=attempts,
+    )
+
+
+def retried(applied):
+    """The same action, as the worker hands it over again after an unknown outcome."""
+    return applied.model_copy(update={"attempts": applied.attempts + 1})
+
+
+RESOLVE = "jira:SUP-12:clock:resolve"
+REOPEN = "jira:SUP-12:clock:reopen"
+
+
 def test_select_fields_are_sent_as_objects_and_plain_values_as_strings(fake):
     fields = {
         "customfield_10010": "option:Billing",
@@ -278,31 +323,46 @@ def test_select_fields_are_sent_as_objects_and_plain_values_as_strings(fake):
     assert issue_state(fake)["issue"]["fields"]["customfield_10010"] == {"value": "Billing"}
 
 
-def test_transition_is_found_by_name_and_carried_out(fake):
+def test_transition_is_found_by_name_and_carried_out_with_its_record(fake):
     jira = client(fake)
-    jira.apply(action(fields={"transition": "start PROGRESS", "customfield_10010": "option:X"}))
+    applied = action(fields={"transition": "start PROGRESS", "customfield_10010": "option:X"})
+    jira.apply(applied)
 
     state = issue_state(fake)
-    assert state["issue"]["fields"]["status"] == {"name": "In progress"}
+    assert state["issue"]["fields"]["status"] == {
+        "id": status_id("In progress"),
+        "name": "In progress",
+    }
     assert [(h["from"], h["to"], h["transition"]) for h in state["history"]] == [
         ("Waiting for support", "In progress", "11")
     ]
+    record = {
+        "action_id": applied.action_id,
+        "transition": "start PROGRESS",
+        "to": {"id": status_id("In progress"), "name": "In progress"},
+        "recent_action_ids": [applied.action_id],
+    }
     post = calls(fake, "POST", "/transitions")
-    assert [p["json"] for p in post] == [{"transition": {"id": "11"}}]
+    assert [p["json"] for p in post] == [
+        {"transition": {"id": "11"}, "properties": [{"key": "plaint.transition", "value": record}]}
+    ]
+    assert state["properties"] == {"plaint.transition": record}
     assert calls(fake, "GET", "/transitions")[0]["path"] == f"/rest/api/3/issue/{KEY}/transitions"
     put = calls(fake, "PUT")[0]
     assert put["json"]["fields"] == {"customfield_10010": {"value": "X"}}  # no "transition"
-    assert jira.already_applied(action()) is True
+    assert jira.already_applied(applied) is True
 
 
-def test_transition_follows_the_workflow(fake):
+def test_transition_follows_the_workflow_and_the_record_keeps_both(fake):
     jira = client(fake)
-    jira.apply(action(comment=None, fields={"transition": "Start progress"}))
-    second = action(action_id="jira:SUP-12:resolve", marker_tag="plaint_resolved", comment=None)
-    jira.apply(second.model_copy(update={"fields": {"transition": "Resolve"}}))
+    jira.apply(transition_action("jira:SUP-12:clock:start", "Start progress", "plaint_started"))
+    jira.apply(transition_action(RESOLVE, "Resolve this issue"))
     state = issue_state(fake)
-    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert status_of(fake) == "Resolved"
     assert [h["to"] for h in state["history"]] == ["In progress", "Resolved"]
+    record = transition_record(fake)
+    assert record["action_id"] == RESOLVE
+    assert record["recent_action_ids"] == ["jira:SUP-12:clock:start", RESOLVE]
 
 
 def test_unknown_transition_is_permanent_and_names_the_open_ones(fake):
@@ -311,32 +371,147 @@ def test_unknown_transition_is_permanent_and_names_the_open_ones(fake):
     message = str(caught.value)
     assert "'Escalate'" in message
     assert "'Start progress'" in message
-    assert "'Resolve'" in message
+    assert "'Resolve this issue'" in message
     assert "'Reopen'" not in message  # not open from "Waiting for support"
+    assert "earlier attempt" not in message  # a first attempt: nothing to be unsure of
     assert calls(fake, "POST", "/transitions") == []
     assert issue_state(fake)["issue"]["fields"]["labels"] == []  # not marked as done
 
 
-def test_retry_after_the_transition_landed_does_not_fail(fake):
+def test_transition_whose_answer_was_lost_is_not_carried_out_again(fake):
+    lose_answer(fake, "POST", "/transitions")
+    first = transition_action(RESOLVE, "Resolve this issue")
+    with pytest.raises(TransientDeliveryError) as caught:
+        client(fake).apply(first)
+    assert "504" in str(caught.value)
+    assert status_of(fake) == "Resolved"  # Jira carried it out; we never heard
+    assert issue_state(fake)["issue"]["fields"]["labels"] == []
+
+    again = retried(first)
+    jira = client(fake)  # another container: only what Jira holds can tell
+    assert jira.already_applied(again) is False  # its labels are still owed
+    jira.apply(again)
+    assert jira.already_applied(again) is True
+    state = issue_state(fake)
+    assert len(state["history"]) == 1
+    assert len(calls(fake, "POST", "/transitions")) == 1
+    assert state["issue"]["fields"]["labels"] == ["plaint_resolved"]
+
+
+def test_a_later_transition_does_not_make_an_earlier_retry_run_again(fake):
+    lose_answer(fake, "POST", "/transitions")
+    first = transition_action(RESOLVE, "Resolve this issue")
+    with pytest.raises(TransientDeliveryError):
+        client(fake).apply(first)
+    # Before the retry comes round, a later action reopens the issue: "Resolve this issue"
+    # is open again, and the record's latest entry is the reopening.
+    client(fake).apply(transition_action(REOPEN, "Reopen", "plaint_reopened"))
+    assert transition_record(fake)["action_id"] == REOPEN
+
+    jira = client(fake)
+    jira.apply(retried(first))
+    assert status_of(fake) == "Waiting for support"
+    assert [h["to"] for h in issue_state(fake)["history"]] == ["Resolved", "Waiting for support"]
+    assert transition_record(fake)["recent_action_ids"] == [RESOLVE, REOPEN]
+    assert jira.already_applied(retried(first)) is True
+
+
+def test_an_earlier_transition_of_another_action_does_not_count(fake):
+    client(fake).apply(transition_action(RESOLVE, "Resolve this issue"))
+    # A second action with the same marker label and the same transition: the label and the
+    # status are both there, but neither is its doing.
+    other = transition_action("jira:SUP-12:clock:resolve-again", "Resolve this issue")
+    jira = client(fake)
+    assert jira.already_applied(other) is False
+    with pytest.raises(PermanentDeliveryError) as caught:
+        jira.apply(retried(other))  # not open from "Resolved", and not in the record
+    message = str(caught.value)
+    assert "'Resolve this issue'" in message
+    assert "'Reopen'" in message
+    assert "does not name this action" in message
+    assert len(calls(fake, "POST", "/transitions")) == 1
+
+
+def test_no_record_means_not_applied(fake):
+    seed = {"update": {"labels": [{"add": "plaint_resolved"}]}}
+    requests.put(
+        f"{fake.url}/rest/api/3/issue/{KEY}", json=seed, auth=CREDENTIALS, timeout=5
+    ).raise_for_status()
+    url = f"{fake.url}/rest/api/3/issue/{KEY}/properties/{TRANSITION_PROPERTY}"
+    assert requests.get(url, auth=CREDENTIALS, timeout=5).status_code == 404
+    resolve = transition_action(RESOLVE, "Resolve this issue")
+    assert client(fake).already_applied(resolve) is False  # the label alone is not enough
+    client(fake).apply(retried(resolve))
+    assert status_of(fake) == "Resolved"
+    assert len(calls(fake, "POST", "/transitions")) == 1
+
+
+def test_a_record_in_another_shape_proves_nothing(fake):
+    client(fake).apply(transition_action(RESOLVE, "Resolve this issue"))
+    url = f"{fake.url}/rest/api/3/issue/{KEY}/properties/{TRANSITION_PROPERTY}"
+    unknown = {"recent_action_ids": "not a list"}
+    assert requests.put(url, json=unknown, auth=CREDENTIALS, timeout=5).status_code == 200
+    assert client(fake).already_applied(transition_action(RESOLVE, "Resolve this issue")) is False
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["recorded", "not-recorded"])
+def test_transition_named_after_its_status_is_seen_landed_by_the_status(fake, kept):
     set_workflow(
         fake,
         status="Open",
         transitions=[{"id": "5", "name": "Resolved", "from": ["Open"], "to": "Resolved"}],
     )
-    jira = client(fake)
+    set_property_access(fake, kept_on_transition=kept)
     applied = action(fields={"transition": "resolved"})
-    jira.apply(applied)
-    jira.apply(applied)  # a retry: the transition is no longer open, the status says it landed
+    client(fake).apply(applied)
+    # Not open any more; the record, or else the status, says it landed.
+    client(fake).apply(retried(applied))
     state = issue_state(fake)
-    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert status_of(fake) == "Resolved"
     assert len(state["history"]) == 1
+    assert len(calls(fake, "POST", "/transitions")) == 1
+    assert (TRANSITION_PROPERTY in state["properties"]) is kept
+
+
+def test_unreadable_record_falls_back_to_the_target_this_process_saw(fake):
+    set_property_access(fake, readable=False)
+    lose_answer(fake, "POST", "/transitions")
+    first = transition_action(RESOLVE, "Resolve this issue")
+    jira = client(fake)
+    with pytest.raises(TransientDeliveryError):
+        jira.apply(first)
+    assert jira.already_applied(retried(first)) is False  # nothing to read: not proven
+    jira.apply(retried(first))  # the same client noted the target: "Resolved"
+    assert len(issue_state(fake)["history"]) == 1
+    assert issue_state(fake)["issue"]["fields"]["labels"] == ["plaint_resolved"]
+
+    with pytest.raises(PermanentDeliveryError) as caught:
+        client(fake).apply(retried(first))  # a client that never saw the target
+    assert "cannot be read" in str(caught.value)
+    assert len(calls(fake, "POST", "/transitions")) == 1
+
+
+def test_unreadable_record_and_an_open_transition_to_where_the_issue_stands(fake):
+    # A global transition is open from every status, its own target included.
+    set_workflow(
+        fake,
+        status="Open",
+        transitions=[{"id": "7", "name": "Resolve this issue", "to": "Resolved"}],
+    )
+    set_property_access(fake, readable=False)
+    lose_answer(fake, "POST", "/transitions")
+    first = transition_action(RESOLVE, "Resolve this issue")
+    with pytest.raises(TransientDeliveryError):
+        client(fake).apply(first)
+    client(fake).apply(retried(first))  # the answer names the target; the issue is there
+    assert len(issue_state(fake)["history"]) == 1
     assert len(calls(fake, "POST", "/transitions")) == 1
 
 
 def test_configured_workflow_replaces_the_default(fake):
     set_workflow(fake, transitions=[{"id": "77", "name": "Escalate", "to": "Escalated"}])
     client(fake).apply(action(fields={"transition": "Escalate"}))
-    assert issue_state(fake)["issue"]["fields"]["status"] == {"name": "Escalated"}
+    assert status_of(fake) == "Escalated"
 
 
 def test_the_fake_refuses_a_transition_id_not_open_now(fake):
@@ -346,7 +521,37 @@ def test_the_fake_refuses_a_transition_id_not_open_now(fake):
     assert "not valid" in refused.json()["errorMessages"][0]
     unknown = requests.post(url, json={"transition": {"id": "999"}}, auth=CREDENTIALS, timeout=5)
     assert unknown.status_code == 400
-    assert issue_state(fake)["issue"]["fields"]["status"] == {"name": "Waiting for support"}
+    assert status_of(fake) == "Waiting for support"
+
+
+def test_the_fake_sets_transition_properties_with_the_transition_only(fake):
+    transitions = f"{fake.url}/rest/api/3/issue/{KEY}/transitions"
+    prop = f"{fake.url}/rest/api/3/issue/{KEY}/properties/team.note"
+    offered = requests.get(transitions, auth=CREDENTIALS, timeout=5).json()["transitions"]
+    assert {t["name"]: t["to"]["name"] for t in offered} == {
+        "Start progress": "In progress",
+        "Resolve this issue": "Resolved",
+        "Respond to customer": "Waiting for customer",
+    }
+    assert requests.get(prop, auth=CREDENTIALS, timeout=5).status_code == 404
+
+    note = [{"key": "team.note", "value": {"why": "duplicate charge"}}]
+    closed = {"transition": {"id": "31"}, "properties": note}  # Reopen: not open now
+    assert requests.post(transitions, json=closed, auth=CREDENTIALS, timeout=5).status_code == 400
+    assert requests.get(prop, auth=CREDENTIALS, timeout=5).status_code == 404
+    not_object = {"transition": {"id": "21"}, "properties": [{"key": "team.note", "value": 3}]}
+    refused = requests.post(transitions, json=not_object, auth=CREDENTIALS, timeout=5)
+    assert refused.status_code == 400
+    assert status_of(fake) == "Waiting for support"
+
+    done = {"transition": {"id": "21"}, "properties": note}
+    assert requests.post(transitions, json=done, auth=CREDENTIALS, timeout=5).status_code == 204
+    stored = requests.get(prop, auth=CREDENTIALS, timeout=5)
+    assert stored.json() == {"key": "team.note", "value": {"why": "duplicate charge"}}
+    assert status_of(fake) == "Resolved"
+
+    set_property_access(fake, readable=False)
+    assert requests.get(prop, auth=CREDENTIALS, timeout=5).status_code == 403
 
 
 def test_transition_post_is_retried_on_429(fake):
@@ -359,8 +564,70 @@ def test_transition_post_is_retried_on_429(fake):
         return original(method, path, **kwargs)
 
     jira._call = limit_the_transition
-    jira.apply(action(comment=None, fields={"transition": "Resolve"}))
+    jira.apply(action(comment=None, fields={"transition": "Resolve this issue"}))
     assert len(calls(fake, "POST", "/transitions")) == 2  # rate-limited, then sent again
     state = issue_state(fake)
-    assert state["issue"]["fields"]["status"] == {"name": "Resolved"}
+    assert status_of(fake) == "Resolved"
     assert len(state["history"]) == 1
+    assert transition_record(fake)["recent_action_ids"] == ["jira:SUP-12:acknowledge"]
+
+
+# --- through the worker ------------------------------------------------------------------
+
+COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
+
+
+def handling_with(fake, clock, store):
+    """The engine's use cases on `store`, acknowledging on Jira with a transition. The
+    client has no retries of its own, so a lost answer reaches the worker."""
+    policy = default_policy()
+    ack = policy.acknowledgement.model_copy(
+        update={"fields": {"transition": "Respond to customer"}}
+    )
+    jira = JiraClient(fake.url, CREDENTIALS, session=requests.Session())
+    return ComplaintHandling(
+        store=store,
+        policy=policy.model_copy(update={"acknowledgement": ack}),
+        clock=clock,
+        outboxes={SourceSystem.JIRA: jira},
+    )
+
+
+def writes(requests_seen):
+    return [(r["method"], r["path"]) for r in requests_seen if r["method"] != "GET"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "retry_writes"),
+    [
+        # Lost after the transition: the retry finds it in the record and adds the labels.
+        ("POST", "/transitions", [("PUT", f"/rest/api/3/issue/{KEY}")]),
+        # Lost after the labels: the retry finds everything landed and writes nothing.
+        ("PUT", f"/issue/{KEY}", []),
+    ],
+    ids=["transition-answer-lost", "label-answer-lost"],
+)
+def test_worker_retry_after_a_lost_answer_transitions_once(fake, method, path, retry_writes):
+    clock, store = ManualClock(), MemoryStore()
+    handling = handling_with(fake, clock, store)
+    lose_answer(fake, method, path)
+    event = ticket_event(source=SourceSystem.JIRA, ticket_id=KEY, description=COMPLAINT)
+    assert handling.accept(event)
+    for created in handling.process(f"jira:{event.delivery_id}"):
+        assert handling.dispatch(created) is ActionStatus.PENDING  # the answer was lost
+    assert status_of(fake) == "Waiting for customer"
+    first_attempt = len(recorded(fake))
+
+    clock.advance(minutes=5)
+    # The sweep runs in another function, with a client of its own.
+    handling = handling_with(fake, clock, store)
+    assert handling.sweep(FakeQueue()).actions_dispatched == 1
+
+    done = store.get_action(f"jira:{KEY}:acknowledge")
+    assert done is not None
+    assert (done.status, done.attempts) == (ActionStatus.DONE, 2)
+    assert writes(recorded(fake)[first_attempt:]) == retry_writes
+    state = issue_state(fake)
+    assert len(state["history"]) == 1
+    assert len(state["comments"]) == 1
+    assert "plaint_ack_sent" in state["issue"]["fields"]["labels"]

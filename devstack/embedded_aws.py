@@ -3,13 +3,19 @@
 moto applies a DynamoDB transaction item by item and rolls back by restoring a copy of the
 table, so two requests running at once can undo each other's writes. Real DynamoDB isolates
 every request; serialising them here gives the local stack the same guarantee.
+
+Paths under /__local/ are not moto's: they answer what the local stack adds to AWS (the
+local SNS signer's certificate, the messages SES sent), from `local_routes`. `observers`
+see the request and answer of calls moto answered 200, for what AWS does after a call and
+moto does not (SES publishing a Send event of a configuration set).
 """
 
 from __future__ import annotations
 
+import io
 import threading
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -18,10 +24,24 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
+LOCAL_PREFIX: Final = "/__local/"
+# GET path -> a function answering (content type, body).
+LocalRoutes = Mapping[str, Callable[[], tuple[str, bytes]]]
+# (method, path) -> a function told the request body and the answer body of a 200.
+Observers = Mapping[tuple[str, str], Callable[[bytes, bytes], None]]
+
 
 class EmbeddedAws:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        local_routes: LocalRoutes | None = None,
+        observers: Observers | None = None,
+    ) -> None:
         self._lock = threading.Lock()
+        self._local_routes = dict(local_routes or {})
+        self._observers = dict(observers or {})
         self._app = DomainDispatcherApplication(create_backend_app)
         self._server: BaseWSGIServer = make_server(
             host, port, self._serialised, threaded=True, request_handler=MotoRequestHandler
@@ -34,11 +54,48 @@ class EmbeddedAws:
     def _serialised(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(LOCAL_PREFIX):
+            return self._local(environ, start_response)
+        observer = self._observers.get(
+            (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+        )
+        if observer is not None:
+            return self._observed(environ, start_response, observer)
         # Only DynamoDB needs it; an SQS long poll would otherwise hold everyone up.
         if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
             return self._app(environ, start_response)  # type: ignore[no-any-return]
         with self._lock:
             return list(self._app(environ, start_response))
+
+    def _local(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        route = self._local_routes.get(environ.get("PATH_INFO", ""))
+        if route is None or environ.get("REQUEST_METHOD") != "GET":
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found"]
+        content_type, body = route()
+        start_response(
+            "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+
+    def _observed(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        observer: Callable[[bytes, bytes], None],
+    ) -> list[bytes]:
+        request = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(request)  # moto reads the body again
+        statuses: list[str] = []
+
+        def seen(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            statuses.append(status)
+            return start_response(status, headers, *exc_info)
+
+        answer = b"".join(self._app(environ, seen))
+        if statuses and statuses[-1].startswith("200"):
+            observer(request, answer)
+        return [answer]
 
     def start(self) -> None:
         self._thread.start()

@@ -12,7 +12,10 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
 def create_queues(client: Any, template: Path = TEMPLATE) -> dict[str, str]:
     """Create every AWS::SQS::Queue (dead-letter queues first); returns name -> URL."""
     resources = json.loads(template.read_text(encoding="utf-8"))["Resources"]
-    queues = {k: v["Properties"] for k, v in resources.items() if v["Type"] == "AWS::SQS::Queue"}
+    # .get: the template also amends resources Chalice generates, with no Type of their own.
+    queues = {
+        k: v["Properties"] for k, v in resources.items() if v.get("Type") == "AWS::SQS::Queue"
+    }
     urls: dict[str, str] = {}
     arns: dict[str, str] = {}
     for logical_id in sorted(queues, key=lambda k: "RedrivePolicy" in queues[k]):

@@ -3,7 +3,10 @@
 Without a file it sends a fresh complaint (a new Azerbaijani complaint each time, with the
 current time): a Zendesk ticket.created event signed the way Zendesk signs,
 base64(HMAC-SHA256(timestamp + body)); with --jira, a Jira issue_created event signed the way
-Jira signs, X-Hub-Signature: sha256=hex(HMAC-SHA256(body)).
+Jira signs, X-Hub-Signature: sha256=hex(HMAC-SHA256(body)); with --email, an email complaint
+(--language az, ar or fa) as SES receives it: the raw message inline in a "Received"
+notification (--encoding UTF8 or BASE64), in an SNS Notification signed by the local stack's
+SNS signer (its key is in --data-dir). With --email, a file is a raw message (.eml) to carry.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ import requests
 
 from connectors.jira.signature import sign as jira_sign
 from connectors.zendesk.signature import sign
+from devstack import local_sns
+from devstack.local_ses import LOCAL_MAILBOX
+from devstack.local_sns import SnsSigner
+from devstack.ses_receipts import (
+    RECEIPT_SUBJECT,
+    SAMPLES,
+    Encoding,
+    complaint_email,
+    notification_text,
+    receipt_notification,
+)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".plaint-local"
 
 SAMPLE_COMPLAINT = (
     "Salam, kartımdan eyni ödəniş iki dəfə çıxılıb. Bu qəbuledilməzdir, şikayət edirəm "
@@ -111,18 +127,62 @@ def signed_headers(body: bytes, secret: str) -> dict[str, str]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--api", default="http://127.0.0.1:8000", help="the webhook API")
-    parser.add_argument("--secret", required=True)
-    parser.add_argument("--jira", action="store_true", help="send a Jira webhook instead")
-    parser.add_argument("--repeat", type=int, default=1, help="send the same delivery N times")
-    parser.add_argument("file", nargs="?", type=Path, help="a JSON body to send as it is")
-    args = parser.parse_args(argv)
+def email_delivery(
+    signer: SnsSigner,
+    topic: str,
+    raw: bytes,
+    *,
+    encoding: Encoding = "UTF8",
+    mailbox: str = LOCAL_MAILBOX,
+    version: str = "2",
+) -> tuple[bytes, dict[str, str]]:
+    """Body and headers of the SNS Notification carrying SES's receipt of `raw`, signed
+    with SignatureVersion `version`."""
+    notification = receipt_notification(raw, topic=topic, recipients=[mailbox], encoding=encoding)
+    envelope = signer.notification(
+        topic, notification_text(notification), subject=RECEIPT_SUBJECT, version=version
+    )
+    return local_sns.body(envelope), local_sns.post_headers(envelope)
+
+
+def _send_email(args: argparse.Namespace) -> tuple[str, bytes, dict[str, str]]:
+    signer = SnsSigner.load(args.data_dir)
+    topic = args.topic or local_sns.topic_arn(args.region, "plaint-ses-inbound")
+    if args.file:
+        raw = args.file.read_bytes()
+    else:
+        raw = complaint_email(SAMPLES[args.language], LOCAL_MAILBOX)
+    encoding: Encoding = "BASE64" if args.encoding == "BASE64" else "UTF8"
+    body, headers = email_delivery(signer, topic, raw, encoding=encoding)
+    return f"{args.api}/webhooks/ses", body, headers
+
+
+def _send_helpdesk(args: argparse.Namespace) -> tuple[str, bytes, dict[str, str]]:
     sample = sample_jira_event() if args.jira else sample_event()
     body = args.file.read_bytes() if args.file else json.dumps(sample).encode()
     url = f"{args.api}/webhooks/{'jira' if args.jira else 'zendesk'}"
     headers = (jira_headers if args.jira else signed_headers)(body, args.secret)
+    return url, body, headers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--api", default="http://127.0.0.1:8000", help="the webhook API")
+    parser.add_argument("--secret", help="the webhook secret (Zendesk and Jira)")
+    kind = parser.add_mutually_exclusive_group()
+    kind.add_argument("--jira", action="store_true", help="send a Jira webhook instead")
+    kind.add_argument("--email", action="store_true", help="send an SES receipt through SNS")
+    parser.add_argument("--language", choices=sorted(SAMPLES), default="az")
+    parser.add_argument("--encoding", choices=("UTF8", "BASE64"), default="UTF8")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--topic", help="the SNS topic ARN (default: the local stack's)")
+    parser.add_argument("--region", default="eu-west-1")
+    parser.add_argument("--repeat", type=int, default=1, help="send the same delivery N times")
+    parser.add_argument("file", nargs="?", type=Path, help="a body to send as it is")
+    args = parser.parse_args(argv)
+    if not args.email and not args.secret:
+        parser.error("--secret is required for a Zendesk or Jira webhook")
+    url, body, headers = (_send_email if args.email else _send_helpdesk)(args)
     for _ in range(args.repeat):
         answer = requests.post(url, data=body, headers=headers, timeout=10)
         print(answer.status_code, answer.text)

@@ -14,15 +14,25 @@ Where it goes comes from the action: `recipient` (the complainant's address, tak
 From of their message) and `in_reply_to` (that message's Message-ID). The subject is
 `fields["subject"]` when the action has one, else the sender's subject for the language.
 
-Limits, stated plainly. SES keeps no record we can query of what it sent, so
-`already_applied` always answers False, and an attempt whose outcome was lost (a timeout
-after SES accepted the message) is sent again when retried: the complainant may receive the
-acknowledgement twice. Each message carries a Message-ID derived from the action id,
-`<{sha256(action_id)[:32]}@{domain}>`, which is what a second copy would share with the
-first; but SES replaces the Message-ID of the messages it sends with its own
-(`<{SES message id}@{region}.amazonses.com>`), so on the wire the duplicate is not
-recognisable by mail clients. The same id is therefore repeated in `X-Plaint-Message-Id`,
-which survives, for an operator or a mail filter to match on.
+Knowing what SES sent. SES cannot be asked whether it sent a message, so an attempt whose
+outcome was lost (a timeout after SES accepted it, or a worker that died before recording
+the outcome) could be sent again when retried. With a configuration set whose event
+destination is an SNS topic subscribed to /webhooks/ses, SES publishes a "Send" event for
+each message it accepts; the message names its action in an SES message tag
+(`ACTION_TAG`: the action's token, `action_token`, the 32 hex digits of the SHA-256 of the
+action id that its Message-ID carries too), and the webhook keeps the event as evidence
+(plaint.ports.SentMailEvidence). Before each send the mailer notes the time; a retry first
+looks for the evidence (`already_applied`) and, finding none, waits until `event_wait` has
+passed since the last send before sending again, so that an event still on its way is not
+mistaken for a message never sent. Without a configuration set (or evidence), the mailer
+keeps the old behaviour: `already_applied` answers False and a lost outcome may mean a
+second copy.
+
+Each message carries a Message-ID derived from the action id,
+`<{action_token}@{domain}>`, the same on every attempt; but SES replaces the Message-ID of
+the messages it sends with its own (`<{SES message id}@{region}.amazonses.com>`), so the id
+is repeated in `X-Plaint-Message-Id`, which survives, for an operator or a mail filter to
+match on.
 """
 
 from __future__ import annotations
@@ -30,7 +40,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -40,8 +51,10 @@ from typing import Any, Final, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.email.mapper import reply_address
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from connectors.email.ses_events import ACTION_TAG
+from plaint.errors import PermanentDeliveryError, StoreUnavailableError, TransientDeliveryError
 from plaint.model import OutboundAction, SourceSystem
+from plaint.ports import SentMailEvidence
 
 RTL_LANGUAGES: Final = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "ug", "sd"})
 DEFAULT_SUBJECTS: Final[Mapping[str, str]] = {
@@ -53,6 +66,10 @@ DEFAULT_SUBJECTS: Final[Mapping[str, str]] = {
     "ru": "Ваша жалоба получена",
 }
 ACTION_HEADER: Final = "X-Plaint-Message-Id"
+# SES publishes the Send event as it accepts a message; a retry that finds no evidence
+# waits this long after the last send (room for SNS's delivery and its first retries)
+# before concluding that SES never accepted it.
+EVENT_WAIT: Final = timedelta(minutes=5)
 
 # Errors SES answers for a request it did not carry out and would not carry out if repeated.
 _PERMANENT_CODES: Final = frozenset(
@@ -96,6 +113,8 @@ class SesMailer:
     `client` is a boto3 `sesv2` client (its own retries cover throttling within a call);
     `sender` the verified From address of acknowledgements; `mailbox` the complaints address
     whose plus-addresses name tickets. `message_id_domain` defaults to the sender's domain.
+    With `configuration_set` and `evidence`, a retry never sends a message SES reported
+    accepting (see the module).
     """
 
     def __init__(
@@ -107,6 +126,9 @@ class SesMailer:
         sender_name: str | None = None,
         message_id_domain: str | None = None,
         configuration_set: str | None = None,
+        evidence: SentMailEvidence | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        event_wait: timedelta = EVENT_WAIT,
         subjects: Mapping[str, str] | None = None,
     ) -> None:
         self._client = client
@@ -116,10 +138,33 @@ class SesMailer:
         reply_address(self._mailbox, "t")  # refuses a mailbox that cannot be plus-addressed
         self._domain = message_id_domain or self._sender.rpartition("@")[2]
         self._configuration_set = configuration_set
+        # Evidence only arrives for messages sent through the configuration set.
+        self._evidence = evidence if configuration_set else None
+        self._clock = clock
+        self._event_wait = event_wait
         self._subjects = {**DEFAULT_SUBJECTS, **(subjects or {})}
 
     def already_applied(self, action: OutboundAction) -> bool:
-        """SES cannot be asked whether it sent a message: always False (see the module)."""
+        """True when SES reported accepting an earlier attempt. With no report yet, raises
+        TransientDeliveryError (retry later) until `event_wait` has passed since the last
+        send, then answers False. Always False without evidence to consult."""
+        if self._evidence is None:
+            return False
+        token = action_token(action.action_id)
+        try:
+            if self._evidence.accepted_at(token) is not None:
+                return True
+            sent_at = self._evidence.sending_noted_at(token)
+        except StoreUnavailableError as exc:
+            raise TransientDeliveryError(f"sent mail evidence unreadable: {exc}") from exc
+        if sent_at is None:
+            return False  # no attempt got as far as SES
+        waited = self._clock() - sent_at
+        if waited < self._event_wait:
+            raise TransientDeliveryError(
+                "waiting for SES's report on the last attempt",
+                retry_after=(self._event_wait - waited).total_seconds(),
+            )
         return False
 
     def apply(self, action: OutboundAction) -> None:
@@ -131,12 +176,26 @@ class SesMailer:
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
+            request["EmailTags"] = [{"Name": ACTION_TAG, "Value": action_token(action.action_id)}]
+        self._note_sending(action)
         try:
             self._client.send_email(**request)
         except ClientError as exc:
             raise _delivery_error(exc) from exc
         except BotoCoreError as exc:  # connection errors and timeouts: SES may have sent it
-            raise TransientDeliveryError(f"SES send failed: {exc}") from exc
+            # The retry must not come before SES's report could have arrived.
+            wait = self._event_wait.total_seconds() if self._evidence else None
+            raise TransientDeliveryError(f"SES send failed: {exc}", retry_after=wait) from exc
+
+    def _note_sending(self, action: OutboundAction) -> None:
+        """Record the send's start before it happens: a worker that dies after SES accepted
+        the message leaves this behind for the retry to wait on."""
+        if self._evidence is None:
+            return
+        try:
+            self._evidence.note_sending(action_token(action.action_id), self._clock())
+        except StoreUnavailableError as exc:
+            raise TransientDeliveryError(f"could not note the send: {exc}") from exc
 
     def build(self, action: OutboundAction) -> EmailMessage:
         """The acknowledgement as sent. Raises PermanentDeliveryError for an action that
@@ -182,9 +241,15 @@ class SesMailer:
         return message
 
 
+def action_token(action_id: str) -> str:
+    """The action as its message names it: 32 hex digits, safe as an SES tag value and in a
+    Message-ID, the same for every attempt."""
+    return hashlib.sha256(action_id.encode("utf-8")).hexdigest()[:32]
+
+
 def message_id_for(action_id: str, domain: str) -> str:
     """The Message-ID an action's message carries: the same for every attempt."""
-    return f"<{hashlib.sha256(action_id.encode('utf-8')).hexdigest()[:32]}@{domain}>"
+    return f"<{action_token(action_id)}@{domain}>"
 
 
 def html_body(text: str, language: str) -> str:

@@ -142,7 +142,7 @@ def parse_notification(message: str | bytes | dict[str, Any]) -> ReceivedNotific
     Raises PayloadInvalidError for broken JSON or a wrong shape, UnsupportedEventError for
     other SES notifications (bounce, complaint, delivery reports about mail we sent).
     """
-    document = _decode(message)
+    document = decode_message(message)
     kind = document.get("notificationType", document.get("eventType"))
     if kind != RECEIVED:
         if isinstance(kind, str):
@@ -154,7 +154,8 @@ def parse_notification(message: str | bytes | dict[str, Any]) -> ReceivedNotific
         raise PayloadInvalidError(_message(exc)) from exc
 
 
-def _decode(message: str | bytes | dict[str, Any]) -> dict[str, Any]:
+def decode_message(message: str | bytes | dict[str, Any]) -> dict[str, Any]:
+    """The SNS `Message` of an SES notification or event record, as a JSON object."""
     if isinstance(message, dict):
         return message
     if len(message) > MAX_MESSAGE_CHARS:

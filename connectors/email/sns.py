@@ -7,6 +7,10 @@ value followed by a newline; `SignatureVersion` 1 signs it with SHA1withRSA, 2 w
 SHA256withRSA; the key is in the X.509 certificate at `SigningCertURL`. The URL is checked
 against the SNS host pattern before anything is fetched, so a forged message cannot make us
 fetch from, or trust, a host of its choosing.
+
+`trusted_prefixes` names certificate locations trusted besides SNS hosts. Only the local
+stack sets it (to where its own SNS stand-in serves a certificate); it is empty by default,
+and with it empty the SNS host rule is the only one.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -73,12 +77,15 @@ def sns_envelope(body: bytes) -> dict[str, Any]:
 
 
 def verify_sns_message(
-    message: Mapping[str, Any], fetch_certificate: Callable[[str], bytes]
+    message: Mapping[str, Any],
+    fetch_certificate: Callable[[str], bytes],
+    trusted_prefixes: Sequence[str] = (),
 ) -> None:
     """Return if `message` carries a valid SNS signature; raise SignatureRejectedError if not.
 
-    `fetch_certificate(url)` returns the PEM bytes at an https SNS URL; it is called only
-    after the URL has passed the host check, and callers should cache its answers.
+    `fetch_certificate(url)` returns the PEM bytes at an https SNS URL (or one under
+    `trusted_prefixes`); it is called only after the URL has passed that check, and callers
+    should cache its answers.
     """
     version = _field(message, "SignatureVersion")
     algorithm = _HASHES.get(version)
@@ -87,7 +94,7 @@ def verify_sns_message(
             "unsupported_signature_version", f"SignatureVersion {version[:10]!r} is not 1 or 2"
         )
     url = _field(message, "SigningCertURL")
-    check_certificate_url(url)
+    check_certificate_url(url, trusted_prefixes)
     signature = _signature(_field(message, "Signature"))
     to_sign = string_to_sign(message)
     key = _public_key(fetch_certificate(url))
@@ -113,10 +120,32 @@ def string_to_sign(message: Mapping[str, Any]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def check_certificate_url(url: str) -> None:
+def check_certificate_url(url: str, trusted_prefixes: Sequence[str] = ()) -> None:
     """Refuse any certificate location but https on an SNS host (sns.<region>.amazonaws.com,
-    or .amazonaws.com.cn), with no user, password or port."""
+    or .amazonaws.com.cn), with no user, password or port, or a .pem under one of
+    `trusted_prefixes`."""
+    if any(_under_prefix(url, prefix) for prefix in trusted_prefixes):
+        return
     check_sns_url(url, "SigningCertURL", suffix=".pem")
+
+
+def _under_prefix(url: str, prefix: str) -> bool:
+    """A .pem below `prefix`. The prefix must end in "/": then the URL's scheme, host and
+    port are the prefix's, whatever follows (no "127.0.0.1:80" matching "127.0.0.1:8000")."""
+    if not prefix.endswith("/") or not url.startswith(prefix):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (
+        parts.username is None
+        and parts.password is None
+        and not parts.query
+        and not parts.fragment
+        and ".." not in parts.path.split("/")
+        and parts.path.endswith(".pem")
+    )
 
 
 def check_sns_url(url: str, what: str, suffix: str = "") -> None:

@@ -1,5 +1,6 @@
 """The two calls Plaint makes to SNS: fetching the certificate a message is signed with, and
-confirming a subscription. Both go only to SNS hosts, checked before any request."""
+confirming a subscription. Both go only to SNS hosts (or, for certificates, to the trusted
+prefixes the local stack names), checked before any request."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ TIMEOUTS = (CONNECT_TIMEOUT, READ_TIMEOUT)
 
 
 @lru_cache(maxsize=16)
-def fetch_certificate(url: str) -> bytes:
+def fetch_certificate(url: str, trusted_prefixes: tuple[str, ...] = ()) -> bytes:
     """The PEM at `url`, once per URL for the life of the function."""
-    check_certificate_url(url)
+    check_certificate_url(url, trusted_prefixes)
     try:
         answer = requests.get(url, timeout=TIMEOUTS, stream=True)
         answer.raise_for_status()

@@ -3,13 +3,15 @@ engine's words. Imported on the first request, not at deploy time."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from chalicelib.wiring import runtime
 from connectors.email.mapper import email_event, unparseable_event
 from connectors.email.mime import parse_message
 from connectors.email.s3 import fetch_raw_email
-from connectors.email.ses import ReceivedNotification, parse_notification
+from connectors.email.ses import ReceivedNotification, decode_message, parse_notification
+from connectors.email.ses_events import SendingEvent, is_sending_event, parse_sending_event
 from connectors.email.sns import sns_envelope, verify_sns_message
 from connectors.email.sns_calls import confirm_subscription, fetch_certificate
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
@@ -20,7 +22,7 @@ from connectors.zendesk.signature import verify_signature as verify_zendesk_sign
 from plaint.model import TicketEvent
 
 # What a reader hands back: an event to accept, or the body of a 200 answer that ends the
-# exchange (an SNS subscription confirmed).
+# exchange (an SNS subscription confirmed, SES's report on a message it accepted kept).
 Reading = TicketEvent | dict[str, Any]
 
 
@@ -39,24 +41,39 @@ def read_jira(headers: dict[str, str], body: bytes) -> Reading:
 
 
 def read_ses(headers: dict[str, str], body: bytes) -> Reading:
-    """An SES receipt, delivered by an SNS HTTPS subscription."""
+    """An SES receipt, or SES's Send event for an acknowledgement email, delivered by an SNS
+    HTTPS subscription to one of our topics."""
     rt = runtime()
     envelope = sns_envelope(body)
-    verify_sns_message(envelope, fetch_certificate)
+    trusted = rt.settings.sns_trusted_certificate_urls
+    verify_sns_message(envelope, partial(fetch_certificate, trusted_prefixes=trusted), trusted)
     topic = envelope.get("TopicArn")
-    if topic not in rt.settings.ses_topic_arns:
-        raise SignatureRejectedError("untrusted_topic", f"topic {str(topic)[:200]!r} is not ours")
+    receipts, events = rt.settings.ses_topic_arns, rt.settings.ses_event_topic_arns
+    _check_topic(topic, (*receipts, *events), "ours")
     if envelope["Type"] == "SubscriptionConfirmation":
         confirm_subscription(envelope)
         return {"status": "subscribed", "topic": topic}
     if envelope["Type"] != "Notification":
         raise UnsupportedEventError(f"SNS {envelope['Type']}")
-    notification = parse_notification(envelope.get("Message", ""))
+    document = decode_message(envelope.get("Message", ""))
+    if is_sending_event(document):
+        _check_topic(topic, events, "a topic of sending events")
+        return _keep_sending_report(parse_sending_event(document))
+    _check_topic(topic, receipts, "a topic of receipts")
+    return _receipt_event(parse_notification(document))
+
+
+def _check_topic(topic: object, allowed: tuple[str, ...], what: str) -> None:
+    if topic not in allowed:
+        raise SignatureRejectedError("untrusted_topic", f"topic {str(topic)[:200]!r} is not {what}")
+
+
+def _receipt_event(notification: ReceivedNotification) -> TicketEvent:
     try:
         parsed = parse_message(_raw_email(notification))
     except PayloadInvalidError as exc:
         return unparseable_event(notification, str(exc))
-    return email_event(notification, parsed, rt.handling.policy.email)
+    return email_event(notification, parsed, runtime().handling.policy.email)
 
 
 def _raw_email(notification: ReceivedNotification) -> bytes:
@@ -68,3 +85,12 @@ def _raw_email(notification: ReceivedNotification) -> bytes:
     if location is None:
         raise UnsupportedEventError(f"SES {notification.receipt.action.type} action")
     return fetch_raw_email(runtime().s3, *location)
+
+
+def _keep_sending_report(event: SendingEvent) -> Reading:
+    """SES accepted an acknowledgement email: keep that, once, for the retry to find."""
+    token = event.action_token
+    if token is None:
+        raise UnsupportedEventError("SES Send event of a message that is no acknowledgement")
+    kept = runtime().sent_mail.record_accepted(token, event.mail.timestamp, event.mail.message_id)
+    return {"status": "recorded" if kept else "duplicate", "event": event.event_type}

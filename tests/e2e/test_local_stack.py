@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,14 +22,6 @@ COMPLAINTS = {
     "9003": ("fa", "از خدمات شما ناراضی هستم. مبلغ دو بار کسر شده و شکایت دارم."),
     "9004": ("en", "I want to complain: the parcel never arrived and nobody answers."),
 }
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[StackProcess]:
-    local = StackProcess(tmp_path)
-    local.start()
-    yield local
-    local.stop()
 
 
 def deliveries() -> list[bytes]:

@@ -9,9 +9,18 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from connectors.email.outbound import ACTION_HEADER, SesMailer, message_id_for
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from connectors.email.outbound import (
+    ACTION_HEADER,
+    EVENT_WAIT,
+    SesMailer,
+    action_token,
+    message_id_for,
+)
+from connectors.email.ses_events import ACTION_TAG
+from plaint.errors import PermanentDeliveryError, StoreUnavailableError, TransientDeliveryError
 from plaint.model import ActionKind, OutboundAction, SourceSystem
+from storage.memory import MemoryStore
+from tests.fakes import ManualClock
 
 REGION = "eu-west-1"
 SENDER = "acks@example.com"
@@ -178,3 +187,104 @@ def test_ses_errors_are_classified(error, expected):
 def test_mailer_refuses_a_mailbox_that_cannot_be_plus_addressed(mailbox):
     with pytest.raises(ValueError):
         SesMailer(_Failing(None), SENDER, mailbox)
+
+
+# Knowing what SES accepted: the configuration set's Send events, kept as evidence
+
+
+class _Recording:
+    """A sesv2 client that accepts every message, or first fails as told."""
+
+    def __init__(self, *errors):
+        self.requests = []
+        self.errors = list(errors)
+
+    def send_email(self, **kwargs):
+        self.requests.append(kwargs)
+        if self.errors:
+            raise self.errors.pop(0)
+        return {"MessageId": f"ses-{len(self.requests)}"}
+
+
+class _UnavailableEvidence(MemoryStore):
+    def note_sending(self, token, at):
+        raise StoreUnavailableError("DynamoDB is down")
+
+    def accepted_at(self, token):
+        raise StoreUnavailableError("DynamoDB is down")
+
+
+def evidenced(client, clock, evidence=None, configuration_set="plaint-acknowledgements"):
+    return SesMailer(
+        client,
+        SENDER,
+        MAILBOX,
+        configuration_set=configuration_set,
+        evidence=evidence if evidence is not None else MemoryStore(),
+        clock=clock,
+    )
+
+
+def test_a_send_names_its_action_in_a_tag_of_the_configuration_set():
+    client, clock = _Recording(), ManualClock()
+    evidence = MemoryStore()
+    evidenced(client, clock, evidence).apply(action())
+    [request] = client.requests
+    token = action_token(action().action_id)
+    assert request["ConfigurationSetName"] == "plaint-acknowledgements"
+    assert request["EmailTags"] == [{"Name": ACTION_TAG, "Value": token}]
+    assert message_id_for(action().action_id, "x") == f"<{token}@x>"
+    assert evidence.sending_noted_at(token) == clock.now
+
+
+def test_a_retry_finds_what_ses_reported_accepting():
+    clock, evidence = ManualClock(), MemoryStore()
+    mailer = evidenced(_Recording(), clock, evidence)
+    mailer.apply(action())
+    evidence.record_accepted(action_token(action().action_id), clock.now, "ses-1")
+    assert mailer.already_applied(action(attempts=2)) is True
+
+
+def test_a_retry_waits_for_the_report_then_sends_again():
+    clock, evidence = ManualClock(), MemoryStore()
+    mailer = evidenced(_Recording(), clock, evidence)
+    mailer.apply(action())
+    clock.advance(minutes=2)
+    with pytest.raises(TransientDeliveryError) as waiting:
+        mailer.already_applied(action(attempts=2))
+    assert waiting.value.retry_after == EVENT_WAIT.total_seconds() - 120
+    clock.advance(seconds=waiting.value.retry_after)
+    assert mailer.already_applied(action(attempts=3)) is False
+
+
+def test_a_retry_of_a_message_that_never_reached_ses_sends_at_once():
+    mailer = evidenced(_Recording(), ManualClock())
+    assert mailer.already_applied(action(attempts=2)) is False
+
+
+def test_a_timeout_is_retried_only_after_the_report_could_have_arrived():
+    timeout = EndpointConnectionError(endpoint_url="https://email.eu-west-1.amazonaws.com")
+    mailer = evidenced(_Recording(timeout), ManualClock())
+    with pytest.raises(TransientDeliveryError) as caught:
+        mailer.apply(action())
+    assert caught.value.retry_after == EVENT_WAIT.total_seconds()
+
+
+def test_evidence_out_of_reach_means_no_send_and_a_retry():
+    client = _Recording()
+    mailer = evidenced(client, ManualClock(), _UnavailableEvidence())
+    with pytest.raises(TransientDeliveryError, match="could not note"):
+        mailer.apply(action())
+    assert client.requests == []
+    with pytest.raises(TransientDeliveryError, match="unreadable"):
+        mailer.already_applied(action(attempts=2))
+
+
+def test_without_a_configuration_set_there_is_no_evidence_to_wait_for():
+    client, evidence = _Recording(), MemoryStore()
+    mailer = evidenced(client, ManualClock(), evidence, configuration_set=None)
+    mailer.apply(action())
+    assert "ConfigurationSetName" not in client.requests[0]
+    assert "EmailTags" not in client.requests[0]
+    assert evidence.sending_noted_at(action_token(action().action_id)) is None
+    assert mailer.already_applied(action(attempts=2)) is False

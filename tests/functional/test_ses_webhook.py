@@ -15,7 +15,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from storage.dynamodb import DynamoStore
-from tests.conftest import queued_messages, table_items
+from tests.conftest import ledger_entries, queued_messages, table_items
 from tests.factories import DEFAULT_POLICY, EVENTS
 from tests.unit.test_sns_signature import certificate_pem, signed, signing_key
 
@@ -23,6 +23,18 @@ TOPIC = "arn:aws:sns:eu-west-1:123456789012:plaint-ses-inbound"
 SENDER = "care@example.az"
 MAILBOX = "complaints@example.az"
 KEY = signing_key()
+
+
+class Certificates:
+    """Stands in for fetching: the test key's certificate, whatever the URL; remembers the
+    URLs and the trusted prefixes it was asked with."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def __call__(self, url: str, trusted_prefixes: tuple[str, ...] = ()) -> bytes:
+        self.asked.append((url, trusted_prefixes))
+        return certificate_pem(KEY)
 
 
 @pytest.fixture
@@ -33,7 +45,7 @@ def ses(functions: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     policy_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PLAINT_POLICY_PATH", str(policy_path))
     monkeypatch.setenv("PLAINT_SES_TOPIC_ARNS", TOPIC)
-    monkeypatch.setattr("chalicelib.readers.fetch_certificate", lambda url: certificate_pem(KEY))
+    monkeypatch.setattr("chalicelib.readers.fetch_certificate", Certificates())
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     from chalicelib import wiring
 
@@ -69,7 +81,7 @@ def test_arabic_email_complaint_is_acknowledged_by_email(ses: Any, aws: Any) -> 
     message = envelope("ses_sns_notification_received_arabic_email_ASSEMBLED.json")
     assert [post(ses, message).status_code for _ in range(2)] == [202, 200]
     run_worker(ses, aws)
-    entries = DynamoStore(aws["dynamodb"]).audit_entries("main")
+    entries = ledger_entries(DynamoStore(aws["dynamodb"]))
     assert [e.kind for e in entries][-1] == "acknowledgement.sent"
     complaint = DynamoStore(aws["dynamodb"]).get_complaint(entries[0].complaint_id or "")
     assert complaint is not None and complaint.language == "ar"
@@ -85,7 +97,7 @@ def test_failed_verdicts_are_recorded_and_set_aside(ses: Any, aws: Any) -> None:
     message = envelope("ses_sns_notification_received_failed_verdicts_persian_ASSEMBLED.json")
     assert post(ses, message).status_code == 202
     run_worker(ses, aws)
-    [entry] = DynamoStore(aws["dynamodb"]).audit_entries("main")
+    [entry] = ledger_entries(DynamoStore(aws["dynamodb"]))
     assert entry.kind == "intake.set_aside"
     assert ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages == []
 
@@ -133,7 +145,7 @@ def test_message_stored_in_s3_is_read_from_there(ses: Any, aws: Any) -> None:
     message = signed(base | {"TopicArn": TOPIC, "Message": json.dumps(alert)}, key=KEY)
     assert post(ses, message).status_code == 202
     run_worker(ses, aws)
-    entries = DynamoStore(aws["dynamodb"]).audit_entries("main")
+    entries = ledger_entries(DynamoStore(aws["dynamodb"]))
     assert entries[0].kind == "complaint.received"
     assert entries[0].detail["language"] == "az"
     s3.delete_object(Bucket="plaint-mail", Key="inbound/az-1")
@@ -142,6 +154,48 @@ def test_message_stored_in_s3_is_read_from_there(ses: Any, aws: Any) -> None:
     # The object is gone: the receipt is still recorded, set aside as unreadable.
     assert post(ses, gone).status_code == 202
     run_worker(ses, aws)
-    last = DynamoStore(aws["dynamodb"]).audit_entries("main")[-1]
+    last = ledger_entries(DynamoStore(aws["dynamodb"]))[-1]
     assert last.kind == "intake.set_aside"
     assert last.detail["reason"].startswith("unparseable: s3://plaint-mail/inbound/az-1")
+
+
+LOCAL_PREFIX = "http://127.0.0.1:5400/__local/sns/"
+
+
+def test_a_certificate_outside_sns_is_refused_unless_its_folder_is_trusted(
+    ses: Any, aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = envelope("ses_sns_notification_received_arabic_email_ASSEMBLED.json")
+    local = signed(base, key=KEY, url=LOCAL_PREFIX + "SimpleNotificationService-local.pem")
+    answer = post(ses, local)
+    assert (answer.status_code, json.loads(answer.body)["check"]) == (
+        401,
+        "untrusted_certificate_url",
+    )
+    monkeypatch.setenv("PLAINT_SNS_TRUSTED_CERTIFICATE_URLS", LOCAL_PREFIX)
+    from chalicelib import wiring
+
+    wiring.reset()
+    assert post(ses, local).status_code == 202
+    # Amazon SNS hosts stay trusted beside the local folder; other places stay refused.
+    assert (
+        post(ses, envelope("ses_sns_notification_received_action_SNS_docs.json")).status_code == 202
+    )
+    beside = signed(base, key=KEY, url="http://127.0.0.1:5400/__local/other/cert.pem")
+    assert json.loads(post(ses, beside).body)["check"] == "untrusted_certificate_url"
+
+
+@pytest.mark.parametrize(
+    "prefixes",
+    ["http://127.0.0.1:5400", "http://127.0.0.1:5400/__local/sns", "ftp://host/x/", "/x/",
+     "http://user@127.0.0.1:5400/x/"],
+)  # fmt: skip
+def test_a_trusted_prefix_must_be_a_whole_folder(
+    prefixes: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.settings import Settings
+
+    monkeypatch.setenv("PLAINT_POLICY_PATH", "policy.json")
+    monkeypatch.setenv("PLAINT_SNS_TRUSTED_CERTIFICATE_URLS", prefixes)
+    with pytest.raises(ValueError, match="trusted certificate prefix"):
+        Settings()

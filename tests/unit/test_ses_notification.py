@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from connectors.email.mime import parse_message
+from connectors.email.outbound import action_token
 from connectors.email.ses import parse_notification
+from connectors.email.ses_events import ACTION_TAG, is_sending_event, parse_sending_event
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 
 EVENTS = Path(__file__).parents[1] / "events" / "ses"
@@ -100,3 +102,58 @@ def test_missing_message_id_names_the_field():
     del document["mail"]["messageId"]
     with pytest.raises(PayloadInvalidError, match=r"mail\.messageId"):
         parse_notification(document)
+
+
+# SES event publishing: the Send record SES publishes for each acknowledgement it accepts
+
+
+def send_record(**tags):
+    document = json.loads(text("ses_event_publishing_send_record_docs.json"))
+    document["mail"]["tags"] |= tags
+    return document
+
+
+def test_send_record_reads_as_the_documentation_shows_it():
+    document = send_record()
+    assert is_sending_event(document)
+    event = parse_sending_event(document)
+    assert event.event_type == "Send"
+    assert event.mail.message_id == "EXAMPLE7c191be45-e9aedb9a-02f9-4d12-a87d-dd0099a07f8a-000000"
+    assert event.mail.timestamp == datetime(2016, 10, 14, 5, 2, 16, 645000, tzinfo=UTC)
+    assert event.mail.tags["ses:configuration-set"] == ("ConfigSet",)
+    assert event.action_token is None  # mail someone else sent through the configuration set
+
+
+def test_send_record_names_the_acknowledgement_by_its_tag():
+    token = action_token("email:m-0123456789abcdef01234567:acknowledge")
+    event = parse_sending_event(send_record(**{ACTION_TAG: [token]}))
+    assert event.action_token == token
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], ["not-a-token"], ["A" * 32], ["0" * 31], ["0" * 32, "1" * 32]],
+)
+def test_a_tag_that_is_not_one_token_names_no_acknowledgement(values):
+    assert parse_sending_event(send_record(**{ACTION_TAG: values})).action_token is None
+
+
+def test_other_event_types_are_not_send_events():
+    delivery = json.loads(text("ses_event_publishing_delivery_record_docs.json"))
+    assert is_sending_event(delivery)
+    with pytest.raises(UnsupportedEventError, match="Delivery"):
+        parse_sending_event(delivery)
+
+
+def test_receipts_are_not_event_records():
+    receipt = json.loads(text("ses_sns_notification_received_action_SNS_docs.json"))
+    assert not is_sending_event(receipt)
+
+
+@pytest.mark.parametrize("broken", ["mail", "mail.messageId", "mail.timestamp"])
+def test_a_send_record_of_the_wrong_shape_is_invalid(broken):
+    document = send_record()
+    parent, _, name = broken.rpartition(".")
+    del (document[parent] if parent else document)[name]
+    with pytest.raises(PayloadInvalidError, match=broken.split(".")[0]):
+        parse_sending_event(document)

@@ -229,3 +229,68 @@ def test_error_names_the_check_without_echoing_the_signature():
     message["Message"] = "tampered"
     error = rejected("signature_mismatch", message, Fetcher())
     assert message["Signature"] not in str(error)
+
+
+LOCAL = "http://127.0.0.1:5400/__local/sns/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        LOCAL + "SimpleNotificationService-local.pem",
+        LOCAL + "nested/cert.pem",
+    ],
+)
+def test_certificates_under_a_trusted_prefix_are_fetched(url):
+    fetch = Fetcher()
+    verify_sns_message(signed(load("sns_http_Notification_docs.json"), url=url), fetch, [LOCAL])
+    assert fetch.urls == [url]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "url"),
+    [
+        (LOCAL, "http://127.0.0.1:5400/__local/snsx/cert.pem"),
+        (LOCAL, "http://127.0.0.1:54001/__local/sns/cert.pem"),
+        (LOCAL, LOCAL + "../cert.pem"),
+        (LOCAL, LOCAL + "cert.pem?x=1"),
+        (LOCAL, LOCAL + "cert.pem#x"),
+        (LOCAL, LOCAL + "cert.txt"),
+        (LOCAL, "http://127.0.0.1:5400@evil.example/__local/sns/cert.pem"),
+        # A prefix that is not a whole folder trusts nothing: it would match other ports.
+        ("http://127.0.0.1:5400", "http://127.0.0.1:54001/cert.pem"),
+    ],
+)
+def test_urls_beside_a_trusted_prefix_are_refused_before_fetching(prefix, url):
+    fetch = Fetcher()
+    message = signed(load("sns_http_Notification_docs.json"), url=url)
+    with pytest.raises(SignatureRejectedError) as caught:
+        verify_sns_message(message, fetch, [prefix])
+    assert caught.value.check == "untrusted_certificate_url"
+    assert fetch.urls == []
+
+
+def test_without_trusted_prefixes_a_local_certificate_is_refused():
+    fetch = Fetcher()
+    message = signed(load("sns_http_Notification_docs.json"), url=LOCAL + "cert.pem")
+    rejected("untrusted_certificate_url", message, fetch)
+    assert fetch.urls == []
+
+
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_the_local_stack_signer_signs_as_sns_does(tmp_path, version):
+    from devstack.local_sns import SnsSigner
+
+    signer = SnsSigner.for_stack(tmp_path, "http://127.0.0.1:5400")
+    assert signer.trusted_prefix == LOCAL
+    envelope = signer.notification("arn:aws:sns:eu-west-1:123456789012:t", "Salam", version=version)
+    fetch = Fetcher(signer.certificate)
+    verify_sns_message(envelope, fetch, [signer.trusted_prefix])
+    assert fetch.urls == [envelope["SigningCertURL"]]
+    # Another process loads the same key; a later start on another port keeps it.
+    again = SnsSigner.for_stack(tmp_path, "http://127.0.0.1:5401")
+    assert again.certificate == signer.certificate
+    assert SnsSigner.load(tmp_path).certificate_url.startswith("http://127.0.0.1:5401/")
+    envelope["Message"] = "Salam!"
+    with pytest.raises(SignatureRejectedError, match="does not match"):
+        verify_sns_message(envelope, fetch, [signer.trusted_prefix])

@@ -9,6 +9,7 @@ from typing import Any
 
 from bench import (
     artifact_size,
+    audit_log,
     calendar_speed,
     dynamodb_requests,
     import_time,
@@ -23,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "artifact_size": artifact_size.measure,
     "calendar_speed": calendar_speed.measure,
     "sweep_reads": sweep_reads.measure,
+    "audit_log": audit_log.measure,
 }
 
 

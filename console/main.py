@@ -10,6 +10,9 @@ plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply
                                   showing every deadline before and after; recorded in the
                                   audit log only with --apply
 
+plaint audit query|verify|export|checkpoint|public-key
+                                  the compliance log, for auditors (plaint audit --help)
+
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
 (the local stack prints its endpoint).
@@ -25,8 +28,10 @@ from pathlib import Path
 
 import boto3
 
+from console import audit as audit_cli
 from plaint import cli as engine_cli
 from plaint import timekeeping
+from plaint.audit import with_facets
 from plaint.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 
@@ -84,7 +89,7 @@ def _recalculate(args: argparse.Namespace) -> int:
         print("nothing written: run again with --apply to record it")
         return 0
     try:
-        store.commit(decision, args.ledger)
+        store.commit(with_facets(decision, complaint, policy), args.ledger)
     except RevisionConflictError:
         print("the complaint changed meanwhile; run again")
         return 1
@@ -114,7 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     recalc.add_argument("--reason", required=True)
     recalc.add_argument("--apply", action="store_true")
     _store_options(recalc)
+    audit_cli.add_commands(areas, _store_options)
     args = root.parse_args(argv)
+    if args.area == "audit":
+        return audit_cli.run(args, _store(args))
     if args.area == "clocks":
         return _recalculate(args)
     if args.command == "publish":

@@ -8,10 +8,12 @@ import os
 import signal
 import sys
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from devstack.stack import Stack, StackConfig
+from devstack.local_ses import SENT_MESSAGES_PATH
+from devstack.stack import Stack, StackConfig, auditor_token
 from storage.dynamodb import DynamoStore
 
 
@@ -23,6 +25,7 @@ def parse_args(argv: list[str] | None = None) -> StackConfig:
     parser.add_argument("--aws-port", type=int, default=defaults.aws_port)
     parser.add_argument("--zendesk-port", type=int, default=defaults.zendesk_port)
     parser.add_argument("--jira-port", type=int, default=defaults.jira_port)
+    parser.add_argument("--portal-port", type=int, default=defaults.portal_port)
     parser.add_argument("--data-dir", type=Path, default=defaults.data_dir)
     parser.add_argument("--sweep-seconds", type=float, default=defaults.sweep_seconds)
     parser.add_argument(
@@ -41,18 +44,25 @@ def banner(stack: Stack) -> str:
     lines = [
         "Plaint is running locally.",
         f"  webhook API      {c.api_url}/webhooks/zendesk  and  {c.api_url}/webhooks/jira",
-        f"  embedded AWS     {c.aws_url}   (DynamoDB tables and SQS queues from infra/)",
+        f"                   {c.api_url}/webhooks/ses   (SES receipts on {c.receipt_topic})",
+        f"  embedded AWS     {c.aws_url}   (DynamoDB tables and SQS queues from infra/, SES)",
+        f"  emails sent      {c.aws_url}{SENT_MESSAGES_PATH}",
         f"  data kept in     {c.data_dir}",
         f"  webhook secret   {stack.secret}",
+        f"  audit API        {c.portal_url}/api/audit/entries",
+        f"  auditor token    {auditor_token(c.data_dir)}   (Authorization: Bearer ...)",
+        f"  checkpoints      {os.environ['PLAINT_CHECKPOINT_DIR']}  (every 2 minutes)",
     ]
     if c.fake_helpdesks:
         lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")
         lines.append(f"  fake Jira        {c.jira_url}   (what it received: /__fake/requests)")
-    send = f"{python} -m devstack.send_webhook --api {c.api_url} --secret {stack.secret}"
+    send = f"{python} -m devstack.send_webhook --api {c.api_url}"
     lines += [
         "",
         "Send a signed Zendesk webhook (a new complaint each time; add --jira for Jira):",
-        f"  {send}",
+        f"  {send} --secret {stack.secret}",
+        "Send an email complaint, signed by the local SNS signer (--language az, ar or fa):",
+        f"  {send} --email --data-dir {c.data_dir}",
         "",
     ]
     return "\n".join(lines)
@@ -61,17 +71,22 @@ def banner(stack: Stack) -> str:
 def print_audit(stack: Stack, stop: threading.Event) -> None:
     """Show each audit entry as it is written: the complaint's story, live."""
     store = DynamoStore(stack.dynamodb)
-    seen = store.chain_head("main").seq
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    seen: set[tuple[str, int]] = set()
     while not stop.wait(0.5):
         try:
-            entries = store.audit_entries("main", after_seq=seen, limit=100)
+            entries = list(store.entries_between("main", since, datetime.now(UTC) + timedelta(1)))
         except Exception:
             continue
         for entry in entries:
+            if (entry.chain, entry.seq) in seen:
+                continue
+            seen.add((entry.chain, entry.seq))
             rule = f" rule={entry.rule_id}" if entry.rule_id else ""
-            line = f"[audit #{entry.seq}] {entry.kind} {entry.complaint_id}{rule}"
+            line = f"[audit {entry.chain} #{entry.seq}] {entry.kind}{rule}"
             print(line, _brief(entry.detail), flush=True)
-            seen = entry.seq
+            # Entries are dated when judged, a moment before they are written.
+            since = max(since, entry.at - timedelta(seconds=30))
 
 
 def _brief(detail: dict[str, Any]) -> str:

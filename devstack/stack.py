@@ -1,10 +1,12 @@
-"""The whole of Plaint on one machine: embedded DynamoDB and SQS (moto's server, in-process),
-the webhook API (the real Chalice app on Chalice's local server), the worker that drains the
-queue into the app's SQS handler, the scheduler that calls the app's sweep, and a fake
-Zendesk and a fake Jira that record what they are sent."""
+"""The whole of Plaint on one machine: embedded DynamoDB, SQS and SES (moto's server,
+in-process), the webhook API (the real Chalice app on Chalice's local server), the worker
+that drains the queue into the app's SQS handler, the scheduler that calls the app's sweep,
+a fake Zendesk and a fake Jira that record what they are sent, and a local SNS signer so
+email complaints (SES receipts through SNS) can be delivered signed."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
@@ -20,19 +22,36 @@ from typing import Any
 import boto3
 from chalice.config import Config
 from chalice.local import LambdaContext, create_local_server
+from werkzeug.serving import make_server
 
 from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event, sqs_event
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
+from devstack.local_ses import (
+    CONFIGURATION_SET,
+    EVENTS_TOPIC,
+    SEND_EMAIL_PATH,
+    SENT_MESSAGES_PATH,
+    SendEvents,
+    create_configuration_set,
+    local_policy,
+    policy_sender,
+    sent_messages_answer,
+    verify_sender,
+)
+from devstack.local_sns import CERTIFICATE_PATH, SnsSigner, topic_arn
 from devstack.queues import create_queues
 from devstack.snapshot import restore, save
+from portal.app import build
 from storage.tables import create_tables, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_SECONDS = 10.0
 RECONCILE_EVERY = 6  # sweep ticks
+CHECKPOINT_EVERY = 12  # sweep ticks: every two minutes at the default tick
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
+RECEIPT_TOPIC = "plaint-ses-inbound"
 log = logging.getLogger("plaint.local")
 
 
@@ -43,6 +62,7 @@ class StackConfig:
     aws_port: int = 5400
     zendesk_port: int = 8765
     jira_port: int = 8766
+    portal_port: int = 8767
     data_dir: Path = ROOT / ".plaint-local"
     sweep_seconds: float = 10.0
     fake_helpdesks: bool = True
@@ -64,6 +84,20 @@ class StackConfig:
     def jira_url(self) -> str:
         return f"http://{self.host}:{self.jira_port}"
 
+    @property
+    def portal_url(self) -> str:
+        return f"http://{self.host}:{self.portal_port}"
+
+    @property
+    def receipt_topic(self) -> str:
+        """The SNS topic SES receipts arrive on, locally."""
+        return topic_arn(self.region, RECEIPT_TOPIC)
+
+    @property
+    def events_topic(self) -> str:
+        """The SNS topic of the acknowledgements' configuration set's Send events."""
+        return topic_arn(self.region, EVENTS_TOPIC)
+
 
 def webhook_secret(data_dir: Path) -> str:
     """The local signing secret (Zendesk and Jira alike): made once, kept with the data so
@@ -74,18 +108,38 @@ def webhook_secret(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def configure_environment(config: StackConfig, secret: str) -> None:
+def auditor_token(data_dir: Path) -> str:
+    """The local auditor's bearer token for the audit API, kept with the data."""
+    path = data_dir / "auditor-token"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -> None:
     defaults = {
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": config.region,
-        "PLAINT_POLICY_PATH": str(ROOT / "policies" / "default.json"),
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    if "PLAINT_POLICY_PATH" not in os.environ:
+        default = ROOT / "policies" / "default.json"
+        os.environ["PLAINT_POLICY_PATH"] = str(local_policy(default, config.data_dir))
     os.environ["PLAINT_AWS_ENDPOINT_URL"] = config.aws_url
     os.environ["PLAINT_ZENDESK_WEBHOOK_SECRETS"] = secret
     os.environ["PLAINT_JIRA_WEBHOOK_SECRETS"] = secret
+    os.environ["PLAINT_SES_TOPIC_ARNS"] = config.receipt_topic
+    os.environ["PLAINT_SES_EVENT_TOPIC_ARNS"] = config.events_topic
+    os.environ["PLAINT_SES_CONFIGURATION_SET"] = CONFIGURATION_SET
+    # The local signer's certificate is not on an SNS host; trust its folder, locally only.
+    os.environ["PLAINT_SNS_TRUSTED_CERTIFICATE_URLS"] = signer.trusted_prefix
+    # Checkpoints signed by a key file and kept in a folder, beside the data.
+    os.environ.setdefault("PLAINT_CHECKPOINT_KEY_FILE", str(config.data_dir / "checkpoint.key"))
+    os.environ.setdefault("PLAINT_CHECKPOINT_DIR", str(config.data_dir / "checkpoints"))
+    token = auditor_token(config.data_dir)
+    os.environ["PLAINT_AUDITOR_TOKEN_HASHES"] = hashlib.sha256(token.encode()).hexdigest()
     if config.fake_helpdesks:
         for helpdesk, url in (("ZENDESK", config.zendesk_url), ("JIRA", config.jira_url)):
             os.environ[f"PLAINT_{helpdesk}_BASE_URL"] = url
@@ -111,10 +165,21 @@ class Stack:
     def start(self) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         self.secret = webhook_secret(self.config.data_dir)
-        configure_environment(self.config, self.secret)
-        moto = EmbeddedAws(self.config.host, self.config.aws_port)
+        self.signer = SnsSigner.for_stack(self.config.data_dir, self.config.aws_url)
+        configure_environment(self.config, self.secret, self.signer)
+        self.send_events = SendEvents(
+            self.signer,
+            self.config.events_topic,
+            f"{self.config.api_url}/webhooks/ses",
+            self.config.region,
+            CONFIGURATION_SET,
+        )
+        observers = {("POST", SEND_EMAIL_PATH): self.send_events.observe}
+        moto = EmbeddedAws(self.config.host, self.config.aws_port, self._local_routes(), observers)
         moto.start()
         self.servers.append(moto)
+        self.send_events.start()
+        self.servers.append(self.send_events)
         self._prepare_aws()
         if self.config.fake_helpdesks:
             for fake in (
@@ -126,6 +191,7 @@ class Stack:
         self._watch_writes()
         self.functions = load_functions()
         self._serve_api()
+        self._serve_portal()
         self._spawn(self._work, "worker")
         self._spawn(self._schedule, "scheduler")
         self._spawn(self._keep_snapshots, "snapshots")
@@ -143,10 +209,22 @@ class Stack:
 
         boto3.DEFAULT_SESSION.events.register("after-call.dynamodb", mark)
 
+    def _local_routes(self) -> dict[str, Any]:
+        certificate = ("application/x-pem-file", self.signer.certificate)
+        return {
+            CERTIFICATE_PATH: lambda: certificate,
+            SENT_MESSAGES_PATH: lambda: sent_messages_answer(self.config.region),
+        }
+
     def _prepare_aws(self) -> None:
         url, region = self.config.aws_url, self.config.region
         self.dynamodb = boto3.client("dynamodb", endpoint_url=url, region_name=region)
         self.sqs = boto3.client("sqs", endpoint_url=url, region_name=region)
+        self.sesv2 = boto3.client("sesv2", endpoint_url=url, region_name=region)
+        sender = policy_sender(Path(os.environ["PLAINT_POLICY_PATH"]))
+        if sender:
+            verify_sender(self.sesv2, sender)
+        create_configuration_set(self.sesv2, CONFIGURATION_SET)
         create_tables(self.dynamodb)
         self.tables = sorted(table_names().values())
         self.queue_url = create_queues(self.sqs)["plaint-inbox"]
@@ -167,6 +245,11 @@ class Stack:
         )
         self.servers.append(server)
         self._spawn(server.server.serve_forever, "api")
+
+    def _serve_portal(self) -> None:
+        server = make_server(self.config.host, self.config.portal_port, build(), threaded=True)
+        self.servers.append(server)
+        self._spawn(server.serve_forever, "portal")
 
     def _spawn(self, target: Any, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -208,11 +291,14 @@ class Stack:
         self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def _schedule(self) -> None:
-        """The sweep every tick; reconciliation with the helpdesks every sixth."""
+        """The sweep every tick; reconciliation with the helpdesks every sixth; a checkpoint
+        of the audit log every twelfth."""
         tick = 0
         while not self.stop.wait(self.config.sweep_seconds):
             tick += 1
-            names = ("sweep", "reconcile") if tick % RECONCILE_EVERY == 0 else ("sweep",)
+            names = ["sweep"]
+            names += ["reconcile"] if tick % RECONCILE_EVERY == 0 else []
+            names += ["checkpoint"] if tick % CHECKPOINT_EVERY == 1 else []
             for name in names:
                 try:
                     handler = getattr(self.functions, name)

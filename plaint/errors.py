@@ -49,3 +49,16 @@ class TransientDeliveryError(DeliveryFailedError):
 
 class PermanentDeliveryError(DeliveryFailedError):
     """Retrying will not help (401, 403, 404, 422): park it for an operator."""
+
+
+class AuditWindowClosedError(RevisionConflictError):
+    """The decision's entries are dated inside a window already sealed for a checkpoint:
+    judge again, now."""
+
+
+class QueryInvalidError(PlaintError):
+    """An audit query the log cannot answer as asked (a bad cursor, range or facet)."""
+
+
+class CheckpointExistsError(PlaintError):
+    """A checkpoint with this number is already kept: another run made it first."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from plaint import services
+from plaint.audit import with_facets
 from plaint.errors import (
     DuplicateDeliveryError,
     PermanentDeliveryError,
@@ -21,6 +22,8 @@ from plaint.errors import (
 )
 from plaint.model import (
     ActionStatus,
+    Complaint,
+    Decision,
     Delivery,
     DeliveryStatus,
     OutboundAction,
@@ -65,6 +68,12 @@ class ComplaintHandling:
     ledger: str = "main"
     outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
 
+    def _commit(
+        self, decision: Decision, about: Complaint | None = None, delivery_key: str | None = None
+    ) -> None:
+        """Commit with each entry's query facets taken from the complaint it is about."""
+        self.store.commit(with_facets(decision, about, self.policy), self.ledger, delivery_key)
+
     def accept(self, event: TicketEvent) -> bool:
         """Record a delivery durably. False when it is a retry of one already accepted."""
         now = self.clock()
@@ -86,7 +95,7 @@ class ComplaintHandling:
             current = self.store.get_complaint(delivery.event.complaint_id)
             decision = services.receive(delivery.event, current, self.policy, self.clock())
             try:
-                self.store.commit(decision, self.ledger, delivery_key=delivery_key)
+                self._commit(decision, current, delivery_key=delivery_key)
             except RevisionConflictError:
                 continue  # someone judged this complaint meanwhile: judge again from there
             return decision.new_actions
@@ -101,7 +110,7 @@ class ComplaintHandling:
         now = self.clock()
         claimed = services.claim(action, now)
         try:
-            self.store.commit(claimed, self.ledger)
+            self._commit(claimed)
         except RevisionConflictError:
             return ActionStatus.PENDING  # another worker holds it
         action = claimed.action_updates[0].action
@@ -128,7 +137,7 @@ class ComplaintHandling:
             )
         else:
             return self._record_done(action, found=found)
-        self.store.commit(decision, self.ledger)
+        self._commit(decision)
         return decision.action_updates[0].action.status
 
     def _record_done(self, action: OutboundAction, *, found: bool) -> ActionStatus:
@@ -140,7 +149,7 @@ class ComplaintHandling:
                 action, complaint, self.policy, self.clock(), found=found
             )
             try:
-                self.store.commit(decision, self.ledger)
+                self._commit(decision, complaint)
             except RevisionConflictError:
                 continue
             return ActionStatus.DONE
@@ -192,7 +201,7 @@ class ComplaintHandling:
             if decision is None:
                 continue
             try:
-                self.store.commit(decision, self.ledger)
+                self._commit(decision, complaint)
             except RevisionConflictError:
                 continue  # it moved meanwhile; the next sweep sees it as it is now
             kinds = [entry.kind for entry in decision.audit]

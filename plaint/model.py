@@ -281,8 +281,29 @@ class OutboundAction(Frozen):
     last_error: str | None = None
 
 
+class ClockStanding(StrEnum):
+    """Where a clock stood when an entry was written: what an auditor filters by."""
+
+    ON_TIME = "on_time"
+    WARNED = "warned"
+    BREACHED = "breached"
+    LAPSED = "lapsed"
+    DISCHARGED = "discharged"
+
+
+class AuditFacets(Frozen):
+    """What the compliance log is queried by, besides complaint, kind, time and policy
+    version. Part of the hashed entry, so an entry cannot be hidden from a query unseen."""
+
+    category: str | None = None
+    jurisdiction: str | None = None
+    clock_status: ClockStanding | None = None
+
+
 class AuditDraft(Frozen):
-    """An audit entry before it is placed on the chain."""
+    """An audit entry before it is placed on the chain. `personal` holds the values that
+    identify a person: the entry commits to salted digests of them, so they can be erased
+    later without breaking the chain."""
 
     kind: str
     complaint_id: str | None
@@ -290,12 +311,22 @@ class AuditDraft(Frozen):
     at: AwareDatetime
     rule_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+    facets: AuditFacets = AuditFacets()
+    personal: dict[str, str] = Field(default_factory=dict)
+
+
+class PersonalValue(Frozen):
+    """A personal value kept beside its entry, with the salt of its digest. Erasure removes
+    both; the digest stays in the hashed entry and still verifies."""
+
+    value: str
+    salt: str
 
 
 class AuditEntry(Frozen):
-    """An append-only, hash-chained record of one decision."""
+    """An append-only, hash-chained record of one decision, on its complaint's chain."""
 
-    ledger: str
+    chain: str
     seq: int = Field(ge=1)
     kind: str
     complaint_id: str | None
@@ -303,12 +334,15 @@ class AuditEntry(Frozen):
     at: AwareDatetime
     rule_id: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict)
+    facets: AuditFacets = AuditFacets()
+    personal_digests: dict[str, str] = Field(default_factory=dict)
+    personal: dict[str, PersonalValue] = Field(default_factory=dict)
     prev_hash: str
     hash: str
 
 
 class ChainHead(Frozen):
-    ledger: str
+    chain: str
     seq: int = Field(ge=0)
     hash: str
 

@@ -178,5 +178,11 @@ class Regime(Frozen):
     source: str = Field(
         min_length=1, description="The law, rule or standard the regime implements, cited."
     )
+    jurisdiction: str | None = Field(
+        default=None,
+        pattern=r"^(?:[A-Z]{2}(?:-[A-Z0-9]{1,3})?)$",
+        description="Where the regime applies: ISO 3166-1 alpha-2 (GB, AZ), a 3166-2 "
+        "subdivision (AU-NSW) or EU. The compliance log is queried by it.",
+    )
     calendar: Identifier
     clocks: tuple[ClockPolicy, ...] = Field(min_length=1)

@@ -120,6 +120,7 @@ def _first_sight(
             "delivery_id": event.delivery_id,
             "raised_later_in": None if previous is None else event.kind,
         },
+        personal={"complainant": event.complainant_ref} if event.complainant_ref else {},
     )
     assessed = record(
         "complaint.assessed",

@@ -7,15 +7,12 @@ both stores behave alike.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, datetime
 from typing import Any
 
 from plaint.model import (
     ActionStatus,
-    AuditEntry,
-    ChainHead,
     Complaint,
     Delivery,
     DeliveryStatus,
@@ -29,8 +26,6 @@ DUE_INDEX = "due"
 COMPLAINT_BUCKET = "COMPLAINT"
 ACTION_BUCKET = "ACTION"
 DELIVERY_BUCKET = "DELIVERY"
-HEAD_SK = "HEAD"
-LAST_SEQ = 999_999_999_999
 
 
 def sortable(at: datetime) -> str:
@@ -136,61 +131,20 @@ def action_from_item(item: Item) -> OutboundAction:
     return OutboundAction.model_validate_json(item["doc"])
 
 
-# Audit chain
+# Sent mail evidence: what SES reported accepting, by the token the message carried.
+
+SENT_MAIL_MEMORY_SECONDS = 30 * 24 * 3600  # retries end within hours; a month is plenty
 
 
-def ledger_pk(ledger: str) -> str:
-    return f"LEDGER#{ledger}"
+def sent_mail_key(token: str) -> Item:
+    return {"pk": f"SENTMAIL#{token}", "sk": "SENTMAIL"}
 
 
-def seq_sk(seq: int) -> str:
-    return f"SEQ#{seq:012d}"
+def sent_mail_expiry(at: datetime) -> int:
+    return epoch_seconds(at) + SENT_MAIL_MEMORY_SECONDS
 
 
-def head_key(ledger: str) -> Item:
-    return {"pk": ledger_pk(ledger), "sk": HEAD_SK}
-
-
-def head_item(head: ChainHead) -> Item:
-    return {**head_key(head.ledger), "seq": head.seq, "hash": head.hash}
-
-
-def head_from_item(ledger: str, item: Item) -> ChainHead:
-    return ChainHead(ledger=ledger, seq=int(item["seq"]), hash=item["hash"])
-
-
-def entry_item(entry: AuditEntry) -> Item:
-    """Plain attributes, readable with any DynamoDB tool; `detail` stays JSON text so its
-    number types survive exactly and its hash can be recomputed."""
-    item: Item = {
-        "pk": ledger_pk(entry.ledger),
-        "sk": seq_sk(entry.seq),
-        "ledger": entry.ledger,
-        "seq": entry.seq,
-        "kind": entry.kind,
-        "policy_version": entry.policy_version,
-        "at": entry.at.isoformat(),
-        "detail": json.dumps(entry.detail, sort_keys=True, ensure_ascii=False),
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
-    }
-    if entry.complaint_id is not None:
-        item["complaint_id"] = entry.complaint_id
-    if entry.rule_id is not None:
-        item["rule_id"] = entry.rule_id
-    return item
-
-
-def entry_from_item(item: Item) -> AuditEntry:
-    return AuditEntry(
-        ledger=item["ledger"],
-        seq=int(item["seq"]),
-        kind=item["kind"],
-        complaint_id=item.get("complaint_id"),
-        policy_version=item["policy_version"],
-        at=datetime.fromisoformat(item["at"]),
-        rule_id=item.get("rule_id"),
-        detail=json.loads(item["detail"]),
-        prev_hash=item["prev_hash"],
-        hash=item["hash"],
-    )
+def sent_mail_instant(item: Item | None, name: str) -> datetime | None:
+    """`name` ("sending_at" or "accepted_at") of an evidence item, if it has one."""
+    value = None if item is None else item.get(name)
+    return None if value is None else datetime.fromisoformat(str(value))

@@ -5,13 +5,16 @@ actions under `pk`/`sk`. Whatever is still owed (an acknowledgement, an action a
 unprocessed delivery) also carries `due_bucket`/`due_at`, which feeds the sparse GSI `due`:
 the schedulers query "bucket = X and due_at <= now" and read only what is due, never the
 open backlog. `due_at` is fixed-width UTC text, so string order is time order. The audit
-table holds one chain per ledger: `SEQ#<n>` entries as plain attributes and a `HEAD` item
-that every append moves with a condition on its old seq.
+table holds one chain per complaint: `SEQ#<n>` entries as plain attributes and a `HEAD`
+item that every append moves with a condition on its old seq (storage.audit_codec has the
+rest of its layout).
 
 `commit` is a single TransactWriteItems: complaint, chain entries, head, actions and the
-delivery land together or not at all. A failed complaint/action/delivery condition means
-the caller judged stale state (RevisionConflictError). A failed head or entry condition
-only means another decision took the next seq first: re-read the head and place again.
+delivery land together or not at all, and only if the entries are dated after the ledger's
+sealed window (AuditWindowClosedError: judge again). A failed complaint/action/delivery
+condition means the caller judged stale state (RevisionConflictError). A failed head or
+entry condition only means another decision took the next seq first: re-read the head and
+place again.
 Every write is conditional, so repeating one whose outcome was unknown is safe.
 """
 
@@ -19,17 +22,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
-from plaint.audit import GENESIS_HASH, next_head, place_on_chain
+from plaint.audit import by_chain, place_on_chain
 from plaint.errors import (
+    AuditWindowClosedError,
     ChainConflictError,
     DuplicateDeliveryError,
     RevisionConflictError,
@@ -43,8 +44,14 @@ from plaint.model import (
     Delivery,
     DeliveryStatus,
 )
+from storage import audit_codec as ac
 from storage import codec
 from storage.codec import Item
+from storage.dynamo_audit import DynamoAuditLog
+from storage.dynamo_wire import error_code as _error_code
+from storage.dynamo_wire import plain as _plain
+from storage.dynamo_wire import translated as _translated
+from storage.dynamo_wire import wire as _wire
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 
@@ -54,55 +61,17 @@ if TYPE_CHECKING:
 
 CHAIN_ATTEMPTS = 8
 MAX_TRANSACT_ITEMS = 100
-UNAVAILABLE_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "TransactionConflictException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
 # Cancellation reasons on chain items that mean "someone appended first".
 CHAIN_RACE_CODES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 STATUS = {"#status": "status"}
 NEW_ITEM = "attribute_not_exists(pk)"
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _wire(item: Item) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in item.items()}
-
-
-def _plain(item: dict[str, Any]) -> Item:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
 class _ChainMovedError(Exception):
     """The head changed between our read and our write."""
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn overload and outage into StoreUnavailableError; let real bugs surface."""
-    try:
-        yield
-    except ClientError as exc:
-        if _error_code(exc) in UNAVAILABLE_CODES:
-            raise StoreUnavailableError(str(exc)) from exc
-        raise
-    except (BotoConnectionError, HTTPClientError) as exc:
-        raise StoreUnavailableError(str(exc)) from exc
-
-
-def _error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-class DynamoStore(DecodedReads, PublishedPolicies):
+class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
     def __init__(
         self,
         client: DynamoDBClient,
@@ -154,31 +123,50 @@ class DynamoStore(DecodedReads, PublishedPolicies):
                 raise RevisionConflictError(f"cursor {name} moved on meanwhile") from exc
             raise
 
-    # Audit chain
+    # Sent mail evidence (plaint.ports.SentMailEvidence)
 
-    def chain_head(self, ledger: str) -> ChainHead:
-        item = self._get(self._audit, codec.head_key(ledger))
-        if item is None:
-            return ChainHead(ledger=ledger, seq=0, hash=GENESIS_HASH)
-        return codec.head_from_item(ledger, item)
+    def note_sending(self, token: str, at: datetime) -> None:
+        # An update, not a put: a report of acceptance already kept must survive it.
+        with _translated():
+            self._client.update_item(
+                TableName=self._state,
+                Key=_wire(codec.sent_mail_key(token)),
+                UpdateExpression="SET sending_at = :at, expires_at = :expires",
+                ExpressionAttributeValues=_wire(
+                    {":at": codec.sortable(at), ":expires": codec.sent_mail_expiry(at)}
+                ),
+            )
 
-    def audit_entries(
-        self, ledger: str, after_seq: int = 0, limit: int = 100
-    ) -> Sequence[AuditEntry]:
-        # BETWEEN keeps HEAD out: "HEAD" sorts after every "SEQ#..." key.
-        query = {
-            "TableName": self._audit,
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
-            "ExpressionAttributeValues": _wire(
-                {
-                    ":pk": codec.ledger_pk(ledger),
-                    ":first": codec.seq_sk(after_seq + 1),
-                    ":last": codec.seq_sk(codec.LAST_SEQ),
-                }
-            ),
-            "ConsistentRead": True,
-        }
-        return [codec.entry_from_item(item) for item in self._paged(query, limit)]
+    def record_accepted(self, token: str, at: datetime, provider_message_id: str) -> bool:
+        try:
+            with _translated():
+                self._client.update_item(
+                    TableName=self._state,
+                    Key=_wire(codec.sent_mail_key(token)),
+                    UpdateExpression="SET accepted_at = :at, provider_message_id = :id, "
+                    "expires_at = :expires",
+                    ConditionExpression="attribute_not_exists(accepted_at)",
+                    ExpressionAttributeValues=_wire(
+                        {
+                            ":at": codec.sortable(at),
+                            ":id": provider_message_id,
+                            ":expires": codec.sent_mail_expiry(at),
+                        }
+                    ),
+                )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def accepted_at(self, token: str) -> datetime | None:
+        item = self._get(self._state, codec.sent_mail_key(token))
+        return codec.sent_mail_instant(item, "accepted_at")
+
+    def sending_noted_at(self, token: str) -> datetime | None:
+        item = self._get(self._state, codec.sent_mail_key(token))
+        return codec.sent_mail_instant(item, "sending_at")
 
     # The transaction
 
@@ -190,16 +178,20 @@ class DynamoStore(DecodedReads, PublishedPolicies):
             if state_ops:
                 self._transact(state_ops, [])
             return ()
+        chains = by_chain(ledger, decision.audit)
+        earliest = min(draft.at for draft in decision.audit)
         for attempt in range(CHAIN_ATTEMPTS):
-            head = self.chain_head(ledger)
-            entries = place_on_chain(head, decision.audit)
+            placed = [place_on_chain(self.chain_head(c), d) for c, d in chains.items()]
+            chain_ops: list[Any] = [self.seal_check(ledger, earliest)]
+            for entries in placed:
+                chain_ops += self._chain_ops(entries)
             try:
-                self._transact(state_ops, self._chain_ops(head, entries))
+                self._transact(state_ops, chain_ops)
             except _ChainMovedError:
                 time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
                 continue
-            return entries
-        raise ChainConflictError(f"ledger {ledger}: head kept moving")
+            return tuple(entry for entries in placed for entry in entries)
+        raise ChainConflictError(f"ledger {ledger}: a chain head kept moving")
 
     def _state_ops(
         self, decision: Decision, delivery_key: str | None
@@ -233,15 +225,16 @@ class DynamoStore(DecodedReads, PublishedPolicies):
         values = {":expected": expected_revision, ":source_version": item["source_version"]}
         return self._put(self._state, item, condition, values)
 
-    def _chain_ops(
-        self, head: ChainHead, entries: Sequence[AuditEntry]
-    ) -> list[TransactWriteItemTypeDef]:
-        ops = [self._put(self._audit, codec.entry_item(entry), NEW_ITEM) for entry in entries]
-        new_head = codec.head_item(next_head(head, entries))
-        if head.seq == 0:
-            ops.append(self._put(self._audit, new_head, NEW_ITEM))
+    def _chain_ops(self, entries: Sequence[AuditEntry]) -> list[TransactWriteItemTypeDef]:
+        """The entries of one chain, and its head moved on only from where they follow."""
+        ops = [self._put(self._audit, ac.entry_item(entry), NEW_ITEM) for entry in entries]
+        first = entries[0]
+        head = ChainHead(chain=first.chain, seq=entries[-1].seq, hash=entries[-1].hash)
+        if first.seq == 1:
+            ops.append(self._put(self._audit, ac.head_item(head), NEW_ITEM))
         else:
-            ops.append(self._put(self._audit, new_head, "seq = :old_seq", {":old_seq": head.seq}))
+            condition, values = "seq = :old_seq", {":old_seq": first.seq - 1}
+            ops.append(self._put(self._audit, ac.head_item(head), condition, values))
         return ops
 
     def _transact(
@@ -342,7 +335,8 @@ class DynamoStore(DecodedReads, PublishedPolicies):
 def _raise_cancellation(exc: ClientError, state_count: int) -> NoReturn:
     """Decide what a cancelled transaction means from its per-item reasons.
 
-    Reasons come in request order: state items first, then chain entries and head.
+    Reasons come in request order: state items first, then the seal check, then chain
+    entries and heads.
     """
     reasons = exc.response.get("CancellationReasons") or []
     failed = [
@@ -352,6 +346,8 @@ def _raise_cancellation(exc: ClientError, state_count: int) -> NoReturn:
     ]
     if any(i < state_count and code == "ConditionalCheckFailed" for i, code in failed):
         raise RevisionConflictError("the complaint, an action or the delivery moved on") from exc
+    if (state_count, "ConditionalCheckFailed") in failed:
+        raise AuditWindowClosedError("the entries are dated inside a sealed window") from exc
     if failed and all(i >= state_count and code in CHAIN_RACE_CODES for i, code in failed):
         raise _ChainMovedError from exc
     raise StoreUnavailableError(str(exc)) from exc

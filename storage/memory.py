@@ -11,8 +11,8 @@ import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from plaint.audit import GENESIS_HASH, next_head, place_on_chain
-from plaint.errors import DuplicateDeliveryError, RevisionConflictError
+from plaint.audit import by_chain, place_on_chain
+from plaint.errors import AuditWindowClosedError, DuplicateDeliveryError, RevisionConflictError
 from plaint.model import (
     ActionUpdate,
     AuditEntry,
@@ -22,8 +22,10 @@ from plaint.model import (
     Delivery,
     DeliveryStatus,
 )
+from storage import audit_codec as ac
 from storage import codec
 from storage.codec import Item
+from storage.memory_audit import MemoryAuditLog
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 
@@ -34,7 +36,7 @@ def _key(item: Item) -> Key:
     return (item["pk"], item["sk"])
 
 
-class MemoryStore(DecodedReads, PublishedPolicies):
+class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}
@@ -54,7 +56,7 @@ class MemoryStore(DecodedReads, PublishedPolicies):
         item = self._read(self._state, codec.delivery_key(key))
         return None if item is None else int(item["expires_at"])
 
-    # Audit chain
+    # Reconciliation cursors
 
     def get_cursor(self, name: str) -> str | None:
         item = self._read(self._state, codec.cursor_key(name))
@@ -68,20 +70,35 @@ class MemoryStore(DecodedReads, PublishedPolicies):
                 raise RevisionConflictError(f"cursor {name} moved on meanwhile")
             self._state[key] = {**codec.cursor_key(name), "value": value}
 
-    def chain_head(self, ledger: str) -> ChainHead:
-        with self._lock:
-            return self._head(ledger)
+    # Sent mail evidence (plaint.ports.SentMailEvidence)
 
-    def audit_entries(
-        self, ledger: str, after_seq: int = 0, limit: int = 100
-    ) -> Sequence[AuditEntry]:
-        first, pk = codec.seq_sk(after_seq + 1), codec.ledger_pk(ledger)
+    def note_sending(self, token: str, at: datetime) -> None:
         with self._lock:
-            keys = sorted(
-                k for k in self._audit if k[0] == pk and k[1] != codec.HEAD_SK and k[1] >= first
-            )
-            items = [self._audit[k] for k in keys[: max(limit, 0)]]
-        return [codec.entry_from_item(item) for item in items]
+            item = self._state.setdefault(_key(codec.sent_mail_key(token)), {})
+            item |= codec.sent_mail_key(token) | {
+                "sending_at": codec.sortable(at),
+                "expires_at": codec.sent_mail_expiry(at),
+            }
+
+    def record_accepted(self, token: str, at: datetime, provider_message_id: str) -> bool:
+        with self._lock:
+            item = self._state.setdefault(_key(codec.sent_mail_key(token)), {})
+            if "accepted_at" in item:
+                return False
+            item |= codec.sent_mail_key(token) | {
+                "accepted_at": codec.sortable(at),
+                "provider_message_id": provider_message_id,
+                "expires_at": codec.sent_mail_expiry(at),
+            }
+            return True
+
+    def accepted_at(self, token: str) -> datetime | None:
+        item = self._read(self._state, codec.sent_mail_key(token))
+        return codec.sent_mail_instant(item, "accepted_at")
+
+    def sending_noted_at(self, token: str) -> datetime | None:
+        item = self._read(self._state, codec.sent_mail_key(token))
+        return codec.sent_mail_instant(item, "sending_at")
 
     # The transaction
 
@@ -91,9 +108,13 @@ class MemoryStore(DecodedReads, PublishedPolicies):
         with self._lock:
             if not self._conditions_hold(decision, delivery_key):
                 raise RevisionConflictError("the complaint, an action or the delivery moved on")
-            head = self._head(ledger)
-            entries = place_on_chain(head, decision.audit)
-            self._apply(decision, delivery_key, entries, next_head(head, entries))
+            earliest = min((draft.at for draft in decision.audit), default=None)
+            if earliest is not None and not self.window_open(ledger, earliest):
+                raise AuditWindowClosedError("the entries are dated inside a sealed window")
+            chains = by_chain(ledger, decision.audit)
+            placed = [place_on_chain(self._head(c), drafts) for c, drafts in chains.items()]
+            entries = tuple(entry for chain in placed for entry in chain)
+            self._apply(decision, delivery_key, entries)
             return entries
 
     def _conditions_hold(self, decision: Decision, delivery_key: str | None) -> bool:
@@ -131,11 +152,7 @@ class MemoryStore(DecodedReads, PublishedPolicies):
         )
 
     def _apply(
-        self,
-        decision: Decision,
-        delivery_key: str | None,
-        entries: Sequence[AuditEntry],
-        head: ChainHead,
+        self, decision: Decision, delivery_key: str | None, entries: Sequence[AuditEntry]
     ) -> None:
         writes = [codec.action_item(a) for a in decision.new_actions]
         writes += [codec.action_item(u.action) for u in decision.action_updates]
@@ -143,10 +160,11 @@ class MemoryStore(DecodedReads, PublishedPolicies):
             writes.append(codec.complaint_item(decision.complaint))
         for item in writes:
             self._state[_key(item)] = item
-        for item in [codec.entry_item(e) for e in entries]:
+        for entry in entries:
+            item = ac.entry_item(entry)
             self._audit[_key(item)] = item
-        if entries:
-            self._audit[_key(codec.head_key(head.ledger))] = codec.head_item(head)
+            head = ac.head_item(ChainHead(chain=entry.chain, seq=entry.seq, hash=entry.hash))
+            self._audit[_key(head)] = head
         if delivery_key is not None:
             self._mark_processed(delivery_key)
 
@@ -156,12 +174,6 @@ class MemoryStore(DecodedReads, PublishedPolicies):
         k = _key(codec.delivery_key(key))
         item = {n: v for n, v in self._state[k].items() if n not in ("due_bucket", "due_at")}
         self._state[k] = {**item, "status": DeliveryStatus.PROCESSED.value, "outcome": "decided"}
-
-    def _head(self, ledger: str) -> ChainHead:
-        item = self._audit.get(_key(codec.head_key(ledger)))
-        if item is None:
-            return ChainHead(ledger=ledger, seq=0, hash=GENESIS_HASH)
-        return codec.head_from_item(ledger, item)
 
     def _read(self, table: dict[Key, Item], key: Item) -> Item | None:
         with self._lock:

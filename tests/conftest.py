@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -14,6 +15,8 @@ from moto import mock_aws
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.queues import create_queues
+from plaint.model import AuditEntry
+from plaint.ports import AuditLog
 from storage.tables import create_tables
 from tests.factories import DEFAULT_POLICY
 
@@ -99,3 +102,14 @@ def load_event(name: str, vendor: str = "zendesk") -> bytes:
 
 def dumps(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def ledger_entries(store: Any, ledger: str = "main", days: int = 60) -> list[AuditEntry]:
+    """Every entry of a ledger's first `days` days, in time order (each complaint's in its
+    chain's order). `store` is an AuditLog (handling only types it as a ComplaintStore)."""
+    log: AuditLog = store
+    earliest = log.earliest_entry_at(ledger)
+    if earliest is None:
+        return []
+    since = earliest - timedelta(microseconds=1)
+    return list(log.entries_between(ledger, since, since + timedelta(days=days)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from plaint.model import (
     ActionUpdate,
     Assessment,
     AuditDraft,
+    AuditEntry,
     Channel,
     Complaint,
     ComplaintStatus,
@@ -23,9 +25,11 @@ from plaint.model import (
     TicketEvent,
     TicketEventKind,
 )
+from plaint.verify import verify
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 LEDGER = "acme"
+CHAIN = f"{LEDGER}/zendesk:101"  # the chain of complaint() and draft()
 POLICY = "policy-2025.1"
 
 
@@ -171,3 +175,8 @@ class ItemsRead:
 
     def _add(self, parsed: dict[str, Any], **_: Any) -> None:
         self.count += int(parsed.get("ScannedCount", 0))
+
+
+def chain_holds(entries: Sequence[AuditEntry]) -> bool:
+    """The chain links and hashes hold (no checkpoints involved)."""
+    return verify(entries, [], {}).holds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,12 +51,49 @@ class Settings(BaseSettings):
     ses_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="Comma-separated SNS topics whose SES receipts are ours."
     )
+    ses_event_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated SNS topics the configuration set publishes SES's Send "
+        "events to (infra/resources.json sets it).",
+    )
+    ses_configuration_set: str | None = Field(
+        default=None,
+        description="SES configuration set acknowledgements are sent through; its SNS "
+        "event destination reports each message SES accepted, so a retry never sends one "
+        "twice. Unset: a retry after a lost outcome may send a second copy.",
+    )
+    sns_trusted_certificate_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Local stack only, never in production: comma-separated URL prefixes "
+        "(each ending in '/') under which an SNS SigningCertURL is trusted besides the https "
+        "Amazon SNS hosts, so the local stack can sign SNS messages itself.",
+    )
     aws_endpoint_url: str | None = Field(
         default=None, description="Set only for the local stack (the embedded moto server)."
     )
+    checkpoint_kms_key_id: str | None = Field(
+        default=None, description="The KMS key (ECC_NIST_P256) that signs audit checkpoints."
+    )
+    checkpoint_key_file: str | None = Field(
+        default=None, description="On one machine: an Ed25519 key file, made on first use."
+    )
+    checkpoint_bucket: str | None = Field(
+        default=None, description="The S3 Object Lock bucket checkpoints are kept in."
+    )
+    checkpoint_dir: str | None = Field(
+        default=None, description="On one machine: the folder checkpoints are kept in."
+    )
+    checkpoint_lag_seconds: float = Field(
+        default=60, gt=0, description="How far behind now each sealed audit window ends."
+    )
 
     @field_validator(
-        "zendesk_webhook_secrets", "jira_webhook_secrets", "ses_topic_arns", mode="before"
+        "zendesk_webhook_secrets",
+        "jira_webhook_secrets",
+        "ses_topic_arns",
+        "ses_event_topic_arns",
+        "sns_trusted_certificate_urls",
+        mode="before",
     )
     @classmethod
     def _split_secrets(cls, value: object) -> object:
@@ -69,3 +107,28 @@ class Settings(BaseSettings):
         if len(value) > 2:
             raise ValueError("at most two active webhook secrets (current and next)")
         return value
+
+    @field_validator("sns_trusted_certificate_urls")
+    @classmethod
+    def _whole_locations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for prefix in value:
+            _check_trusted_prefix(prefix)
+        return value
+
+
+def _check_trusted_prefix(prefix: str) -> None:
+    """A prefix is a whole location: scheme, host, and a path ending in "/", so that it
+    cannot be extended into another host or port."""
+    parts = urlsplit(prefix)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or not parts.path.endswith("/")
+    ):
+        raise ValueError(
+            f"{prefix!r}: a trusted certificate prefix is http(s)://host[:port]/path/ "
+            "(ending in '/')"
+        )

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +19,12 @@ if TYPE_CHECKING:  # the runtime's parts are imported when it is built, not at d
     from pydantic import SecretStr
 
     from chalicelib.settings import Settings
+    from plaint.checkpointing import Checkpointer
     from plaint.handling import ComplaintHandling
     from plaint.model import SourceSystem
     from plaint.policy import Policy
     from plaint.policy_book import PolicyBook
-    from plaint.ports import ChangeFeed, Outbox, Queue
+    from plaint.ports import ChangeFeed, Outbox, Queue, SentMailEvidence
     from storage.dynamodb import DynamoStore
 
 
@@ -82,6 +83,8 @@ class Runtime:
     s3: Any  # reads SES-stored messages
     feeds: tuple[ChangeFeed, ...]  # what reconciliation asks each helpdesk
     policy_watch: PolicyWatch
+    sent_mail: SentMailEvidence  # what SES reported accepting, kept by the SES webhook
+    checkpointer: Checkpointer | None  # None until a key and an archive are configured
 
 
 def runtime() -> Runtime:
@@ -103,6 +106,7 @@ def _built() -> Runtime:
     from storage.sqs import SqsQueue
 
     settings = Settings()  # required fields come from the environment
+    _announce_trusted_certificates(settings)
     dynamodb = boto3.client("dynamodb", endpoint_url=settings.aws_endpoint_url)
     sqs = boto3.client("sqs", endpoint_url=settings.aws_endpoint_url)
     queue = (
@@ -118,14 +122,41 @@ def _built() -> Runtime:
         policy=policy,
         clock=utc_now,
         ledger=settings.ledger,
-        outboxes=_outboxes(settings) | _mailer(policy, settings),
+        outboxes=_outboxes(settings) | _mailer(policy, settings, store),
     )
     s3 = boto3.client("s3", endpoint_url=settings.aws_endpoint_url)
     return Runtime(
         settings=settings, handling=handling, queue=queue, clock=utc_now, s3=s3,
         feeds=_feeds(settings, policy),
-        policy_watch=PolicyWatch(book=PolicyBook(policy), store=store),
+        policy_watch=PolicyWatch(book=PolicyBook(policy), store=store), sent_mail=store,
+        checkpointer=_checkpointer(settings, store),
     )  # fmt: skip
+
+
+def _checkpointer(settings: Settings, store: DynamoStore) -> Checkpointer | None:
+    from plaint.checkpointing import Checkpointer
+    from storage.trust import checkpoint_archive, checkpoint_signer
+
+    endpoint = settings.aws_endpoint_url
+    signer = checkpoint_signer(
+        settings.checkpoint_kms_key_id, settings.checkpoint_key_file, endpoint
+    )
+    archive = checkpoint_archive(settings.checkpoint_bucket, settings.checkpoint_dir, endpoint)
+    if signer is None or archive is None:
+        return None
+    lag = timedelta(seconds=settings.checkpoint_lag_seconds)
+    return Checkpointer(store, archive, signer, clock=utc_now, ledger=settings.ledger, lag=lag)
+
+
+def _announce_trusted_certificates(settings: Settings) -> None:
+    # Trusting a signer other than Amazon SNS is for the local stack; say so loudly if a
+    # deployed function ever finds it set.
+    if settings.sns_trusted_certificate_urls:
+        log.warning(
+            "trusting SNS signing certificates under %s besides Amazon SNS hosts "
+            "(PLAINT_SNS_TRUSTED_CERTIFICATE_URLS: local stack only)",
+            ", ".join(settings.sns_trusted_certificate_urls),
+        )
 
 
 def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] | str:
@@ -185,7 +216,9 @@ def _feeds(settings: Settings, policy: Policy) -> tuple[ChangeFeed, ...]:
     return tuple(feeds)
 
 
-def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
+def _mailer(
+    policy: Policy, settings: Settings, evidence: SentMailEvidence
+) -> dict[SourceSystem, Outbox]:
     """Email complaints are answered by SES, from the policy's sender."""
     import boto3
 
@@ -195,8 +228,21 @@ def _mailer(policy: Policy, settings: Settings) -> dict[SourceSystem, Outbox]:
     email = policy.email
     if not (email.sender and email.mailbox):
         return {}
+    if not settings.ses_configuration_set:
+        log.warning(
+            "PLAINT_SES_CONFIGURATION_SET is not set: SES will not report the acknowledgement "
+            "emails it accepts, so a retry after a lost outcome may send a second copy"
+        )
     client = boto3.client("sesv2", endpoint_url=settings.aws_endpoint_url)
-    mailer = SesMailer(client, email.sender, email.mailbox, subjects=email.subjects)
+    mailer = SesMailer(
+        client,
+        email.sender,
+        email.mailbox,
+        subjects=email.subjects,
+        configuration_set=settings.ses_configuration_set,
+        evidence=evidence,
+        clock=utc_now,
+    )
     return {SourceSystem.EMAIL: mailer}
 
 

@@ -14,6 +14,7 @@ from console.main import main
 from devstack.send_webhook import sample_event
 from plaint.policy_loader import load_policy
 from storage.dynamodb import DynamoStore
+from tests.conftest import ledger_entries
 from tests.factories import DEFAULT_POLICY, ROOT
 from tests.functional.test_worker_and_sweep import deliver, run_worker
 
@@ -104,7 +105,7 @@ def test_recalculation_shows_before_and_after_and_records_only_when_applied(
     old = next(c for c in before.clocks if c.clock_id == "final_response")
     new = next(c for c in after.clocks if c.clock_id == "final_response")
     assert old.due_at and new.due_at and (new.due_at - old.due_at).days == 14
-    entry = store.audit_entries("main", limit=1000)[-1]
+    entry = ledger_entries(store)[-1]
     assert entry.kind == "clocks.recalculated"
     assert entry.detail["requested_by"] == "head.of.complaints@example.com"
     assert entry.detail["clocks"][0]["before"]["due_at"] is not None

@@ -12,7 +12,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from plaint.audit import GENESIS_HASH, first_break
+from plaint.audit import GENESIS_HASH, chain_of
 from plaint.errors import (
     ChainConflictError,
     DuplicateDeliveryError,
@@ -29,12 +29,14 @@ from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore
 from storage.tables import TEMPLATE, create_tables, table_names
 from tests.store_fixtures import (
+    CHAIN,
     LEDGER,
     T0,
     ItemsRead,
     action,
     action_update,
     at,
+    chain_holds,
     complaint,
     delivery,
     draft,
@@ -73,8 +75,8 @@ def store(request: pytest.FixtureRequest) -> Store:
 def snapshot(store: Store, *, complaint_ids: tuple[str, ...] = (), action_ids=(), keys=()):
     """Everything a failed commit must leave untouched."""
     return (
-        store.chain_head(LEDGER),
-        tuple(store.audit_entries(LEDGER, limit=1000)),
+        store.chain_head(CHAIN),
+        tuple(store.audit_entries(CHAIN, limit=1000)),
         tuple(store.get_complaint(c) for c in complaint_ids),
         tuple(store.get_action(a) for a in action_ids),
         tuple(store.get_delivery(k) for k in keys),
@@ -154,10 +156,10 @@ def test_commit_writes_state_chain_actions_and_delivery_together(store: Store) -
     assert entries[0].prev_hash == GENESIS_HASH
     assert store.get_complaint(c.complaint_id) == c
     assert store.get_action(a.action_id) == a
-    assert store.audit_entries(LEDGER) == list(entries)
-    assert store.audit_entries(LEDGER)[0].detail["big"] == 2**53 + 1
-    assert first_break(store.audit_entries(LEDGER)) is None
-    head = store.chain_head(LEDGER)
+    assert store.audit_entries(CHAIN) == list(entries)
+    assert store.audit_entries(CHAIN)[0].detail["big"] == 2**53 + 1
+    assert chain_holds(store.audit_entries(CHAIN))
+    head = store.chain_head(CHAIN)
     assert (head.seq, head.hash) == (2, entries[-1].hash)
     processed = store.get_delivery(d.key)
     assert processed is not None
@@ -213,7 +215,7 @@ def test_expected_revision_of_a_missing_complaint_conflicts(store: Store) -> Non
         store.commit(update, LEDGER)
 
     assert store.get_complaint("zendesk:101") is None
-    assert store.chain_head(LEDGER).seq == 0
+    assert store.chain_head(CHAIN).seq == 0
 
 
 def test_older_source_version_never_overwrites_a_newer_one(store: Store) -> None:
@@ -239,8 +241,8 @@ def test_commit_for_an_unknown_delivery_conflicts_and_writes_nothing(store: Stor
 
     assert store.get_complaint("zendesk:101") is None
     assert store.get_action("a-1") is None
-    assert store.chain_head(LEDGER).seq == 0
-    assert store.audit_entries(LEDGER) == []
+    assert store.chain_head(CHAIN).seq == 0
+    assert store.audit_entries(CHAIN) == []
     assert store.get_delivery("zendesk:nope") is None
 
 
@@ -250,25 +252,28 @@ def test_decision_without_audit_commits_its_other_items(store: Store) -> None:
     assert entries == ()
     assert store.get_complaint("zendesk:101") is not None
     assert store.get_action("a-1") is not None
-    assert store.chain_head(LEDGER).seq == 0
+    assert store.chain_head(CHAIN).seq == 0
 
 
 # The audit chain
 
 
 def test_chain_holds_across_commits_and_reads_in_pages(store: Store) -> None:
-    for n in range(5):
-        store.commit(new_complaint_decision(complaint(f"{n}"), drafts=2), LEDGER)
-    store.commit(new_complaint_decision(complaint("other"), drafts=1), "other-ledger")
+    for _ in range(5):
+        store.commit(Decision(complaint=None, audit=(draft(), draft())), LEDGER)
+    store.commit(Decision(complaint=None, audit=(draft(),)), "other-ledger")
+    store.commit(Decision(complaint=None, audit=(draft(complaint_id="zendesk:7"),)), LEDGER)
 
-    entries = store.audit_entries(LEDGER, limit=100)
+    entries = store.audit_entries(CHAIN, limit=100)
     assert [e.seq for e in entries] == list(range(1, 11))
-    assert first_break(entries) is None
-    assert store.chain_head(LEDGER).hash == entries[-1].hash
-    assert [e.seq for e in store.audit_entries(LEDGER, after_seq=4, limit=3)] == [5, 6, 7]
-    assert store.audit_entries(LEDGER, after_seq=10) == []
-    other = store.audit_entries("other-ledger")
-    assert [(e.ledger, e.seq, e.prev_hash) for e in other] == [("other-ledger", 1, GENESIS_HASH)]
+    assert chain_holds(entries)
+    assert store.chain_head(CHAIN).hash == entries[-1].hash
+    assert [e.seq for e in store.audit_entries(CHAIN, after_seq=4, limit=3)] == [5, 6, 7]
+    assert store.audit_entries(CHAIN, after_seq=10) == []
+    # Each complaint has its own chain, in each ledger.
+    for chain in (chain_of("other-ledger", "zendesk:101"), chain_of(LEDGER, "zendesk:7")):
+        (only,) = store.audit_entries(chain)
+        assert (only.chain, only.seq, only.prev_hash) == (chain, 1, GENESIS_HASH)
 
 
 def test_concurrent_commits_keep_one_gap_free_chain(store: Store) -> None:
@@ -280,7 +285,8 @@ def test_concurrent_commits_keep_one_gap_free_chain(store: Store) -> None:
         start.wait()
         try:
             for n in range(per_thread):
-                store.commit(new_complaint_decision(complaint(f"{name}-{n}")), LEDGER)
+                audit = (draft(f"{name}.{n}.a"), draft(f"{name}.{n}.b"))
+                store.commit(Decision(complaint=None, audit=audit), LEDGER)
         except BaseException as exc:  # surfaced by the assertion below
             failures.append(exc)
 
@@ -291,17 +297,14 @@ def test_concurrent_commits_keep_one_gap_free_chain(store: Store) -> None:
         w.join()
 
     assert failures == []
-    entries = store.audit_entries(LEDGER, limit=1000)
+    entries = store.audit_entries(CHAIN, limit=1000)
     total = threads * per_thread * 2
     assert [e.seq for e in entries] == list(range(1, total + 1))
-    assert first_break(entries) is None
-    assert store.chain_head(LEDGER).seq == total
-    assert {e.complaint_id for e in entries} == {
-        f"zendesk:t{i}-{n}" for i in range(threads) for n in range(per_thread)
-    }
-
-
-# Due queries
+    assert chain_holds(entries)
+    assert store.chain_head(CHAIN).seq == total
+    # A decision's entries stay together on the chain.
+    kinds = [e.kind for e in entries]
+    assert all(kinds[i][:-1] + "b" == kinds[i + 1] for i in range(0, total, 2))
 
 
 def test_due_complaints_lists_only_owed_ones_in_due_order(store: Store) -> None:
@@ -422,7 +425,7 @@ def test_audit_entries_are_plain_attributes(dynamo_client: Any) -> None:
     store.commit(Decision(complaint=None, audit=(draft(complaint_id=None, rule_id=None),)), "l")
 
     raw = dynamo_client.get_item(
-        TableName="plaint-audit", Key={"pk": {"S": "LEDGER#l"}, "sk": {"S": "SEQ#000000000001"}}
+        TableName="plaint-audit", Key={"pk": {"S": "CHAIN#l/-"}, "sk": {"S": "SEQ#000000000001"}}
     )["Item"]
 
     assert raw["seq"] == {"N": "1"}
@@ -431,7 +434,7 @@ def test_audit_entries_are_plain_attributes(dynamo_client: Any) -> None:
     assert "complaint_id" not in raw
     assert "rule_id" not in raw
     head = dynamo_client.get_item(
-        TableName="plaint-audit", Key={"pk": {"S": "LEDGER#l"}, "sk": {"S": "HEAD"}}
+        TableName="plaint-audit", Key={"pk": {"S": "CHAIN#l/-"}, "sk": {"S": "HEAD"}}
     )["Item"]
     assert head["seq"] == {"N": "1"}
     assert head["hash"] == raw["hash"]
@@ -446,7 +449,8 @@ def rival_hook(client: Any, rounds: int) -> list[int]:
             return
         busy[0] = True
         try:
-            rival.commit(new_complaint_decision(complaint(f"rival-{done[0]}")), LEDGER)
+            audit = (draft(f"rival.{done[0]}"),)
+            rival.commit(Decision(complaint=None, audit=audit), LEDGER)
             done[0] += 1
         finally:
             busy[0] = False
@@ -461,10 +465,10 @@ def test_a_head_moved_since_it_was_read_is_placed_again(dynamo_client: Any) -> N
     entries = DynamoStore(dynamo_client).commit(new_complaint_decision(complaint()), LEDGER)
 
     assert rivals == [1]
-    assert [e.seq for e in entries] == [3, 4]
-    chain = DynamoStore(dynamo_client).audit_entries(LEDGER)
-    assert first_break(chain) is None
-    assert chain[2:] == list(entries)
+    assert [e.seq for e in entries] == [2, 3]
+    chain = DynamoStore(dynamo_client).audit_entries(CHAIN)
+    assert chain_holds(chain)
+    assert chain[1:] == list(entries)
 
 
 def test_a_head_that_keeps_moving_gives_up_with_nothing_written(dynamo_client: Any) -> None:
@@ -477,9 +481,9 @@ def test_a_head_that_keeps_moving_gives_up_with_nothing_written(dynamo_client: A
     assert rivals == [8]
     assert store.get_complaint("zendesk:101") is None
     assert store.get_action("a-1") is None
-    chain = store.audit_entries(LEDGER, limit=100)
-    assert {e.complaint_id for e in chain} == {f"zendesk:rival-{n}" for n in range(8)}
-    assert first_break(chain) is None
+    chain = store.audit_entries(CHAIN, limit=100)
+    assert [e.kind for e in chain] == [f"rival.{n}" for n in range(8)]
+    assert chain_holds(chain)
 
 
 @pytest.fixture
@@ -527,10 +531,10 @@ def test_a_delivery_records_one_outcome_only(store: Store) -> None:
     d = delivery("d-9")
     store.accept_delivery(d, keep_until=T0 + timedelta(hours=76))
     store.commit(Decision(complaint=None, audit=(draft(),)), LEDGER, delivery_key=d.key)
-    head = store.chain_head(LEDGER)
+    head = store.chain_head(CHAIN)
     with pytest.raises(RevisionConflictError):
         store.commit(Decision(complaint=None, audit=(draft(),)), LEDGER, delivery_key=d.key)
-    assert store.chain_head(LEDGER) == head
+    assert store.chain_head(CHAIN) == head
     processed = store.get_delivery(d.key)
     assert processed is not None and processed.status is DeliveryStatus.PROCESSED
 
@@ -544,3 +548,34 @@ def test_a_cursor_moves_on_only_from_where_it_was(store: Store) -> None:
     with pytest.raises(RevisionConflictError):
         store.put_cursor("zendesk", "c3", expected="c1")  # an overlapping run arrives late
     assert store.get_cursor("zendesk") == "c2"
+
+
+# Sent mail evidence (plaint.ports.SentMailEvidence)
+
+
+def test_sent_mail_evidence_starts_empty(store: Store) -> None:
+    assert store.accepted_at("a" * 32) is None
+    assert store.sending_noted_at("a" * 32) is None
+
+
+def test_the_last_sending_noted_is_the_one_kept(store: Store) -> None:
+    store.note_sending("a" * 32, at(0))
+    store.note_sending("a" * 32, at(7.5))
+    assert store.sending_noted_at("a" * 32) == at(7.5)
+    assert store.accepted_at("a" * 32) is None
+    assert store.sending_noted_at("b" * 32) is None
+
+
+def test_acceptance_is_kept_once_and_survives_a_later_sending_note(store: Store) -> None:
+    assert store.record_accepted("a" * 32, at(1), "ses-1") is True
+    assert store.record_accepted("a" * 32, at(2), "ses-1") is False  # the event again
+    assert store.accepted_at("a" * 32) == at(1)
+    store.note_sending("a" * 32, at(3))
+    assert store.accepted_at("a" * 32) == at(1)
+    assert store.sending_noted_at("a" * 32) == at(3)
+
+
+def test_acceptance_after_a_sending_note_keeps_both(store: Store) -> None:
+    store.note_sending("c" * 32, at(0))
+    assert store.record_accepted("c" * 32, at(0.01), "ses-2") is True
+    assert (store.sending_noted_at("c" * 32), store.accepted_at("c" * 32)) == (at(0), at(0.01))

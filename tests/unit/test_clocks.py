@@ -15,6 +15,7 @@ from plaint.model import ActionKind, ClockStatus, Complaint, SourceSystem, Ticke
 from plaint.policy import Policy
 from plaint.policy_loader import parse_policy
 from storage.memory import MemoryStore
+from tests.conftest import ledger_entries
 from tests.factories import ticket_event
 from tests.fakes import FakeHelpdesk, FakeQueue, ManualClock
 
@@ -123,7 +124,7 @@ def complaint(handling: ComplaintHandling) -> Complaint:
 
 
 def kinds(handling: ComplaintHandling) -> list[str]:
-    return [e.kind for e in handling.store.audit_entries("main", limit=1000)]
+    return [e.kind for e in ledger_entries(handling.store)]
 
 
 def clock_of(handling: ComplaintHandling, clock_id: str) -> Any:
@@ -140,7 +141,7 @@ def test_receipt_freezes_the_regime_clocks_and_the_acknowledgement_states_them(
     assert final.status is ClockStatus.RUNNING
     assert complaint(handling).regime == "payments"
     assert helpdesk.applied[0].comment == "Received 101; final response by 2025-03-24 17:00."
-    started = [e for e in handling.store.audit_entries("main") if e.kind == "clock.started"]
+    started = [e for e in ledger_entries(handling.store) if e.kind == "clock.started"]
     assert {e.detail["clock"] for e in started} == {"final_response", "first_reply"}
     assert all(e.policy_version == handling.policy.version for e in started)
 
@@ -154,9 +155,7 @@ def test_warnings_and_breach_are_recorded_once_however_often_the_sweep_runs(
         clock.advance(hours=12)
         handling.sweep(queue)
         handling.sweep(queue)
-    warnings = [
-        e for e in handling.store.audit_entries("main", limit=1000) if e.kind == "clock.warning"
-    ]
+    warnings = [e for e in ledger_entries(handling.store) if e.kind == "clock.warning"]
     assert [(e.detail["clock"], e.detail["fraction"]) for e in warnings] == [
         ("final_response", 0.5),
         ("final_response", 0.8),
@@ -198,7 +197,7 @@ def test_a_holding_response_before_the_deadline_extends_it_and_is_recorded(
     # 35 business days after Mon 3 Mar 2025, seven whole weeks (this calendar has no
     # holidays): Mon 21 Apr 2025, 17:00 BST = 16:00 UTC.
     assert final.extended and final.due_at == datetime(2025, 4, 21, 16, 0, tzinfo=UTC)
-    extended = [e for e in handling.store.audit_entries("main") if e.kind == "clock.extended"]
+    extended = [e for e in ledger_entries(handling.store) if e.kind == "clock.extended"]
     assert extended[0].detail["due_at_before"] == "2025-03-24T17:00:00+00:00"
     # The holding response met the first-reply clock days late: its breach is recorded
     # even though no sweep ran in between.
@@ -215,7 +214,7 @@ def test_the_final_response_meets_the_clock_on_time(
     deliver(handling, 2, clock.now, helpdesk_status="solved")
     final = clock_of(handling, "final_response")
     assert final.status is ClockStatus.MET and final.met_at == clock.now
-    met = [e for e in handling.store.audit_entries("main") if e.kind == "clock.met"]
+    met = [e for e in ledger_entries(handling.store) if e.kind == "clock.met"]
     assert {e.detail["clock"]: e.detail["on_time"] for e in met} == {
         "final_response": True,
         "first_reply": False,  # 16 business hours ran out on Tue 4 Mar at 17:00
@@ -232,7 +231,7 @@ def test_a_late_final_response_after_the_breach_is_recorded_as_late(
     deliver(handling, 2, clock.now, tags=("final_sent",))
     final = clock_of(handling, "final_response")
     assert final.status is ClockStatus.BREACHED and final.met_at == clock.now
-    met = next(e for e in handling.store.audit_entries("main", limit=1000) if e.kind == "clock.met"
+    met = next(e for e in ledger_entries(handling.store) if e.kind == "clock.met"
                and e.detail["clock"] == "final_response")  # fmt: skip
     assert met.detail["on_time"] is False
 
@@ -290,7 +289,7 @@ def test_recalculation_refreezes_open_clocks_and_records_before_and_after(
         current, new_policy, clock.now, requested_by="admin@example.com", reason="rule change"
     )
     handling.store.commit(decision, "main")
-    entry = handling.store.audit_entries("main", limit=1000)[-1]
+    entry = ledger_entries(handling.store)[-1]
     assert entry.kind == "clocks.recalculated"
     report = {c["clock"]: c for c in entry.detail["clocks"]}
     assert report["final_response"]["before"]["due_at"] == "2025-03-24T17:00:00+00:00"

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from plaint.audit import first_break
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
 from plaint.handling import ComplaintHandling
 from plaint.model import (
@@ -17,7 +16,9 @@ from plaint.model import (
     TicketEventKind,
 )
 from plaint.services import ACK_MARKER_TAG
+from plaint.verify import verify
 from storage.memory import MemoryStore
+from tests.conftest import ledger_entries
 from tests.factories import default_policy, ticket_event
 from tests.fakes import FakeFeed, FakeHelpdesk, FakeQueue, ManualClock
 
@@ -52,7 +53,7 @@ def receive(handling: ComplaintHandling, **event: object) -> None:
 
 
 def audit_kinds(handling: ComplaintHandling) -> list[str]:
-    return [e.kind for e in handling.store.audit_entries("main", limit=1000)]
+    return [e.kind for e in ledger_entries(handling.store)]
 
 
 def test_complaint_is_classified_acknowledged_once_and_audited(
@@ -77,8 +78,8 @@ def test_complaint_is_classified_acknowledged_once_and_audited(
         "acknowledgement.deadline_set",
         "acknowledgement.sent",
     ]
-    entries = handling.store.audit_entries("main", limit=1000)
-    assert first_break(entries) is None
+    entries = ledger_entries(handling.store)
+    assert verify(entries, [], {}).holds
     assert {e.policy_version for e in entries} == {default_policy().version}
 
 
@@ -120,7 +121,7 @@ def test_older_update_after_newer_one_is_ignored(handling: ComplaintHandling) ->
     assert complaint is not None and complaint.helpdesk_status == "solved"
     assert audit_kinds(handling).count("complaint.updated") == 1
     [superseded] = [
-        e for e in handling.store.audit_entries("main") if e.kind == "complaint.update_superseded"
+        e for e in ledger_entries(handling.store) if e.kind == "complaint.update_superseded"
     ]
     assert superseded.detail["delivery_id"] == "d-2"
     delivery = handling.store.get_delivery("zendesk:d-2")
@@ -151,7 +152,7 @@ def test_lost_answer_is_not_posted_twice(
     handling.sweep(FakeQueue())
     assert len(helpdesk.applied) == 1
     assert ACK_MARKER_TAG in helpdesk.tags["101"]
-    sent = [e for e in handling.store.audit_entries("main") if e.kind == "acknowledgement.sent"]
+    sent = [e for e in ledger_entries(handling.store) if e.kind == "acknowledgement.sent"]
     assert sent[0].detail["confirmed_by"] == "ticket_marker"
 
 
@@ -194,7 +195,7 @@ def test_a_set_aside_delivery_is_recorded_and_not_judged(
     receive(handling, description=COMPLAINT, set_aside="spam verdict FAIL")
     assert handling.store.get_complaint("zendesk:101") is None
     assert helpdesk.applied == []
-    [entry] = handling.store.audit_entries("main")
+    [entry] = ledger_entries(handling.store)
     assert (entry.kind, entry.detail["reason"]) == ("intake.set_aside", "spam verdict FAIL")
     delivery = handling.store.get_delivery("zendesk:d-1")
     assert delivery is not None and delivery.status == "processed"
@@ -231,9 +232,7 @@ def test_reconciliation_closes_only_the_gaps_webhooks_left(
     report = handling.reconcile(feed)
     assert (report.pages, report.changes_seen, report.gaps_closed) == (3, 3, 1)
     assert [a.ticket_id for a in helpdesk.applied] == ["101", "202"]
-    gaps = [
-        e for e in handling.store.audit_entries("main", limit=100) if e.kind == "intake.gap_closed"
-    ]
+    gaps = [e for e in ledger_entries(handling.store) if e.kind == "intake.gap_closed"]
     assert [g.complaint_id for g in gaps] == ["zendesk:202"]
     assert handling.store.get_cursor("reconcile:zendesk") == "3"
     # The next run starts where this one ended.
@@ -249,7 +248,7 @@ def test_our_own_update_of_the_ticket_is_not_a_gap(handling: ComplaintHandling) 
     solved = recovered("101", t0 + timedelta(minutes=9), helpdesk_status="solved")
     report = handling.reconcile(FakeFeed([[own], [solved]]))
     assert (report.changes_seen, report.gaps_closed) == (2, 1)
-    [gap] = [e for e in handling.store.audit_entries("main") if e.kind == "intake.gap_closed"]
+    [gap] = [e for e in ledger_entries(handling.store) if e.kind == "intake.gap_closed"]
     assert gap.detail["delivery_id"] == solved.delivery_id
 
 
@@ -267,7 +266,7 @@ def test_follow_up_records_what_changed_and_takes_a_later_remedy(
     complaint = handling.store.get_complaint("zendesk:101")
     assert complaint is not None
     assert (complaint.remedy_sought, complaint.helpdesk_status) == ("refund", "new")
-    [updated] = [e for e in handling.store.audit_entries("main") if e.kind == "complaint.updated"]
+    [updated] = [e for e in ledger_entries(handling.store) if e.kind == "complaint.updated"]
     assert updated.detail["changes"] == [{"field": "remedy", "before": None, "after": "refund"}]
 
 

@@ -1,0 +1,264 @@
+"""`plaint audit ...`: the auditor's commands, on the read-only query layer.
+
+plaint audit query [--complaint ID | --kind K | --category C | --jurisdiction J |
+                    --clock-status S | --policy-version V] [--since T] [--until T]
+                    [--limit N] [--cursor C] [--json]
+plaint audit verify [--complaint ID | --since T --until T] [--export DIR]
+                    [--public-key PEM]...
+plaint audit export DIR [--complaint ID | --since T --until T] [--with-personal]
+plaint audit checkpoint          make the next checkpoint now (the scheduler does every 2 min)
+plaint audit public-key          the key checkpoints are signed with, as PEM
+plaint audit report --from T --to T --out DIR [--bucket day|week|month]
+                    [--time-zone Z] [--format json|csv|svg]
+                                 the ISO 10002 management report over complaints received
+
+The checkpoint key and archive come from PLAINT_CHECKPOINT_KMS_KEY_ID or
+PLAINT_CHECKPOINT_KEY_FILE, and PLAINT_CHECKPOINT_BUCKET or PLAINT_CHECKPOINT_DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from console import report
+from plaint import audit_export
+from plaint.audit import chain_of
+from plaint.audit_query import AuditQuery
+from plaint.auditing import Asked, gather
+from plaint.checkpoint import Checkpoint, CheckpointSigner
+from plaint.checkpointing import Checkpointer
+from plaint.errors import QueryInvalidError
+from plaint.model import AuditEntry
+from plaint.ports import CheckpointArchive
+from plaint.verify import Scope, Verification, verify
+from storage.dynamodb import DynamoStore
+from storage.trust import checkpoint_archive, checkpoint_signer
+
+FACETS = ("complaint", "kind", "category", "jurisdiction", "clock_status", "policy_version")
+
+
+@dataclass
+class Trust:
+    signer: CheckpointSigner | None
+    archive: CheckpointArchive | None
+
+
+def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # type: ignore[type-arg, no-untyped-def]
+    audit = areas.add_parser("audit").add_subparsers(dest="command", required=True)
+    query = audit.add_parser("query")
+    _scope_options(query)
+    for name in FACETS[1:]:
+        query.add_argument(f"--{name.replace('_', '-')}")
+    query.add_argument("--limit", type=int, default=50)
+    query.add_argument("--cursor")
+    query.add_argument("--json", action="store_true", help="one entry per line, as JSON")
+    verify_ = audit.add_parser("verify")
+    _scope_options(verify_)
+    verify_.add_argument("--export", type=Path, help="verify an export folder, offline")
+    verify_.add_argument("--public-key", type=Path, action="append", default=[])
+    export = audit.add_parser("export")
+    export.add_argument("folder", type=Path)
+    _scope_options(export)
+    export.add_argument("--with-personal", action="store_true")
+    audit.add_parser("checkpoint")
+    audit.add_parser("public-key")
+    report.add_command(audit, _instant)
+    for command in audit.choices.values():
+        store_options(command)
+        _trust_options(command)
+
+
+def _scope_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--complaint")
+    command.add_argument("--since", type=_instant, help="ISO 8601 with an offset")
+    command.add_argument("--until", type=_instant)
+
+
+def _trust_options(command: argparse.ArgumentParser) -> None:
+    env = os.environ.get
+    command.add_argument("--kms-key-id", default=env("PLAINT_CHECKPOINT_KMS_KEY_ID"))
+    command.add_argument("--key-file", default=env("PLAINT_CHECKPOINT_KEY_FILE"))
+    command.add_argument("--archive-bucket", default=env("PLAINT_CHECKPOINT_BUCKET"))
+    command.add_argument("--archive-dir", default=env("PLAINT_CHECKPOINT_DIR"))
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: give the offset, e.g. 2026-11-21T00:00Z")
+    return value
+
+
+def run(args: argparse.Namespace, store: DynamoStore) -> int:
+    trust = Trust(
+        checkpoint_signer(args.kms_key_id, args.key_file, args.endpoint_url),
+        checkpoint_archive(args.archive_bucket, args.archive_dir, args.endpoint_url),
+    )
+    commands = {
+        "query": _query,
+        "verify": _verify,
+        "export": _export,
+        "checkpoint": _checkpoint,
+        "public-key": _public_key,
+        "report": _report_command,
+    }
+    return commands[args.command](args, store, trust)
+
+
+def _report_command(args: argparse.Namespace, store: DynamoStore, _: Trust) -> int:
+    return report.run(args, store)
+
+
+def _query(args: argparse.Namespace, store: DynamoStore, _: Trust) -> int:
+    try:
+        query = AuditQuery(
+            ledger=args.ledger,
+            complaint_id=args.complaint,
+            kind=args.kind,
+            category=args.category,
+            jurisdiction=args.jurisdiction,
+            clock_status=args.clock_status,
+            policy_version=args.policy_version,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
+            cursor=args.cursor,
+        )
+        page = store.query_audit(query, datetime.now(UTC))
+    except (ValueError, QueryInvalidError) as exc:
+        print(f"cannot ask that: {exc}")
+        return 2
+    for entry in page.entries:
+        print(entry.model_dump_json(exclude={"personal"}) if args.json else _line(entry))
+    print(f"# {len(page.entries)} entries, {page.items_read} read" + (
+        f"; next page: --cursor {page.cursor}" if page.cursor else ""))  # fmt: skip
+    return 0
+
+
+def _line(entry: AuditEntry) -> str:
+    facets = " ".join(f"{k}={v}" for k, v in entry.facets.model_dump(exclude_none=True).items())
+    return f"{entry.at.isoformat()} {entry.chain} #{entry.seq} {entry.kind} {facets}".rstrip()
+
+
+def _verify(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    if args.export:
+        try:
+            manifest, entries, checkpoints, keys = audit_export.read_export(args.export)
+        except audit_export.ExportInvalidError as exc:
+            print(f"export: {exc}")
+            return 1
+        scope = _export_scope(manifest)
+        if not args.public_key:
+            print("# using the public keys in the export; pass --public-key to use your own copy")
+    else:
+        if trust.archive is None:
+            print("no checkpoint archive configured (--archive-bucket or --archive-dir)")
+            return 2
+        found = gather(store, trust.archive, _asked(args))
+        entries, checkpoints, scope = found.entries, found.checkpoints, found.scope
+        keys = {trust.signer.key_id: trust.signer.public_key_pem()} if trust.signer else {}
+    for path in args.public_key:
+        keys = _keys_for(path.read_bytes(), checkpoints)
+    return _report(verify(entries, checkpoints, keys, scope))
+
+
+def _keys_for(pem: bytes, checkpoints: list[Checkpoint]) -> dict[str, bytes]:
+    """A key the auditor holds stands for every key id the checkpoints name; a checkpoint
+    not signed by it then fails its signature check."""
+    return {key_id: pem for key_id in {c.body.key_id for c in checkpoints}}
+
+
+def _asked(args: argparse.Namespace) -> Asked:
+    return Asked(
+        ledger=args.ledger,
+        now=datetime.now(UTC),
+        complaint_id=args.complaint,
+        since=args.since,
+        until=args.until,
+    )
+
+
+def _export_scope(manifest: audit_export.Manifest) -> Scope:
+    withheld = manifest.personal_withheld
+    if manifest.complaint_id:
+        chain = chain_of(manifest.ledger, manifest.complaint_id)
+        return Scope(whole_log=False, covered_until=manifest.covered_until,
+                     chains=frozenset({chain}), personal_withheld=withheld)  # fmt: skip
+    if manifest.since or manifest.until:
+        return Scope(whole_log=False, whole_chains=False, covered_until=manifest.covered_until,
+                     personal_withheld=withheld)  # fmt: skip
+    return Scope(personal_withheld=withheld)
+
+
+def _report(result: Verification) -> int:
+    print(
+        f"{result.entries} entries on {result.chains} chains, {result.checkpoints} checkpoints"
+        + (f", covered to {result.covered_until.isoformat()}" if result.covered_until else "")
+        + (f", {result.erased_values} personal values erased" if result.erased_values else "")
+    )
+    if result.holds:
+        print("verified: nothing modified, inserted, reordered or deleted")
+        return 0
+    first = result.first
+    assert first is not None
+    print(f"FAILED: {len(result.findings)} finding(s); first: {first.kind}: {first.message}")
+    for finding in result.findings[1:20]:
+        print(f"  {finding.kind}: {finding.message}")
+    return 1
+
+
+def _export(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    if trust.archive is None:
+        print("no checkpoint archive configured (--archive-bucket or --archive-dir)")
+        return 2
+    found = gather(store, trust.archive, _asked(args))
+    entries, checkpoints = found.entries, found.checkpoints
+    keys = {trust.signer.key_id: trust.signer.public_key_pem()} if trust.signer else {}
+    manifest = audit_export.Manifest(
+        ledger=args.ledger,
+        exported_at=datetime.now(UTC),
+        since=args.since,
+        until=args.until,
+        complaint_id=args.complaint,
+        entries=len(entries),
+        checkpoints=len(checkpoints),
+        personal_withheld=not args.with_personal,
+        covered_until=found.scope.covered_until or _newest(checkpoints),
+    )
+    audit_export.write_export(args.folder, manifest, entries, checkpoints, keys)
+    print(f"exported {len(entries)} entries and {len(checkpoints)} checkpoints to {args.folder}")
+    return 0
+
+
+def _newest(checkpoints: list[Checkpoint]) -> datetime | None:
+    return max((c.body.window_end for c in checkpoints), default=None)
+
+
+def _checkpoint(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    if trust.signer is None or trust.archive is None:
+        print("configure a key (--kms-key-id, --key-file) and an archive "
+              "(--archive-bucket, --archive-dir)")  # fmt: skip
+        return 2
+    run_ = Checkpointer(store, trust.archive, trust.signer, lambda: datetime.now(UTC),
+                        ledger=args.ledger).run()  # fmt: skip
+    made = run_.made
+    if made is None:
+        print("no window ready to checkpoint")
+    else:
+        end = made.body.window_end.isoformat()
+        print(f"checkpoint #{made.number}: {made.body.entries} entries to {end}")
+    print(f"sealed until {run_.sealed_until.isoformat() if run_.sealed_until else '-'}")
+    return 0
+
+
+def _public_key(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    if trust.signer is None:
+        print("configure a key (--kms-key-id or --key-file)")
+        return 2
+    print(f"# key id {trust.signer.key_id}, {trust.signer.algorithm}")
+    print(trust.signer.public_key_pem().decode("ascii"), end="")
+    return 0

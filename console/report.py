@@ -1,0 +1,103 @@
+"""`plaint audit report`: the ISO 10002 / ISO 10004 management report over the complaints
+received in a period, as JSON, CSV or SVG charts.
+
+The complaints are found through the compliance log's `complaint.received` entries in the
+period (an index read), then read one by one from the state table.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from plaint.audit_query import AuditQuery
+from plaint.charts import charts
+from plaint.model import Complaint
+from plaint.policy import Policy
+from plaint.policy_loader import load_policy
+from plaint.report_csv import write_csv
+from plaint.report_model import BucketSize, ComplaintReport, ReportPeriod
+from plaint.reports import ReportRequestError, build_report
+from storage.dynamodb import DynamoStore
+
+FORMATS = ("json", "csv", "svg")
+
+
+def add_command(
+    audit: argparse._SubParsersAction,  # type: ignore[type-arg]
+    instant: Callable[[str], datetime],
+) -> None:
+    report: argparse.ArgumentParser = audit.add_parser("report")
+    report.add_argument("--from", dest="start", type=instant, required=True)
+    report.add_argument("--to", dest="end", type=instant, required=True)
+    report.add_argument("--bucket", choices=[b.value for b in BucketSize], default="month")
+    report.add_argument("--time-zone", default="UTC")
+    report.add_argument("--format", choices=FORMATS, default="json")
+    report.add_argument("--out", type=Path, required=True, help="a folder")
+    report.add_argument("--policy", help="for the regimes' jurisdictions (default: active)")
+
+
+def run(args: argparse.Namespace, store: DynamoStore) -> int:
+    policy = _policy(args, store)
+    jurisdictions = (
+        {r.id: r.jurisdiction for r in policy.regimes if r.jurisdiction} if policy else {}
+    )
+    try:
+        report = build_report(
+            _received(store, args.ledger, args.start, args.end),
+            ReportPeriod(start=args.start, end=args.end),
+            bucket_size=BucketSize(args.bucket),
+            time_zone=args.time_zone,
+            as_of=datetime.now(UTC),
+            jurisdiction_of=jurisdictions,
+        )
+    except (ReportRequestError, ValueError) as exc:
+        print(f"cannot report: {exc}")
+        return 2
+    for name in _write(report, args.format, args.out):
+        print(args.out / name)
+    return 0
+
+
+def _policy(args: argparse.Namespace, store: DynamoStore) -> Policy | None:
+    if args.policy:
+        return load_policy(args.policy)
+    active = store.active_policy()
+    return Policy.model_validate_json(active[1]) if active else None
+
+
+def _received(
+    store: DynamoStore, ledger: str, start: datetime, end: datetime
+) -> Iterator[Complaint]:
+    seen: set[str] = set()
+    cursor = None
+    while True:
+        query = AuditQuery(ledger=ledger, kind="complaint.received", since=start, until=end,
+                           limit=1000, cursor=cursor)  # fmt: skip
+        page = store.query_audit(query, datetime.now(UTC))
+        for entry in page.entries:
+            if entry.complaint_id and entry.complaint_id not in seen:
+                seen.add(entry.complaint_id)
+                complaint = store.get_complaint(entry.complaint_id)
+                if complaint is not None:
+                    yield complaint
+        cursor = page.cursor
+        if cursor is None:
+            return
+
+
+def _write(report: ComplaintReport, form: str, folder: Path) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    if form == "json":
+        (folder / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        return ["report.json"]
+    if form == "csv":
+        with (folder / "report.csv").open("w", encoding="utf-8", newline="") as out:
+            write_csv(report, out)
+        return ["report.csv"]
+    drawn = charts(report)
+    for name, svg in drawn.items():
+        (folder / name).write_text(svg, encoding="utf-8")
+    return sorted(drawn)

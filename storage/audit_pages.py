@@ -1,0 +1,140 @@
+"""Answering audit queries page by page, the same way in both stores.
+
+A query becomes a plan: the index to read, its partitions in time order (a complaint's
+chain; the days of a time range; the months of a facet), and the sort-key range. Each store
+supplies one primitive, reading one partition from a start key; paging, filtering and the
+cursor live here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from plaint.audit import chain_of
+from plaint.audit_query import AuditPage, AuditQuery
+from plaint.errors import QueryInvalidError
+from plaint.model import AuditEntry
+from storage import audit_codec as ac
+from storage.codec import Item, sortable
+
+DEFAULT_SPAN = timedelta(days=366)
+TIME_ONLY_SPAN = timedelta(days=31)
+# Sorts after '#', the separator that follows the timestamp in `tkey`.
+_AFTER = "$"
+
+
+@dataclass(frozen=True)
+class Plan:
+    index: str | None  # None: the table itself (a complaint's chain)
+    partition_attribute: str
+    sort_attribute: str
+    partitions: tuple[str, ...]
+    low: str  # exclusive
+    high: str  # exclusive
+
+    def key_of(self, item: Item) -> Item:
+        """The start key that resumes right after `item`."""
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        if self.index is not None:
+            key[self.partition_attribute] = item[self.partition_attribute]
+            key[self.sort_attribute] = item[self.sort_attribute]
+        return key
+
+
+def plan(query: AuditQuery, now: datetime) -> Plan:
+    until = query.until or now
+    facet = query.facet()
+    if facet is not None and facet[0] == "complaint_id":
+        chain = chain_of(query.ledger, facet[1])
+        return Plan(None, "pk", "sk", (ac.chain_pk(chain),), "SEQ#", "SEQ#~")
+    low = sortable(query.since) + _AFTER if query.since else ""
+    high = sortable(until) + "#"
+    if facet is None:
+        since = query.since or until - TIME_ONLY_SPAN
+        days = day_steps(since, until)
+        partitions = tuple(ac.day_partition(query.ledger, d) for d in days)
+        return Plan(ac.TIME_INDEX, "tpart", "tkey", partitions, low, high)
+    name, value = facet
+    spec = ac.FACETS[name]
+    months = month_steps(query.since or until - DEFAULT_SPAN, until)
+    partitions = tuple(ac.month_partition(query.ledger, value, m) for m in months)
+    return Plan(spec.index, spec.attribute, "tkey", partitions, low, high)
+
+
+def day_steps(since: datetime, until: datetime) -> list[str]:
+    """The UTC days from `since` to `until`, inclusive, as in the partition keys."""
+    last, day, steps = sortable(until)[:10], since, []
+    while sortable(day)[:10] <= last:
+        steps.append(sortable(day)[:10])
+        day += timedelta(days=1)
+    return steps
+
+
+def month_steps(since: datetime, until: datetime) -> list[str]:
+    first, last = sortable(since), sortable(until)[:7]
+    year, month = int(first[:4]), int(first[5:7])
+    steps = []
+    while f"{year:04d}-{month:02d}" <= last:
+        steps.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return steps
+
+
+def encode_cursor(partition: int, key: Item) -> str:
+    raw = json.dumps({"p": partition, "k": key}, sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, Item | None]:
+    if not cursor:
+        return 0, None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        document = json.loads(raw)
+        return int(document["p"]), dict(document["k"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise QueryInvalidError("cursor: not one this log handed out") from exc
+
+
+class AuditPages:
+    """Mixed into both stores: `query_audit` on top of `_read_partition`."""
+
+    def _read_partition(
+        self, plan: Plan, partition: str, start: Item | None, limit: int
+    ) -> tuple[list[Item], Item | None]:
+        """Up to `limit` items of one partition in sort order, after `start`; and the key
+        to continue from, None when the partition is exhausted."""
+        raise NotImplementedError
+
+    def query_audit(self, query: AuditQuery, now: datetime) -> AuditPage:
+        the_plan = plan(query, now)
+        first, start = decode_cursor(query.cursor)
+        found: list[AuditEntry] = []
+        read = 0
+        for index, item, resume in self._walk(the_plan, first, start, query.limit):
+            read += 1
+            entry = ac.entry_from_item(item)
+            if query.matches(entry):
+                found.append(entry)
+            if len(found) == query.limit:
+                cursor = encode_cursor(index, the_plan.key_of(item)) if resume else None
+                return AuditPage(entries=tuple(found), cursor=cursor, items_read=read)
+        return AuditPage(entries=tuple(found), cursor=None, items_read=read)
+
+    def _walk(
+        self, the_plan: Plan, index: int, start: Item | None, limit: int
+    ) -> Iterator[tuple[int, Item, bool]]:
+        """(partition index, item, whether anything may follow) in query order."""
+        partitions = the_plan.partitions
+        while index < len(partitions):
+            items, start = self._read_partition(the_plan, partitions[index], start, limit)
+            for position, item in enumerate(items):
+                last = start is None and position == len(items) - 1
+                yield index, item, not (last and index == len(partitions) - 1)
+            if start is None:
+                index += 1

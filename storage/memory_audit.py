@@ -1,0 +1,147 @@
+"""The audit table of the in-memory store: the same items as DynamoAuditLog writes, the same
+conditions, the indexes computed from the items' attributes. Mixed into MemoryStore."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from plaint.audit import GENESIS_HASH, chain_of
+from plaint.checkpoint import Checkpoint, CheckpointBody
+from plaint.errors import RevisionConflictError
+from plaint.model import AuditEntry, ChainHead
+from storage import audit_codec as ac
+from storage.audit_pages import AuditPages, Plan
+from storage.codec import Item, sortable
+
+Key = tuple[str, str]
+
+
+def key_of(item: Item) -> Key:
+    return (item["pk"], item["sk"])
+
+
+class MemoryAuditLog(AuditPages):
+    _lock: threading.Lock
+    _audit: dict[Key, Item]
+
+    def chain_head(self, chain: str) -> ChainHead:
+        with self._lock:
+            return self._head(chain)
+
+    def _head(self, chain: str) -> ChainHead:
+        item = self._audit.get(key_of(ac.head_key(chain)))
+        if item is None:
+            return ChainHead(chain=chain, seq=0, hash=GENESIS_HASH)
+        return ac.head_from_item(chain, item)
+
+    def audit_entries(
+        self, chain: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]:
+        first, pk = ac.seq_sk(after_seq + 1), ac.chain_pk(chain)
+        with self._lock:
+            keys = sorted(k for k in self._audit if k[0] == pk and k[1].startswith("SEQ#"))
+            items = [self._audit[k] for k in keys if k[1] >= first][: max(limit, 0)]
+        return [ac.entry_from_item(item) for item in items]
+
+    def complaint_entries(self, ledger: str, complaint_id: str) -> list[AuditEntry]:
+        return list(self.audit_entries(chain_of(ledger, complaint_id), limit=ac.LAST_SEQ))
+
+    def sealed_until(self, ledger: str) -> datetime | None:
+        with self._lock:
+            return self._sealed(ledger)
+
+    def _sealed(self, ledger: str) -> datetime | None:
+        item = self._audit.get(key_of(ac.seal_key(ledger)))
+        return None if item is None else ac.from_sortable(item["sealed_until"])
+
+    def seal(self, ledger: str, until: datetime, expected: datetime | None) -> None:
+        with self._lock:
+            if self._sealed(ledger) != expected:
+                raise RevisionConflictError(f"ledger {ledger}: sealed meanwhile")
+            item = {**ac.seal_key(ledger), "sealed_until": sortable(until)}
+            self._audit[key_of(item)] = item
+
+    def window_open(self, ledger: str, earliest: datetime) -> bool:
+        """Whether entries dated from `earliest` may still be written (callers hold the lock)."""
+        sealed = self._sealed(ledger)
+        return sealed is None or sealed < earliest
+
+    def entries_between(
+        self, ledger: str, after: datetime, until: datetime
+    ) -> Iterator[AuditEntry]:
+        low, high = sortable(after) + "$", sortable(until) + "$"
+        prefix = f"{ledger}#"
+        with self._lock:
+            items = [
+                item
+                for item in self._audit.values()
+                if str(item.get("tpart", "")).startswith(prefix) and low < item["tkey"] < high
+            ]
+        for item in sorted(items, key=lambda item: item["tkey"]):
+            yield ac.entry_from_item(item)
+
+    def earliest_entry_at(self, ledger: str) -> datetime | None:
+        prefix = f"{ledger}#"
+        with self._lock:
+            keys = [
+                str(item["tkey"])[:27]
+                for item in self._audit.values()
+                if str(item.get("tpart", "")).startswith(prefix)
+            ]
+        return ac.from_sortable(min(keys)) if keys else None
+
+    def record_checkpoint(self, checkpoint: Checkpoint) -> None:
+        item = ac.checkpoint_item(checkpoint)
+        with self._lock:
+            if key_of(item) in self._audit:
+                raise RevisionConflictError(f"checkpoint {checkpoint.number} exists")
+            self._audit[key_of(item)] = item
+            for chain in checkpoint.chains():
+                index = ac.chain_checkpoint_item(chain, checkpoint.number)
+                self._audit[key_of(index)] = index
+
+    def checkpoint_bodies(
+        self, ledger: str, after_number: int = 0, limit: int = 1000
+    ) -> list[tuple[CheckpointBody, str]]:
+        pk = ac.ledger_pk(ledger)
+        first = ac.checkpoint_key(ledger, after_number + 1)["sk"]
+        with self._lock:
+            keys = sorted(
+                k
+                for k in self._audit
+                if k[0] == pk and k[1].startswith("CHECKPOINT#") and k[1] >= first
+            )
+            items = [self._audit[k] for k in keys[:limit]]
+        return [ac.checkpoint_body_from_item(item) for item in items]
+
+    def latest_checkpoint_number(self, ledger: str) -> int | None:
+        bodies = self.checkpoint_bodies(ledger, limit=10**9)
+        return bodies[-1][0].number if bodies else None
+
+    def checkpoints_of_chain(self, chain: str) -> list[int]:
+        pk = ac.chain_checkpoints_pk(chain)
+        with self._lock:
+            return sorted(int(item["number"]) for k, item in self._audit.items() if k[0] == pk)
+
+    def _read_partition(
+        self, plan: Plan, partition: str, start: Item | None, limit: int
+    ) -> tuple[list[Item], Item | None]:
+        sort = plan.sort_attribute
+        with self._lock:
+            items = sorted(
+                (
+                    dict(item)
+                    for item in self._audit.values()
+                    if item.get(plan.partition_attribute) == partition
+                    and (plan.low or " ") <= str(item.get(sort, "")) <= plan.high
+                ),
+                key=lambda item: (item[sort], item["pk"], item["sk"]),
+            )
+        if start is not None:
+            after = (start[sort], start["pk"], start["sk"])
+            items = [i for i in items if (i[sort], i["pk"], i["sk"]) > after]
+        page = items[:limit]
+        more = len(items) > limit
+        return page, plan.key_of(page[-1]) if more and page else None

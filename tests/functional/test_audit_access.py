@@ -1,0 +1,161 @@
+"""Who may do what with the compliance log, checked by moto's IAM simulation against the
+very policy documents that are deployed: the auditors' role reads and writes nothing; the
+webhook functions' role holds no permission to call the audit API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+from moto.core.authorization import enable_iam_authentication
+from moto.iam.access_control import IAMPolicy, PermissionResult
+
+from storage.tables import create_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = json.loads((ROOT / "infra" / "resources.json").read_text())
+BUCKET = "plaint-checkpoints-123456789012-eu-west-1"
+FUNCTION_POLICIES = sorted((ROOT / "functions" / ".chalice").glob("policy*.json"))
+
+
+ACCOUNT = "arn:aws:{service}:eu-west-1:123456789012"
+AUDIT_TABLE = ACCOUNT.format(service="dynamodb") + ":table/plaint-audit"
+STATE_TABLE = ACCOUNT.format(service="dynamodb") + ":table/plaint-state"
+KEY = ACCOUNT.format(service="kms") + ":key/0f4e8a52-5c1d-4c39-9a3e-2b7f1f0c9d11"
+AUDIT_API = ACCOUNT.format(service="execute-api") + ":a1b2c3d4e5/api/GET/api/audit/entries"
+
+
+def auditor_policy() -> dict[str, Any]:
+    """AuditorReadOnly from infra/resources.json, its references resolved to ARNs."""
+    resource = TEMPLATE["Resources"]["AuditorReadOnly"]["Properties"]["PolicyDocument"]
+    document: dict[str, Any] = json.loads(json.dumps(resource))
+    arns = {"AuditTable": AUDIT_TABLE, "StateTable": STATE_TABLE, "CheckpointKey": KEY,
+            "CheckpointBucket": f"arn:aws:s3:::{BUCKET}"}  # fmt: skip
+    for statement in document["Statement"]:
+        statement["Resource"] = _resolve(statement["Resource"], arns)
+    return document
+
+
+def _resolve(value: Any, arns: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_resolve(v, arns) for v in value]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return arns[value["Fn::GetAtt"][0]]
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        text = value["Fn::Sub"]
+        for name, arn in arns.items():
+            text = text.replace(f"${{{name}.Arn}}", arn)
+        assert "${" not in text, text
+        return text
+    return value
+
+
+def permitted(document: dict[str, Any], action: str, resource: str) -> bool:
+    """moto's IAM policy evaluation, the one it applies to the requests it simulates."""
+    result = IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+    return result is PermissionResult.PERMITTED
+
+
+@pytest.fixture
+def auditor(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for name, value in {"AWS_ACCESS_KEY_ID": "setup", "AWS_SECRET_ACCESS_KEY": "setup",
+                        "AWS_DEFAULT_REGION": "eu-west-1"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        create_tables(boto3.client("dynamodb"))
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=BUCKET, ObjectLockEnabledForBucket=True,
+                         CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})  # fmt: skip
+        s3.put_object(Bucket=BUCKET, Key="checkpoints/main/000000000001.json", Body=b"{}")
+        iam = boto3.client("iam")
+        iam.create_user(UserName="auditor")
+        policy = auditor_policy()
+        iam.put_user_policy(UserName="auditor", PolicyName="AuditorReadOnly",
+                            PolicyDocument=json.dumps(policy))  # fmt: skip
+        credentials = iam.create_access_key(UserName="auditor")["AccessKey"]
+        session = boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            region_name="eu-west-1",
+        )
+        with enable_iam_authentication():
+            yield {"session": session}
+
+
+def denied(call: Any, **kwargs: Any) -> bool:
+    try:
+        call(**kwargs)
+    except ClientError as exc:
+        code = exc.response["Error"]["Code"]
+        return code in ("AccessDenied", "AccessDeniedException")
+    return False
+
+
+READS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem")
+WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+          "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem")  # fmt: skip
+
+
+def test_the_auditors_role_reads_the_log_and_writes_nothing() -> None:
+    # moto does not simulate IAM on DynamoDB or KMS requests, so the deployed policy is
+    # judged here by moto's own policy evaluation, on the real resource ARNs.
+    policy = auditor_policy()
+    for table in (AUDIT_TABLE, f"{AUDIT_TABLE}/index/by_kind"):
+        assert all(permitted(policy, action, table) for action in READS)
+        assert not any(permitted(policy, action, table) for action in WRITES)
+    assert permitted(policy, "kms:GetPublicKey", KEY)
+    assert not permitted(policy, "kms:Sign", KEY)
+    assert not permitted(policy, "dynamodb:Query", AUDIT_TABLE.replace("audit", "other"))
+
+
+def test_the_auditors_role_reads_checkpoints_but_cannot_replace_or_delete_them(
+    auditor: dict[str, Any],
+) -> None:
+    s3 = auditor["session"].client("s3")
+    name = "checkpoints/main/000000000001.json"
+    assert s3.get_object(Bucket=BUCKET, Key=name)["Body"].read() == b"{}"
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
+    assert denied(s3.put_object, Bucket=BUCKET, Key=name, Body=b'{"forged": true}')
+    assert denied(s3.delete_object, Bucket=BUCKET, Key=name)
+    assert denied(
+        s3.put_object, Bucket=BUCKET, Key="checkpoints/main/000000000002.json", Body=b"{}"
+    )
+
+
+def test_a_checkpoint_under_lock_outlives_a_delete_even_by_its_writer(aws: dict[str, Any]) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket=BUCKET, ObjectLockEnabledForBucket=True,
+                     CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})  # fmt: skip
+    name = "checkpoints/main/000000000001.json"
+    version = s3.put_object(
+        Bucket=BUCKET, Key=name, Body=b"{}", ObjectLockMode="COMPLIANCE",
+        ObjectLockRetainUntilDate=datetime.now(UTC) + timedelta(days=2557),
+    )["VersionId"]  # fmt: skip
+    with pytest.raises(ClientError, match="AccessDenied"):
+        s3.delete_object(Bucket=BUCKET, Key=name, VersionId=version)
+
+
+@pytest.mark.parametrize("path", FUNCTION_POLICIES, ids=[p.name for p in FUNCTION_POLICIES])
+def test_the_webhook_functions_hold_no_permission_to_call_the_audit_api(path: Path) -> None:
+    document = json.loads(path.read_text())
+    assert document["Statement"], "a policy that allows nothing would prove nothing"
+    assert not permitted(document, "execute-api:Invoke", AUDIT_API)
+    # Neither may they rewrite history: no deleting audit entries or checkpoints.
+    assert not permitted(document, "dynamodb:DeleteItem", AUDIT_TABLE)
+    assert not permitted(document, "s3:DeleteObject", f"arn:aws:s3:::{BUCKET}/checkpoints/x")
+
+
+def test_the_portal_is_deployed_behind_iam_with_its_own_role() -> None:
+    settings = json.loads((ROOT / "infra" / "zappa_settings.json").read_text())["portal"]
+    assert settings["iam_authorization"] is True
+    assert settings["manage_roles"] is False and settings["role_name"] == "plaint-portal"
+    assert settings["environment_variables"]["PLAINT_AUDITOR_AUTH"] == "iam"
+    module, _, name = settings["app_function"].rpartition(".")
+    assert (ROOT / (module.replace(".", "/") + ".py")).exists() and name == "app"

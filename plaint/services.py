@@ -22,6 +22,7 @@ from plaint.model import (
     ComplaintStatus,
     Decision,
     OutboundAction,
+    SourceSystem,
     TicketEvent,
     TicketEventKind,
 )
@@ -339,7 +340,7 @@ def action_done(
     detail = {
         "action_id": action.action_id,
         "attempts": action.attempts,
-        "confirmed_by": ("ticket_marker" if found else "helpdesk_response"),
+        "confirmed_by": _confirmation(action, found=found),
     }
     if action.kind is ActionKind.ACKNOWLEDGE:
         due = complaint.acknowledgement_due_at
@@ -369,6 +370,14 @@ def action_done(
         audit=(audit, *extra),
         action_updates=(update,),
     )
+
+
+def _confirmation(action: OutboundAction, *, found: bool) -> str:
+    """What showed the action was carried out: the answer to our call, or, for a retry
+    whose earlier answer was lost, the mark the earlier attempt left."""
+    if not found:
+        return "helpdesk_response"
+    return "ses_send_event" if action.source is SourceSystem.EMAIL else "ticket_marker"
 
 
 def action_failed(

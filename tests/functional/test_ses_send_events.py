@@ -25,7 +25,7 @@ from connectors.email.outbound import ACTION_HEADER, action_token
 from connectors.email.ses_events import ACTION_TAG
 from plaint.model import ActionStatus, ComplaintStatus
 from storage.dynamodb import DynamoStore
-from tests.conftest import table_items
+from tests.conftest import ledger_entries, table_items
 from tests.factories import EVENTS
 from tests.fakes import ManualClock
 from tests.functional.test_ses_webhook import (  # noqa: F401 - `ses` is a fixture
@@ -143,6 +143,10 @@ def test_a_send_whose_answer_was_lost_is_not_repeated_once_ses_reported_it(
     assert (action.status, action.attempts) == (ActionStatus.DONE, 2)
     assert complaint.status is ComplaintStatus.ACKNOWLEDGED
     assert len(sent()) == 1
+    [entry] = [
+        e for e in ledger_entries(DynamoStore(aws["dynamodb"])) if e.kind == "acknowledgement.sent"
+    ]
+    assert entry.detail["confirmed_by"] == "ses_send_event"
 
 
 def test_without_a_report_the_retry_waits_for_one_then_sends(app: Any, aws: Any) -> None:

@@ -134,9 +134,9 @@ def body(envelope: Mapping[str, Any]) -> bytes:
     return json.dumps(envelope, ensure_ascii=False).encode("utf-8")
 
 
-def _write_new_identity(folder: Path) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.local.invalid")])
+def self_signed_pem(key: rsa.RSAPrivateKey, common_name: str, valid_days: int) -> bytes:
+    """A self-signed X.509 certificate for `key`, as SNS's signing certificate stands in."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -145,9 +145,14 @@ def _write_new_identity(folder: Path) -> None:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650))
+        .not_valid_after(now + timedelta(days=valid_days))
         .sign(key, hashes.SHA256())
     )
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def _write_new_identity(folder: Path) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_path = folder / _KEY_FILE
     key_path.touch(mode=0o600)
     key_path.write_bytes(
@@ -157,4 +162,4 @@ def _write_new_identity(folder: Path) -> None:
             serialization.NoEncryption(),
         )
     )
-    (folder / _CERTIFICATE_FILE).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (folder / _CERTIFICATE_FILE).write_bytes(self_signed_pem(key, "sns.local.invalid", 3650))

@@ -11,14 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from plaint.audit import chain_of
+from plaint.audit import GENESIS_HASH, chain_of
 from plaint.audit_query import AuditPage, AuditQuery
 from plaint.errors import QueryInvalidError
-from plaint.model import AuditEntry
+from plaint.model import AuditEntry, ChainHead
 from storage import audit_codec as ac
 from storage.codec import Item, sortable
 
@@ -102,7 +102,25 @@ def decode_cursor(cursor: str | None) -> tuple[int, Item | None]:
 
 
 class AuditPages:
-    """Mixed into both stores: `query_audit` on top of `_read_partition`."""
+    """Mixed into both stores: `query_audit` on top of `_read_partition`, and a chain's head
+    and whole history on top of `_audit_item` and `audit_entries`."""
+
+    def _audit_item(self, key: Item) -> Item | None:
+        raise NotImplementedError
+
+    def audit_entries(
+        self, chain: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]:
+        raise NotImplementedError
+
+    def chain_head(self, chain: str) -> ChainHead:
+        item = self._audit_item(ac.head_key(chain))
+        if item is None:
+            return ChainHead(chain=chain, seq=0, hash=GENESIS_HASH)
+        return ac.head_from_item(chain, item)
+
+    def complaint_entries(self, ledger: str, complaint_id: str) -> list[AuditEntry]:
+        return list(self.audit_entries(chain_of(ledger, complaint_id), limit=ac.LAST_SEQ))
 
     def _read_partition(
         self, plan: Plan, partition: str, start: Item | None, limit: int

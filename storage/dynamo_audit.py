@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from plaint.audit import GENESIS_HASH, chain_of
 from plaint.checkpoint import CheckpointBody
 from plaint.errors import RevisionConflictError
-from plaint.model import AuditEntry, ChainHead
+from plaint.model import AuditEntry
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan, day_steps
 from storage.codec import Item, sortable
@@ -38,11 +37,8 @@ class DynamoAuditLog(AuditPages):
 
     # Chains
 
-    def chain_head(self, chain: str) -> ChainHead:
-        item = self._get(self._audit, ac.head_key(chain))
-        if item is None:
-            return ChainHead(chain=chain, seq=0, hash=GENESIS_HASH)
-        return ac.head_from_item(chain, item)
+    def _audit_item(self, key: Item) -> Item | None:
+        return self._get(self._audit, key)
 
     def audit_entries(
         self, chain: str, after_seq: int = 0, limit: int = 100
@@ -61,9 +57,6 @@ class DynamoAuditLog(AuditPages):
             "ConsistentRead": True,
         }
         return [ac.entry_from_item(item) for item in self._paged(query, limit)]
-
-    def complaint_entries(self, ledger: str, complaint_id: str) -> list[AuditEntry]:
-        return list(self.audit_entries(chain_of(ledger, complaint_id), limit=ac.LAST_SEQ))
 
     # The seal
 

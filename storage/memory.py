@@ -112,7 +112,7 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             if earliest is not None and not self.window_open(ledger, earliest):
                 raise AuditWindowClosedError("the entries are dated inside a sealed window")
             chains = by_chain(ledger, decision.audit)
-            placed = [place_on_chain(self._head(c), drafts) for c, drafts in chains.items()]
+            placed = [place_on_chain(self.chain_head(c), drafts) for c, drafts in chains.items()]
             entries = tuple(entry for chain in placed for entry in chain)
             self._apply(decision, delivery_key, entries)
             return entries

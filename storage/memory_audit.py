@@ -7,10 +7,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from plaint.audit import GENESIS_HASH, chain_of
 from plaint.checkpoint import Checkpoint, CheckpointBody
 from plaint.errors import RevisionConflictError
-from plaint.model import AuditEntry, ChainHead
+from plaint.model import AuditEntry
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan
 from storage.codec import Item, sortable
@@ -26,15 +25,9 @@ class MemoryAuditLog(AuditPages):
     _lock: threading.Lock
     _audit: dict[Key, Item]
 
-    def chain_head(self, chain: str) -> ChainHead:
-        with self._lock:
-            return self._head(chain)
-
-    def _head(self, chain: str) -> ChainHead:
-        item = self._audit.get(key_of(ac.head_key(chain)))
-        if item is None:
-            return ChainHead(chain=chain, seq=0, hash=GENESIS_HASH)
-        return ac.head_from_item(chain, item)
+    def _audit_item(self, key: Item) -> Item | None:
+        item = self._audit.get(key_of(key))  # one dict read: atomic under the GIL
+        return None if item is None else dict(item)
 
     def audit_entries(
         self, chain: str, after_seq: int = 0, limit: int = 100
@@ -44,9 +37,6 @@ class MemoryAuditLog(AuditPages):
             keys = sorted(k for k in self._audit if k[0] == pk and k[1].startswith("SEQ#"))
             items = [self._audit[k] for k in keys if k[1] >= first][: max(limit, 0)]
         return [ac.entry_from_item(item) for item in items]
-
-    def complaint_entries(self, ledger: str, complaint_id: str) -> list[AuditEntry]:
-        return list(self.audit_entries(chain_of(ledger, complaint_id), limit=ac.LAST_SEQ))
 
     def sealed_until(self, ledger: str) -> datetime | None:
         with self._lock:

@@ -1,17 +1,15 @@
 import base64
 import json
-from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
 from connectors.email.sns import string_to_sign, verify_sns_message
 from connectors.errors import SignatureRejectedError
+from devstack.local_sns import self_signed_pem
 
 EVENTS = Path(__file__).parents[1] / "events" / "ses"
 CERT_URL = "https://sns.us-west-2.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem"
@@ -24,20 +22,7 @@ def signing_key() -> rsa.RSAPrivateKey:
 
 @cache
 def certificate_pem(key: rsa.RSAPrivateKey | None = None) -> bytes:
-    key = key or signing_key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.test.invalid")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return cert.public_bytes(serialization.Encoding.PEM)
+    return self_signed_pem(key or signing_key(), "sns.test.invalid", valid_days=1)
 
 
 class Fetcher:

@@ -186,7 +186,9 @@ def build_session(
     pacer: Pacer | None = None,
     retry_type: type[DeadlineRetry] = DeadlineRetry,
 ) -> requests.Session:
-    """A session that retries 429 and 5xx on GET and PUT, within the function's deadline.
+    """A session that retries 429 and 5xx on GET, PUT and DELETE, within the function's
+    deadline. DELETE is idempotent, and the connectors read its 404 as "gone already", so
+    a retry after an answer that never came is harmless.
 
     With a `pacer`, every request takes a token first; a request that would have to wait
     past the deadline raises TransientDeliveryError instead of being sent."""
@@ -196,7 +198,7 @@ def build_session(
         read=2,
         status=retries,
         status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "PUT"}),
+        allowed_methods=frozenset({"GET", "PUT", "DELETE"}),
         backoff_factor=0.5,
         respect_retry_after_header=True,
         raise_on_status=False,

@@ -24,6 +24,16 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
   POST /rest/api/3/search/jql                       {"jql", "fields", "maxResults",
                                                      "nextPageToken"} -> {"issues",
                                                      "nextPageToken", "isLast"}
+  DELETE /rest/api/3/issue/{key}?deleteSubtasks=    204, the issue (and its subtasks) gone
+                                                     for good, 404 from then on; 400 when it
+                                                     has subtasks and deleteSubtasks is not
+                                                     true
+  DELETE /rest/api/3/issue/{key}/comment/{id}       204; 404 for a comment it does not have
+  DELETE /rest/api/3/attachment/{id}                204; 404 for an unknown attachment
+  GET  /rest/api/3/project/{key}                    {"id", "key", "name"}; 404 when the
+                                                     project is hidden from the token
+
+Edit Issue refuses a description that is not an ADF document with 400, as REST v3 does.
 
 The search understands what the change feed asks: `updated >= "yyyy/MM/dd HH:mm"` (read in
 the fake's `zone`, UTC unless configured), optionally `project = KEY` before it, and
@@ -48,6 +58,8 @@ Operator endpoints (no auth, not recorded):
                                    "status"?}: an issue made in the helpdesk (whose webhooks
                                    were lost); "created" and "updated" now when left out
   DELETE /__fake/issues/{key}      the issue answers 404 from now on
+  PUT  /__fake/projects/{key}/access {"browsable": false}: the project answers 404, as for
+                                   a token without Browse projects
   PUT  /__fake/issues/{key}/workflow {"status": "Open", "transitions": [{"id": "5",
                                    "name": "Close", "from": ["Open"], "to": "Closed"}]}:
                                    the issue's status and workflow ("from" left out: from
@@ -88,6 +100,13 @@ _API_COMMENTS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment$")
 _API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
 _API_PROPERTY: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/properties/([^/]+)$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
+_API_COMMENT: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment/(\d+)$")
+_API_ATTACHMENT: Final = re.compile(r"^/rest/api/3/attachment/(\d+)$")
+_API_PROJECT: Final = re.compile(r"^/rest/api/3/project/([A-Za-z][A-Za-z0-9_]*)$")
+_FAKE_PROJECT_ACCESS: Final = re.compile(r"^/__fake/projects/([A-Za-z][A-Za-z0-9_]*)/access$")
+_HAS_SUBTASKS: Final = (
+    "The issue has subtasks. To delete it, delete its subtasks too (deleteSubtasks=true)."
+)
 _FAKE_ISSUE: Final = re.compile(rf"^/__fake/issues/{_KEY}$")
 _FAKE_WORKFLOW: Final = re.compile(rf"^/__fake/issues/{_KEY}/workflow$")
 _FAKE_PROPERTY_ACCESS: Final = re.compile(rf"^/__fake/issues/{_KEY}/property-access$")
@@ -209,12 +228,14 @@ class FakeState(FakeHttpState):
         super().__init__(authorization)
         self.issues: dict[str, FakeIssue] = {}
         self.lost_answers: list[LostAnswer] = []
+        self.hidden_projects: set[str] = set()
         self._next_id = 10000
         self.zone = "UTC"
 
     def forget(self) -> None:
         self.issues.clear()
         self.lost_answers.clear()
+        self.hidden_projects.clear()
 
     def issue(self, key: str) -> FakeIssue:
         """The issue, created on first sight. Call with the lock held."""
@@ -243,7 +264,58 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
     if property_path is not None:
         key, name = property_path.group(1), unquote(property_path.group(2))
         return _issue_property(state, method, key, name, body)
+    disposal = _disposal(state, method, parts.path)
+    if disposal is not None:
+        return disposal
     return _route(state, method, parts.path, query, body)
+
+
+def _disposal(state: FakeState, method: str, path: str) -> Answer | None:
+    """The calls that delete a comment or an attachment, or show a project; None for any
+    other path. Lock held."""
+    for pattern, allowed, handler in (
+        (_API_COMMENT, "DELETE", _delete_comment),
+        (_API_ATTACHMENT, "DELETE", _delete_attachment),
+        (_API_PROJECT, "GET", _get_project),
+    ):
+        match = pattern.match(path)
+        if match is not None:
+            if method != allowed:
+                return _error(405, f"Method {method} is not allowed here.")
+            return handler(state, *match.groups())
+    return None
+
+
+def _delete_comment(state: FakeState, key: str, comment_id: str) -> Answer:
+    issue = state.issue(key)
+    if issue.deleted:
+        return _error(404, _NO_ISSUE)
+    kept = [c for c in issue.comments if c["id"] != comment_id]
+    if len(kept) == len(issue.comments):
+        return _error(404, f"Can not find a comment for the id: {comment_id}.")
+    issue.comments = kept
+    return 204, None, {}
+
+
+def _delete_attachment(state: FakeState, attachment_id: str) -> Answer:
+    for issue in state.issues.values():
+        attachments = issue.fields.get("attachment") or []
+        kept = [a for a in attachments if str(a.get("id")) != attachment_id]
+        if not issue.deleted and len(kept) < len(attachments):
+            issue.fields["attachment"] = kept
+            return 204, None, {}
+    return _error(404, f"The attachment with id '{attachment_id}' does not exist.")
+
+
+def _get_project(state: FakeState, project: str) -> Answer:
+    project = project.upper()
+    if project in state.hidden_projects:
+        return _error(404, f"No project could be found with key '{project}'.")
+    return (
+        200,
+        {"id": str(10000 + zlib.crc32(project.encode()) % 90000), "key": project, "name": project},
+        {},
+    )
 
 
 def _lose_answer(state: FakeState, method: str, target: str, answer: Answer) -> Answer:
@@ -328,7 +400,7 @@ def _token_offset(jql: str, token: Any) -> int:
 
 def _route(state: FakeState, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
     for pattern, handlers in (
-        (_API_ISSUE, {"GET": _get_issue, "PUT": _edit_issue}),
+        (_API_ISSUE, {"GET": _get_issue, "PUT": _edit_issue, "DELETE": _delete_issue}),
         (_API_COMMENTS, {"GET": _get_comments, "POST": _add_comment}),
         (_API_TRANSITIONS, {"GET": _get_transitions, "POST": _do_transition}),
         (_JSM_COMMENTS, {"POST": _add_request_comment}),
@@ -357,8 +429,23 @@ def _get_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body: 
 def _edit_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
     if not isinstance(body, dict):
         return _error(400, "Can not deserialize the request body.")
-    operations = (body.get("update") or {}).get("labels") or []
-    labels = list(issue.labels)
+    labels = _labels_after(issue.labels, (body.get("update") or {}).get("labels") or [])
+    if not isinstance(labels, list):
+        return labels
+    fields = body.get("fields") or {}
+    if not isinstance(fields, dict):
+        return _error(400, "Can not deserialize the fields.")
+    refused = _refused_fields(fields)
+    if refused:
+        return _error(400, **refused)
+    issue.labels = labels
+    issue.fields.update(fields)
+    return 204, None, {}
+
+
+def _labels_after(labels: list[str], operations: list[Any]) -> list[str] | Answer:
+    """The labels once the Edit Issue `update` verbs are applied, or Jira's refusal."""
+    labels = list(labels)
     for operation in operations:
         if not isinstance(operation, dict) or len(operation) != 1:
             return _error(400, **{"labels": "Each operation needs exactly one verb."})
@@ -371,12 +458,37 @@ def _edit_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body:
             labels.remove(value)
         elif verb not in ("add", "remove"):
             return _error(400, labels=f"Unsupported operation '{verb}'.")
-    fields = body.get("fields") or {}
-    if not isinstance(fields, dict):
-        return _error(400, "Can not deserialize the fields.")
-    issue.labels = labels
-    issue.fields.update(fields)
+    return labels
+
+
+def _refused_fields(fields: dict[str, Any]) -> dict[str, str]:
+    """What REST v3 refuses in the summary and the description, by field."""
+    refused = {}
+    summary = fields.get("summary", "kept")
+    if not isinstance(summary, str) or not summary.strip() or len(summary) > 255:
+        refused["summary"] = "You must specify a summary of the issue (at most 255 characters)."
+    description = fields.get("description")
+    if description is not None and not (
+        isinstance(description, dict) and description.get("type") == "doc"
+    ):
+        refused["description"] = "Operation value must be an Atlassian Document."
+    return refused
+
+
+def _delete_issue(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    subtasks = [str(s.get("key")) for s in issue.fields.get("subtasks") or [] if s.get("key")]
+    if subtasks and query.get("deleteSubtasks") != "true":
+        return _error(400, _HAS_SUBTASKS)
+    for doomed in [issue, *(state.issue(key) for key in subtasks)]:
+        _forget_issue(doomed)
     return 204, None, {}
+
+
+def _forget_issue(issue: FakeIssue) -> None:
+    """Deleted: 404 from now on, and nothing of it kept."""
+    issue.deleted = True
+    issue.labels, issue.fields, issue.comments = [], {}, []
+    issue.properties, issue.history = {}, []
 
 
 def _get_comments(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
@@ -532,17 +644,19 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
     """The Jira fake's own operator endpoints. Call with the lock held."""
     if (method, path) == ("POST", "/__fake/issues"):
         return _create_issue(state, parse_json(raw))
+    if (method, path) == ("POST", "/__fake/lost-answers"):
+        return _add_lost_answer(state, parse_json(raw))
     match = _FAKE_ISSUE.match(path)
     if match and method in ("GET", "DELETE"):
         return _operator_issue(state, method, match.group(1).upper())
-    match = _FAKE_WORKFLOW.match(path)
-    if match and method == "PUT":
-        return _set_workflow(state, match.group(1), parse_json(raw))
-    match = _FAKE_PROPERTY_ACCESS.match(path)
-    if match and method == "PUT":
-        return _set_property_access(state, match.group(1), parse_json(raw))
-    if (method, path) == ("POST", "/__fake/lost-answers"):
-        return _add_lost_answer(state, parse_json(raw))
+    for pattern, setting in (
+        (_FAKE_WORKFLOW, _set_workflow),
+        (_FAKE_PROPERTY_ACCESS, _set_property_access),
+        (_FAKE_PROJECT_ACCESS, _set_project_access),
+    ):
+        match = pattern.match(path)
+        if match and method == "PUT":
+            return setting(state, match.group(1), parse_json(raw))
     return _error(404, "Not found")
 
 
@@ -557,6 +671,17 @@ def _set_property_access(state: FakeState, key: str, body: Any) -> Answer:
         "kept_on_transition": issue.properties_kept_on_transition,
     }
     return 200, access, {}
+
+
+def _set_project_access(state: FakeState, project: str, body: Any) -> Answer:
+    project = project.upper()
+    if not isinstance(body, dict):
+        return _error(400, 'expected {"browsable": false}')
+    if body.get("browsable", True) is False:
+        state.hidden_projects.add(project)
+    else:
+        state.hidden_projects.discard(project)
+    return 200, {"key": project, "browsable": project not in state.hidden_projects}, {}
 
 
 def _add_lost_answer(state: FakeState, body: Any) -> Answer:
@@ -583,6 +708,7 @@ def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
         200,
         {
             "issue": found.view(),
+            "deleted": found.deleted,
             "comments": list(found.comments),
             "transitions": [t.view() for t in found.workflow],
             "history": list(found.history),
@@ -608,9 +734,22 @@ def _create_issue(state: FakeState, body: Any) -> Answer:
     now = _stamp(datetime.now(UTC))
     fields.setdefault("created", now)
     fields.setdefault("updated", fields["created"])
+    if isinstance(fields.get("attachment"), list):
+        fields["attachment"] = [_seeded_attachment(state, a) for a in fields["attachment"]]
     issue = state.issue(key)
     issue.fields, issue.labels, issue.status, issue.deleted = fields, labels, status, False
     return 201, issue.view(), {}
+
+
+def _seeded_attachment(state: FakeState, seed: Any) -> dict[str, Any]:
+    """An attachment as the issue's `attachment` field shows it, with an id of its own."""
+    attachment = dict(seed) if isinstance(seed, dict) else {"filename": str(seed)}
+    attachment.setdefault("id", str(state.new_id()))
+    attachment["id"] = str(attachment["id"])
+    attachment.setdefault(
+        "content", f"https://example.atlassian.net/rest/api/3/attachment/content/{attachment['id']}"
+    )
+    return attachment
 
 
 def _set_workflow(state: FakeState, key: str, body: Any) -> Answer:

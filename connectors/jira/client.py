@@ -63,6 +63,10 @@ the issue's status already is not carried out again. Anything else is a
 PermanentDeliveryError naming the open transitions, which parks the action for an operator
 rather than guessing whether an earlier attempt landed.
 
+Disposal. Actions that dispose of an issue at the end of its retention period
+(ActionKind.DELETE_TICKET and ActionKind.REDACT_TICKET) go to connectors.jira.disposal,
+through the same paced session.
+
 Pacing. Requests are paced (connectors.http.Pacer) at `requests_per_minute`, 100 by
 default. Jira Cloud enforces three limits at once: a points-based hourly quota for apps
 (Forge, Connect, OAuth 2.0), per-second burst limits per endpoint (which also govern API
@@ -92,7 +96,8 @@ from connectors.http import (
     send,
 )
 from connectors.http import build_session as build_http_session
-from connectors.http import raise_for_status as raise_for_http_status
+from connectors.jira.answers import raise_for_status
+from connectors.jira.disposal import IssueDisposal
 from connectors.jira.wire import (
     ISSUE_KEY_PATTERN,
     ApiCommentPage,
@@ -105,7 +110,7 @@ from connectors.jira.wire import (
     TransitionRecord,
 )
 from plaint.errors import PermanentDeliveryError
-from plaint.model import OutboundAction
+from plaint.model import ActionKind, OutboundAction
 
 COMMENT_PAGE_SIZE: Final = 100
 MAX_COMMENT_PAGES: Final = 20
@@ -143,8 +148,8 @@ def build_session(
     *,
     pacer: Pacer | None = None,
 ) -> requests.Session:
-    """A session that retries 429 and 5xx on GET and PUT, and 429 on POST, within the
-    function's deadline, paced by `pacer` when given."""
+    """A session that retries 429 and 5xx on GET, PUT and DELETE, and 429 on POST, within
+    the function's deadline, paced by `pacer` when given."""
     return build_http_session(time_left, safety_margin, retries, pacer=pacer, retry_type=JiraRetry)
 
 
@@ -188,9 +193,14 @@ class JiraClient:
         self._service_desk = service_desk
         # action id -> the status its transition leads to, as the transitions answer said.
         self._targets: dict[str, Named] = {}
+        self._disposal = IssueDisposal(self._call)
 
     def already_applied(self, action: OutboundAction) -> bool:
         key = _issue_key(action.ticket_id)
+        if action.kind is ActionKind.DELETE_TICKET:
+            return self._disposal.deleted(key)
+        if action.kind is ActionKind.REDACT_TICKET:
+            return self._disposal.redacted(key, _labels_of(action)[0])
         if action.marker_tag not in self._labels(key):
             return False
         if action.comment and not self._has_reference(key, action.action_id):
@@ -205,6 +215,12 @@ class JiraClient:
 
     def apply(self, action: OutboundAction) -> None:
         key = _issue_key(action.ticket_id)
+        if action.kind is ActionKind.DELETE_TICKET:
+            self._disposal.delete(key)
+            return
+        if action.kind is ActionKind.REDACT_TICKET:
+            self._disposal.redact(key, _labels_of(action)[0])
+            return
         labels = _labels_of(action)
         fields = field_values(action.fields)
         transition = _transition_of(action)
@@ -437,25 +453,3 @@ def _labels_of(action: OutboundAction) -> list[str]:
         if not label or any(char.isspace() for char in label) or len(label) > 255:
             raise PermanentDeliveryError(f"{label!r} cannot be a Jira label")
     return labels
-
-
-def raise_for_status(response: requests.Response) -> None:
-    raise_for_http_status(response, "Jira", jira_message)
-
-
-def jira_message(response: requests.Response) -> str:
-    """Jira's own words: {"errorMessages": [...], "errors": {field: message}} on the
-    platform API, {"errorMessage": ...} on the JSM API, else the text."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text.strip()[:300] or response.reason or ""
-    if not isinstance(body, dict):
-        return str(body)[:300]
-    parts = [str(message) for message in body.get("errorMessages") or []]
-    if body.get("errorMessage"):
-        parts.append(str(body["errorMessage"]))
-    errors = body.get("errors")
-    if isinstance(errors, dict):
-        parts.extend(f"{field}: {message}" for field, message in errors.items())
-    return " - ".join(parts)[:500]

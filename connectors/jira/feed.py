@@ -38,11 +38,11 @@ from connectors.http import (
     read_answer,
     send,
 )
+from connectors.jira.answers import raise_for_status
 from connectors.jira.client import (
     DEFAULT_REQUESTS_PER_MINUTE,
     auth_for,
     build_session,
-    raise_for_status,
 )
 from connectors.jira.mapper import (
     channel_for,

@@ -266,6 +266,24 @@ class ApiIssueLabels(Wire):
     fields: IssueFields = IssueFields()
 
 
+class ApiAttachment(Wire):
+    id: str
+    filename: str | None = None
+
+
+class DisposalFields(Wire):
+    summary: str | None = None
+    labels: tuple[str, ...] = ()
+    attachment: tuple[ApiAttachment, ...] = ()
+
+
+class ApiIssueForDisposal(Wire):
+    """GET /rest/api/3/issue/{key}?fields=summary,labels,attachment."""
+
+    key: str | None = None
+    fields: DisposalFields = DisposalFields()
+
+
 class ApiTransition(Wire):
     id: str
     name: str = ""

@@ -16,12 +16,16 @@ Update Ticket endpoint further, to 100 requests a minute per account and 30 upda
 rate-limits/). Each `apply` reads the ticket and updates it once (more after a 409), so
 100/min keeps the updates under the endpoint limit and all requests under the smallest plan
 limit. The bucket is per Lambda container: see Pacer.
+
+Actions that dispose of a ticket at the end of its retention period (ActionKind.DELETE_TICKET
+and ActionKind.REDACT_TICKET) go to connectors.zendesk.disposal, through the same paced
+session.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import time
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -37,10 +41,11 @@ from connectors.http import (
     read_answer,
     send,
 )
-from connectors.http import raise_for_status as raise_for_http_status
+from connectors.zendesk.answers import raise_for_status
+from connectors.zendesk.disposal import DEFAULT_JOB_POLL_INTERVAL, TicketDisposal
 from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
 from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import OutboundAction
+from plaint.model import ActionKind, OutboundAction
 
 MAX_CONFLICTS: Final = 3
 # Update Ticket allows 100 requests/min per account, the smallest plan (Team) 200/min for
@@ -74,16 +79,31 @@ class ZendeskClient:
         *,
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
         requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
+        sleep: Callable[[float], None] = time.sleep,
+        job_poll_interval: float = DEFAULT_JOB_POLL_INTERVAL,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._auth = auth_for(auth)
         self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
         self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
+        self._disposal = TicketDisposal(
+            self._request, sleep=sleep, job_poll_interval=job_poll_interval
+        )
 
     def already_applied(self, action: OutboundAction) -> bool:
+        if action.kind is ActionKind.DELETE_TICKET:
+            return self._disposal.deleted_for_good(_ticket_number(action.ticket_id))
+        if action.kind is ActionKind.REDACT_TICKET:
+            return self._disposal.redacted(_ticket_number(action.ticket_id), action.marker_tag)
         return action.marker_tag in self._ticket(action.ticket_id).tags
 
     def apply(self, action: OutboundAction) -> None:
+        if action.kind is ActionKind.DELETE_TICKET:
+            self._disposal.delete(_ticket_number(action.ticket_id))
+            return
+        if action.kind is ActionKind.REDACT_TICKET:
+            self._disposal.redact(_ticket_number(action.ticket_id), action.marker_tag)
+            return
         for _ in range(MAX_CONFLICTS):
             ticket = self._ticket(action.ticket_id)
             if action.marker_tag in ticket.tags:
@@ -104,10 +124,17 @@ class ZendeskClient:
     def _call(
         self, method: str, ticket_id: str, body: dict[str, Any] | None = None
     ) -> requests.Response:
-        if not _TICKET_NUMBER.fullmatch(ticket_id):
-            raise PermanentDeliveryError(f"{ticket_id!r} is not a Zendesk ticket number")
-        url = f"{self._base_url}/api/v2/tickets/{ticket_id}.json"
-        return send(self._session, method, url, self._auth, json=body)
+        path = f"/api/v2/tickets/{_ticket_number(ticket_id)}.json"
+        return self._request(method, path, json=body)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return send(self._session, method, self._base_url + path, self._auth, **kwargs)
+
+
+def _ticket_number(ticket_id: str) -> str:
+    if not _TICKET_NUMBER.fullmatch(ticket_id):
+        raise PermanentDeliveryError(f"{ticket_id!r} is not a Zendesk ticket number")
+    return ticket_id
 
 
 def update_body(action: OutboundAction, ticket: ApiTicket) -> dict[str, Any]:
@@ -131,25 +158,3 @@ def _field_id(key: str) -> int:
     if not _TICKET_NUMBER.fullmatch(key):
         raise PermanentDeliveryError(f"custom field id {key!r} is not a number")
     return int(key)
-
-
-def raise_for_status(response: requests.Response) -> None:
-    raise_for_http_status(response, "Zendesk", zendesk_message)
-
-
-def zendesk_message(response: requests.Response) -> str:
-    """Zendesk's own words: {"error": ..., "description": ..., "details": ...}, or the text
-    of a text/plain error (https://developer.zendesk.com/api-reference/introduction/requests/)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text.strip()[:300] or response.reason or ""
-    if not isinstance(body, dict):
-        return json.dumps(body)[:300]
-    error = body.get("error")
-    if isinstance(error, dict):
-        error = error.get("message") or error.get("title")
-    parts = [str(part) for part in (error, body.get("description")) if part]
-    if body.get("details"):
-        parts.append(json.dumps(body["details"], ensure_ascii=False))
-    return " - ".join(parts)[:500]

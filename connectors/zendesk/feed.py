@@ -39,7 +39,8 @@ from connectors.http import (
     send,
 )
 from connectors.payload import validation_message
-from connectors.zendesk.client import auth_for, raise_for_status
+from connectors.zendesk.answers import raise_for_status
+from connectors.zendesk.client import auth_for
 from connectors.zendesk.mapper import channel_for, complainant_ref, status_name
 from connectors.zendesk.wire import TicketDetail, Wire
 from plaint.errors import PermanentDeliveryError

@@ -222,7 +222,65 @@ class ApiTicket(Wire):
     # Kept as sent: it goes back verbatim as `updated_stamp` for a safe update.
     updated_at: str | None = None
     status: str | None = None
+    subject: str | None = None
 
 
 class ApiTicketResponse(Wire):
     ticket: ApiTicket
+
+
+class CursorMeta(Wire):
+    """`meta` of a cursor-paginated list (https://developer.zendesk.com/api-reference/
+    introduction/pagination/)."""
+
+    has_more: bool = False
+    after_cursor: str | None = None
+
+
+class ApiAttachment(Wire):
+    id: int | None = None
+    file_name: str | None = None
+    content_url: str | None = None
+    deleted: bool = False
+
+
+class ApiComment(Wire):
+    """One entry of GET /api/v2/tickets/{id}/comments.json."""
+
+    id: int
+    type: str | None = None
+    body: str | None = None
+    html_body: str | None = None
+    plain_body: str | None = None
+    attachments: list[ApiAttachment] = Field(default_factory=list)
+
+
+class ApiCommentPage(Wire):
+    comments: list[ApiComment] = Field(default_factory=list)
+    meta: CursorMeta = CursorMeta()
+
+
+class ApiDeletedTicket(Wire):
+    id: int
+
+
+class ApiDeletedTicketPage(Wire):
+    """A page of GET /api/v2/deleted_tickets.json: the soft-deleted tickets not yet
+    deleted for good."""
+
+    deleted_tickets: list[ApiDeletedTicket] = Field(default_factory=list)
+    meta: CursorMeta = CursorMeta()
+
+
+class ApiJobStatus(Wire):
+    """A background job (https://developer.zendesk.com/api-reference/ticketing/
+    ticket-management/job_statuses/): `status` is queued, working, failed or completed."""
+
+    id: str
+    status: str | None = None
+    message: str | None = None
+    results: Any = None
+
+
+class ApiJobStatusResponse(Wire):
+    job_status: ApiJobStatus

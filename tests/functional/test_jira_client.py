@@ -608,7 +608,8 @@ def writes(requests_seen):
     ids=["transition-answer-lost", "label-answer-lost"],
 )
 def test_worker_retry_after_a_lost_answer_transitions_once(fake, method, path, retry_writes):
-    clock, store = ManualClock(), MemoryStore()
+    clock = ManualClock()
+    store = MemoryStore(clock)
     handling = handling_with(fake, clock, store)
     lose_answer(fake, method, path)
     event = ticket_event(source=SourceSystem.JIRA, ticket_id=KEY, description=COMPLAINT)
@@ -631,3 +632,240 @@ def test_worker_retry_after_a_lost_answer_transitions_once(fake, method, path, r
     assert len(state["history"]) == 1
     assert len(state["comments"]) == 1
     assert "plaint_ack_sent" in state["issue"]["fields"]["labels"]
+
+
+# --- disposal at the end of retention ----------------------------------------------------
+
+DELETE = ActionKind.DELETE_TICKET
+REDACT = ActionKind.REDACT_TICKET
+WORDS = "Pulumu iki dəfə çıxıblar. Telefonum +994 50 123 45 67."
+
+
+def seed_issue(fake, key=KEY, subtasks=()):
+    body = {
+        "key": key,
+        "fields": {
+            "summary": "Aysel Məmmədova: pulumu qaytarın",
+            "description": adf_document(WORDS),
+            "attachment": [{"filename": "qəbz.pdf"}, {"filename": "şəkil.png"}],
+            "subtasks": [{"key": sub} for sub in subtasks],
+        },
+        "labels": ["vip"],
+    }
+    requests.post(f"{fake.url}/__fake/issues", json=body, timeout=5).raise_for_status()
+    for sub in subtasks:
+        requests.post(
+            f"{fake.url}/__fake/issues", json={"key": sub, "fields": {"summary": WORDS}}, timeout=5
+        ).raise_for_status()
+    for text in (WORDS, "Hesabınızı yoxlayırıq."):
+        requests.post(
+            f"{fake.url}/rest/api/3/issue/{key}/comment",
+            json={"body": adf_document(text)},
+            auth=CREDENTIALS,
+            timeout=5,
+        ).raise_for_status()
+
+
+def disposal(kind, **changes):
+    marker = "plaint_deleted" if kind is DELETE else "plaint_redacted"
+    fields = {
+        "action_id": f"jira:{KEY}:{kind.value}",
+        "kind": kind,
+        "comment": None,
+        "add_tags": (),
+        "marker_tag": marker,
+    }
+    return action(**(fields | changes))
+
+
+def hide_project(fake, project="SUP"):
+    url = f"{fake.url}/__fake/projects/{project}/access"
+    requests.put(url, json={"browsable": False}, timeout=5).raise_for_status()
+
+
+def without_retries(fake):
+    """A client whose session does not retry, so a lost answer reaches the caller."""
+    return JiraClient(fake.url, CREDENTIALS, session=requests.Session())
+
+
+def test_delete_issue_for_good_with_its_subtasks(fake):
+    seed_issue(fake, subtasks=("SUP-13",))
+    jira = client(fake)
+    assert jira.already_applied(disposal(DELETE)) is False
+    jira.apply(disposal(DELETE))
+
+    assert issue_state(fake)["deleted"] is True
+    assert issue_state(fake)["comments"] == []
+    assert issue_state(fake, "SUP-13")["deleted"] is True
+    deletes = calls(fake, "DELETE")
+    assert [d["path"] for d in deletes] == [f"/rest/api/3/issue/{KEY}?deleteSubtasks=true"]
+    assert jira.already_applied(disposal(DELETE)) is True
+    assert calls(fake, "GET", "/project/SUP")  # the 404 was read with the project in sight
+
+
+def test_deletion_retried_after_its_answer_was_lost_does_nothing_twice(fake):
+    seed_issue(fake)
+    lose_answer(fake, "DELETE", f"/issue/{KEY}")
+    with pytest.raises(TransientDeliveryError, match="504"):
+        without_retries(fake).apply(disposal(DELETE))
+    assert issue_state(fake)["deleted"] is True  # Jira deleted it; we never heard
+    before = len(recorded(fake))
+
+    retry = disposal(DELETE, attempts=2)
+    jira = client(fake)  # another container
+    assert jira.already_applied(retry) is True
+    assert writes(recorded(fake)[before:]) == []
+
+
+def test_a_404_the_token_cannot_explain_is_not_taken_as_deleted(fake):
+    seed_issue(fake)
+    hide_project(fake)  # a token without Browse projects sees 404 for everything
+    requests.delete(f"{fake.url}/__fake/issues/{KEY}", timeout=5).raise_for_status()
+    jira = client(fake)
+    assert jira.already_applied(disposal(DELETE, attempts=2)) is False
+    with pytest.raises(PermanentDeliveryError, match="may not browse the project"):
+        jira.apply(disposal(DELETE, attempts=2))
+
+
+def test_deletion_waits_out_429_with_its_retry_after(fake):
+    seed_issue(fake)
+    add_fault(fake, 429, count=1, retry_after=1)
+    started = time.monotonic()
+    client(fake, time_left=lambda: 900.0).apply(disposal(DELETE))
+    assert time.monotonic() - started >= 1.0
+    assert len(calls(fake, "DELETE")) == 2  # rate-limited, then sent again
+    assert issue_state(fake)["deleted"] is True
+
+
+def test_deletion_refused_is_permanent_and_deletes_nothing(fake):
+    seed_issue(fake)
+    add_fault(fake, 403, count=1)
+    with pytest.raises(PermanentDeliveryError, match="403"):
+        client(fake).apply(disposal(DELETE))
+    assert issue_state(fake)["deleted"] is False
+
+
+def test_redaction_deletes_comments_and_attachments_then_edits_and_marks(fake):
+    seed_issue(fake)
+    jira = client(fake)
+    assert jira.already_applied(disposal(REDACT)) is False
+    jira.apply(disposal(REDACT))
+
+    state = issue_state(fake)
+    fields = state["issue"]["fields"]
+    assert state["comments"] == []
+    assert fields["attachment"] == []
+    assert fields["summary"] == "[redacted]"
+    assert adf_text(fields["description"]) == "[redacted]"
+    assert fields["labels"] == ["vip", "plaint_redacted"]
+    assert state["deleted"] is False  # the issue stays
+    assert WORDS not in str(state)
+
+    paths = [p for _, p in writes(recorded(fake))]
+    assert sum("/comment/" in p for p in paths) == 2
+    assert sum(p.startswith("/rest/api/3/attachment/") for p in paths) == 2
+    assert paths[-1] == f"/rest/api/3/issue/{KEY}"  # the marker goes on last
+    edit = calls(fake, "PUT")[-1]["json"]
+    assert edit["update"] == {"labels": [{"add": "plaint_redacted"}]}
+    assert edit["fields"]["description"]["type"] == "doc"
+    assert jira.already_applied(disposal(REDACT)) is True
+
+
+def test_redaction_retried_after_its_answer_was_lost_does_nothing_twice(fake):
+    seed_issue(fake)
+    lose_answer(fake, "PUT", f"/issue/{KEY}")
+    with pytest.raises(TransientDeliveryError, match="504"):
+        without_retries(fake).apply(disposal(REDACT))
+    before = len(recorded(fake))
+    retry = disposal(REDACT, attempts=2)
+    jira = client(fake)
+    assert jira.already_applied(retry) is True
+    jira.apply(retry)  # even run again, it writes nothing
+    assert writes(recorded(fake)[before:]) == []
+
+
+def test_redaction_cut_short_carries_on_where_it_stopped(fake):
+    seed_issue(fake)
+    first_comment = issue_state(fake)["comments"][0]["id"]
+    lose_answer(fake, "DELETE", f"/comment/{first_comment}")
+    with pytest.raises(TransientDeliveryError, match="504"):
+        without_retries(fake).apply(disposal(REDACT))
+    assert len(issue_state(fake)["comments"]) == 1  # the first went; we never heard
+
+    retry = disposal(REDACT, attempts=2)
+    jira = client(fake)
+    assert jira.already_applied(retry) is False
+    jira.apply(retry)
+    deleted = [p for m, p in writes(recorded(fake)) if m == "DELETE" and "/comment/" in p]
+    assert len(deleted) == len(set(deleted)) == 2  # each comment deleted once
+    assert issue_state(fake)["comments"] == []
+    assert jira.already_applied(retry) is True
+
+
+def test_redaction_waits_out_429_with_its_retry_after(fake):
+    seed_issue(fake)
+    add_fault(fake, 429, count=1, retry_after=1)
+    started = time.monotonic()
+    client(fake, time_left=lambda: 900.0).apply(disposal(REDACT))
+    assert time.monotonic() - started >= 1.0
+    assert issue_state(fake)["issue"]["fields"]["summary"] == "[redacted]"
+
+
+class RefusesAttachmentDeletion(requests.Session):
+    """A token without the Delete all attachments permission: Jira answers 403."""
+
+    def __init__(self, fake):
+        super().__init__()
+        self.fake = fake
+
+    def request(self, method, url, *args, **kwargs):
+        if method == "DELETE" and "/attachment/" in url:
+            add_fault(self.fake, 403, count=1)
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_redaction_refused_is_permanent_and_leaves_no_marker(fake):
+    seed_issue(fake)
+    jira = JiraClient(fake.url, CREDENTIALS, session=RefusesAttachmentDeletion(fake))
+    with pytest.raises(PermanentDeliveryError, match="403"):
+        jira.apply(disposal(REDACT))
+    fields = issue_state(fake)["issue"]["fields"]
+    assert "plaint_redacted" not in fields["labels"]
+    assert fields["summary"] != "[redacted]"
+    assert jira.already_applied(disposal(REDACT, attempts=2)) is False
+
+
+class AgentDeletesFirst(requests.Session):
+    """An agent deletes the attachment between our read of the issue and our delete."""
+
+    def request(self, method, url, *args, **kwargs):
+        if method == "DELETE" and "/attachment/" in url:
+            super().request(method, url, *args, **kwargs)
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_an_attachment_deleted_meanwhile_is_not_an_error(fake):
+    seed_issue(fake)
+    JiraClient(fake.url, CREDENTIALS, session=AgentDeletesFirst()).apply(disposal(REDACT))
+    statuses = [r["path"] for r in calls(fake, "DELETE", "") if "/attachment/" in r["path"]]
+    assert len(statuses) == 4  # each twice: the agent's, then ours answered 404
+    assert issue_state(fake)["issue"]["fields"]["summary"] == "[redacted]"
+
+
+def test_the_fake_refuses_a_description_that_is_not_adf(fake):
+    seed_issue(fake)
+    response = requests.put(
+        f"{fake.url}/rest/api/3/issue/{KEY}",
+        json={"fields": {"description": "[redacted]"}},
+        auth=CREDENTIALS,
+        timeout=5,
+    )
+    assert response.status_code == 400
+    assert "Atlassian Document" in response.json()["errors"]["description"]
+
+
+def test_the_fake_refuses_to_delete_an_issue_with_subtasks_without_them(fake):
+    seed_issue(fake, subtasks=("SUP-13",))
+    url = f"{fake.url}/rest/api/3/issue/{KEY}"
+    assert requests.delete(url, auth=CREDENTIALS, timeout=5).status_code == 400
+    assert issue_state(fake)["deleted"] is False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -131,28 +131,23 @@ class AuditPages:
 
     def query_audit(self, query: AuditQuery, now: datetime) -> AuditPage:
         the_plan = plan(query, now)
-        first, start = decode_cursor(query.cursor)
+        partitions = the_plan.partitions
+        index, start = decode_cursor(query.cursor)
         found: list[AuditEntry] = []
         read = 0
-        for index, item, resume in self._walk(the_plan, first, start, query.limit):
-            read += 1
-            entry = ac.entry_from_item(item)
-            if query.matches(entry):
-                found.append(entry)
-            if len(found) == query.limit:
-                cursor = encode_cursor(index, the_plan.key_of(item)) if resume else None
-                return AuditPage(entries=tuple(found), cursor=cursor, items_read=read)
-        return AuditPage(entries=tuple(found), cursor=None, items_read=read)
-
-    def _walk(
-        self, the_plan: Plan, index: int, start: Item | None, limit: int
-    ) -> Iterator[tuple[int, Item, bool]]:
-        """(partition index, item, whether anything may follow) in query order."""
-        partitions = the_plan.partitions
         while index < len(partitions):
-            items, start = self._read_partition(the_plan, partitions[index], start, limit)
+            # Ask for no more than is still missing, so nothing is read only to be dropped.
+            wanted = query.limit - len(found)
+            items, after = self._read_partition(the_plan, partitions[index], start, wanted)
             for position, item in enumerate(items):
-                last = start is None and position == len(items) - 1
-                yield index, item, not (last and index == len(partitions) - 1)
-            if start is None:
-                index += 1
+                read += 1
+                entry = ac.entry_from_item(item)
+                if query.matches(entry):
+                    found.append(entry)
+                if len(found) == query.limit:
+                    more = position < len(items) - 1 or after is not None
+                    more = more or index < len(partitions) - 1
+                    cursor = encode_cursor(index, the_plan.key_of(item)) if more else None
+                    return AuditPage(entries=tuple(found), cursor=cursor, items_read=read)
+            index, start = (index, after) if after is not None else (index + 1, None)
+        return AuditPage(entries=tuple(found), cursor=None, items_read=read)

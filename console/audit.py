@@ -66,7 +66,7 @@ def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # t
     export.add_argument("--with-personal", action="store_true")
     audit.add_parser("checkpoint")
     audit.add_parser("public-key")
-    report.add_command(audit, _instant)
+    report.add_command(audit, instant)
     for command in audit.choices.values():
         store_options(command)
         _trust_options(command)
@@ -74,8 +74,8 @@ def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # t
 
 def _scope_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--complaint")
-    command.add_argument("--since", type=_instant, help="ISO 8601 with an offset")
-    command.add_argument("--until", type=_instant)
+    command.add_argument("--since", type=instant, help="ISO 8601 with an offset")
+    command.add_argument("--until", type=instant)
 
 
 def _trust_options(command: argparse.ArgumentParser) -> None:
@@ -86,7 +86,7 @@ def _trust_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--archive-dir", default=env("PLAINT_CHECKPOINT_DIR"))
 
 
-def _instant(text: str) -> datetime:
+def instant(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r}: give the offset, e.g. 2026-11-21T00:00Z")

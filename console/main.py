@@ -10,8 +10,12 @@ plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply
                                   showing every deadline before and after; recorded in the
                                   audit log only with --apply
 
-plaint audit query|verify|export|checkpoint|public-key
+plaint audit query|verify|export|checkpoint|public-key|report
                                   the compliance log, for auditors (plaint audit --help)
+plaint retention show|hold|release COMPLAINT ...
+                                  a record's retention date and its legal holds
+plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO
+                                  answer a complainant's erasure request, with a report
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -29,6 +33,7 @@ from pathlib import Path
 import boto3
 
 from console import audit as audit_cli
+from console import retention as retention_cli
 from plaint import cli as engine_cli
 from plaint import timekeeping
 from plaint.audit import with_facets
@@ -120,9 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     recalc.add_argument("--apply", action="store_true")
     _store_options(recalc)
     audit_cli.add_commands(areas, _store_options)
+    retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     args = root.parse_args(argv)
     if args.area == "audit":
         return audit_cli.run(args, _store(args))
+    if args.area in ("retention", "erasure"):
+        return retention_cli.run(args, _store(args))
     if args.area == "clocks":
         return _recalculate(args)
     if args.command == "publish":

@@ -40,7 +40,7 @@ def add_command(
 
 
 def run(args: argparse.Namespace, store: DynamoStore) -> int:
-    policy = _policy(args, store)
+    policy = active_policy(args, store)
     jurisdictions = (
         {r.id: r.jurisdiction for r in policy.regimes if r.jurisdiction} if policy else {}
     )
@@ -61,7 +61,8 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
     return 0
 
 
-def _policy(args: argparse.Namespace, store: DynamoStore) -> Policy | None:
+def active_policy(args: argparse.Namespace, store: DynamoStore) -> Policy | None:
+    """The policy in --policy, else the one published as active."""
     if args.policy:
         return load_policy(args.policy)
     active = store.active_policy()

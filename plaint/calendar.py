@@ -78,7 +78,7 @@ def _business_year(rules: _DayRules, year: int) -> _Year:
     return _Year(days, frozenset(days))
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later, clamped to that month's last day."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
@@ -181,8 +181,9 @@ class BusinessCalendar:
                 return self._end_of_day(self.local_date(origin) + timedelta(days=amount))
             case DurationUnit.WEEKS:
                 return self._end_of_day(self.local_date(origin) + timedelta(weeks=amount))
-            case DurationUnit.MONTHS:
-                return self._end_of_day(_add_months(self.local_date(origin), amount))
+            case DurationUnit.MONTHS | DurationUnit.YEARS:
+                months = amount * (12 if duration.unit is DurationUnit.YEARS else 1)
+                return self._end_of_day(add_months(self.local_date(origin), months))
             case DurationUnit.BUSINESS_DAYS:
                 # The n-th business day *following* the day counting starts on.
                 return self.closing(self.next_business_day(self.local_date(origin), amount))
@@ -239,6 +240,22 @@ class BusinessCalendar:
         if business:
             return self.business_time_between(start, end)
         return max(end - start, timedelta(0))
+
+    def end_of_day_after(self, at: datetime, duration: Duration) -> datetime:
+        """The end of the local day `duration` (calendar days, weeks, months or years)
+        after the day of `at`: counting starts on the day itself, whatever the hour or
+        whether it is a business day, as periods of record keeping are counted."""
+        day = self.local_date(at)
+        match duration.unit:
+            case DurationUnit.CALENDAR_DAYS:
+                return self._end_of_day(day + timedelta(days=duration.amount))
+            case DurationUnit.WEEKS:
+                return self._end_of_day(day + timedelta(weeks=duration.amount))
+            case DurationUnit.MONTHS:
+                return self._end_of_day(add_months(day, duration.amount))
+            case DurationUnit.YEARS:
+                return self._end_of_day(add_months(day, 12 * duration.amount))
+        raise ValueError(f"{duration.unit} is not a calendar period")
 
     def _end_of_day(self, day: date) -> datetime:
         """The last microsecond of local `day`, in UTC."""

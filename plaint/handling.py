@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from plaint import services
-from plaint.audit import with_facets
+from plaint import retention, services
+from plaint.audit import chain_of, with_facets
 from plaint.errors import (
     DuplicateDeliveryError,
     PermanentDeliveryError,
@@ -22,6 +22,7 @@ from plaint.errors import (
 )
 from plaint.model import (
     ActionStatus,
+    AuditEntry,
     Complaint,
     Decision,
     Delivery,
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 DELIVERY_MEMORY = timedelta(days=7)
 REDRIVE_AFTER = timedelta(minutes=2)
 MAX_DECISION_RETRIES = 5
+MAX_CHAIN = 100_000  # entries read back from one complaint's chain
 
 
 @dataclass
@@ -50,6 +52,7 @@ class SweepReport:
     acknowledgements_overdue: int = 0
     clock_warnings: int = 0
     clock_breaches: int = 0
+    records_disposed: int = 0
 
 
 @dataclass
@@ -155,6 +158,52 @@ class ComplaintHandling:
             return ActionStatus.DONE
         raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
 
+    def _entries(self, complaint_id: str) -> list[AuditEntry]:
+        return list(self.store.audit_entries(chain_of(self.ledger, complaint_id), limit=MAX_CHAIN))
+
+    def _dispose(self, complaint: Complaint, now: datetime) -> int:
+        """Past its retention date with no hold: dispose of the record (plaint.retention)."""
+        decision = retention.dispose(
+            complaint, self._entries(complaint.complaint_id), self.policy, now
+        )
+        try:
+            self._commit(decision, complaint)
+        except RevisionConflictError:
+            return 0  # it changed meanwhile (a hold, perhaps): the next sweep judges it again
+        return 1
+
+    def answer_erasure(
+        self, complainant_ref: str, request_id: str, received_at: datetime
+    ) -> retention.ErasureReport:
+        """A complainant asks for their personal data to be erased: erase each record no
+        legal obligation keeps, restrict the others, and record the report."""
+        findings = []
+        for named in self.store.complaints_of(complainant_ref):
+            findings.append(self._answer_one(named.complaint_id, request_id))
+        now = self.clock()
+        report, entry = retention.erasure_report(
+            request_id, complainant_ref, received_at=received_at, findings=findings,
+            policy=self.policy, now=now,
+        )  # fmt: skip
+        self._commit(Decision(complaint=None, audit=(entry,)))
+        return report
+
+    def _answer_one(self, complaint_id: str, request_id: str) -> retention.ErasureFinding:
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(complaint_id)
+            if complaint is None:
+                raise LookupError(f"{complaint_id} vanished during an erasure")
+            entries = self._entries(complaint_id)
+            decision, finding = retention.answer_erasure(
+                complaint, entries, request_id, self.policy, self.clock()
+            )
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue
+            return finding
+        raise RevisionConflictError(f"{complaint_id}: kept changing during the erasure")
+
     def reconcile(self, feed: ChangeFeed, max_pages: int = 20) -> ReconcileReport:
         """Ask the helpdesk what changed since the last run and take in whatever no webhook
         delivered; each such change is judged and its audit entries say the gap was closed."""
@@ -197,6 +246,9 @@ class ComplaintHandling:
             report.redriven_deliveries += 1
         for complaint in self.store.due_complaints(now, limit):
             report.complaints_due += 1
+            if retention.disposal_due(complaint, now):
+                report.records_disposed += self._dispose(complaint, now)
+                continue
             decision = services.due(complaint, self.policy, now)
             if decision is None:
                 continue

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from plaint.base import AwareDatetime, Frozen
 from plaint.regime import ClockKind, Duration, Expiry, Milestone
+from plaint.retention_policy import RetentionOutcome, TicketDisposal
 
 
 class SourceSystem(StrEnum):
@@ -194,6 +195,37 @@ class Clock(Frozen):
         return min([*pending, self.due_at])
 
 
+class LegalHold(Frozen):
+    """An authorised person's order to keep a complaint's record whatever its retention
+    date says (litigation, a regulator's investigation)."""
+
+    hold_id: str
+    reason: str = Field(min_length=1)
+    reference: str | None = None
+    set_by: str
+    set_at: AwareDatetime
+    released_by: str | None = None
+    released_at: AwareDatetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class Retention(Frozen):
+    """The retention class a closed complaint got, and when its record falls to be
+    disposed of. Recomputed, and audited, if the complaint is reopened and closed again."""
+
+    class_id: str
+    outcome: RetentionOutcome
+    closed_at: AwareDatetime
+    retain_until: AwareDatetime
+    dispose_at: AwareDatetime = Field(description="retain_until plus the policy's grace.")
+    ticket: TicketDisposal
+    policy_version: str
+    disposed_at: AwareDatetime | None = None
+
+
 class Complaint(Frozen):
     """The compliance record of one complaint. The helpdesk keeps the conversation; we keep
     the least personal data the evidence needs (a digest of the description, not its text)."""
@@ -222,8 +254,25 @@ class Complaint(Frozen):
     regime: str | None = None
     clocks: tuple[Clock, ...] = ()
     milestones: dict[Milestone, AwareDatetime] = Field(default_factory=dict)
+    retention: Retention | None = None
+    holds: tuple[LegalHold, ...] = ()
+    restricted_at: AwareDatetime | None = Field(
+        default=None, description="Processing restricted at the complainant's request."
+    )
     source_version: AwareDatetime
     revision: int = Field(ge=1)
+
+    @property
+    def held(self) -> bool:
+        return any(hold.active for hold in self.holds)
+
+    @property
+    def disposal_due_at(self) -> datetime | None:
+        """When the retention sweep must dispose of this record; None while held."""
+        retention = self.retention
+        if retention is None or retention.disposed_at is not None or self.held:
+            return None
+        return retention.dispose_at
 
     @property
     def acknowledgement_owed(self) -> bool:
@@ -236,8 +285,8 @@ class Complaint(Frozen):
 
     def next_due_at(self) -> datetime | None:
         """The next instant the sweep must look at this complaint: an acknowledgement
-        falling due, a clock's warning, its deadline."""
-        instants = [c.next_instant() for c in self.clocks]
+        falling due, a clock's warning, its deadline, the end of its retention."""
+        instants = [c.next_instant() for c in self.clocks] + [self.disposal_due_at]
         if self.acknowledgement_owed:
             instants.append(self.acknowledgement_due_at)
         return min((i for i in instants if i is not None), default=None)
@@ -247,6 +296,9 @@ class ActionKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     FLAG_OVERDUE = "flag_overdue"
     CLOCK_ALERT = "clock_alert"  # a warning or a breach: tags, fields, a note to agents
+    # Past its retention date, the policy may ask the helpdesk to dispose of the ticket too.
+    REDACT_TICKET = "redact_ticket"  # remove the complainant's words and identity, keep the ticket
+    DELETE_TICKET = "delete_ticket"  # delete it for good
 
 
 class ActionStatus(StrEnum):
@@ -341,6 +393,17 @@ class AuditEntry(Frozen):
     hash: str
 
 
+class Erasure(Frozen):
+    """Personal values to remove from a written entry, through the erasure path: the entry's
+    digests stay, and a `personal_data.erased` entry in the same decision names them.
+    `expected` is the entry's personal values as read, so a concurrent change fails."""
+
+    chain: str
+    seq: int = Field(ge=1)
+    fields: tuple[str, ...] = Field(min_length=1)
+    expected: dict[str, PersonalValue]
+
+
 class ChainHead(Frozen):
     chain: str
     seq: int = Field(ge=0)
@@ -369,6 +432,7 @@ class Decision(Frozen):
     audit: tuple[AuditDraft, ...]
     new_actions: tuple[OutboundAction, ...] = ()
     action_updates: tuple[ActionUpdate, ...] = ()
+    erasures: tuple[Erasure, ...] = ()
 
 
 class DeliveryStatus(StrEnum):

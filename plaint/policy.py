@@ -28,6 +28,7 @@ from plaint.regime import (
     MilestoneSignal,
     Regime,
 )
+from plaint.retention_policy import RetentionPolicy
 
 
 def _known_timezone(name: str) -> str:
@@ -278,6 +279,7 @@ class Policy(Frozen):
         description="How the helpdesk shows a final response, holding response, summary "
         "resolution... was sent: the tags or statuses agents set.",
     )
+    retention: RetentionPolicy = RetentionPolicy()
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:

@@ -34,6 +34,9 @@ class ComplaintStore(Protocol):
 
     def get_complaint(self, complaint_id: str) -> Complaint | None: ...
 
+    def complaints_of(self, complainant_ref: str) -> Sequence[Complaint]:
+        """The complaints that still name this complainant (an index, not a scan)."""
+
     def commit(
         self, decision: Decision, ledger: str, delivery_key: str | None = None
     ) -> tuple[AuditEntry, ...]:

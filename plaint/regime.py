@@ -35,6 +35,7 @@ class DurationUnit(StrEnum):
     CALENDAR_DAYS = "calendar_days"
     WEEKS = "weeks"
     MONTHS = "months"
+    YEARS = "years"
     HOURS = "hours"
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from plaint import timekeeping
+from plaint import retention, timekeeping
 from plaint.calendar import BusinessCalendar
 from plaint.classify import assess
 from plaint.clocks import CalendarFor
@@ -289,16 +289,23 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
     )  # fmt: skip
     updated = current.model_copy(update=changes)
     if current.status is ComplaintStatus.NOT_A_COMPLAINT:
-        return Decision(complaint=updated, expected_revision=current.revision, audit=(audit,))
+        updated, kept = retention.follow_closure(
+            updated, updated.helpdesk_status, event.occurred_at, policy, now
+        )
+        return Decision(complaint=updated, expected_revision=current.revision, audit=(audit, *kept))
     status = timekeeping.follow_status(
         updated, updated.helpdesk_status, event.occurred_at, policy, now
     )
     updated = updated.model_copy(update={"clocks": status.clocks})
     updated, reached = _milestones_shown(event, updated, policy, now)
+    # After the milestones, so a referral shown at closure counts in the retention outcome.
+    updated, kept = retention.follow_closure(
+        updated, updated.helpdesk_status, event.occurred_at, policy, now
+    )
     return Decision(
         complaint=updated,
         expected_revision=current.revision,
-        audit=(audit, *status.audit, *reached),
+        audit=(audit, *status.audit, *reached, *kept),
     )
 
 

@@ -21,7 +21,7 @@ from typing import Final
 
 from plaint.audit import ledger_of
 from plaint.checkpoint import Checkpoint, CheckpointBody
-from plaint.model import AuditEntry, AuditFacets, ChainHead, PersonalValue
+from plaint.model import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
 from storage.codec import Item, sortable
 
 HEAD_SK: Final = "HEAD"
@@ -117,8 +117,7 @@ def entry_item(entry: AuditEntry) -> Item:
     if entry.personal_digests:
         item["personal_digests"] = json.dumps(entry.personal_digests, sort_keys=True)
     if entry.personal:
-        personal = {name: value.model_dump() for name, value in entry.personal.items()}
-        item["personal"] = json.dumps(personal, sort_keys=True, ensure_ascii=False)
+        item["personal"] = personal_json(entry.personal)
     if entry.complaint_id is not None:
         item["complaint_id"] = entry.complaint_id
     if entry.rule_id is not None:
@@ -128,6 +127,20 @@ def entry_item(entry: AuditEntry) -> Item:
         if value is not None:
             item[facet.attribute] = month_partition(ledger, value, at[:7])
     return item
+
+
+def personal_json(personal: dict[str, PersonalValue]) -> str:
+    """Personal values as the entry item holds them (and as erasures expect to find them)."""
+    plain = {name: value.model_dump() for name, value in personal.items()}
+    return json.dumps(plain, sort_keys=True, ensure_ascii=False)
+
+
+def entry_key(chain: str, seq: int) -> Item:
+    return {"pk": chain_pk(chain), "sk": seq_sk(seq)}
+
+
+def remaining_personal(erasure: Erasure) -> dict[str, PersonalValue]:
+    return {k: v for k, v in erasure.expected.items() if k not in erasure.fields}
 
 
 def entry_from_item(item: Item) -> AuditEntry:

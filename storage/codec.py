@@ -23,6 +23,7 @@ from plaint.model import (
 Item = dict[str, Any]
 
 DUE_INDEX = "due"
+COMPLAINANT_INDEX = "by_complainant"
 COMPLAINT_BUCKET = "COMPLAINT"
 ACTION_BUCKET = "ACTION"
 DELIVERY_BUCKET = "DELIVERY"
@@ -38,6 +39,23 @@ def sortable(at: datetime) -> str:
 def epoch_seconds(at: datetime) -> int:
     # Rounded up: a TTL must never expire an item before the promised instant.
     return math.ceil(at.timestamp())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def live(item: Item | None, now: datetime) -> Item | None:
+    """The item, unless its TTL has passed. DynamoDB deletes expired items only within days,
+    and reads still return them meanwhile: every read of an item with a TTL goes through
+    here."""
+    if item is None or "expires_at" not in item:
+        return item
+    return item if int(item["expires_at"]) > now.timestamp() else None
+
+
+def complainant_key(complainant_ref: str) -> str:
+    return f"COMPLAINANT#{complainant_ref}"
 
 
 def due_attrs(bucket: str, at: datetime | None) -> Item:
@@ -87,7 +105,9 @@ def complaint_key(complaint_id: str) -> Item:
 
 
 def complaint_item(complaint: Complaint) -> Item:
-    return {
+    # Sparse: a pseudonymised complaint leaves the by_complainant index.
+    named = complaint.complainant_ref
+    return ({"complainant": complainant_key(named)} if named else {}) | {
         **complaint_key(complaint.complaint_id),
         "doc": complaint.model_dump_json(),
         "revision": complaint.revision,

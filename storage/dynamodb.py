@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -43,6 +43,7 @@ from plaint.model import (
     Decision,
     Delivery,
     DeliveryStatus,
+    Erasure,
 )
 from storage import audit_codec as ac
 from storage import codec
@@ -77,10 +78,15 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
         client: DynamoDBClient,
         state_table: str = "plaint-state",
         audit_table: str = "plaint-audit",
+        clock: Callable[[], datetime] = codec.utc_now,
     ) -> None:
         self._client = client
         self._state = state_table
         self._audit = audit_table
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock()
 
     # Deliveries
 
@@ -90,7 +96,9 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
                 self._client.put_item(
                     TableName=self._state,
                     Item=_wire(codec.delivery_item(delivery, keep_until)),
-                    ConditionExpression=NEW_ITEM,
+                    # A delivery remembered past its TTL is forgotten, deleted or not.
+                    ConditionExpression=f"{NEW_ITEM} OR expires_at <= :now",
+                    ExpressionAttributeValues=_wire({":now": int(self._clock().timestamp())}),
                 )
         except ClientError as exc:
             if _error_code(exc) == "ConditionalCheckFailedException":
@@ -161,11 +169,11 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
         return True
 
     def accepted_at(self, token: str) -> datetime | None:
-        item = self._get(self._state, codec.sent_mail_key(token))
+        item = codec.live(self._get(self._state, codec.sent_mail_key(token)), self._clock())
         return codec.sent_mail_instant(item, "accepted_at")
 
     def sending_noted_at(self, token: str) -> datetime | None:
-        item = self._get(self._state, codec.sent_mail_key(token))
+        item = codec.live(self._get(self._state, codec.sent_mail_key(token)), self._clock())
         return codec.sent_mail_instant(item, "sending_at")
 
     # The transaction
@@ -212,7 +220,22 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
         if delivery_key is not None:
             op = self._mark_processed_op(delivery_key)
             ops.append({"Update": op})
+        ops.extend({"Update": self._erasure_op(e)} for e in decision.erasures)
         return ops
+
+    def _erasure_op(self, erasure: Erasure) -> Any:
+        """Remove personal values from a written entry, only if they are still as read."""
+        remaining = ac.remaining_personal(erasure)
+        values = {":expected": ac.personal_json(erasure.expected)}
+        if remaining:
+            values[":remaining"] = ac.personal_json(remaining)
+        return {
+            "TableName": self._audit,
+            "Key": _wire(ac.entry_key(erasure.chain, erasure.seq)),
+            "UpdateExpression": "SET personal = :remaining" if remaining else "REMOVE personal",
+            "ConditionExpression": "personal = :expected",
+            "ExpressionAttributeValues": _wire(values),
+        }
 
     def _complaint_op(
         self, complaint: Complaint, expected_revision: int | None
@@ -314,6 +337,15 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
             ),
         }
         return self._paged(query, limit)
+
+    def _complainant_items(self, key: str) -> list[Item]:
+        query = {
+            "TableName": self._state,
+            "IndexName": codec.COMPLAINANT_INDEX,
+            "KeyConditionExpression": "complainant = :c",
+            "ExpressionAttributeValues": _wire({":c": key}),
+        }
+        return self._paged(query, 10_000)
 
     def _paged(self, query: dict[str, Any], limit: int) -> list[Item]:
         """Query page by page, asking each time for exactly what is still missing."""

@@ -8,7 +8,7 @@ call atomic, so a commit is all-or-nothing and the chain never needs a retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from plaint.audit import by_chain, place_on_chain
@@ -21,6 +21,7 @@ from plaint.model import (
     Decision,
     Delivery,
     DeliveryStatus,
+    Erasure,
 )
 from storage import audit_codec as ac
 from storage import codec
@@ -37,17 +38,21 @@ def _key(item: Item) -> Key:
 
 
 class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = codec.utc_now) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}
         self._audit: dict[Key, Item] = {}
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock()
 
     # Deliveries
 
     def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
         item = codec.delivery_item(delivery, keep_until)
         with self._lock:
-            if _key(item) in self._state:
+            if codec.live(self._state.get(_key(item)), self._clock()) is not None:
                 raise DuplicateDeliveryError(delivery.key)
             self._state[_key(item)] = item
 
@@ -93,12 +98,17 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             return True
 
     def accepted_at(self, token: str) -> datetime | None:
-        item = self._read(self._state, codec.sent_mail_key(token))
+        item = codec.live(self._read(self._state, codec.sent_mail_key(token)), self._clock())
         return codec.sent_mail_instant(item, "accepted_at")
 
     def sending_noted_at(self, token: str) -> datetime | None:
-        item = self._read(self._state, codec.sent_mail_key(token))
+        item = codec.live(self._read(self._state, codec.sent_mail_key(token)), self._clock())
         return codec.sent_mail_instant(item, "sending_at")
+
+    def _complainant_items(self, key: str) -> list[Item]:
+        with self._lock:
+            found = [dict(i) for i in self._state.values() if i.get("complainant") == key]
+        return sorted(found, key=lambda item: item["pk"])
 
     # The transaction
 
@@ -133,7 +143,12 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
         delivery_ok = delivery_key is None or (
             delivery is not None and delivery["status"] == DeliveryStatus.ACCEPTED.value
         )
-        return complaint_ok and actions_new and updates_ok and delivery_ok
+        erasures_ok = all(self._erasable(e) for e in decision.erasures)
+        return complaint_ok and actions_new and updates_ok and delivery_ok and erasures_ok
+
+    def _erasable(self, erasure: Erasure) -> bool:
+        item = self._audit.get(_key(ac.entry_key(erasure.chain, erasure.seq)))
+        return item is not None and item.get("personal") == ac.personal_json(erasure.expected)
 
     def _complaint_ok(self, complaint: Complaint, expected_revision: int | None) -> bool:
         stored = self._state.get(_key(codec.complaint_key(complaint.complaint_id)))
@@ -167,6 +182,13 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             self._audit[_key(head)] = head
         if delivery_key is not None:
             self._mark_processed(delivery_key)
+        for erasure in decision.erasures:
+            key = _key(ac.entry_key(erasure.chain, erasure.seq))
+            remaining = ac.remaining_personal(erasure)
+            item = {n: v for n, v in self._audit[key].items() if n != "personal"}
+            self._audit[key] = item | (
+                {"personal": ac.personal_json(remaining)} if remaining else {}
+            )
 
     # Primitives (callers hold the lock where it matters)
 

@@ -21,8 +21,14 @@ class DecodedReads:
     ) -> list[Item]:
         raise NotImplementedError
 
+    def _complainant_items(self, complainant_ref: str) -> list[Item]:
+        raise NotImplementedError
+
+    def _now(self) -> datetime:
+        raise NotImplementedError
+
     def get_delivery(self, key: str) -> Delivery | None:
-        item = self._state_item(codec.delivery_key(key))
+        item = codec.live(self._state_item(codec.delivery_key(key)), self._now())
         return None if item is None else codec.delivery_from_item(item)
 
     def get_complaint(self, complaint_id: str) -> Complaint | None:
@@ -35,7 +41,13 @@ class DecodedReads:
 
     def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
         items = self._due_items(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
-        return [codec.delivery_from_item(item) for item in items]
+        now = self._now()
+        return [codec.delivery_from_item(item) for item in items if codec.live(item, now)]
+
+    def complaints_of(self, complainant_ref: str) -> Sequence[Complaint]:
+        """The complaints this complainant made that still name them (by_complainant)."""
+        items = self._complainant_items(codec.complainant_key(complainant_ref))
+        return [codec.complaint_from_item(item) for item in items]
 
     def due_complaints(self, now: datetime, limit: int) -> Sequence[Complaint]:
         items = self._due_items(codec.COMPLAINT_BUCKET, now, limit, inclusive=True)

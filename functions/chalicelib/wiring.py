@@ -116,7 +116,7 @@ def _built() -> Runtime:
     )
     # The policy packaged with the functions, until one is published to the state table.
     policy = load_policy(settings.policy_path)
-    store = DynamoStore(dynamodb, settings.state_table, settings.audit_table)
+    store = DynamoStore(dynamodb, settings.state_table, settings.audit_table, clock=utc_now)
     handling = ComplaintHandling(
         store=store,
         policy=policy,

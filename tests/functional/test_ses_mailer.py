@@ -220,14 +220,14 @@ def evidenced(client, clock, evidence=None, configuration_set="plaint-acknowledg
         SENDER,
         MAILBOX,
         configuration_set=configuration_set,
-        evidence=evidence if evidence is not None else MemoryStore(),
+        evidence=evidence if evidence is not None else MemoryStore(clock),
         clock=clock,
     )
 
 
 def test_a_send_names_its_action_in_a_tag_of_the_configuration_set():
     client, clock = _Recording(), ManualClock()
-    evidence = MemoryStore()
+    evidence = MemoryStore(clock)
     evidenced(client, clock, evidence).apply(action())
     [request] = client.requests
     token = action_token(action().action_id)
@@ -238,7 +238,8 @@ def test_a_send_names_its_action_in_a_tag_of_the_configuration_set():
 
 
 def test_a_retry_finds_what_ses_reported_accepting():
-    clock, evidence = ManualClock(), MemoryStore()
+    clock = ManualClock()
+    evidence = MemoryStore(clock)
     mailer = evidenced(_Recording(), clock, evidence)
     mailer.apply(action())
     evidence.record_accepted(action_token(action().action_id), clock.now, "ses-1")
@@ -246,7 +247,8 @@ def test_a_retry_finds_what_ses_reported_accepting():
 
 
 def test_a_retry_waits_for_the_report_then_sends_again():
-    clock, evidence = ManualClock(), MemoryStore()
+    clock = ManualClock()
+    evidence = MemoryStore(clock)
     mailer = evidenced(_Recording(), clock, evidence)
     mailer.apply(action())
     clock.advance(minutes=2)

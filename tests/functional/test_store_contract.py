@@ -67,9 +67,10 @@ def dynamo_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture(params=["memory", "dynamodb"])
 def store(request: pytest.FixtureRequest) -> Store:
+    # The stores read TTLs against their clock: the contract's clock stands at T0.
     if request.param == "memory":
-        return MemoryStore()
-    return DynamoStore(request.getfixturevalue("dynamo_client"))
+        return MemoryStore(clock=lambda: T0)
+    return DynamoStore(request.getfixturevalue("dynamo_client"), clock=lambda: T0)
 
 
 def snapshot(store: Store, *, complaint_ids: tuple[str, ...] = (), action_ids=(), keys=()):
@@ -393,9 +394,9 @@ def test_tables_are_created_from_the_template(dynamo_client: Any) -> None:
     assert create_tables(dynamo_client) == []  # idempotent: both exist already
 
     state = dynamo_client.describe_table(TableName="plaint-state")["Table"]
-    (index,) = state["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == "due"
-    assert [k["AttributeName"] for k in index["KeySchema"]] == ["due_bucket", "due_at"]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
+               for i in state["GlobalSecondaryIndexes"]}  # fmt: skip
+    assert indexes == {"due": ["due_bucket", "due_at"], "by_complainant": ["complainant"]}
     assert state["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     ttl = dynamo_client.describe_time_to_live(TableName="plaint-state")["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")

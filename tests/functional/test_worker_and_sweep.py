@@ -101,6 +101,7 @@ def test_sweep_reads_nothing_when_nothing_is_due(functions: Any, aws: Any) -> No
         "acknowledgements_overdue": 0,
         "clock_warnings": 0,
         "clock_breaches": 0,
+        "records_disposed": 0,
     }
 
 

@@ -97,7 +97,7 @@ def helpdesk() -> FakeHelpdesk:
 @pytest.fixture
 def handling(clock: ManualClock, helpdesk: FakeHelpdesk) -> ComplaintHandling:
     return ComplaintHandling(
-        store=MemoryStore(),
+        store=MemoryStore(clock),
         policy=policy(),
         clock=clock,
         outboxes={SourceSystem.ZENDESK: helpdesk},
@@ -317,7 +317,7 @@ def test_recalculation_keeps_history_and_recorded_warnings(
 
 def test_a_complaint_with_no_regime_has_no_clocks(clock: ManualClock) -> None:
     plain = policy(defaults={"is_complaint": True})
-    handling = ComplaintHandling(store=MemoryStore(), policy=plain, clock=clock)
+    handling = ComplaintHandling(store=MemoryStore(clock), policy=plain, clock=clock)
     deliver(handling, 1, RECEIVED)
     assert complaint(handling).clocks == ()
     assert complaint(handling).next_due_at() == RECEIVED + timedelta(hours=32)

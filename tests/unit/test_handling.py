@@ -38,7 +38,7 @@ def helpdesk() -> FakeHelpdesk:
 @pytest.fixture
 def handling(clock: ManualClock, helpdesk: FakeHelpdesk) -> ComplaintHandling:
     return ComplaintHandling(
-        store=MemoryStore(),
+        store=MemoryStore(clock),
         policy=default_policy(),
         clock=clock,
         outboxes={SourceSystem.ZENDESK: helpdesk},

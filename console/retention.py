@@ -1,0 +1,131 @@
+"""`plaint retention ...` and `plaint erasure ...`: legal holds, a record's retention, and a
+complainant's erasure request.
+
+plaint retention show COMPLAINT
+plaint retention hold COMPLAINT --reason WHY [--reference REF] --by WHO
+plaint retention release COMPLAINT HOLD_ID --by WHO
+plaint erasure COMPLAINANT_REF --request-id ID --received-at T --by WHO [--out FILE]
+
+Who may set and release holds is the policy's `retention.hold_officers`; the policy is the
+active one, or --policy FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from console.report import active_policy
+from plaint import retention
+from plaint.audit import with_facets
+from plaint.errors import RevisionConflictError
+from plaint.handling import ComplaintHandling
+from plaint.model import Complaint, Decision
+from plaint.policy import Policy
+from storage.dynamodb import DynamoStore
+
+
+def add_commands(
+    areas: argparse._SubParsersAction,  # type: ignore[type-arg]
+    store_options: Callable[[argparse.ArgumentParser], None],
+    instant: Callable[[str], datetime],
+) -> None:
+    commands = areas.add_parser("retention").add_subparsers(dest="command", required=True)
+    show = commands.add_parser("show")
+    show.add_argument("complaint")
+    hold = commands.add_parser("hold")
+    hold.add_argument("complaint")
+    hold.add_argument("--reason", required=True)
+    hold.add_argument("--reference")
+    hold.add_argument("--by", required=True)
+    release = commands.add_parser("release")
+    release.add_argument("complaint")
+    release.add_argument("hold_id")
+    release.add_argument("--by", required=True)
+    erasure = areas.add_parser("erasure")
+    erasure.add_argument("complainant")
+    erasure.add_argument("--request-id", required=True)
+    erasure.add_argument("--received-at", type=instant, required=True)
+    erasure.add_argument("--by", required=True)
+    erasure.add_argument("--out", type=Path)
+    for command in (show, hold, release, erasure):
+        store_options(command)
+        command.add_argument("--policy", help="judge by this policy file, not the active one")
+
+
+def run(args: argparse.Namespace, store: DynamoStore) -> int:
+    policy = active_policy(args, store)
+    if policy is None:
+        print("no policy: publish one, or pass --policy FILE")
+        return 2
+    if args.area == "erasure":
+        return _erasure(args, store, policy)
+    complaint = store.get_complaint(args.complaint)
+    if complaint is None:
+        print(f"no complaint {args.complaint}")
+        return 1
+    if args.command == "show":
+        return _show(complaint)
+    now = datetime.now(UTC)
+    try:
+        if args.command == "hold":
+            decision = retention.set_hold(complaint, reason=args.reason, reference=args.reference,
+                                          by=args.by, policy=policy, now=now)  # fmt: skip
+        else:
+            decision = retention.release_hold(complaint, args.hold_id, args.by, policy, now)
+    except (retention.HoldRefusedError, LookupError, ValueError) as exc:
+        print(f"refused: {exc}")
+        return 1
+    return _commit(store, decision, complaint, policy, args.ledger)
+
+
+def _commit(
+    store: DynamoStore, decision: Decision, complaint: Complaint, policy: Policy, ledger: str
+) -> int:
+    try:
+        store.commit(with_facets(decision, complaint, policy), ledger)
+    except RevisionConflictError:
+        print("the complaint changed meanwhile; run again")
+        return 1
+    print(f"recorded: {decision.audit[0].kind} on {complaint.complaint_id}")
+    return 0
+
+
+def _show(complaint: Complaint) -> int:
+    kept = complaint.retention
+    if kept is None:
+        print(f"{complaint.complaint_id}: open; no retention date until it is closed")
+    else:
+        until, dispose = kept.retain_until.isoformat(), kept.dispose_at.isoformat()
+        state = (
+            f"disposed of {kept.disposed_at.isoformat()}"
+            if kept.disposed_at
+            else f"kept until {until}, disposed of from {dispose}"
+        )
+        print(f"{complaint.complaint_id}: class {kept.class_id} ({kept.outcome}), closed "
+              f"{kept.closed_at.isoformat()}; {state}; ticket: {kept.ticket}")  # fmt: skip
+    for hold in complaint.holds:
+        status = "active" if hold.active else f"released {hold.released_at} by {hold.released_by}"
+        print(f"  hold {hold.hold_id}: {hold.reason} ({hold.reference or '-'}), set "
+              f"{hold.set_at.isoformat()} by {hold.set_by}; {status}")  # fmt: skip
+    return 0
+
+
+def _erasure(args: argparse.Namespace, store: DynamoStore, policy: Policy) -> int:
+    handling = ComplaintHandling(
+        store=store, policy=policy, clock=lambda: datetime.now(UTC), ledger=args.ledger
+    )
+    report = handling.answer_erasure(args.complainant, args.request_id, args.received_at)
+    for finding in report.findings:
+        until = f" until {finding.kept_until.date()}" if finding.kept_until else ""
+        print(f"  {finding.complaint_id}: {finding.result}{until}: {finding.reason}")
+    if not report.findings:
+        print("  no record names this complainant")
+    timing = "on time" if report.on_time else "LATE"
+    print(f"answered {report.answered_at.isoformat()}, due {report.due_at.isoformat()}: {timing}")
+    if args.out:
+        args.out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+        print(f"report written to {args.out}")
+    return 0

@@ -113,3 +113,12 @@ def ledger_entries(store: Any, ledger: str = "main", days: int = 60) -> list[Aud
         return []
     since = earliest - timedelta(microseconds=1)
     return list(log.entries_between(ledger, since, since + timedelta(days=days)))
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[Any]:
+    """A fake dispute-resolution provider over real HTTP, with its default signing secret."""
+    from devstack.fake_provider import FakeProvider
+
+    with FakeProvider(host="127.0.0.1", port=0) as server:
+        yield server

@@ -1,0 +1,1 @@
+"""ISO 10003: referral packets to external dispute-resolution providers."""

@@ -16,6 +16,8 @@ plaint retention show|hold|release COMPLAINT ...
                                   a record's retention date and its legal holds
 plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO
                                   answer a complainant's erasure request, with a report
+plaint referral show|offer|step COMPLAINT ...
+                                  escalation to a dispute-resolution provider (ISO 10003)
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -33,6 +35,7 @@ from pathlib import Path
 import boto3
 
 from console import audit as audit_cli
+from console import referrals as referrals_cli
 from console import retention as retention_cli
 from plaint import cli as engine_cli
 from plaint import timekeeping
@@ -126,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _store_options(recalc)
     audit_cli.add_commands(areas, _store_options)
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
+    referrals_cli.add_commands(areas, _store_options)
     args = root.parse_args(argv)
+    if args.area == "referral":
+        return referrals_cli.run(args, _store(args))
     if args.area == "audit":
         return audit_cli.run(args, _store(args))
     if args.area in ("retention", "erasure"):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from plaint import retention, services
+from plaint import referrals, retention, services
 from plaint.audit import chain_of, with_facets
 from plaint.errors import (
     DuplicateDeliveryError,
@@ -33,6 +33,7 @@ from plaint.model import (
 )
 from plaint.policy import Policy
 from plaint.ports import ChangeFeed, ComplaintStore, Outbox, Queue
+from plaint.providers import Money
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class SweepReport:
     clock_warnings: int = 0
     clock_breaches: int = 0
     records_disposed: int = 0
+    referrals_offered: int = 0
 
 
 @dataclass
@@ -158,6 +160,51 @@ class ComplaintHandling:
             return ActionStatus.DONE
         raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
 
+    def _escalate_missed(self, complaint: Complaint | None, now: datetime) -> int:
+        """A final-response deadline passed with no final response: tell the complainant
+        where to go next (ISO 10003), once."""
+        rules = self.policy.escalation
+        if complaint is None or not (rules.providers and rules.on_final_deadline_missed):
+            return 0
+        if not referrals.final_deadline_missed(complaint) or complaint.referrals:
+            return 0
+        decision = referrals.escalate(complaint, "final_deadline_missed", self.policy, now)
+        if decision is None:
+            return 0
+        try:
+            self._commit(decision, complaint)
+        except RevisionConflictError:
+            return 0  # changed meanwhile; a later event or sweep sees it
+        return 1
+
+    def escalate(
+        self,
+        complaint_id: str,
+        trigger: str,
+        *,
+        provider_id: str | None = None,
+        amount_claimed: Money | None = None,
+    ) -> Decision | None:
+        """An agent asks for escalation (plaint referral offer)."""
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(complaint_id)
+            if complaint is None:
+                raise LookupError(f"no complaint {complaint_id}")
+            decision = referrals.escalate(
+                complaint, trigger, self.policy, self.clock(),
+                provider_id=provider_id, amount_claimed=amount_claimed,
+            )  # fmt: skip
+            if decision is None:
+                return None
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue
+            for action in decision.new_actions:
+                self.dispatch(action)
+            return decision
+        raise RevisionConflictError(f"{complaint_id}: kept changing during the escalation")
+
     def _entries(self, complaint_id: str) -> list[AuditEntry]:
         return list(self.store.audit_entries(chain_of(self.ledger, complaint_id), limit=MAX_CHAIN))
 
@@ -256,6 +303,7 @@ class ComplaintHandling:
                 self._commit(decision, complaint)
             except RevisionConflictError:
                 continue  # it moved meanwhile; the next sweep sees it as it is now
+            report.referrals_offered += self._escalate_missed(decision.complaint, now)
             kinds = [entry.kind for entry in decision.audit]
             report.acknowledgements_overdue += kinds.count("acknowledgement.overdue")
             report.clock_warnings += kinds.count("clock.warning")

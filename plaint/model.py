@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from plaint.base import AwareDatetime, Frozen
+from plaint.providers import Money
 from plaint.regime import ClockKind, Duration, Expiry, Milestone
 from plaint.retention_policy import RetentionOutcome, TicketDisposal
 
@@ -21,6 +22,8 @@ class SourceSystem(StrEnum):
     ZENDESK = "zendesk"
     JIRA = "jira"
     EMAIL = "email"
+    # Where referral actions go: an external dispute-resolution provider (ISO 10003).
+    PROVIDER = "provider"
 
 
 class Channel(StrEnum):
@@ -226,6 +229,51 @@ class Retention(Frozen):
     disposed_at: AwareDatetime | None = None
 
 
+class ReferralStage(StrEnum):
+    INELIGIBLE = "ineligible"  # told where to go next, but outside the provider's rules
+    OFFERED = "offered"  # told of the right to refer; the packet is the complainant's to send
+    REFERRED = "referred"  # the packet is on its way, or was sent
+    ACKNOWLEDGED = "acknowledged"  # the provider took the case: the response clock runs
+    RESPONDED = "responded"  # the organisation answered the provider
+    DECIDED = "decided"  # settled, recommendation, or determination
+    IMPLEMENTED = "implemented"  # the outcome carried out (redress paid)
+    CLOSED = "closed"
+
+
+class ReferralOutcome(StrEnum):
+    SETTLED = "settled"
+    RECOMMENDATION_ACCEPTED = "recommendation_accepted"
+    RECOMMENDATION_REJECTED = "recommendation_rejected"
+    DETERMINATION_UPHELD = "determination_upheld"  # for the complainant
+    DETERMINATION_NOT_UPHELD = "determination_not_upheld"
+
+    @property
+    def overturns(self) -> bool:
+        """The provider disagreed with the organisation's decision (ISO 10002 8.6 review)."""
+        return self in (
+            ReferralOutcome.RECOMMENDATION_ACCEPTED,
+            ReferralOutcome.RECOMMENDATION_REJECTED,
+            ReferralOutcome.DETERMINATION_UPHELD,
+        )
+
+
+class Referral(Frozen):
+    referral_id: str
+    provider_id: str
+    trigger: str
+    stage: ReferralStage
+    reasons: tuple[str, ...] = Field(default=(), description="Why it is ineligible, if it is.")
+    offered_at: AwareDatetime
+    referred_at: AwareDatetime | None = None
+    acknowledged_at: AwareDatetime | None = None
+    responded_at: AwareDatetime | None = None
+    outcome: ReferralOutcome | None = None
+    decided_at: AwareDatetime | None = None
+    redress: Money | None = None
+    implemented_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+
+
 class Complaint(Frozen):
     """The compliance record of one complaint. The helpdesk keeps the conversation; we keep
     the least personal data the evidence needs (a digest of the description, not its text)."""
@@ -256,6 +304,8 @@ class Complaint(Frozen):
     milestones: dict[Milestone, AwareDatetime] = Field(default_factory=dict)
     retention: Retention | None = None
     holds: tuple[LegalHold, ...] = ()
+    amount_claimed: Money | None = None
+    referrals: tuple[Referral, ...] = ()
     restricted_at: AwareDatetime | None = Field(
         default=None, description="Processing restricted at the complainant's request."
     )
@@ -299,6 +349,9 @@ class ActionKind(StrEnum):
     # Past its retention date, the policy may ask the helpdesk to dispose of the ticket too.
     REDACT_TICKET = "redact_ticket"  # remove the complainant's words and identity, keep the ticket
     DELETE_TICKET = "delete_ticket"  # delete it for good
+    # ISO 10003: tell the complainant where to go next; send the referral packet to a provider.
+    INFORM = "inform"  # a public reply on the ticket (or an email) to the complainant
+    REFER = "refer"  # fields["packet"]: the referral packet, JSON; fields["provider"]: its id
 
 
 class ActionStatus(StrEnum):

@@ -19,7 +19,9 @@ from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from plaint.audit import canonical_json
 from plaint.base import Frozen
+from plaint.letters import LetterPolicy
 from plaint.model import Channel, Flag, Severity
+from plaint.providers import EscalationPolicy
 from plaint.regime import (
     ClockPolicy,
     Duration,
@@ -280,6 +282,8 @@ class Policy(Frozen):
         "resolution... was sent: the tags or statuses agents set.",
     )
     retention: RetentionPolicy = RetentionPolicy()
+    escalation: EscalationPolicy = EscalationPolicy()
+    letters: LetterPolicy = LetterPolicy()
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -383,6 +387,24 @@ def _regime_problems(policy: Policy, calendar_ids: list[str]) -> list[Problem]:
     default = policy.defaults.regime
     if default and (message := _known(default, regime_ids, "regime")):
         problems.append((("defaults", "regime"), message))
+    return problems + _provider_problems(policy)
+
+
+def _provider_problems(policy: Policy) -> list[Problem]:
+    problems: list[Problem] = []
+    provider_ids = [p.id for p in policy.escalation.providers]
+    for index in _duplicates(provider_ids):
+        where = ("escalation", "providers", index, "id")
+        problems.append((where, f"provider {provider_ids[index]!r} defined twice"))
+    for r_index, regime in enumerate(policy.regimes):
+        for p_index, provider_id in enumerate(regime.providers):
+            if message := _known(provider_id, provider_ids, "provider"):
+                problems.append((("regimes", r_index, "providers", p_index), message))
+    for p_index, provider in enumerate(policy.escalation.providers):
+        for lang in policy.languages:
+            if lang not in provider.wording:
+                where = ("escalation", "providers", p_index, "wording")
+                problems.append((where, f"no wording for language {lang!r}"))
     return problems
 
 

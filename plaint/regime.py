@@ -58,6 +58,8 @@ class Milestone(StrEnum):
     IN_PROGRESS_RESPONSE = "in_progress_response"
     FINAL_RESPONSE = "final_response"
     REFERRAL = "referral"
+    # The organisation's reply to a dispute-resolution provider about a referral (ISO 10003).
+    PROVIDER_RESPONSE = "provider_response"
 
 
 class MilestoneSignal(Frozen):
@@ -187,3 +189,8 @@ class Regime(Frozen):
     )
     calendar: Identifier
     clocks: tuple[ClockPolicy, ...] = Field(min_length=1)
+    providers: tuple[Identifier, ...] = Field(
+        default=(),
+        description="The dispute-resolution providers (escalation.providers) a complainant "
+        "under this regime is referred to, in order; empty: those covering its jurisdiction.",
+    )

@@ -142,6 +142,24 @@ def _absent(figure: str, absent: Absent) -> Row:
     return _row(figure, None, note=absent.reason)
 
 
+def _providers(report: ComplaintReport) -> Iterator[Row]:
+    for provider in report.providers:
+        pid = provider.provider_id
+        for figure, value in (
+            ("referrals", provider.referrals),
+            ("referrals_ineligible", provider.ineligible),
+            ("referrals_decided", provider.decided),
+        ):
+            yield _row(figure, value, dimension="provider", key=pid)
+        rate = provider.overturn_rate
+        yield _row("provider_overturn_rate", rate.share, dimension="provider", key=pid,
+                   count=rate.numerator, denominator=rate.denominator)  # fmt: skip
+        days = provider.days_to_decision
+        note = f"median; {days.not_reached} not decided yet"
+        yield _row("provider_days_to_decision", days.median, dimension="provider", key=pid,
+                   count=days.measured, note=note)  # fmt: skip
+
+
 def _recurrence(report: ComplaintReport) -> Iterator[Row]:
     repeat = report.repeat_complaints
     note = (
@@ -171,7 +189,7 @@ def rows(report: ComplaintReport) -> Iterator[Row]:
     yield from _hours("time_to_resolve_hours", report.time_to_resolve)
     yield from _clocks(report)
     yield _share("referral_rate", report.referral)
-    yield _absent("provider_overturn_rate", report.provider_overturn)
+    yield from _providers(report)
     yield from _recurrence(report)
     yield _absent("satisfaction", report.satisfaction)
 

@@ -214,6 +214,20 @@ class Absent(Frozen):
     reason: str
 
 
+class ProviderFigures(Frozen):
+    """Per dispute-resolution provider (ISO 10002 8.6 management review): referrals of the
+    cohort's complaints, how many the provider decided, how often it disagreed with the
+    organisation's decision, and how long referral to decision took."""
+
+    provider_id: str
+    referrals: int = Field(ge=0)
+    ineligible: int = Field(ge=0)
+    decided: int = Field(ge=0)
+    overturned: int = Field(ge=0)
+    overturn_rate: Share = Field(description="Overturned, of those decided.")
+    days_to_decision: Hours = Field(description="Referral to decision, in days (not hours).")
+
+
 class RepeatComplaints(Frozen):
     """Complainants with more than one complaint in the period. Complaints with no
     complainant reference cannot be matched and are counted apart (`unidentified`)."""
@@ -262,7 +276,9 @@ class ComplaintReport(Frozen):
         description="Escalation outside the organisation: complaints referred to an external "
         "dispute-resolution provider (ISO 10003), of all the cohort's complaints."
     )
-    provider_overturn: Absent
+    providers: tuple[ProviderFigures, ...] = Field(
+        description="Per provider: referrals, decisions, overturn rate and cycle time."
+    )
     repeat_complaints: RepeatComplaints
     recurring_causes: tuple[RecurringCause, ...]
     satisfaction: Absent

@@ -17,7 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plaint.errors import PlaintError
-from plaint.model import Clock, ClockStatus, Complaint
+from plaint.model import Clock, ClockStatus, Complaint, Referral, ReferralStage
 from plaint.regime import ClockKind, Expiry, Milestone
 from plaint.report_model import (
     HOURS_DECIMALS,
@@ -31,6 +31,7 @@ from plaint.report_model import (
     ComplaintReport,
     Dimension,
     Hours,
+    ProviderFigures,
     RecurringCause,
     RepeatComplaints,
     ReportPeriod,
@@ -40,11 +41,6 @@ from plaint.report_model import (
     Timeliness,
 )
 
-PROVIDER_OVERTURN_ABSENT = (
-    "Referrals to a dispute-resolution provider are recorded as a milestone only; the "
-    "provider's outcome (upheld or overturned) is not recorded yet, so no overturn rate "
-    "can be computed."
-)
 SATISFACTION_ABSENT = (
     "Complainant satisfaction with the complaint-handling process (ISO 10004) is not "
     "captured in the complaint record yet."
@@ -108,7 +104,7 @@ def build_report(
         referral=Share.of(
             sum(Milestone.REFERRAL in c.milestones for c in complaints), len(complaints)
         ),
-        provider_overturn=Absent(reason=PROVIDER_OVERTURN_ABSENT),
+        providers=provider_figures(complaints),
         repeat_complaints=repeat_complaints(complaints),
         recurring_causes=recurring_causes(complaints, top_causes),
         satisfaction=Absent(reason=SATISFACTION_ABSENT),
@@ -337,12 +333,18 @@ def hours_to(
     """Hours from receipt to `reached`, over the complaints that reached it. Statistics
     are taken on exact values and rounded after, so min <= median <= p90 <= max holds."""
     ends = [(c.received_at, reached(c)) for c in complaints]
-    ordered = sorted((end - start).total_seconds() / 3600 for start, end in ends if end)
+    measured = [(end - start).total_seconds() / 3600 for start, end in ends if end]
+    return spread(measured, not_reached=len(complaints) - len(measured))
+
+
+def spread(values: Sequence[float], not_reached: int) -> Hours:
+    """Minimum, median, nearest-rank 90th percentile and maximum of `values`."""
+    ordered = sorted(values)
     if not ordered:
-        return Hours(measured=0, not_reached=len(complaints))
+        return Hours(measured=0, not_reached=not_reached)
     return Hours(
         measured=len(ordered),
-        not_reached=len(complaints) - len(ordered),
+        not_reached=not_reached,
         minimum=round(ordered[0], HOURS_DECIMALS),
         median=round(statistics.median(ordered), HOURS_DECIMALS),
         p90=round(nearest_rank(ordered, 0.9), HOURS_DECIMALS),
@@ -412,4 +414,37 @@ def recurring_causes(complaints: Iterable[Complaint], top: int) -> tuple[Recurri
     return tuple(
         RecurringCause(category=category, product=product, complaints=n)
         for (category, product), n in recurring[:top]
+    )
+
+
+# --- dispute-resolution providers (ISO 10003) ---------------------------------------------
+
+
+def provider_figures(complaints: Sequence[Complaint]) -> tuple[ProviderFigures, ...]:
+    """Per provider, over the referrals of the cohort's complaints."""
+    by_provider: dict[str, list[Referral]] = {}
+    for complaint in complaints:
+        for referral in complaint.referrals:
+            by_provider.setdefault(referral.provider_id, []).append(referral)
+    return tuple(_provider(pid, refs) for pid, refs in sorted(by_provider.items()))
+
+
+def _provider(provider_id: str, referrals: list[Referral]) -> ProviderFigures:
+    ineligible = [r for r in referrals if r.stage is ReferralStage.INELIGIBLE]
+    decided = [r for r in referrals if r.outcome is not None and r.decided_at is not None]
+    overturned = sum(1 for r in decided if r.outcome is not None and r.outcome.overturns)
+    days = [
+        ((r.decided_at - (r.referred_at or r.offered_at)).total_seconds() / 86400)
+        for r in decided
+        if r.decided_at is not None
+    ]
+    eligible = len(referrals) - len(ineligible)
+    return ProviderFigures(
+        provider_id=provider_id,
+        referrals=len(referrals),
+        ineligible=len(ineligible),
+        decided=len(decided),
+        overturned=overturned,
+        overturn_rate=Share.of(overturned, len(decided)),
+        days_to_decision=spread(days, not_reached=eligible - len(decided)),
     )

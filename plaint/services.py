@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from plaint import retention, timekeeping
+from plaint import letter_checks, referrals, retention, timekeeping
 from plaint.calendar import BusinessCalendar
 from plaint.classify import assess
 from plaint.clocks import CalendarFor
@@ -195,8 +195,9 @@ def _first_sight(
         revision=1 if previous is None else previous.revision + 1,
     )
     if assessment.is_complaint:
-        complaint, more = _milestones_shown(event, complaint, policy, now)
+        complaint, more, checked = _milestones_shown(event, complaint, policy, now)
         audit.extend(more)
+        actions = (*actions, *checked)
     return Decision(
         complaint=complaint,
         expected_revision=None if previous is None else previous.revision,
@@ -297,30 +298,58 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
         updated, updated.helpdesk_status, event.occurred_at, policy, now
     )
     updated = updated.model_copy(update={"clocks": status.clocks})
-    updated, reached = _milestones_shown(event, updated, policy, now)
+    updated, reached, letter_actions = _milestones_shown(event, updated, policy, now)
     # After the milestones, so a referral shown at closure counts in the retention outcome.
     updated, kept = retention.follow_closure(
         updated, updated.helpdesk_status, event.occurred_at, policy, now
     )
-    return Decision(
+    decision = Decision(
         complaint=updated,
         expected_revision=current.revision,
         audit=(audit, *status.audit, *reached, *kept),
+        new_actions=letter_actions,
+    )
+    return _escalated(decision, event, policy, now)
+
+
+def _escalated(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:
+    """The same decision, with the escalation the event asks for (ISO 10003), if any."""
+    updated = decision.complaint
+    if updated is None or not policy.escalation.providers:
+        return decision
+    trigger = referrals.trigger_in(event, updated, policy)
+    if trigger is None:
+        return decision
+    escalation = referrals.escalate(updated, trigger, policy, now)
+    if escalation is None or escalation.complaint is None:
+        extra = escalation.audit if escalation else ()
+        return decision.model_copy(update={"audit": (*decision.audit, *extra)})
+    # One write: the escalated state keeps the revision this decision moves to.
+    merged = escalation.complaint.model_copy(update={"revision": updated.revision})
+    return decision.model_copy(
+        update={
+            "complaint": merged,
+            "audit": (*decision.audit, *escalation.audit),
+            "new_actions": (*decision.new_actions, *escalation.new_actions),
+        }
     )
 
 
 def _milestones_shown(
     event: TicketEvent, complaint: Complaint, policy: Policy, now: datetime
-) -> tuple[Complaint, tuple[AuditDraft, ...]]:
+) -> tuple[Complaint, tuple[AuditDraft, ...], tuple[OutboundAction, ...]]:
     """Milestones the helpdesk shows (a final response tagged, a holding reply...)."""
     shown = timekeeping.signalled(event, policy)
     if not shown:
-        return complaint, ()
-    update = timekeeping.reach_milestones(complaint, shown, event.occurred_at, policy, now)
+        return complaint, (), ()
+    letters = letter_checks.judge(event, complaint, shown, policy, now)
+    update = timekeeping.reach_milestones(
+        complaint, letters.reached, event.occurred_at, policy, now
+    )
     changed = complaint.model_copy(
         update={"clocks": update.clocks, "milestones": update.milestones}
     )
-    return changed, update.audit
+    return changed, (*letters.audit, *update.audit), letters.actions
 
 
 def claim(action: OutboundAction, now: datetime) -> Decision:

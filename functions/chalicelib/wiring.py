@@ -166,11 +166,16 @@ def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] 
 
 
 def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
+    from connectors.disputes.client import ProviderOutbox
     from connectors.jira.client import JiraClient
     from connectors.zendesk.client import ZendeskClient
     from plaint.model import SourceSystem
 
-    outboxes: dict[SourceSystem, Outbox] = {}
+    # Referral packets go to the providers the policy names (ISO 10003), signed with the
+    # secret in the environment variable each provider's entry names.
+    outboxes: dict[SourceSystem, Outbox] = {
+        SourceSystem.PROVIDER: ProviderOutbox(time_left=deadline.time_left)
+    }
     if settings.zendesk_base_url:
         outboxes[SourceSystem.ZENDESK] = ZendeskClient(
             settings.zendesk_base_url,

@@ -102,6 +102,7 @@ def test_sweep_reads_nothing_when_nothing_is_due(functions: Any, aws: Any) -> No
         "clock_warnings": 0,
         "clock_breaches": 0,
         "records_disposed": 0,
+        "referrals_offered": 0,
     }
 
 

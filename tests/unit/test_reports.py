@@ -25,6 +25,9 @@ from plaint.model import (
     ClockStatus,
     Complaint,
     ComplaintStatus,
+    Referral,
+    ReferralOutcome,
+    ReferralStage,
     Severity,
     SourceSystem,
     TicketEvent,
@@ -36,7 +39,6 @@ from plaint.regime import ClockKind, Duration, DurationUnit, Expiry, Milestone
 from plaint.report_csv import COLUMNS, rows, write_csv
 from plaint.report_model import BucketSize, ComplaintReport, ReportPeriod, Timeliness
 from plaint.reports import (
-    PROVIDER_OVERTURN_ABSENT,
     ReportRequestError,
     build_report,
     final_response_clock,
@@ -160,7 +162,16 @@ def march() -> list[Complaint]:
                           clock("referral_window", on_expiry=Expiry.LAPSE,
                                 met_by=(Milestone.REFERRAL,), due_at=at(21, 18, month=9))),
                   milestones={Milestone.FINAL_RESPONSE: at(21, 18),
-                              Milestone.REFERRAL: at(25, 9)}),
+                              Milestone.REFERRAL: at(25, 9)},
+                  # The ombudsman decided for the complainant after six and a half days.
+                  referrals=(Referral(referral_id="zendesk:8:fos:1", provider_id="fos",
+                                      trigger="rejected", stage=ReferralStage.DECIDED,
+                                      offered_at=at(25, 9), referred_at=at(25, 9),
+                                      outcome=ReferralOutcome.DETERMINATION_UPHELD,
+                                      decided_at=at(31, 21)),
+                             Referral(referral_id="zendesk:8:adr:2", provider_id="adr",
+                                      trigger="agent_request", stage=ReferralStage.INELIGIBLE,
+                                      reasons=("too late",), offered_at=at(26, 9)))),
         # F: judged not a complaint.
         complaint(6, at(4, 9), is_complaint=False),
         # G: outside the period: the last minute of February, and the period's end itself.
@@ -310,12 +321,15 @@ def test_breaches_and_warnings_by_clock() -> None:
     assert figures["referral_window"] == (ClockKind.REGULATORY, 1, 0, 0, 0, False)
 
 
-def test_referral_rate_and_the_overturn_rate_that_cannot_be_known_yet() -> None:
+def test_referral_rate_and_each_providers_overturn_rate_and_cycle_time() -> None:
     report = march_report()
     assert (report.referral.numerator, report.referral.denominator) == (1, 6)
     assert report.referral.share == 0.1667
-    assert report.provider_overturn.available is False
-    assert report.provider_overturn.reason == PROVIDER_OVERTURN_ABSENT
+    adr, fos = report.providers
+    assert (adr.provider_id, adr.referrals, adr.ineligible, adr.decided) == ("adr", 1, 1, 0)
+    assert adr.overturn_rate.share is None and adr.days_to_decision.not_reached == 0
+    assert (fos.referrals, fos.decided, fos.overturned, fos.overturn_rate.share) == (1, 1, 1, 1.0)
+    assert fos.days_to_decision.median == 6.5
     assert report.satisfaction.available is False and "ISO 10004" in report.satisfaction.reason
 
 
@@ -376,7 +390,11 @@ def test_json_round_trips() -> None:
     text = report.model_dump_json(indent=2)
     assert ComplaintReport.model_validate_json(text) == report
     document = json.loads(text)
-    assert document["provider_overturn"] == {"available": False, "reason": PROVIDER_OVERTURN_ABSENT}
+    assert document["providers"][1]["overturn_rate"] == {
+        "numerator": 1,
+        "denominator": 1,
+        "share": 1.0,
+    }
     assert document["by_category"]["totals"][2] == {"key": ARABIC_BILLING, "complaints": 1}
 
 
@@ -416,8 +434,8 @@ def test_csv_is_one_long_table_of_figures() -> None:
     assert (p90["value"], p90["count"]) == ("48.0", "4")
     [breaches] = find(table, figure="clock_breaches", key="final_response")
     assert breaches["value"] == "1"
-    [overturn] = find(table, figure="provider_overturn_rate")
-    assert overturn["value"] == "" and overturn["note"] == PROVIDER_OVERTURN_ABSENT
+    [overturn] = find(table, figure="provider_overturn_rate", key="fos")
+    assert (overturn["value"], overturn["count"], overturn["denominator"]) == ("1.0", "1", "1")
     [cause] = find(table, figure="recurring_cause")
     assert (cause["key"], cause["value"]) == ("billing / card", "4")
     # A week with no deadline reached yet has an empty share, not a zero.

@@ -1,0 +1,135 @@
+"""`plaint referral ...`: escalation to an external dispute-resolution provider (ISO 10003).
+
+plaint referral show COMPLAINT
+plaint referral offer COMPLAINT --by WHO [--provider ID] [--amount N --currency GBP]
+plaint referral step COMPLAINT REFERRAL STAGE --by WHO [--outcome O]
+                     [--redress-amount N --currency GBP]
+
+STAGE is one of acknowledged, responded, decided, implemented, closed (or referred, for a
+packet sent by hand). Each step is a decision in the compliance log.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from console.report import active_policy
+from plaint import referrals
+from plaint.audit import with_facets
+from plaint.errors import RevisionConflictError
+from plaint.handling import ComplaintHandling
+from plaint.model import Complaint, ReferralOutcome, ReferralStage
+from plaint.policy import Policy
+from plaint.providers import Money
+from storage.dynamodb import DynamoStore
+
+STEPS = [
+    s.value for s in ReferralStage if s not in (ReferralStage.OFFERED, ReferralStage.INELIGIBLE)
+]
+
+
+def add_commands(
+    areas: argparse._SubParsersAction,  # type: ignore[type-arg]
+    store_options: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    commands = areas.add_parser("referral").add_subparsers(dest="command", required=True)
+    show = commands.add_parser("show")
+    show.add_argument("complaint")
+    offer = commands.add_parser("offer")
+    offer.add_argument("complaint")
+    offer.add_argument("--provider")
+    step = commands.add_parser("step")
+    step.add_argument("complaint")
+    step.add_argument("referral")
+    step.add_argument("stage", choices=STEPS)
+    step.add_argument("--outcome", choices=[o.value for o in ReferralOutcome])
+    for command in (offer, step):
+        command.add_argument("--by", required=True)
+        command.add_argument("--amount", "--redress-amount", dest="amount")
+        command.add_argument("--currency")
+    for command in (show, offer, step):
+        store_options(command)
+        command.add_argument("--policy", help="judge by this policy file, not the active one")
+
+
+def run(args: argparse.Namespace, store: DynamoStore) -> int:
+    policy = active_policy(args, store)
+    if policy is None:
+        print("no policy: publish one, or pass --policy FILE")
+        return 2
+    complaint = store.get_complaint(args.complaint)
+    if complaint is None:
+        print(f"no complaint {args.complaint}")
+        return 1
+    if args.command == "show":
+        return _show(complaint)
+    try:
+        money = _money(args)
+    except ValueError as exc:
+        print(f"cannot read the amount: {exc}")
+        return 2
+    if args.command == "offer":
+        return _offer(args, store, policy, money)
+    return _step(args, store, complaint, policy, money)
+
+
+def _show(complaint: Complaint) -> int:
+    for r in complaint.referrals:
+        reasons = f" ({'; '.join(r.reasons)})" if r.reasons else ""
+        outcome = f", outcome {r.outcome}" if r.outcome else ""
+        print(f"{r.referral_id}: {r.provider_id}, {r.stage}{reasons}, trigger {r.trigger}{outcome}")
+    if not complaint.referrals:
+        print(f"{complaint.complaint_id}: no referral")
+    return 0
+
+
+def _offer(
+    args: argparse.Namespace, store: DynamoStore, policy: Policy, money: Money | None
+) -> int:
+    now = datetime.now(UTC)
+    handling = ComplaintHandling(store=store, policy=policy, clock=lambda: now, ledger=args.ledger)
+    decision = handling.escalate(args.complaint, f"agent_request:{args.by}",
+                                 provider_id=args.provider, amount_claimed=money)  # fmt: skip
+    if decision is None:
+        print("a referral is already open for this complaint")
+        return 1
+    print(f"recorded: {', '.join(entry.kind for entry in decision.audit)}")
+    return 0
+
+
+def _step(
+    args: argparse.Namespace,
+    store: DynamoStore,
+    complaint: Complaint,
+    policy: Policy,
+    money: Money | None,
+) -> int:
+    outcome = ReferralOutcome(args.outcome) if args.outcome else None
+    try:
+        stage, now = ReferralStage(args.stage), datetime.now(UTC)
+        decision = referrals.advance(
+            complaint, args.referral, stage, policy, now, by=args.by, outcome=outcome, redress=money
+        )
+        store.commit(with_facets(decision, complaint, policy), args.ledger)
+    except referrals.ReferralStepError as exc:
+        print(f"refused: {exc}")
+        return 1
+    except RevisionConflictError:
+        print("the complaint changed meanwhile; run again")
+        return 1
+    print(f"recorded: referral.{args.stage} on {args.referral}")
+    return 0
+
+
+def _money(args: argparse.Namespace) -> Money | None:
+    if args.amount is None:
+        return None
+    if not args.currency:
+        raise ValueError("give --currency with an amount")
+    try:
+        return Money(amount=Decimal(args.amount), currency=args.currency.upper())
+    except InvalidOperation as exc:
+        raise ValueError(f"{args.amount!r} is not a number") from exc

@@ -113,6 +113,11 @@ class EscalationPolicy(Frozen):
         default=(), description="Helpdesk statuses that say the complainant rejected the answer."
     )
     rejection_tags: tuple[str, ...] = ()
+    rejection_fields: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Helpdesk field -> the values that say the complainant rejected the answer "
+        '(e.g. {"customfield_10050": ["Rejected"]}).',
+    )
     rejection_phrases: dict[LanguageTag, tuple[str, ...]] = Field(
         default_factory=dict,
         description="Words in a complainant's reply that reject the answer, per language.",

@@ -59,6 +59,8 @@ def trigger_in(event: TicketEvent, complaint: Complaint, policy: Policy) -> str 
         return "rejected"
     if tags & set(rules.rejection_tags):
         return "rejected"
+    if any(c.after in rules.rejection_fields.get(c.field, ()) for c in event.changes):
+        return "rejected"
     phrases = rules.rejection_phrases.get(complaint.language, ())
     text = normalise(event.description or "", complaint.language)
     if any(normalise(p, complaint.language) in text for p in phrases):

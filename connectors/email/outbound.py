@@ -181,7 +181,7 @@ class SesMailer:
         try:
             self._client.send_email(**request)
         except ClientError as exc:
-            raise _delivery_error(exc) from exc
+            raise delivery_error(exc) from exc
         except BotoCoreError as exc:  # connection errors and timeouts: SES may have sent it
             # The retry must not come before SES's report could have arrived.
             wait = self._event_wait.total_seconds() if self._evidence else None
@@ -288,7 +288,7 @@ def _address(value: str, what: str, error: type[Exception] = ValueError) -> str:
     return candidate
 
 
-def _delivery_error(exc: ClientError) -> Exception:
+def delivery_error(exc: ClientError) -> Exception:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)

@@ -122,7 +122,7 @@ def _built() -> Runtime:
         policy=policy,
         clock=utc_now,
         ledger=settings.ledger,
-        outboxes=_outboxes(settings) | _mailer(policy, settings, store),
+        outboxes=_outboxes(settings, policy) | _mailer(policy, settings, store),
     )
     s3 = boto3.client("s3", endpoint_url=settings.aws_endpoint_url)
     return Runtime(
@@ -165,16 +165,25 @@ def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] 
     return (email, secret) if email else secret
 
 
-def _outboxes(settings: Settings) -> dict[SourceSystem, Outbox]:
+def _outboxes(settings: Settings, policy: Policy) -> dict[SourceSystem, Outbox]:
+    import boto3
+
     from connectors.disputes.client import ProviderOutbox
+    from connectors.email.packets import SesPacketMailer
     from connectors.jira.client import JiraClient
     from connectors.zendesk.client import ZendeskClient
     from plaint.model import SourceSystem
 
     # Referral packets go to the providers the policy names (ISO 10003), signed with the
     # secret in the environment variable each provider's entry names.
+    sender = policy.email.sender
+    mailer = None
+    if sender:  # providers whose method is email get the packet from the complaints sender
+        mailer = SesPacketMailer(
+            boto3.client("sesv2", endpoint_url=settings.aws_endpoint_url), sender
+        )
     outboxes: dict[SourceSystem, Outbox] = {
-        SourceSystem.PROVIDER: ProviderOutbox(time_left=deadline.time_left)
+        SourceSystem.PROVIDER: ProviderOutbox(time_left=deadline.time_left, mailer=mailer)
     }
     if settings.zendesk_base_url:
         outboxes[SourceSystem.ZENDESK] = ZendeskClient(

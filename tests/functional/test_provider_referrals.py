@@ -331,6 +331,28 @@ def test_email_referral_goes_through_the_mailer_with_the_packet_attached():
     }
 
 
+def test_email_referral_by_ses_carries_the_packet_as_a_json_attachment(aws):
+    from email import message_from_bytes, policy
+
+    import boto3
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    from connectors.email.packets import SesPacketMailer
+
+    client = boto3.client("sesv2", region_name="eu-west-1")
+    client.create_email_identity(EmailIdentity="complaints@plaint.example")
+    mailer = SesPacketMailer(client, "complaints@plaint.example")
+    action = refer(None, method="email", email="cases@ombudsman.example")
+    ProviderOutbox(mailer=mailer, environ={}).apply(action)
+    [sent] = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
+    message = message_from_bytes(sent.raw_data.encode(), policy=policy.default)
+    assert message["To"] == "cases@ombudsman.example" and REFERRAL in message["Subject"]
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/json"
+    assert json.loads(attachment.get_content()) == PACKET
+
+
 def test_email_referral_without_a_mailer_is_parked():
     action = refer(None, method="email", email="cases@ombudsman.example")
     with pytest.raises(PermanentDeliveryError, match="no mailer"):

@@ -17,6 +17,7 @@ from plaint.model import (
     ActionKind,
     ClockStatus,
     Complaint,
+    FieldChange,
     ReferralOutcome,
     ReferralStage,
     SourceSystem,
@@ -91,6 +92,7 @@ def policy(**escalation: Any) -> Policy:
         "providers": [FOS],
         "rejection_statuses": ["rejected"],
         "rejection_tags": ["customer_rejects"],
+        "rejection_fields": {"customfield_10050": ["Rejected"]},
         "rejection_phrases": {"az": ["qəbul etmirəm"], "en": ["i do not accept"]},
     }
     document["escalation"] = rules | escalation
@@ -152,10 +154,11 @@ def informed(desk: Desk) -> list[Any]:
     [
         ({"helpdesk_status": "rejected"}, "rejected"),
         ({"tags": ("customer_rejects",)}, "rejected"),
+        ({"changes": (FieldChange(field="customfield_10050", after="Rejected"),)}, "rejected"),
         ({"tags": ("refer_complaint",)}, "agent_request"),
         ({"description": "Cavabınızı QƏBUL ETMİRƏM, bu ədalətsizdir"}, "rejected_in_reply"),
     ],
-    ids=["status", "tag", "agent", "reply"],
+    ids=["status", "tag", "field", "agent", "reply"],
 )
 def test_each_trigger_offers_and_sends_a_referral(
     desk: Desk, event: dict[str, Any], trigger: str

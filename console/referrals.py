@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from console.report import active_policy
+from console.report import policy_option, policy_or_say
 from plaint import referrals
 from plaint.audit import with_facets
 from plaint.errors import RevisionConflictError
@@ -52,13 +52,12 @@ def add_commands(
         command.add_argument("--currency")
     for command in (show, offer, step):
         store_options(command)
-        command.add_argument("--policy", help="judge by this policy file, not the active one")
+        policy_option(command)
 
 
 def run(args: argparse.Namespace, store: DynamoStore) -> int:
-    policy = active_policy(args, store)
+    policy = policy_or_say(args, store)
     if policy is None:
-        print("no policy: publish one, or pass --policy FILE")
         return 2
     complaint = store.get_complaint(args.complaint)
     if complaint is None:

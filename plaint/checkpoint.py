@@ -144,7 +144,3 @@ def make_checkpoint(
 
 def signed_bytes(body: CheckpointBody) -> bytes:
     return canonical_json(body.model_dump(mode="json"))
-
-
-def in_window(body: CheckpointBody, at: datetime) -> bool:
-    return body.window_start < at <= body.window_end

@@ -171,9 +171,7 @@ def dispose(
     retention = complaint.retention
     if retention is None or not disposal_due(complaint, now):
         raise ValueError(f"{complaint.complaint_id} is not due for disposal")
-    erased = _pseudonymised(complaint, now).model_copy(
-        update={"retention": retention.model_copy(update={"disposed_at": now})}
-    )
+    erased = _pseudonymised(complaint, now)
     erasures, erasure_entry = _erasures(complaint, entries, "retention", policy, now)
     certificate = record(
         "retention.disposed", complaint.complaint_id, policy, now,
@@ -206,12 +204,16 @@ KEPT_FACTS = ("received_at", "channel", "language", "assessment", "regime", "clo
 
 
 def _pseudonymised(complaint: Complaint, now: datetime) -> Complaint:
+    """The record without what identifies the complainant; its retention, if it has one,
+    marked disposed of `now`."""
+    retention = complaint.retention
     return complaint.model_copy(
         update={
             "complainant_ref": None,
             "subject": ERASED_SUBJECT,
             "remedy_sought": None,
             "description_digest": "",
+            "retention": retention.model_copy(update={"disposed_at": now}) if retention else None,
             "revision": complaint.revision + 1,
         }
     )
@@ -277,10 +279,6 @@ def answer_erasure(
     keep = _kept_because(complaint, policy, now)
     if keep is None:
         erased = _pseudonymised(complaint, now)
-        if erased.retention is not None:
-            erased = erased.model_copy(
-                update={"retention": erased.retention.model_copy(update={"disposed_at": now})}
-            )
         erasures, entry = _erasures(
             complaint, entries, f"erasure request {request_id}", policy, now
         )

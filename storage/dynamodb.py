@@ -168,14 +168,6 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
             raise
         return True
 
-    def accepted_at(self, token: str) -> datetime | None:
-        item = codec.live(self._get(self._state, codec.sent_mail_key(token)), self._clock())
-        return codec.sent_mail_instant(item, "accepted_at")
-
-    def sending_noted_at(self, token: str) -> datetime | None:
-        item = codec.live(self._get(self._state, codec.sent_mail_key(token)), self._clock())
-        return codec.sent_mail_instant(item, "sending_at")
-
     # The transaction
 
     def commit(

@@ -97,14 +97,6 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             }
             return True
 
-    def accepted_at(self, token: str) -> datetime | None:
-        item = codec.live(self._read(self._state, codec.sent_mail_key(token)), self._clock())
-        return codec.sent_mail_instant(item, "accepted_at")
-
-    def sending_noted_at(self, token: str) -> datetime | None:
-        item = codec.live(self._read(self._state, codec.sent_mail_key(token)), self._clock())
-        return codec.sent_mail_instant(item, "sending_at")
-
     def _complainant_items(self, key: str) -> list[Item]:
         with self._lock:
             found = [dict(i) for i in self._state.values() if i.get("complainant") == key]

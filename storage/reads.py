@@ -53,6 +53,16 @@ class DecodedReads:
         items = self._due_items(codec.COMPLAINT_BUCKET, now, limit, inclusive=True)
         return [codec.complaint_from_item(item) for item in items]
 
+    def accepted_at(self, token: str) -> datetime | None:
+        """When SES reported accepting the message with this token (SentMailEvidence)."""
+        return codec.sent_mail_instant(self._sent_mail(token), "accepted_at")
+
+    def sending_noted_at(self, token: str) -> datetime | None:
+        return codec.sent_mail_instant(self._sent_mail(token), "sending_at")
+
+    def _sent_mail(self, token: str) -> Item | None:
+        return codec.live(self._state_item(codec.sent_mail_key(token)), self._now())
+
     def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
         items = self._due_items(codec.ACTION_BUCKET, now, limit, inclusive=True)
         return [codec.action_from_item(item) for item in items]

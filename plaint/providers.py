@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from string import Formatter
 
 from pydantic import Field, field_validator, model_validator
 
 from plaint.base import Frozen
 from plaint.regime import Duration, DurationUnit, Identifier, LanguageTag, Milestone
 from plaint.retention_policy import calendar_period
+
+WORDING_PLACEHOLDERS = frozenset(
+    {"provider_name", "provider_website", "time_limit", "reference", "fees"}
+)
 
 
 class ProviderKind(StrEnum):
@@ -94,8 +99,12 @@ class Provider(Frozen):
             raise ValueError("a webhook provider needs an https url and a secret_env")
         if self.method is ReferralMethod.EMAIL and not self.email:
             raise ValueError("an email provider needs its email address")
-        if "en" not in self.wording and not self.wording:
+        if not self.wording:
             raise ValueError("wording: say what the complainant must be told")
+        for language, text in self.wording.items():
+            unknown = {n for _, n, _, _ in Formatter().parse(text) if n} - WORDING_PLACEHOLDERS
+            if unknown:
+                raise ValueError(f"wording {language}: unknown placeholder(s) {sorted(unknown)}")
         return self
 
     def name_in(self, language: str) -> str:

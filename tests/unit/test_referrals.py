@@ -404,3 +404,11 @@ def test_a_final_response_without_the_ombudsmans_website_is_blocked_and_agents_t
     assert checked.detail["verdict"] == "block" and "ombudsman_website" in checked.detail["missing"]
     (note,) = [a for a in desk.helpdesk.applied if "letter_blocked" in a.add_tags]
     assert not note.public and "ombudsman_website" in (note.comment or "")
+
+
+def test_wording_with_an_unknown_placeholder_fails_the_policy_check() -> None:
+    wording = FOS["wording"] | {"en": "Write to {provider_name} at {provider_postcode}."}
+    with pytest.raises(
+        PolicyError, match=r"wording en: unknown placeholder\(s\) \['provider_postcode'\]"
+    ):
+        policy(providers=[FOS | {"wording": wording}])

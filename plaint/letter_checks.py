@@ -111,7 +111,7 @@ def _tell_agents(
     return OutboundAction(
         action_id=f"{complaint.complaint_id}:letter:{kind.value}:{entry.at.isoformat()}",
         complaint_id=complaint.complaint_id,
-        kind=ActionKind.CLOCK_ALERT,
+        kind=ActionKind.AGENT_NOTE,
         source=complaint.source,
         ticket_id=complaint.ticket_id,
         language=complaint.language,

@@ -346,6 +346,7 @@ class ActionKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     FLAG_OVERDUE = "flag_overdue"
     CLOCK_ALERT = "clock_alert"  # a warning or a breach: tags, fields, a note to agents
+    AGENT_NOTE = "agent_note"  # a private note and tags, e.g. what a blocked letter lacks
     # Past its retention date, the policy may ask the helpdesk to dispose of the ticket too.
     REDACT_TICKET = "redact_ticket"  # remove the complainant's words and identity, keep the ticket
     DELETE_TICKET = "delete_ticket"  # delete it for good

@@ -40,7 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 schema: $(STAMP)
-	$(BIN)/python -m plaint.schema
+	$(BIN)/python -m plaint.policy.schema
 
 clean:
 	rm -rf $(VENV) build functions/vendor functions/chalicelib/policy.json .pytest_cache .mypy_cache .ruff_cache

@@ -24,11 +24,11 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from plaint.audit import GENESIS_HASH, chain_of, place_on_chain
-from plaint.audit_query import AuditQuery
-from plaint.checkpoint import Checkpoint, make_checkpoint
-from plaint.model import AuditDraft, AuditEntry, AuditFacets, ChainHead, ClockStanding
-from plaint.verify import verify
+from plaint.auditlog.chain import GENESIS_HASH, chain_of, place_on_chain
+from plaint.auditlog.checkpoint import Checkpoint, make_checkpoint
+from plaint.auditlog.query import AuditQuery
+from plaint.auditlog.verify import verify
+from plaint.model.audit import AuditDraft, AuditEntry, AuditFacets, ChainHead, ClockStanding
 from storage import audit_codec
 from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore

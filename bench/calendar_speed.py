@@ -19,9 +19,9 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, WorkingHours
-from plaint.regime import Duration, DurationUnit
+from plaint.clocks.calendars import BusinessCalendar
+from plaint.policy.document import CalendarPolicy, WorkingHours
+from plaint.vocabulary.terms import Duration, DurationUnit
 
 LONDON = ZoneInfo("Europe/London")
 FIRST_YEAR, YEARS = 2016, 10

@@ -18,19 +18,14 @@ import boto3
 from moto import mock_aws
 
 from devstack.stack import ROOT
-from plaint import services
-from plaint.handling import ComplaintHandling
-from plaint.model import (
-    AuditEntry,
-    Complaint,
-    ComplaintStatus,
-    Decision,
-    SourceSystem,
-    TicketEvent,
-    TicketEventKind,
-)
-from plaint.policy import Policy
-from plaint.policy_loader import load_policy
+from plaint.intake import reception
+from plaint.model.audit import AuditEntry
+from plaint.model.complaint import Complaint, ComplaintStatus
+from plaint.model.decision import Decision
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.document import Policy
+from plaint.policy.loading import load_policy
+from plaint.usecases.handling import ComplaintHandling
 from storage import codec
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
@@ -62,7 +57,7 @@ def _template(policy: Policy, received: datetime) -> Complaint:
         kind=TicketEventKind.CREATED, occurred_at=received, created_at=received,
         subject="Charged twice", description="I was charged twice and want a refund",
     )  # fmt: skip
-    decision = services.receive(event, None, policy, received)
+    decision = reception.receive(event, None, policy, received)
     assert decision.complaint is not None
     # Acknowledged, so only the regime's clocks keep it in the due index.
     return decision.complaint.model_copy(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from plaint.errors import PlaintError
+from plaint.vocabulary.errors import PlaintError
 
 SignatureCheck = Literal[
     "missing_signature",

@@ -20,7 +20,7 @@ from urllib3.exceptions import InvalidHeader, MaxRetryError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 CONNECT_TIMEOUT: Final = 3.05
 READ_TIMEOUT: Final = 10.0

@@ -25,16 +25,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from console import report
-from plaint import audit_export
-from plaint.audit import chain_of
-from plaint.audit_query import AuditQuery
-from plaint.auditing import Asked, gather
-from plaint.checkpoint import Checkpoint, CheckpointSigner
-from plaint.checkpointing import Checkpointer
-from plaint.errors import QueryInvalidError
-from plaint.model import AuditEntry
-from plaint.ports import CheckpointArchive
-from plaint.verify import Scope, Verification, verify
+from plaint.auditlog import export as audit_export
+from plaint.auditlog.chain import chain_of
+from plaint.auditlog.checkpoint import Checkpoint, CheckpointSigner
+from plaint.auditlog.query import AuditQuery
+from plaint.auditlog.verify import Scope, Verification, verify
+from plaint.model.audit import AuditEntry
+from plaint.usecases.checkpointing import Checkpointer
+from plaint.usecases.ports import CheckpointArchive
+from plaint.usecases.verification import Asked, gather
+from plaint.vocabulary.errors import QueryInvalidError
 from storage.dynamodb import DynamoStore
 from storage.trust import checkpoint_archive, checkpoint_signer
 

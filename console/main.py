@@ -35,12 +35,12 @@ from pathlib import Path
 import boto3
 
 from console import audit as audit_cli
+from console import policy as engine_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
-from plaint import cli as engine_cli
-from plaint import timekeeping
-from plaint.audit import with_facets
-from plaint.errors import RevisionConflictError
+from plaint.auditlog.chain import with_facets
+from plaint.clocks import timekeeping
+from plaint.vocabulary.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 
 

@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from console.report import policy_option, policy_or_say
-from plaint import referrals
-from plaint.audit import with_facets
-from plaint.errors import RevisionConflictError
-from plaint.handling import ComplaintHandling
-from plaint.model import Complaint, ReferralOutcome, ReferralStage
-from plaint.policy import Policy
-from plaint.providers import Money
+from plaint.auditlog.chain import with_facets
+from plaint.model.complaint import Complaint, ReferralOutcome, ReferralStage
+from plaint.policy.document import Policy
+from plaint.referrals import escalation as referrals
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import RevisionConflictError
+from plaint.vocabulary.terms import Money
 from storage.dynamodb import DynamoStore
 
 STEPS = [

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plaint.audit_query import AuditQuery
-from plaint.charts import charts
-from plaint.model import Complaint
-from plaint.policy import Policy
-from plaint.policy_loader import load_policy
-from plaint.report_csv import write_csv
-from plaint.report_model import BucketSize, ComplaintReport, ReportPeriod
-from plaint.reports import ReportRequestError, build_report
+from plaint.auditlog.query import AuditQuery
+from plaint.model.complaint import Complaint
+from plaint.policy.document import Policy
+from plaint.policy.loading import load_policy
+from plaint.reporting.charts import charts
+from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod
+from plaint.reporting.report import ReportRequestError, build_report
+from plaint.reporting.table import write_csv
 from storage.dynamodb import DynamoStore
 
 FORMATS = ("json", "csv", "svg")

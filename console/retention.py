@@ -18,12 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from console.report import policy_option, policy_or_say
-from plaint import retention
-from plaint.audit import with_facets
-from plaint.errors import RevisionConflictError
-from plaint.handling import ComplaintHandling
-from plaint.model import Complaint, Decision
-from plaint.policy import Policy
+from plaint.auditlog.chain import with_facets
+from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
+from plaint.policy.document import Policy
+from plaint.retention import decisions as retention
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 
 

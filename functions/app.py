@@ -9,7 +9,7 @@ from chalice.app import Chalice, Rate
 from chalicelib.webhooks import webhooks
 from chalicelib.wiring import deadline, runtime
 
-from plaint.errors import PlaintError
+from plaint.vocabulary.errors import PlaintError
 
 app = Chalice(app_name="plaint")
 app.log.setLevel(logging.INFO)

@@ -24,12 +24,12 @@ import boto3
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 
-from plaint.audit_query import AuditQuery
-from plaint.auditing import Asked, verify_log
-from plaint.checkpoint import CheckpointSigner
-from plaint.errors import QueryInvalidError
-from plaint.ports import AuditLog, CheckpointArchive
-from plaint.verify import Verification
+from plaint.auditlog.checkpoint import CheckpointSigner
+from plaint.auditlog.query import AuditQuery
+from plaint.auditlog.verify import Verification
+from plaint.usecases.ports import AuditLog, CheckpointArchive
+from plaint.usecases.verification import Asked, verify_log
+from plaint.vocabulary.errors import QueryInvalidError
 from portal.settings import AuditorAuth, PortalSettings
 from storage.dynamodb import DynamoStore
 from storage.trust import checkpoint_archive, checkpoint_signer

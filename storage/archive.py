@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from plaint.checkpoint import Checkpoint
-from plaint.errors import CheckpointExistsError
+from plaint.auditlog.checkpoint import Checkpoint
+from plaint.vocabulary.errors import CheckpointExistsError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

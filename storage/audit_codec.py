@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-from plaint.audit import ledger_of
-from plaint.checkpoint import Checkpoint, CheckpointBody
-from plaint.model import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
+from plaint.auditlog.chain import ledger_of
+from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
+from plaint.model.audit import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
 from storage.codec import Item, sortable
 
 HEAD_SK: Final = "HEAD"

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from plaint.audit import GENESIS_HASH, chain_of
-from plaint.audit_query import AuditPage, AuditQuery
-from plaint.errors import QueryInvalidError
-from plaint.model import AuditEntry, ChainHead
+from plaint.auditlog.chain import GENESIS_HASH, chain_of
+from plaint.auditlog.query import AuditPage, AuditQuery
+from plaint.model.audit import AuditEntry, ChainHead
+from plaint.vocabulary.errors import QueryInvalidError
 from storage import audit_codec as ac
 from storage.codec import Item, sortable
 

@@ -11,14 +11,9 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-from plaint.model import (
-    ActionStatus,
-    Complaint,
-    Delivery,
-    DeliveryStatus,
-    OutboundAction,
-    TicketEvent,
-)
+from plaint.model.actions import ActionStatus, OutboundAction
+from plaint.model.complaint import Complaint
+from plaint.model.events import Delivery, DeliveryStatus, TicketEvent
 
 Item = dict[str, Any]
 

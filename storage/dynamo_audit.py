@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from plaint.checkpoint import CheckpointBody
-from plaint.errors import RevisionConflictError
-from plaint.model import AuditEntry
+from plaint.auditlog.checkpoint import CheckpointBody
+from plaint.model.audit import AuditEntry
+from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan, day_steps
 from storage.codec import Item, sortable
@@ -20,7 +20,7 @@ from storage.dynamo_wire import error_code, plain, translated, wire
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from plaint.checkpoint import Checkpoint
+    from plaint.auditlog.checkpoint import Checkpoint
 
 BATCH = 25
 

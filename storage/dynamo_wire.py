@@ -10,7 +10,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from plaint.errors import StoreUnavailableError
+from plaint.vocabulary.errors import StoreUnavailableError
 from storage.codec import Item
 
 UNAVAILABLE_CODES = frozenset(

@@ -28,22 +28,17 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from botocore.exceptions import ClientError
 
-from plaint.audit import by_chain, place_on_chain
-from plaint.errors import (
+from plaint.auditlog.chain import by_chain, place_on_chain
+from plaint.model.audit import AuditEntry, ChainHead, Erasure
+from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
+from plaint.model.events import Delivery, DeliveryStatus
+from plaint.vocabulary.errors import (
     AuditWindowClosedError,
     ChainConflictError,
     DuplicateDeliveryError,
     RevisionConflictError,
     StoreUnavailableError,
-)
-from plaint.model import (
-    AuditEntry,
-    ChainHead,
-    Complaint,
-    Decision,
-    Delivery,
-    DeliveryStatus,
-    Erasure,
 )
 from storage import audit_codec as ac
 from storage import codec

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from plaint.checkpoint import SignatureAlgorithm
+from plaint.auditlog.checkpoint import SignatureAlgorithm
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient

@@ -11,17 +11,16 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from plaint.audit import by_chain, place_on_chain
-from plaint.errors import AuditWindowClosedError, DuplicateDeliveryError, RevisionConflictError
-from plaint.model import (
-    ActionUpdate,
-    AuditEntry,
-    ChainHead,
-    Complaint,
-    Decision,
-    Delivery,
-    DeliveryStatus,
-    Erasure,
+from plaint.auditlog.chain import by_chain, place_on_chain
+from plaint.model.actions import ActionUpdate
+from plaint.model.audit import AuditEntry, ChainHead, Erasure
+from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
+from plaint.model.events import Delivery, DeliveryStatus
+from plaint.vocabulary.errors import (
+    AuditWindowClosedError,
+    DuplicateDeliveryError,
+    RevisionConflictError,
 )
 from storage import audit_codec as ac
 from storage import codec

@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from plaint.checkpoint import Checkpoint, CheckpointBody
-from plaint.errors import RevisionConflictError
-from plaint.model import AuditEntry
+from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
+from plaint.model.audit import AuditEntry
+from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan
 from storage.codec import Item, sortable

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Protocol
 
-from plaint.errors import RevisionConflictError
+from plaint.vocabulary.errors import RevisionConflictError
 
 ACTIVE = "policy:active"
 

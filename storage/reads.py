@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from plaint.model import Complaint, Delivery, OutboundAction
+from plaint.model.actions import OutboundAction
+from plaint.model.complaint import Complaint
+from plaint.model.events import Delivery
 from storage import codec
 from storage.codec import Item
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from plaint.errors import StoreUnavailableError
+from plaint.vocabulary.errors import StoreUnavailableError
 
 
 class SqsQueue:

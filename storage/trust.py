@@ -8,8 +8,8 @@ from pathlib import Path
 
 import boto3
 
-from plaint.checkpoint import CheckpointSigner
-from plaint.ports import CheckpointArchive
+from plaint.auditlog.checkpoint import CheckpointSigner
+from plaint.usecases.ports import CheckpointArchive
 from storage.archive import DirectoryArchive, S3Archive
 from storage.keys import KmsSigner, LocalSigner
 

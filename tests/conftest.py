@@ -15,8 +15,8 @@ from moto import mock_aws
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.queues import create_queues
-from plaint.model import AuditEntry
-from plaint.ports import AuditLog
+from plaint.model.audit import AuditEntry
+from plaint.usecases.ports import AuditLog
 from storage.tables import create_tables
 from tests.factories import DEFAULT_POLICY
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy import Policy
-from plaint.policy_loader import load_policy
+from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.document import Policy
+from plaint.policy.loading import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICY = ROOT / "policies" / "default.json"

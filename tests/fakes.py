@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import OutboundAction, SourceSystem, TicketEvent
-from plaint.ports import ChangePage
+from plaint.model.actions import OutboundAction
+from plaint.model.events import SourceSystem, TicketEvent
+from plaint.usecases.ports import ChangePage
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 
 @dataclass

@@ -7,25 +7,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from plaint.model import (
-    ActionKind,
-    ActionStatus,
-    ActionUpdate,
-    Assessment,
-    AuditDraft,
-    AuditEntry,
-    Channel,
-    Complaint,
-    ComplaintStatus,
-    Decision,
-    Delivery,
-    OutboundAction,
-    Severity,
-    SourceSystem,
-    TicketEvent,
-    TicketEventKind,
-)
-from plaint.verify import verify
+from plaint.auditlog.verify import verify
+from plaint.model.actions import ActionKind, ActionStatus, ActionUpdate, OutboundAction
+from plaint.model.audit import AuditDraft, AuditEntry
+from plaint.model.complaint import Assessment, Complaint, ComplaintStatus, Severity
+from plaint.model.decision import Decision
+from plaint.model.events import Channel, Delivery, SourceSystem, TicketEvent, TicketEventKind
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 LEDGER = "acme"

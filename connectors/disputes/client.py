@@ -67,8 +67,9 @@ from connectors.http import (
     send,
 )
 from connectors.http import build_session as build_http_session
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import ActionKind, OutboundAction, SourceSystem
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.events import SourceSystem
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 # Referrals are few; this keeps a burst of escalations from looking like an attack.
 DEFAULT_REQUESTS_PER_MINUTE: Final = 60.0

@@ -37,9 +37,9 @@ from pydantic import ValidationError
 from connectors.email.mime import ParsedEmail
 from connectors.email.ses import ReceivedNotification
 from connectors.errors import PayloadInvalidError
-from plaint.model import Channel, SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy import EmailIntakePolicy, VerdictHandling
-from plaint.text import guess_language
+from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.document import EmailIntakePolicy, VerdictHandling
+from plaint.vocabulary.language import guess_language
 
 AUTO_SUBMITTED_TAG: Final = "auto_submitted"
 TICKET_PREFIX: Final = "m-"

@@ -52,9 +52,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.email.mapper import reply_address
 from connectors.email.ses_events import ACTION_TAG
-from plaint.errors import PermanentDeliveryError, StoreUnavailableError, TransientDeliveryError
-from plaint.model import OutboundAction, SourceSystem
-from plaint.ports import SentMailEvidence
+from plaint.model.actions import OutboundAction
+from plaint.model.events import SourceSystem
+from plaint.usecases.ports import SentMailEvidence
+from plaint.vocabulary.errors import (
+    PermanentDeliveryError,
+    StoreUnavailableError,
+    TransientDeliveryError,
+)
 
 RTL_LANGUAGES: Final = frozenset({"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "ug", "sd"})
 DEFAULT_SUBJECTS: Final[Mapping[str, str]] = {

@@ -11,7 +11,7 @@ from email.utils import formatdate, make_msgid
 from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.email.outbound import SendEmailClient, delivery_error
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 
 class SesPacketMailer:

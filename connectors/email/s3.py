@@ -7,7 +7,7 @@ from typing import Any, Final
 from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.errors import PayloadInvalidError
-from plaint.errors import StoreUnavailableError
+from plaint.vocabulary.errors import StoreUnavailableError
 
 # SES accepts messages up to 40 MB; a complaint with more than this is attachments, which
 # Plaint records as metadata only, and reading it would hold up the webhook's answer.

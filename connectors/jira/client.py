@@ -109,8 +109,8 @@ from connectors.jira.wire import (
     Status,
     TransitionRecord,
 )
-from plaint.errors import PermanentDeliveryError
-from plaint.model import ActionKind, OutboundAction
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.vocabulary.errors import PermanentDeliveryError
 
 COMMENT_PAGE_SIZE: Final = 100
 MAX_COMMENT_PAGES: Final = 20

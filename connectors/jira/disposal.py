@@ -34,7 +34,7 @@ import requests
 from connectors.http import read_answer
 from connectors.jira.answers import raise_for_status
 from connectors.jira.wire import ApiCommentPage, ApiIssueForDisposal
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 REDACTED_TEXT: Final = "[redacted]"
 COMMENT_PAGE_SIZE: Final = 100

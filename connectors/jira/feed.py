@@ -53,10 +53,10 @@ from connectors.jira.mapper import (
 )
 from connectors.jira.wire import Issue, JiraTime, Wire
 from connectors.payload import validation_message
-from plaint.errors import PermanentDeliveryError
-from plaint.model import SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy import JiraFieldMapping
-from plaint.ports import ChangePage
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.document import JiraFieldMapping
+from plaint.usecases.ports import ChangePage
+from plaint.vocabulary.errors import PermanentDeliveryError
 
 SEARCH_PATH: Final = "/rest/api/3/search/jql"
 DEFAULT_WINDOW: Final = timedelta(days=1)

@@ -20,8 +20,8 @@ from connectors.jira.wire import (
 )
 from connectors.payload import decode_object, validate, validation_message
 from connectors.signing import header_value
-from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy import JiraFieldMapping
+from plaint.model.events import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.document import JiraFieldMapping
 
 DELIVERY_ID_HEADER: Final = "X-Atlassian-Webhook-Identifier"
 

@@ -44,8 +44,8 @@ from connectors.http import (
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.disposal import DEFAULT_JOB_POLL_INTERVAL, TicketDisposal
 from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import ActionKind, OutboundAction
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 MAX_CONFLICTS: Final = 3
 # Update Ticket allows 100 requests/min per account, the smallest plan (Team) 200/min for

@@ -47,7 +47,7 @@ from connectors.zendesk.wire import (
     ApiTicket,
     ApiTicketResponse,
 )
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 REDACTED_SUBJECT: Final = "[redacted]"
 PAGE_SIZE: Final = 100

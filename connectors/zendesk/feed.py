@@ -43,9 +43,9 @@ from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.client import auth_for
 from connectors.zendesk.mapper import channel_for, complainant_ref, status_name
 from connectors.zendesk.wire import TicketDetail, Wire
-from plaint.errors import PermanentDeliveryError
-from plaint.model import SourceSystem, TicketEvent, TicketEventKind
-from plaint.ports import ChangePage
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
+from plaint.usecases.ports import ChangePage
+from plaint.vocabulary.errors import PermanentDeliveryError
 
 EXPORT_PATH: Final = "/api/v2/incremental/tickets/cursor.json"
 START_PREFIX: Final = "start_time:"

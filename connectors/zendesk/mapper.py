@@ -22,7 +22,7 @@ from connectors.zendesk.wire import (
     TicketDetail,
     TriggerBody,
 )
-from plaint.model import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model.events import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
 
 WEBHOOK_ID_HEADER: Final = "X-Zendesk-Webhook-Id"
 INVOCATION_ID_HEADER: Final = "X-Zendesk-Webhook-Invocation-Id"

@@ -19,7 +19,7 @@ from connectors.jira.mapper import parse_delivery as parse_jira_delivery
 from connectors.jira.signature import verify_signature as verify_jira_signature
 from connectors.zendesk.mapper import parse_delivery as parse_zendesk_delivery
 from connectors.zendesk.signature import verify_signature as verify_zendesk_signature
-from plaint.model import TicketEvent
+from plaint.model.events import TicketEvent
 
 # What a reader hands back: an event to accept, or the body of a 200 answer that ends the
 # exchange (an SNS subscription confirmed, SES's report on a message it accepted kept).

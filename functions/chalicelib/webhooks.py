@@ -14,10 +14,10 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.wiring import runtime
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
-from plaint.errors import PlaintError
+from plaint.vocabulary.errors import PlaintError
 
 if TYPE_CHECKING:
-    from plaint.model import TicketEvent
+    from plaint.model.events import TicketEvent
 
 log = logging.getLogger(__name__)
 webhooks = Blueprint(__name__)

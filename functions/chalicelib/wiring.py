@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from plaint.errors import PlaintError
+from plaint.vocabulary.errors import PlaintError
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +19,12 @@ if TYPE_CHECKING:  # the runtime's parts are imported when it is built, not at d
     from pydantic import SecretStr
 
     from chalicelib.settings import Settings
-    from plaint.checkpointing import Checkpointer
-    from plaint.handling import ComplaintHandling
-    from plaint.model import SourceSystem
-    from plaint.policy import Policy
-    from plaint.policy_book import PolicyBook
-    from plaint.ports import ChangeFeed, Outbox, Queue, SentMailEvidence
+    from plaint.model.events import SourceSystem
+    from plaint.policy.book import PolicyBook
+    from plaint.policy.document import Policy
+    from plaint.usecases.checkpointing import Checkpointer
+    from plaint.usecases.handling import ComplaintHandling
+    from plaint.usecases.ports import ChangeFeed, Outbox, Queue, SentMailEvidence
     from storage.dynamodb import DynamoStore
 
 
@@ -99,9 +99,9 @@ def _built() -> Runtime:
     import boto3
 
     from chalicelib.settings import Settings
-    from plaint.handling import ComplaintHandling
-    from plaint.policy_book import PolicyBook
-    from plaint.policy_loader import load_policy
+    from plaint.policy.book import PolicyBook
+    from plaint.policy.loading import load_policy
+    from plaint.usecases.handling import ComplaintHandling
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
 
@@ -134,7 +134,7 @@ def _built() -> Runtime:
 
 
 def _checkpointer(settings: Settings, store: DynamoStore) -> Checkpointer | None:
-    from plaint.checkpointing import Checkpointer
+    from plaint.usecases.checkpointing import Checkpointer
     from storage.trust import checkpoint_archive, checkpoint_signer
 
     endpoint = settings.aws_endpoint_url
@@ -172,7 +172,7 @@ def _outboxes(settings: Settings, policy: Policy) -> dict[SourceSystem, Outbox]:
     from connectors.email.packets import SesPacketMailer
     from connectors.jira.client import JiraClient
     from connectors.zendesk.client import ZendeskClient
-    from plaint.model import SourceSystem
+    from plaint.model.events import SourceSystem
 
     # Referral packets go to the providers the policy names (ISO 10003), signed with the
     # secret in the environment variable each provider's entry names.
@@ -237,7 +237,7 @@ def _mailer(
     import boto3
 
     from connectors.email.outbound import SesMailer
-    from plaint.model import SourceSystem
+    from plaint.model.events import SourceSystem
 
     email = policy.email
     if not (email.sender and email.mailbox):

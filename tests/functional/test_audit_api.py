@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from plaint.model import AuditDraft, AuditFacets, Decision
+from plaint.model.audit import AuditDraft, AuditFacets
+from plaint.model.decision import Decision
 from portal.app import AuditSources, create_app
 from portal.settings import AuditorAuth, PortalSettings
 from storage.archive import DirectoryArchive

@@ -13,13 +13,14 @@ import boto3
 import pytest
 
 from console.main import main as plaint
-from plaint.audit import chain_of
-from plaint.audit_query import AuditQuery
-from plaint.checkpoint import SignatureAlgorithm
-from plaint.checkpointing import Checkpointer
-from plaint.errors import CheckpointExistsError
-from plaint.model import AuditDraft, AuditFacets, ClockStanding, Decision
-from plaint.verify import verify
+from plaint.auditlog.chain import chain_of
+from plaint.auditlog.checkpoint import SignatureAlgorithm
+from plaint.auditlog.query import AuditQuery
+from plaint.auditlog.verify import verify
+from plaint.model.audit import AuditDraft, AuditFacets, ClockStanding
+from plaint.model.decision import Decision
+from plaint.usecases.checkpointing import Checkpointer
+from plaint.vocabulary.errors import CheckpointExistsError
 from storage.archive import S3Archive
 from storage.dynamodb import DynamoStore
 from storage.keys import KmsSigner, LocalSigner
@@ -115,7 +116,7 @@ def test_pages_follow_one_another_across_months_in_both_stores(
 
 
 def test_a_forged_cursor_is_refused(dynamo: DynamoStore) -> None:
-    from plaint.errors import QueryInvalidError
+    from plaint.vocabulary.errors import QueryInvalidError
 
     with pytest.raises(QueryInvalidError, match="cursor"):
         dynamo.query_audit(AuditQuery(kind="x", cursor="not-a-cursor!"), NOW)
@@ -270,7 +271,7 @@ def test_query_command_prints_a_page_and_its_cursor(
 def test_the_management_report_is_drawn_from_the_complaints_the_log_received(
     dynamo: DynamoStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from plaint.handling import ComplaintHandling
+    from plaint.usecases.handling import ComplaintHandling
     from tests.factories import default_policy, ticket_event
 
     received = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -9,9 +9,10 @@ import requests
 from connectors.jira.client import TRANSITION_PROPERTY, JiraClient, adf_document, comment_text
 from connectors.jira.wire import adf_text
 from devstack.fake_jira import FakeJira, status_id
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.handling import ComplaintHandling
-from plaint.model import ActionKind, ActionStatus, OutboundAction, SourceSystem
+from plaint.model.actions import ActionKind, ActionStatus, OutboundAction
+from plaint.model.events import SourceSystem
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 from storage.memory import MemoryStore
 from tests.factories import default_policy, ticket_event
 from tests.fakes import FakeQueue, ManualClock

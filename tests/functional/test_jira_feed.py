@@ -8,10 +8,10 @@ import requests
 
 from connectors.jira.feed import JiraChangeFeed
 from devstack.fake_jira import SEARCH_PATH, FakeJira
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import Channel, SourceSystem, TicketEventKind
-from plaint.policy import JiraFieldMapping
-from plaint.ports import ChangeFeed
+from plaint.model.events import Channel, SourceSystem, TicketEventKind
+from plaint.policy.document import JiraFieldMapping
+from plaint.usecases.ports import ChangeFeed
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 NOW = datetime.now(UTC).replace(second=30, microsecond=0)

@@ -12,7 +12,7 @@ import pytest
 
 from console.main import main
 from devstack.send_webhook import sample_event
-from plaint.policy_loader import load_policy
+from plaint.policy.loading import load_policy
 from storage.dynamodb import DynamoStore
 from tests.conftest import ledger_entries
 from tests.factories import DEFAULT_POLICY, ROOT

@@ -15,10 +15,12 @@ from connectors.disputes import standard_webhooks as sw
 from connectors.disputes.client import ProviderOutbox, build_session
 from connectors.errors import SignatureRejectedError
 from devstack.fake_provider import DEFAULT_SECRET, FakeProvider
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.handling import ComplaintHandling
-from plaint.model import ActionKind, ActionStatus, Decision, OutboundAction, SourceSystem
-from plaint.services import MAX_ATTEMPTS
+from plaint.actions.attempts import MAX_ATTEMPTS
+from plaint.model.actions import ActionKind, ActionStatus, OutboundAction
+from plaint.model.decision import Decision
+from plaint.model.events import SourceSystem
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 from storage.memory import MemoryStore
 from tests.conftest import ledger_entries
 from tests.factories import default_policy, ticket_event

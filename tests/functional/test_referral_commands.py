@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from console.main import main as plaint
-from plaint.handling import ComplaintHandling
-from plaint.model import ReferralStage
-from plaint.policy_loader import load_policy
+from plaint.model.complaint import ReferralStage
+from plaint.policy.loading import load_policy
+from plaint.usecases.handling import ComplaintHandling
 from storage.dynamodb import DynamoStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import ManualClock

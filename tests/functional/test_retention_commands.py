@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from console.main import main as plaint
-from plaint.handling import ComplaintHandling
-from plaint.model import TicketEventKind
-from plaint.verify import verify
+from plaint.auditlog.verify import verify
+from plaint.model.events import TicketEventKind
+from plaint.usecases.handling import ComplaintHandling
 from storage.dynamodb import DynamoStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import ManualClock
@@ -36,7 +36,7 @@ def store(aws: dict[str, Any], policy_file: Path) -> DynamoStore:
     """Two complaints from one complainant, the first closed, and one from another."""
     clock = ManualClock(now=datetime.now(UTC) - timedelta(days=10))
     dynamo = DynamoStore(aws["dynamodb"], clock=clock)
-    from plaint.policy_loader import load_policy
+    from plaint.policy.loading import load_policy
 
     handling = ComplaintHandling(store=dynamo, policy=load_policy(policy_file), clock=clock)
     for n, person in ((1, 1), (2, 1), (3, 2), (4, 1)):

@@ -17,8 +17,13 @@ from connectors.email.outbound import (
     message_id_for,
 )
 from connectors.email.ses_events import ACTION_TAG
-from plaint.errors import PermanentDeliveryError, StoreUnavailableError, TransientDeliveryError
-from plaint.model import ActionKind, OutboundAction, SourceSystem
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.events import SourceSystem
+from plaint.vocabulary.errors import (
+    PermanentDeliveryError,
+    StoreUnavailableError,
+    TransientDeliveryError,
+)
 from storage.memory import MemoryStore
 from tests.fakes import ManualClock
 

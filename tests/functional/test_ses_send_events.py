@@ -23,7 +23,8 @@ from moto.ses.models import ses_backends
 from connectors.email.mapper import ticket_for_message_id
 from connectors.email.outbound import ACTION_HEADER, action_token
 from connectors.email.ses_events import ACTION_TAG
-from plaint.model import ActionStatus, ComplaintStatus
+from plaint.model.actions import ActionStatus
+from plaint.model.complaint import ComplaintStatus
 from storage.dynamodb import DynamoStore
 from tests.conftest import ledger_entries, table_items
 from tests.factories import EVENTS

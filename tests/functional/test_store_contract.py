@@ -12,18 +12,16 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from plaint.audit import GENESIS_HASH, chain_of
-from plaint.errors import (
+from plaint.auditlog.chain import GENESIS_HASH, chain_of
+from plaint.model.actions import ActionStatus
+from plaint.model.complaint import ComplaintStatus
+from plaint.model.decision import Decision
+from plaint.model.events import DeliveryStatus
+from plaint.vocabulary.errors import (
     ChainConflictError,
     DuplicateDeliveryError,
     RevisionConflictError,
     StoreUnavailableError,
-)
-from plaint.model import (
-    ActionStatus,
-    ComplaintStatus,
-    Decision,
-    DeliveryStatus,
 )
 from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore

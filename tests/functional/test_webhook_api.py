@@ -127,7 +127,7 @@ def test_unknown_event_type_is_acknowledged_and_ignored(functions: Any, aws: Any
 def test_store_outage_while_recording_gets_503_so_zendesk_retries(
     functions: Any, aws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from plaint.errors import StoreUnavailableError
+    from plaint.vocabulary.errors import StoreUnavailableError
     from storage.dynamodb import DynamoStore
 
     def throttled(*_: Any, **__: Any) -> None:

@@ -10,7 +10,7 @@ from chalice.test import Client
 
 from devstack.fake_zendesk import FakeZendesk
 from devstack.send_webhook import sample_event
-from plaint.verify import verify
+from plaint.auditlog.verify import verify
 from storage.dynamodb import DynamoStore
 from tests.conftest import dumps, ledger_entries, queued_messages
 from tests.functional.test_webhook_api import post, signed
@@ -107,7 +107,7 @@ def test_sweep_reads_nothing_when_nothing_is_due(functions: Any, aws: Any) -> No
 
 
 def test_worker_failure_hands_the_message_back(functions: Any, aws: Any, monkeypatch: Any) -> None:
-    from plaint.errors import StoreUnavailableError
+    from plaint.vocabulary.errors import StoreUnavailableError
 
     keys = deliver(functions, aws, sample_event(ticket_id=31))
 

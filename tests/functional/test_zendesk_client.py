@@ -11,8 +11,9 @@ from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.redaction import marked_html
 from connectors.zendesk.wire import ApiComment
 from devstack.fake_zendesk import FakeZendesk
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import ActionKind, OutboundAction, SourceSystem
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.events import SourceSystem
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 

@@ -8,9 +8,9 @@ import requests
 
 from connectors.zendesk.feed import ZendeskChangeFeed, start_time_for
 from devstack.fake_zendesk import EXPORT_PATH, FakeZendesk
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.model import Channel, SourceSystem, TicketEventKind
-from plaint.ports import ChangeFeed
+from plaint.model.events import Channel, SourceSystem, TicketEventKind
+from plaint.usecases.ports import ChangeFeed
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 

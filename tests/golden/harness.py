@@ -8,13 +8,13 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from plaint import clocks as clockwork
-from plaint.classify import assess
-from plaint.model import Clock
-from plaint.policy import CalendarPolicy, Policy
-from plaint.policy_loader import load_policy
-from plaint.regime import Milestone
-from plaint.timekeeping import calendars
+from plaint.clocks import deadlines as clockwork
+from plaint.clocks.timekeeping import calendars
+from plaint.intake.assessment import assess
+from plaint.model.complaint import Clock
+from plaint.policy.document import CalendarPolicy, Policy
+from plaint.policy.loading import load_policy
+from plaint.vocabulary.terms import Milestone
 from tests.factories import ticket_event
 
 PACKS = Path(__file__).resolve().parents[2] / "policies"

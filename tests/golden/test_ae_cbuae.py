@@ -14,9 +14,9 @@ from datetime import date, time
 
 import pytest
 
-from plaint.model import ClockStatus
-from plaint.policy import HalfDay, Weekday
-from plaint.regime import Milestone
+from plaint.model.complaint import ClockStatus
+from plaint.policy.document import HalfDay, Weekday
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import clocks_for, due_local, local, pack, regime_chosen, with_calendar
 
 AE = "ae-cbuae"

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from plaint.model import ClockStatus
-from plaint.regime import Milestone
+from plaint.model.complaint import ClockStatus
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import clocks_for, due_local, local, pack, with_calendar
 
 EU = "eu-psd2"

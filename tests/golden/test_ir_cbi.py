@@ -15,7 +15,7 @@ from datetime import UTC
 
 import pytest
 
-from plaint.policy import Weekday
+from plaint.policy.document import Weekday
 from tests.golden.harness import clocks_for, due_local, local, pack, regime_chosen, with_calendar
 
 IR = "ir-cbi"

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from plaint import clocks as clockwork
-from plaint.model import Clock, ClockStatus
-from plaint.regime import Milestone
-from plaint.timekeeping import calendars
+from plaint.clocks import deadlines as clockwork
+from plaint.clocks.timekeeping import calendars
+from plaint.model.complaint import Clock, ClockStatus
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import clocks_for, due_local, local, pack
 
 ISO = "iso-10002"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from plaint.regime import Milestone
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import due_local, pack, regime_chosen
 
 SA = "sa-sama"

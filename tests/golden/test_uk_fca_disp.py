@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from plaint.model import ClockStatus
-from plaint.regime import Milestone
+from plaint.model.complaint import ClockStatus
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import clocks_for, due_local, local, pack, with_calendar
 
 UK = "uk-fca-disp"

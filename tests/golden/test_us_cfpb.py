@@ -14,9 +14,9 @@ from datetime import UTC
 
 import pytest
 
-from plaint import clocks as clockwork
-from plaint.model import ClockStatus
-from plaint.regime import Milestone
+from plaint.clocks import deadlines as clockwork
+from plaint.model.complaint import ClockStatus
+from plaint.vocabulary.terms import Milestone
 from tests.golden.harness import clocks_for, due_local, local, pack
 
 US = "us-cfpb"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from plaint.classify import DEFAULT_RULE, assess
-from plaint.model import Flag, Severity
-from plaint.services import complainant_language
-from plaint.text import casefold, guess_language, normalise
+from plaint.intake.assessment import DEFAULT_RULE, assess
+from plaint.intake.reception import complainant_language
+from plaint.model.complaint import Flag, Severity
+from plaint.vocabulary.language import casefold, guess_language, normalise
 from tests.factories import default_policy, ticket_event
 
 

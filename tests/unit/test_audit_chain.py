@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
-from plaint.audit import (
+from plaint.auditlog.chain import (
     GENESIS_HASH,
     chain_of,
     next_head,
@@ -14,8 +14,8 @@ from plaint.audit import (
     place_on_chain,
     recomputed_hash,
 )
-from plaint.model import AuditDraft, ChainHead, PersonalValue
-from plaint.verify import FindingKind, verify
+from plaint.auditlog.verify import FindingKind, verify
+from plaint.model.audit import AuditDraft, ChainHead, PersonalValue
 
 CHAIN = chain_of("main", "zendesk:1")
 

@@ -13,12 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plaint.audit import chain_of, recomputed_hash
-from plaint.checkpoint import Checkpoint, Leaf
-from plaint.checkpointing import Checkpointer
-from plaint.errors import AuditWindowClosedError
-from plaint.model import AuditDraft, AuditEntry, Decision
-from plaint.verify import FindingKind, Scope, Verification, verify
+from plaint.auditlog.chain import chain_of, recomputed_hash
+from plaint.auditlog.checkpoint import Checkpoint, Leaf
+from plaint.auditlog.verify import FindingKind, Scope, Verification, verify
+from plaint.model.audit import AuditDraft, AuditEntry
+from plaint.model.decision import Decision
+from plaint.usecases.checkpointing import Checkpointer
+from plaint.vocabulary.errors import AuditWindowClosedError
 from storage.archive import DirectoryArchive
 from storage.keys import LocalSigner
 from storage.memory import MemoryStore
@@ -248,7 +249,7 @@ def test_a_checkpoint_signed_by_another_key_is_invalid(tmp_path: Path) -> None:
     body = checkpoints[1].body.model_copy(update={"key_id": history.signer.key_id})
     import base64
 
-    from plaint.checkpoint import signed_bytes
+    from plaint.auditlog.checkpoint import signed_bytes
 
     signature = base64.b64encode(impostor.signer.sign(signed_bytes(body))).decode()
     checkpoints[1] = checkpoints[1].model_copy(update={"body": body, "signature": signature})

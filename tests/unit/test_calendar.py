@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, Weekday, WorkingHours
-from plaint.regime import Duration, DurationUnit
+from plaint.clocks.calendars import BusinessCalendar
+from plaint.policy.document import CalendarPolicy, Weekday, WorkingHours
+from plaint.vocabulary.terms import Duration, DurationUnit
 
 LONDON = ZoneInfo("Europe/London")
 BAKU = ZoneInfo("Asia/Baku")

@@ -12,9 +12,9 @@ from datetime import date, datetime, time
 import pytest
 from pydantic import ValidationError
 
-from plaint.calendar import BusinessCalendar
-from plaint.policy import HalfDay
-from plaint.regime import Duration, DurationUnit
+from plaint.clocks.calendars import BusinessCalendar
+from plaint.policy.document import HalfDay
+from plaint.vocabulary.terms import Duration, DurationUnit
 from tests.unit.test_calendar import LONDON, business_days, business_hours, calendar, local
 
 END_OF_DAY = (23, 59, 59, 999999)

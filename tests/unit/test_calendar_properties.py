@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plaint.calendar import BusinessCalendar
-from plaint.policy import CalendarPolicy, HalfDay, Weekday, WorkingHours
-from plaint.regime import Duration, DurationUnit
+from plaint.clocks.calendars import BusinessCalendar
+from plaint.policy.document import CalendarPolicy, HalfDay, Weekday, WorkingHours
+from plaint.vocabulary.terms import Duration, DurationUnit
 
 
 def _calendar(

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plaint import svg
-from plaint.charts import (
+from plaint.model.complaint import Complaint
+from plaint.reporting import svg
+from plaint.reporting.charts import (
     OTHER,
     PARTIAL_NOTE,
     breaches_by_clock_chart,
@@ -19,9 +20,8 @@ from plaint.charts import (
     complaints_by_category_chart,
     on_time_chart,
 )
-from plaint.model import Complaint
-from plaint.report_model import BucketSize, ComplaintReport
-from plaint.reports import build_report
+from plaint.reporting.figures import BucketSize, ComplaintReport
+from plaint.reporting.report import build_report
 from tests.unit.test_reports import (
     ARABIC_BILLING,
     AS_OF,

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from plaint import timekeeping
-from plaint.handling import ComplaintHandling
-from plaint.model import ActionKind, ClockStatus, Complaint, SourceSystem, TicketEventKind
-from plaint.policy import Policy
-from plaint.policy_loader import parse_policy
+from plaint.clocks import timekeeping
+from plaint.model.actions import ActionKind
+from plaint.model.complaint import ClockStatus, Complaint
+from plaint.model.events import SourceSystem, TicketEventKind
+from plaint.policy.document import Policy
+from plaint.policy.loading import parse_policy
+from plaint.usecases.handling import ComplaintHandling
 from storage.memory import MemoryStore
 from tests.conftest import ledger_entries
 from tests.factories import ticket_event

@@ -15,8 +15,8 @@ from connectors.email.mapper import (
 )
 from connectors.email.mime import parse_message
 from connectors.email.ses import ReceivedNotification, parse_notification
-from plaint.model import Channel, SourceSystem, TicketEventKind
-from plaint.policy import EmailIntakePolicy, VerdictHandling
+from plaint.model.events import Channel, SourceSystem, TicketEventKind
+from plaint.policy.document import EmailIntakePolicy, VerdictHandling
 
 EVENTS = Path(__file__).parents[1] / "events"
 EML = EVENTS / "eml"

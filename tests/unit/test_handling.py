@@ -6,17 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from plaint.errors import PermanentDeliveryError, TransientDeliveryError
-from plaint.handling import ComplaintHandling
-from plaint.model import (
-    ActionStatus,
-    ComplaintStatus,
-    SourceSystem,
-    TicketEvent,
-    TicketEventKind,
-)
-from plaint.services import ACK_MARKER_TAG
-from plaint.verify import verify
+from plaint.auditlog.verify import verify
+from plaint.letters.acknowledgement import ACK_MARKER_TAG
+from plaint.model.actions import ActionStatus
+from plaint.model.complaint import ComplaintStatus
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 from storage.memory import MemoryStore
 from tests.conftest import ledger_entries
 from tests.factories import default_policy, ticket_event
@@ -255,7 +251,7 @@ def test_our_own_update_of_the_ticket_is_not_a_gap(handling: ComplaintHandling) 
 def test_follow_up_records_what_changed_and_takes_a_later_remedy(
     handling: ComplaintHandling,
 ) -> None:
-    from plaint.model import FieldChange
+    from plaint.model.events import FieldChange
 
     t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
     receive(handling, description=COMPLAINT, created_at=t0, helpdesk_status="new")

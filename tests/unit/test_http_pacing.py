@@ -8,7 +8,7 @@ import requests
 from connectors.http import DeadlineRetry, PacedAdapter, Pacer, build_session
 from connectors.jira.client import JiraClient, JiraRetry
 from connectors.zendesk.client import ZendeskClient
-from plaint.errors import TransientDeliveryError
+from plaint.vocabulary.errors import TransientDeliveryError
 
 
 class FakeClock:

@@ -12,8 +12,8 @@ from connectors.jira.mapper import (
     parse_delivery,
 )
 from connectors.jira.wire import adf_text
-from plaint.model import Channel, SourceSystem, TicketEventKind
-from plaint.policy import JiraFieldMapping
+from plaint.model.events import Channel, SourceSystem, TicketEventKind
+from plaint.policy.document import JiraFieldMapping
 
 EVENTS = Path(__file__).parents[1] / "events" / "jira"
 DELIVERY = {"X-Atlassian-Webhook-Identifier": "b1e0f6c2-7d4a-4c1e-9f55-2f0c1a9e8d31"}

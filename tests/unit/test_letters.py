@@ -13,9 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from plaint.letters import (
+from plaint.letters.wording import (
     LetterCheck,
     LetterCheckError,
+    Verdict,
+    check_letter,
+    expected_phrases,
+    match_form,
+)
+from plaint.policy.letters import (
     LetterKind,
     LetterPack,
     LetterPolicy,
@@ -23,10 +29,6 @@ from plaint.letters import (
     LetterTemplateError,
     OnMissing,
     ProviderDetails,
-    Verdict,
-    check_letter,
-    expected_phrases,
-    match_form,
     render_template,
 )
 

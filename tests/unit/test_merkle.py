@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plaint import merkle
+from plaint.auditlog import merkle
 
 
 def reference_root(leaves: list[bytes]) -> bytes:

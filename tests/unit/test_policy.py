@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from plaint.errors import PolicyError
-from plaint.policy_loader import parse_policy
-from plaint.schema import SCHEMA_PATH, rendered_schema
+from plaint.policy.loading import parse_policy
+from plaint.policy.schema import SCHEMA_PATH, rendered_schema
+from plaint.vocabulary.errors import PolicyError
 from tests.factories import DEFAULT_POLICY, default_policy
 
 

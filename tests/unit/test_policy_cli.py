@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from plaint.cli import main
+from console.policy import main
 from tests.factories import DEFAULT_POLICY
 
 

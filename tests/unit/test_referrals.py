@@ -10,24 +10,16 @@ from typing import Any
 
 import pytest
 
-from plaint.audit import chain_of
-from plaint.errors import PolicyError
-from plaint.handling import ComplaintHandling
-from plaint.model import (
-    ActionKind,
-    ClockStatus,
-    Complaint,
-    FieldChange,
-    ReferralOutcome,
-    ReferralStage,
-    SourceSystem,
-    TicketEventKind,
-)
-from plaint.policy import Policy
-from plaint.policy_loader import parse_policy
-from plaint.providers import Money
-from plaint.referrals import ReferralStepError, advance
-from plaint.regime import Milestone
+from plaint.auditlog.chain import chain_of
+from plaint.model.actions import ActionKind
+from plaint.model.complaint import ClockStatus, Complaint, ReferralOutcome, ReferralStage
+from plaint.model.events import FieldChange, SourceSystem, TicketEventKind
+from plaint.policy.document import Policy
+from plaint.policy.loading import parse_policy
+from plaint.referrals.escalation import ReferralStepError, advance
+from plaint.usecases.handling import ComplaintHandling
+from plaint.vocabulary.errors import PolicyError
+from plaint.vocabulary.terms import Milestone, Money
 from storage.memory import MemoryStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import FakeHelpdesk, ManualClock
@@ -363,7 +355,7 @@ def letter_desk() -> Desk:
 
 
 def final_letter(language: str, drop: str = "") -> str:
-    from plaint.letters import render_template
+    from plaint.policy.letters import render_template
 
     template = LETTERS["letters"]["templates"]["final_response"][language]
     values = {"reference": "zendesk:101", "decision": "We uphold part of it.",

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plaint import services
-from plaint.model import (
-    ActionKind,
+from plaint.actions import attempts
+from plaint.intake import reception
+from plaint.model.actions import ActionKind
+from plaint.model.complaint import (
     Assessment,
-    Channel,
     Clock,
     ClockStatus,
     Complaint,
@@ -29,22 +29,20 @@ from plaint.model import (
     ReferralOutcome,
     ReferralStage,
     Severity,
-    SourceSystem,
-    TicketEvent,
-    TicketEventKind,
     WarningMark,
 )
-from plaint.policy_loader import load_policy
-from plaint.regime import ClockKind, Duration, DurationUnit, Expiry, Milestone
-from plaint.report_csv import COLUMNS, rows, write_csv
-from plaint.report_model import BucketSize, ComplaintReport, ReportPeriod, Timeliness
-from plaint.reports import (
+from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.loading import load_policy
+from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod, Timeliness
+from plaint.reporting.report import (
     ReportRequestError,
     build_report,
     final_response_clock,
     nearest_rank,
     time_buckets,
 )
+from plaint.reporting.table import COLUMNS, rows, write_csv
+from plaint.vocabulary.terms import ClockKind, Duration, DurationUnit, Expiry, Milestone
 from tests.factories import ROOT, ticket_event
 
 LONDON = "Europe/London"
@@ -461,7 +459,7 @@ def test_csv_writes_names_that_look_like_formulas_as_text() -> None:
 
 class Desk:
     """The engine's use cases with the complaints kept in a dict: each delivery judged by
-    services.receive, and the acknowledgement it asks for recorded as sent at once."""
+    reception.receive, and the acknowledgement it asks for recorded as sent at once."""
 
     def __init__(self, policy_file: str) -> None:
         self.policy = load_policy(ROOT / "policies" / policy_file)
@@ -469,12 +467,12 @@ class Desk:
 
     def deliver(self, event: TicketEvent, now: datetime) -> None:
         current = self.complaints.get(event.complaint_id)
-        decision = services.receive(event, current, self.policy, now)
+        decision = reception.receive(event, current, self.policy, now)
         assert decision.complaint is not None
         complaint = decision.complaint
         for action in decision.new_actions:
             if action.kind is ActionKind.ACKNOWLEDGE:
-                done = services.action_done(action, complaint, self.policy, now, found=False)
+                done = attempts.action_done(action, complaint, self.policy, now, found=False)
                 assert done.complaint is not None
                 complaint = done.complaint
         self.complaints[event.complaint_id] = complaint

@@ -12,14 +12,16 @@ from typing import Any
 
 import pytest
 
-from plaint.audit import chain_of
-from plaint.checkpointing import Checkpointer
-from plaint.handling import ComplaintHandling
-from plaint.model import ActionKind, Complaint, Delivery, SourceSystem, TicketEventKind
-from plaint.policy import Policy
-from plaint.policy_loader import parse_policy
-from plaint.retention import ErasureResult, HoldRefusedError, release_hold, set_hold
-from plaint.verify import FindingKind, verify
+from plaint.auditlog.chain import chain_of
+from plaint.auditlog.verify import FindingKind, verify
+from plaint.model.actions import ActionKind
+from plaint.model.complaint import Complaint
+from plaint.model.events import Delivery, SourceSystem, TicketEventKind
+from plaint.policy.document import Policy
+from plaint.policy.loading import parse_policy
+from plaint.retention.decisions import ErasureResult, HoldRefusedError, release_hold, set_hold
+from plaint.usecases.checkpointing import Checkpointer
+from plaint.usecases.handling import ComplaintHandling
 from storage.archive import DirectoryArchive
 from storage.keys import LocalSigner
 from storage.memory import MemoryStore

@@ -7,7 +7,7 @@ import pytest
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from connectors.zendesk.mapper import channel_for, language_for, parse_delivery
 from connectors.zendesk.wire import TRIGGER_TEMPLATE, ApiTicketResponse
-from plaint.model import Channel, SourceSystem, TicketEventKind
+from plaint.model.events import Channel, SourceSystem, TicketEventKind
 
 EVENTS = Path(__file__).parents[1] / "events" / "zendesk"
 TEMPLATE_FILE = Path(__file__).parents[2] / "connectors" / "zendesk" / "trigger_template.json"

@@ -1,0 +1,125 @@
+"""Outbound actions (acknowledgements, tags, notes, referral packets) and their attempts:
+claimed before each call, done when it landed, rescheduled or parked when it failed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from plaint.auditlog.drafts import record
+from plaint.clocks import timekeeping
+from plaint.model.actions import ActionKind, ActionStatus, ActionUpdate, OutboundAction
+from plaint.model.audit import AuditDraft
+from plaint.model.complaint import Complaint, ComplaintStatus
+from plaint.model.decision import Decision
+from plaint.model.events import SourceSystem
+from plaint.policy.document import Policy
+from plaint.vocabulary.terms import Milestone
+
+CLAIM_LEASE = timedelta(minutes=2)
+RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+MAX_ATTEMPTS = 6
+
+
+def claim(action: OutboundAction, now: datetime) -> Decision:
+    """Take an action for one attempt. The lease pushes its next attempt out, so a worker
+    that dies mid-call leaves it to the sweep, which will first ask whether it landed."""
+    claimed = action.model_copy(
+        update={"attempts": action.attempts + 1, "next_attempt_at": now + CLAIM_LEASE}
+    )
+    update = ActionUpdate(
+        action=claimed, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
+    )
+    return Decision(complaint=None, audit=(), action_updates=(update,))
+
+
+def action_done(
+    action: OutboundAction, complaint: Complaint, policy: Policy, now: datetime, *, found: bool
+) -> Decision:
+    """Record that a claimed action landed (`found`: seen on the ticket after an unknown
+    outcome rather than confirmed by our own call)."""
+    done = action.model_copy(update={"status": ActionStatus.DONE, "last_error": None})
+    update = ActionUpdate(
+        action=done, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
+    )
+    detail = {
+        "action_id": action.action_id,
+        "attempts": action.attempts,
+        "confirmed_by": _confirmation(action, found=found),
+    }
+    if action.kind is ActionKind.ACKNOWLEDGE:
+        due = complaint.acknowledgement_due_at
+        detail |= {"language": action.language, "on_time": due is None or now <= due}
+        reached = timekeeping.reach_milestones(
+            complaint, [Milestone.ACKNOWLEDGEMENT], now, policy, now, announce=False
+        )
+        extra = reached.audit
+        complaint = complaint.model_copy(
+            update={
+                "status": ComplaintStatus.ACKNOWLEDGED,
+                "acknowledged_at": now,
+                "clocks": reached.clocks,
+                "milestones": reached.milestones,
+                "revision": complaint.revision + 1,
+            }
+        )
+        kind = "acknowledgement.sent"
+    else:
+        complaint = complaint.model_copy(update={"revision": complaint.revision + 1})
+        kind = f"action.{action.kind}.done"
+        extra = ()
+    audit = record(kind, complaint.complaint_id, policy, now, detail=detail)
+    return Decision(
+        complaint=complaint,
+        expected_revision=complaint.revision - 1,
+        audit=(audit, *extra),
+        action_updates=(update,),
+    )
+
+
+def _confirmation(action: OutboundAction, *, found: bool) -> str:
+    """What showed the action was carried out: the answer to our call, or, for a retry
+    whose earlier answer was lost, the mark the earlier attempt left."""
+    if not found:
+        return "helpdesk_response"
+    return "ses_send_event" if action.source is SourceSystem.EMAIL else "ticket_marker"
+
+
+def action_failed(
+    action: OutboundAction,
+    error: str,
+    policy: Policy,
+    now: datetime,
+    *,
+    permanent: bool,
+    retry_after: float | None = None,
+) -> Decision:
+    """Reschedule a claimed action, or park it for an operator when retrying cannot help."""
+    park = permanent or action.attempts >= MAX_ATTEMPTS
+    backoff = RETRY_BACKOFF[min(action.attempts, len(RETRY_BACKOFF)) - 1]
+    wait = max(backoff, timedelta(seconds=retry_after or 0))
+    changes = {
+        "status": ActionStatus.PARKED if park else ActionStatus.PENDING,
+        "next_attempt_at": now + wait,
+        "last_error": error[:500],
+    }
+    update = ActionUpdate(
+        action=action.model_copy(update=changes),
+        expected_status=ActionStatus.PENDING,
+        expected_attempts=action.attempts,
+    )
+    audit: tuple[AuditDraft, ...] = ()
+    if park:
+        audit = (
+            record(
+                "action.parked",
+                action.complaint_id,
+                policy,
+                now,
+                detail={
+                    "action_id": action.action_id,
+                    "attempts": action.attempts,
+                    "error": error[:500],
+                },
+            ),
+        )
+    return Decision(complaint=None, audit=audit, action_updates=(update,))

@@ -1,0 +1,72 @@
+"""The acknowledgement clock's sweep: an acknowledgement overdue is recorded once and
+flagged on the ticket, together with whatever regime clocks fell due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from plaint.auditlog.drafts import record
+from plaint.clocks import timekeeping
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
+from plaint.policy.document import Policy
+
+OVERDUE_MARKER_TAG = "plaint_ack_overdue"
+
+
+def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime) -> Decision:
+    """The acknowledgement deadline passed with no acknowledgement: record the breach once
+    and flag the ticket so people see it."""
+    flagged = complaint.model_copy(
+        update={"acknowledgement_overdue": True, "revision": complaint.revision + 1}
+    )
+    action = OutboundAction(
+        action_id=f"{complaint.complaint_id}:{ActionKind.FLAG_OVERDUE}",
+        complaint_id=complaint.complaint_id,
+        kind=ActionKind.FLAG_OVERDUE,
+        source=complaint.source,
+        ticket_id=complaint.ticket_id,
+        language=complaint.language,
+        add_tags=policy.acknowledgement.overdue_tags,
+        marker_tag=OVERDUE_MARKER_TAG,
+        next_attempt_at=now,
+    )
+    due = complaint.acknowledgement_due_at
+    audit = record(
+        "acknowledgement.overdue",
+        complaint.complaint_id,
+        policy,
+        now,
+        detail={
+            "due_at": due.isoformat() if due else None,
+            "frozen_under": complaint.policy_version,
+        },
+    )
+    return Decision(
+        complaint=flagged,
+        expected_revision=complaint.revision,
+        audit=(audit,),
+        new_actions=(action,),
+    )
+
+
+def fallen_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision | None:
+    """Whatever fell due for one complaint the sweep found: an acknowledgement overdue,
+    clock warnings, breaches and lapses. None when nothing is (yet) due."""
+    decision: Decision | None = None
+    ack_due = complaint.acknowledgement_due_at
+    if complaint.acknowledgement_owed and ack_due is not None and ack_due <= now:
+        decision = acknowledgement_overdue(complaint, policy, now)
+    base = decision.complaint if decision and decision.complaint else complaint
+    clocks = timekeeping.sweep_due(base, policy, now)
+    if clocks is None or clocks.complaint is None:
+        return decision
+    if decision is None:
+        return clocks
+    return Decision(
+        complaint=clocks.complaint.model_copy(update={"revision": complaint.revision + 1}),
+        expected_revision=complaint.revision,
+        audit=(*decision.audit, *clocks.audit),
+        new_actions=(*decision.new_actions, *clocks.new_actions),
+    )

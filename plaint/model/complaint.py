@@ -1,0 +1,267 @@
+"""The complaint-handling domain: what a helpdesk tells us, what we decide, what we owe.
+
+Field names follow ISO 10002 (7.2 receipt, 7.5 initial assessment). Vendor names never
+appear here: connectors map their wire models onto these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from plaint.model.events import (
+    Channel,
+    SourceSystem,
+)
+from plaint.vocabulary.base import AwareDatetime, Frozen
+from plaint.vocabulary.terms import (
+    ClockKind,
+    Duration,
+    Expiry,
+    Milestone,
+    Money,
+    RetentionOutcome,
+    TicketDisposal,
+)
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Flag(StrEnum):
+    """ISO 10002 7.5: matters that change how a complaint must be handled."""
+
+    SAFETY = "safety"
+    REGULATORY = "regulatory"
+    VULNERABILITY = "vulnerability"
+
+
+class RuleMatch(Frozen):
+    """Which policy rule decided which part of an assessment."""
+
+    attribute: str
+    value: str
+    rule_id: str
+
+
+class Assessment(Frozen):
+    """ISO 10002 7.5 initial assessment."""
+
+    is_complaint: bool
+    category: str
+    severity: Severity
+    regime: str | None = None
+    flags: tuple[Flag, ...] = ()
+    matches: tuple[RuleMatch, ...] = ()
+
+    def rule_for(self, attribute: str) -> str | None:
+        return next((m.rule_id for m in self.matches if m.attribute == attribute), None)
+
+
+class ComplaintStatus(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    NOT_A_COMPLAINT = "not_a_complaint"
+
+
+class ClockStatus(StrEnum):
+    WAITING = "waiting"  # its start milestone has not happened yet
+    RUNNING = "running"
+    PAUSED = "paused"  # a service clock while the helpdesk status says so
+    MET = "met"
+    DISCHARGED = "discharged"  # another branch made it unnecessary
+    LAPSED = "lapsed"  # a window that closed
+    BREACHED = "breached"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ClockStatus.WAITING, ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+
+class WarningMark(Frozen):
+    fraction: float
+    at: AwareDatetime
+    recorded: bool = False
+
+
+class Clock(Frozen):
+    """One clock of one complaint. Its length is frozen at receipt with the policy version
+    the complaint was received under; only an audited recalculation changes it."""
+
+    clock_id: str
+    regime: str
+    kind: ClockKind
+    on_expiry: Expiry
+    calendar: str
+    starts_on: Milestone = Milestone.RECEIPT
+    met_by: tuple[Milestone, ...]
+    discharged_by: tuple[str, ...] = ()
+    within: Duration
+    extension_by: Milestone | None = None
+    extension_to: Duration | None = None
+    status: ClockStatus = ClockStatus.WAITING
+    started_at: AwareDatetime | None = None
+    due_at: AwareDatetime | None = None
+    extended: bool = False
+    warn_fractions: tuple[float, ...] = ()
+    warnings: tuple[WarningMark, ...] = ()
+    paused_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
+    met_at: AwareDatetime | None = None
+
+    def next_instant(self) -> datetime | None:
+        """When the sweep next has something to record for this clock."""
+        if self.status is not ClockStatus.RUNNING or self.due_at is None:
+            return None
+        pending = [mark.at for mark in self.warnings if not mark.recorded]
+        return min([*pending, self.due_at])
+
+
+class LegalHold(Frozen):
+    """An authorised person's order to keep a complaint's record whatever its retention
+    date says (litigation, a regulator's investigation)."""
+
+    hold_id: str
+    reason: str = Field(min_length=1)
+    reference: str | None = None
+    set_by: str
+    set_at: AwareDatetime
+    released_by: str | None = None
+    released_at: AwareDatetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class Retention(Frozen):
+    """The retention class a closed complaint got, and when its record falls to be
+    disposed of. Recomputed, and audited, if the complaint is reopened and closed again."""
+
+    class_id: str
+    outcome: RetentionOutcome
+    closed_at: AwareDatetime
+    retain_until: AwareDatetime
+    dispose_at: AwareDatetime = Field(description="retain_until plus the policy's grace.")
+    ticket: TicketDisposal
+    policy_version: str
+    disposed_at: AwareDatetime | None = None
+
+
+class ReferralStage(StrEnum):
+    INELIGIBLE = "ineligible"  # told where to go next, but outside the provider's rules
+    OFFERED = "offered"  # told of the right to refer; the packet is the complainant's to send
+    REFERRED = "referred"  # the packet is on its way, or was sent
+    ACKNOWLEDGED = "acknowledged"  # the provider took the case: the response clock runs
+    RESPONDED = "responded"  # the organisation answered the provider
+    DECIDED = "decided"  # settled, recommendation, or determination
+    IMPLEMENTED = "implemented"  # the outcome carried out (redress paid)
+    CLOSED = "closed"
+
+
+class ReferralOutcome(StrEnum):
+    SETTLED = "settled"
+    RECOMMENDATION_ACCEPTED = "recommendation_accepted"
+    RECOMMENDATION_REJECTED = "recommendation_rejected"
+    DETERMINATION_UPHELD = "determination_upheld"  # for the complainant
+    DETERMINATION_NOT_UPHELD = "determination_not_upheld"
+
+    @property
+    def overturns(self) -> bool:
+        """The provider disagreed with the organisation's decision (ISO 10002 8.6 review)."""
+        return self in (
+            ReferralOutcome.RECOMMENDATION_ACCEPTED,
+            ReferralOutcome.RECOMMENDATION_REJECTED,
+            ReferralOutcome.DETERMINATION_UPHELD,
+        )
+
+
+class Referral(Frozen):
+    referral_id: str
+    provider_id: str
+    trigger: str
+    stage: ReferralStage
+    reasons: tuple[str, ...] = Field(default=(), description="Why it is ineligible, if it is.")
+    offered_at: AwareDatetime
+    referred_at: AwareDatetime | None = None
+    acknowledged_at: AwareDatetime | None = None
+    responded_at: AwareDatetime | None = None
+    outcome: ReferralOutcome | None = None
+    decided_at: AwareDatetime | None = None
+    redress: Money | None = None
+    implemented_at: AwareDatetime | None = None
+    closed_at: AwareDatetime | None = None
+
+
+class Complaint(Frozen):
+    """The compliance record of one complaint. The helpdesk keeps the conversation; we keep
+    the least personal data the evidence needs (a digest of the description, not its text)."""
+
+    complaint_id: str
+    source: SourceSystem
+    ticket_id: str
+    channel: Channel
+    received_at: AwareDatetime
+    complainant_ref: str | None
+    language: str
+    subject: str
+    product: str | None
+    description_digest: str
+    remedy_sought: str | None
+    assessment: Assessment
+    status: ComplaintStatus
+    policy_version: str
+    acknowledgement_due_at: AwareDatetime | None
+    acknowledged_at: AwareDatetime | None = None
+    acknowledgement_overdue: bool = False
+    helpdesk_status: str | None = None
+    clocks_policy_version: str | None = Field(
+        default=None, description="Set when an audited recalculation re-froze the clocks."
+    )
+    regime: str | None = None
+    clocks: tuple[Clock, ...] = ()
+    milestones: dict[Milestone, AwareDatetime] = Field(default_factory=dict)
+    retention: Retention | None = None
+    holds: tuple[LegalHold, ...] = ()
+    amount_claimed: Money | None = None
+    referrals: tuple[Referral, ...] = ()
+    restricted_at: AwareDatetime | None = Field(
+        default=None, description="Processing restricted at the complainant's request."
+    )
+    source_version: AwareDatetime
+    revision: int = Field(ge=1)
+
+    @property
+    def held(self) -> bool:
+        return any(hold.active for hold in self.holds)
+
+    @property
+    def disposal_due_at(self) -> datetime | None:
+        """When the retention sweep must dispose of this record; None while held."""
+        retention = self.retention
+        if retention is None or retention.disposed_at is not None or self.held:
+            return None
+        return retention.dispose_at
+
+    @property
+    def acknowledgement_owed(self) -> bool:
+        """Not acknowledged, and not yet recorded as overdue."""
+        return (
+            self.status is ComplaintStatus.RECEIVED
+            and self.acknowledged_at is None
+            and not self.acknowledgement_overdue
+        )
+
+    def next_due_at(self) -> datetime | None:
+        """The next instant the sweep must look at this complaint: an acknowledgement
+        falling due, a clock's warning, its deadline, the end of its retention."""
+        instants = [c.next_instant() for c in self.clocks] + [self.disposal_due_at]
+        if self.acknowledgement_owed:
+            instants.append(self.acknowledgement_due_at)
+        return min((i for i in instants if i is not None), default=None)

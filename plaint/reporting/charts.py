@@ -1,0 +1,405 @@
+"""Charts of a complaint report, as standalone SVG documents.
+
+Three charts a complaints manager reads at a glance: complaints received per bucket,
+stacked by category; the share of acknowledgements and final responses on time per
+bucket against the organisation's target; and breaches per clock. Each carries its
+figures in words too (<title>, <desc>, a tooltip per bar) for screen readers. Colours are
+the Okabe-Ito palette, told apart with the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from plaint.reporting import svg
+from plaint.reporting.figures import (
+    Breakdown,
+    ClockFigures,
+    ComplaintReport,
+    TimeBucket,
+    Timeliness,
+)
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+
+
+OTHER_COLOUR = "#8f9ba8"
+
+
+OTHER = "other categories"
+
+
+SHARE_SERIES = (("acknowledgement", "#0072B2"), ("final response", "#E69F00"))
+
+
+BREACH_COLOUR = "#D55E00"
+
+
+TARGET_COLOUR = "#1f2933"
+
+
+WIDTH = 760
+
+
+HEADING_Y = 26
+
+
+SUBHEADING_Y = 44
+
+
+VALUE_LABEL_ROOM = 20  # pixels of bar width below which a value label would not fit
+
+
+LABEL_LIMIT = 28  # characters of a category or clock name shown; the tooltip has it all
+
+
+PARTIAL_NOTE = "* the period covers only part of this bucket"
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """The rectangle the data is drawn in."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class _Series:
+    name: str
+    colour: str
+    values: tuple[int, ...]  # one per bucket
+
+
+def _scale(largest: float) -> tuple[int, int]:
+    """An axis top and tick step for whole counts: steps of 1, 2 or 5 times a power of
+    ten, about five ticks."""
+    if largest <= 0:
+        return 1, 1
+    raw = largest / 5
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return math.ceil(largest / step) * step, step
+
+
+def _period_words(report: ComplaintReport) -> str:
+    zone = ZoneInfo(report.time_zone)
+    first = report.period.start.astimezone(zone).date()
+    last = (report.period.end - timedelta(microseconds=1)).astimezone(zone).date()
+    return f"Received {first.isoformat()} to {last.isoformat()} ({report.time_zone})"
+
+
+def _headings(root: ET.Element, title: str, report: ComplaintReport) -> None:
+    svg.text(root, 16, HEADING_Y, title, size=16, font_weight="600")
+    svg.text(root, 16, SUBHEADING_Y, _period_words(report), fill=svg.MUTED)
+
+
+def _nothing(root: ET.Element, plot: _Plot, message: str) -> None:
+    svg.text(
+        root,
+        plot.left + plot.width / 2,
+        plot.top + plot.height / 2,
+        message,
+        side="middle",
+        fill=svg.MUTED,
+    )
+
+
+def _bucket_axis(root: ET.Element, plot: _Plot, buckets: Sequence[TimeBucket]) -> float:
+    """Bucket labels under the plot, thinned so they never overlap, a star on a bucket the
+    period cuts (its bar covers only part of it); returns the slot width."""
+    labels = [b.label + ("*" if b.partial else "") for b in buckets]
+    slot = plot.width / max(len(labels), 1)
+    widest = max((svg.text_width(label) for label in labels), default=0) + 10
+    every = max(math.ceil(widest / slot), 1)
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            svg.text(
+                root,
+                plot.left + (i + 0.5) * slot,
+                plot.bottom + 18,
+                label,
+                side="middle",
+                fill=svg.MUTED,
+            )
+    svg.line(root, (plot.left, plot.bottom), (plot.right, plot.bottom), svg.MUTED)
+    if any(b.partial for b in buckets):
+        svg.text(root, 16, plot.bottom + 38, PARTIAL_NOTE, size=10, fill=svg.MUTED)
+    return slot
+
+
+def _count_axis(root: ET.Element, plot: _Plot, largest: int) -> int:
+    """Gridlines and whole-number labels up the left side; returns the axis top."""
+    top, step = _scale(largest)
+    for tick in range(0, top + 1, step):
+        y = plot.bottom - tick / top * plot.height
+        svg.line(root, (plot.left, y), (plot.right, y), svg.GRID)
+        svg.text(root, plot.left - 8, y + 4, str(tick), side="right", fill=svg.MUTED)
+    return top
+
+
+def _legend(root: ET.Element, x: float, y: float, entries: Sequence[tuple[str, str]]) -> None:
+    """A column of swatches with names; right-to-left names keep their own direction."""
+    for i, (name, colour) in enumerate(entries):
+        row_y = y + i * 20
+        svg.rect(root, x, row_y - 10, 12, 12, fill=colour)
+        label = svg.text(root, x + 18, row_y, svg.shorten(svg.clean(name), LABEL_LIMIT))
+        svg.tooltip(label, name)
+
+
+def _legend_row(root: ET.Element, x: float, y: float, entries: Sequence[tuple[str, str]]) -> None:
+    """Swatches with names side by side, for a legend of two or three entries."""
+    for name, colour in entries:
+        svg.rect(root, x, y - 10, 12, 12, fill=colour)
+        svg.text(root, x + 18, y, name)
+        x += 18 + svg.text_width(name) + 24
+
+
+def _category_series(breakdown: Breakdown, most: int) -> list[_Series]:
+    """The `most` - 1 largest categories and the rest together, when there are more than
+    `most`: past about seven colours a stack stops being readable."""
+    names = [t.key for t in breakdown.totals]
+    shown = names if len(names) <= most else names[: most - 1]
+    per_bucket = [{t.key: t.complaints for t in b.counts} for b in breakdown.by_bucket]
+    series = [
+        _Series(name, PALETTE[i % len(PALETTE)], tuple(c.get(name, 0) for c in per_bucket))
+        for i, name in enumerate(shown)
+    ]
+    if len(shown) < len(names):
+        rest = tuple(sum(n for k, n in c.items() if k not in shown) for c in per_bucket)
+        series.append(_Series(OTHER, OTHER_COLOUR, rest))
+    return series
+
+
+def _stacked_desc(report: ComplaintReport, series: Sequence[_Series]) -> str:
+    size = report.bucket_size.value
+    totals = ", ".join(f"{s.name} {sum(s.values)}" for s in series)
+    per_bucket = ", ".join(
+        f"{b.label} {sum(s.values[i] for s in series)}" for i, b in enumerate(report.buckets)
+    )
+    return (
+        f"{_period_words(report)}. {report.complaints} complaints in all; by category: "
+        f"{totals or 'none'}. Per {size}: {per_bucket}."
+    )
+
+
+def complaints_by_category_chart(report: ComplaintReport, *, most: int = 7) -> str:
+    """Complaints received per bucket, stacked by category, largest category at the base."""
+    series = _category_series(report.by_category, most)
+    height = max(380, 96 + 20 * len(series))
+    plot = _Plot(left=56, top=64, right=540, bottom=height - 44)
+    title = f"Complaints received per {report.bucket_size.value}, by category"
+    root = svg.document(
+        WIDTH, height, "complaints-by-category", title, _stacked_desc(report, series)
+    )
+    _headings(root, title, report)
+    labels = [b.label for b in report.buckets]
+    stacks = [sum(s.values[i] for s in series) for i in range(len(labels))]
+    top = _count_axis(root, plot, max(stacks, default=0))
+    slot = _bucket_axis(root, plot, report.buckets)
+    if not report.complaints:
+        _nothing(root, plot, "No complaints received in this period")
+    bar = min(slot * 0.7, 48)
+    for i, label in enumerate(labels):
+        base = plot.bottom
+        for s in series:
+            if not s.values[i]:
+                continue
+            h = s.values[i] / top * plot.height
+            svg.rect(
+                root,
+                plot.left + i * slot + (slot - bar) / 2,
+                base - h,
+                bar,
+                h,
+                fill=s.colour,
+                label=f"{label}: {s.name}, {s.values[i]} of {stacks[i]}",
+            )
+            base -= h
+        if stacks[i] and bar >= VALUE_LABEL_ROOM:
+            svg.text(
+                root, plot.left + (i + 0.5) * slot, base - 4, str(stacks[i]), side="middle", size=10
+            )
+    # Listed top down in the order the stack reads, so a swatch sits level with its band.
+    _legend(root, plot.right + 24, plot.top + 10, [(s.name, s.colour) for s in series[::-1]])
+    return svg.serialise(root)
+
+
+def _percent(share: float | None) -> str:
+    return "no deadline reached" if share is None else f"{share:.0%}"
+
+
+def _kept_words(what: str, kept: Timeliness) -> str:
+    on_time = kept.on_time + kept.discharged
+    return (
+        f"{what} {_percent(kept.share)}: {on_time} of {kept.denominator} on time, "
+        f"{kept.pending} pending"
+    )
+
+
+def _on_time_desc(report: ComplaintReport, target: float) -> str:
+    per_bucket = "; ".join(
+        f"{b.bucket}: {_kept_words('acknowledgement', b.acknowledgement)}, "
+        f"{_kept_words('final response', b.final_response)}"
+        for b in report.timeliness_by_bucket
+    )
+    return (
+        f"{_period_words(report)}. Target {target:.0%}. Whole period: "
+        f"{_kept_words('acknowledgement', report.acknowledgement)}; "
+        f"{_kept_words('final response', report.final_response)}. {per_bucket}."
+    )
+
+
+def _share_axis(root: ET.Element, plot: _Plot) -> None:
+    for percent in range(0, 101, 20):
+        y = plot.bottom - percent / 100 * plot.height
+        svg.line(root, (plot.left, y), (plot.right, y), svg.GRID)
+        svg.text(root, plot.left - 8, y + 4, f"{percent}%", side="right", fill=svg.MUTED)
+
+
+def _share_bar(
+    root: ET.Element,
+    plot: _Plot,
+    *,
+    x: float,
+    width: float,
+    colour: str,
+    label: str,
+    kept: Timeliness,
+) -> None:
+    words = f"{label}: {_kept_words('', kept).strip()}"
+    roomy = width >= VALUE_LABEL_ROOM
+    if kept.share is None:
+        # Nothing to measure yet: a mark at the baseline, never a bar of zero.
+        mark = svg.text(
+            root,
+            x + width / 2,
+            plot.bottom - 4,
+            "n/a" if roomy else "–",
+            side="middle",
+            size=10,
+            fill=svg.MUTED,
+        )
+        svg.tooltip(mark, words)
+        return
+    # A share of zero is a real figure: a sliver of colour tells it apart from "n/a".
+    h = max(kept.share * plot.height, 2)
+    svg.rect(root, x, plot.bottom - h, width, h, fill=colour, label=words)
+    if roomy:
+        svg.text(
+            root, x + width / 2, plot.bottom - h - 4, f"{kept.share:.0%}", side="middle", size=10
+        )
+
+
+def _target_line(root: ET.Element, plot: _Plot, target: float) -> None:
+    y = plot.bottom - target * plot.height
+    svg.line(
+        root,
+        (plot.left, y),
+        (plot.right, y),
+        TARGET_COLOUR,
+        stroke_width="1.5",
+        stroke_dasharray="6 4",
+    )
+    svg.text(root, plot.right + 6, y + 4, f"target {target:.0%}", font_weight="600")
+
+
+def on_time_chart(report: ComplaintReport, *, target: float = 0.95) -> str:
+    """Share of acknowledgements and of final responses on time, per bucket of receipt,
+    with the organisation's target as a dashed line. `target` is a share in [0, 1]."""
+    if not 0 <= target <= 1:
+        raise ValueError("target must be a share between 0 and 1")
+    height = 380
+    plot = _Plot(left=56, top=88, right=640, bottom=height - 44)
+    title = f"Deadlines kept per {report.bucket_size.value} of receipt"
+    root = svg.document(WIDTH, height, "on-time", title, _on_time_desc(report, target))
+    _headings(root, title, report)
+    _share_axis(root, plot)
+    slot = _bucket_axis(root, plot, report.buckets)
+    bar = min(slot * 0.35, 24)
+    for i, bucket in enumerate(report.timeliness_by_bucket):
+        middle = plot.left + (i + 0.5) * slot
+        pair = (bucket.acknowledgement, bucket.final_response)
+        for offset, (what, colour), kept in zip((-bar - 1, 1), SHARE_SERIES, pair, strict=True):
+            _share_bar(
+                root,
+                plot,
+                x=middle + offset,
+                width=bar,
+                colour=colour,
+                label=f"{bucket.bucket} {what}",
+                kept=kept,
+            )
+    _target_line(root, plot, target)
+    _legend_row(root, 16, plot.top - 16, SHARE_SERIES)
+    return svg.serialise(root)
+
+
+def _breach_words(clock: ClockFigures) -> str:
+    return (
+        f"{clock.clock_id} ({clock.kind} clock): {clock.breached} breached of "
+        f"{clock.carried}, {clock.warnings} warnings sent"
+    )
+
+
+def breaches_by_clock_chart(report: ComplaintReport) -> str:
+    """Breaches per clock, most first, as horizontal bars. Clocks that only lapse (a
+    referral window) are left out unless one was breached: they cannot breach."""
+    clocks = [c for c in report.clocks if c.can_breach or c.breached]
+    names = [svg.shorten(svg.clean(c.clock_id), LABEL_LIMIT) for c in clocks]
+    left = 24 + max((svg.text_width(n) for n in names), default=0)
+    height = max(200, 112 + 28 * len(clocks))
+    plot = _Plot(left=max(left, 120), top=64, right=WIDTH - 96, bottom=height - 40)
+    title = "Clock breaches by clock"
+    desc = f"{_period_words(report)}. " + ("; ".join(map(_breach_words, clocks)) or "No clocks.")
+    root = svg.document(WIDTH, height, "breaches-by-clock", title, desc)
+    _headings(root, title, report)
+    if not clocks:
+        _nothing(root, plot, "No clock that can be breached in this period")
+        return svg.serialise(root)
+    top, step = _scale(max(c.breached for c in clocks))
+    for tick in range(0, top + 1, step):
+        x = plot.left + tick / top * plot.width
+        svg.line(root, (x, plot.top), (x, plot.bottom), svg.GRID)
+        svg.text(root, x, plot.bottom + 18, str(tick), side="middle", fill=svg.MUTED)
+    row = plot.height / len(clocks)
+    for i, (clock, name) in enumerate(zip(clocks, names, strict=True)):
+        middle = plot.top + (i + 0.5) * row
+        label = svg.text(root, plot.left - 10, middle + 4, name, side="right")
+        svg.tooltip(label, clock.clock_id)
+        length = clock.breached / top * plot.width
+        svg.rect(
+            root, plot.left, middle - 9, length, 18, fill=BREACH_COLOUR, label=_breach_words(clock)
+        )
+        svg.text(
+            root,
+            plot.left + length + 6,
+            middle + 4,
+            f"{clock.breached} of {clock.carried}",
+            fill=svg.MUTED,
+        )
+    return svg.serialise(root)
+
+
+def charts(report: ComplaintReport, *, target: float = 0.95) -> dict[str, str]:
+    """Every chart, by the file name it is meant to be saved under."""
+    return {
+        "complaints-by-category.svg": complaints_by_category_chart(report),
+        "on-time.svg": on_time_chart(report, target=target),
+        "breaches-by-clock.svg": breaches_by_clock_chart(report),
+    }

@@ -1,0 +1,319 @@
+"""Use cases: carry the engine's decisions through the ports.
+
+The webhook edge calls `accept`; the worker calls `process` then `dispatch`; the scheduler
+calls `sweep`. Each is safe to run twice: deliveries are deduplicated, decisions are
+conditional on the revision they were made from, and actions are claimed before they run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from plaint.actions import attempts
+from plaint.auditlog.chain import chain_of, with_facets
+from plaint.clocks.acknowledgement import fallen_due
+from plaint.intake import reception
+from plaint.model.actions import ActionStatus, OutboundAction
+from plaint.model.audit import AuditEntry
+from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
+from plaint.model.events import Delivery, DeliveryStatus, SourceSystem, TicketEvent
+from plaint.policy.document import Policy
+from plaint.referrals import escalation as referrals
+from plaint.retention import decisions as retention
+from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
+from plaint.vocabulary.errors import (
+    DuplicateDeliveryError,
+    PermanentDeliveryError,
+    RevisionConflictError,
+    TransientDeliveryError,
+)
+from plaint.vocabulary.terms import Money
+
+log = logging.getLogger(__name__)
+
+
+# Helpdesks retry for up to 72 hours (Zendesk's documented retry window is shorter); keep
+# delivery ids for a week so every retry is recognised.
+DELIVERY_MEMORY = timedelta(days=7)
+
+
+REDRIVE_AFTER = timedelta(minutes=2)
+
+
+MAX_DECISION_RETRIES = 5
+
+
+MAX_CHAIN = 100_000  # entries read back from one complaint's chain
+
+
+@dataclass
+class SweepReport:
+    redriven_deliveries: int = 0
+    actions_dispatched: int = 0
+    complaints_due: int = 0
+    acknowledgements_overdue: int = 0
+    clock_warnings: int = 0
+    clock_breaches: int = 0
+    records_disposed: int = 0
+    referrals_offered: int = 0
+
+
+@dataclass
+class ReconcileReport:
+    source: str
+    changes_seen: int = 0
+    gaps_closed: int = 0
+    pages: int = 0
+
+
+@dataclass
+class ComplaintHandling:
+    store: ComplaintStore
+    policy: Policy
+    clock: Callable[[], datetime]
+    ledger: str = "main"
+    outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
+
+    def _commit(
+        self, decision: Decision, about: Complaint | None = None, delivery_key: str | None = None
+    ) -> None:
+        """Commit with each entry's query facets taken from the complaint it is about."""
+        self.store.commit(with_facets(decision, about, self.policy), self.ledger, delivery_key)
+
+    def accept(self, event: TicketEvent) -> bool:
+        """Record a delivery durably. False when it is a retry of one already accepted."""
+        now = self.clock()
+        delivery = Delivery(
+            source=event.source, delivery_id=event.delivery_id, received_at=now, event=event
+        )
+        try:
+            self.store.accept_delivery(delivery, keep_until=now + DELIVERY_MEMORY)
+        except DuplicateDeliveryError:
+            return False
+        return True
+
+    def process(self, delivery_key: str) -> tuple[OutboundAction, ...]:
+        """Judge an accepted delivery; returns the actions it created (to dispatch now)."""
+        for _ in range(MAX_DECISION_RETRIES):
+            delivery = self.store.get_delivery(delivery_key)
+            if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
+                return ()  # unknown, or already judged by an earlier attempt
+            current = self.store.get_complaint(delivery.event.complaint_id)
+            decision = reception.receive(delivery.event, current, self.policy, self.clock())
+            try:
+                self._commit(decision, current, delivery_key=delivery_key)
+            except RevisionConflictError:
+                continue  # someone judged this complaint meanwhile: judge again from there
+            return decision.new_actions
+        raise RevisionConflictError(f"{delivery_key}: complaint kept changing under us")
+
+    def dispatch(self, action: OutboundAction) -> ActionStatus:
+        """Carry out one action at least once, and record its outcome."""
+        outbox = self.outboxes.get(action.source)
+        if outbox is None:
+            log.warning("no outbox for %s; %s stays pending", action.source, action.action_id)
+            return action.status
+        now = self.clock()
+        claimed = attempts.claim(action, now)
+        try:
+            self._commit(claimed)
+        except RevisionConflictError:
+            return ActionStatus.PENDING  # another worker holds it
+        action = claimed.action_updates[0].action
+        return self._attempt(outbox, action)
+
+    def _attempt(self, outbox: Outbox, action: OutboundAction) -> ActionStatus:
+        try:
+            # An earlier attempt may have landed without us hearing back: look before posting.
+            found = action.attempts > 1 and outbox.already_applied(action)
+            if not found:
+                outbox.apply(action)
+        except TransientDeliveryError as exc:
+            decision = attempts.action_failed(
+                action,
+                str(exc),
+                self.policy,
+                self.clock(),
+                permanent=False,
+                retry_after=exc.retry_after,
+            )
+        except PermanentDeliveryError as exc:
+            decision = attempts.action_failed(
+                action, str(exc), self.policy, self.clock(), permanent=True
+            )
+        else:
+            return self._record_done(action, found=found)
+        self._commit(decision)
+        return decision.action_updates[0].action.status
+
+    def _record_done(self, action: OutboundAction, *, found: bool) -> ActionStatus:
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(action.complaint_id)
+            if complaint is None:
+                raise LookupError(f"action {action.action_id} has no complaint")
+            decision = attempts.action_done(
+                action, complaint, self.policy, self.clock(), found=found
+            )
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue
+            return ActionStatus.DONE
+        raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
+
+    def _escalate_missed(self, complaint: Complaint | None, now: datetime) -> int:
+        """A final-response deadline passed with no final response: tell the complainant
+        where to go next (ISO 10003), once."""
+        rules = self.policy.escalation
+        if complaint is None or not (rules.providers and rules.on_final_deadline_missed):
+            return 0
+        if not referrals.final_deadline_missed(complaint) or complaint.referrals:
+            return 0
+        decision = referrals.escalate(complaint, "final_deadline_missed", self.policy, now)
+        if decision is None:
+            return 0
+        try:
+            self._commit(decision, complaint)
+        except RevisionConflictError:
+            return 0  # changed meanwhile; a later event or sweep sees it
+        return 1
+
+    def escalate(
+        self,
+        complaint_id: str,
+        trigger: str,
+        *,
+        provider_id: str | None = None,
+        amount_claimed: Money | None = None,
+    ) -> Decision | None:
+        """An agent asks for escalation (plaint referral offer)."""
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(complaint_id)
+            if complaint is None:
+                raise LookupError(f"no complaint {complaint_id}")
+            decision = referrals.escalate(
+                complaint, trigger, self.policy, self.clock(),
+                provider_id=provider_id, amount_claimed=amount_claimed,
+            )  # fmt: skip
+            if decision is None:
+                return None
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue
+            for action in decision.new_actions:
+                self.dispatch(action)
+            return decision
+        raise RevisionConflictError(f"{complaint_id}: kept changing during the escalation")
+
+    def _entries(self, complaint_id: str) -> list[AuditEntry]:
+        return list(self.store.audit_entries(chain_of(self.ledger, complaint_id), limit=MAX_CHAIN))
+
+    def _dispose(self, complaint: Complaint, now: datetime) -> int:
+        """Past its retention date with no hold: dispose of the record (plaint.retention)."""
+        decision = retention.dispose(
+            complaint, self._entries(complaint.complaint_id), self.policy, now
+        )
+        try:
+            self._commit(decision, complaint)
+        except RevisionConflictError:
+            return 0  # it changed meanwhile (a hold, perhaps): the next sweep judges it again
+        return 1
+
+    def answer_erasure(
+        self, complainant_ref: str, request_id: str, received_at: datetime
+    ) -> retention.ErasureReport:
+        """A complainant asks for their personal data to be erased: erase each record no
+        legal obligation keeps, restrict the others, and record the report."""
+        findings = []
+        for named in self.store.complaints_of(complainant_ref):
+            findings.append(self._answer_one(named.complaint_id, request_id))
+        now = self.clock()
+        report, entry = retention.erasure_report(
+            request_id, complainant_ref, received_at=received_at, findings=findings,
+            policy=self.policy, now=now,
+        )  # fmt: skip
+        self._commit(Decision(complaint=None, audit=(entry,)))
+        return report
+
+    def _answer_one(self, complaint_id: str, request_id: str) -> retention.ErasureFinding:
+        for _ in range(MAX_DECISION_RETRIES):
+            complaint = self.store.get_complaint(complaint_id)
+            if complaint is None:
+                raise LookupError(f"{complaint_id} vanished during an erasure")
+            entries = self._entries(complaint_id)
+            decision, finding = retention.answer_erasure(
+                complaint, entries, request_id, self.policy, self.clock()
+            )
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue
+            return finding
+        raise RevisionConflictError(f"{complaint_id}: kept changing during the erasure")
+
+    def reconcile(self, feed: ChangeFeed, max_pages: int = 20) -> ReconcileReport:
+        """Ask the helpdesk what changed since the last run and take in whatever no webhook
+        delivered; each such change is judged and its audit entries say the gap was closed."""
+        name = f"reconcile:{feed.source}"
+        cursor = self.store.get_cursor(name)
+        report = ReconcileReport(source=feed.source)
+        for _ in range(max_pages):
+            page = feed.changed_since(cursor, self.clock())
+            report.pages += 1
+            for event in page.events:
+                report.changes_seen += 1
+                report.gaps_closed += self._take_in(event)
+            self.store.put_cursor(name, page.cursor, expected=cursor)
+            cursor = page.cursor
+            if not page.more:
+                break
+        return report
+
+    def _take_in(self, event: TicketEvent) -> int:
+        current = self.store.get_complaint(event.complaint_id)
+        if current is not None and (
+            current.source_version >= event.occurred_at
+            # Nothing we track moved: our own acknowledgement also updates the ticket.
+            or current.helpdesk_status == event.helpdesk_status
+        ):
+            return 0  # a webhook already told us
+        if not self.accept(event):
+            return 0  # an earlier run took it in
+        for action in self.process(f"{event.source}:{event.delivery_id}"):
+            self.dispatch(action)
+        return 1
+
+    def sweep(self, queue: Queue, limit: int = 100) -> SweepReport:
+        """What the scheduler runs: redrive lost deliveries, retry due actions, and record
+        acknowledgements that fell due unsent. Reads only what is due."""
+        now = self.clock()
+        report = SweepReport()
+        for delivery in self.store.unprocessed_deliveries(now - REDRIVE_AFTER, limit):
+            queue.enqueue(delivery.key)
+            report.redriven_deliveries += 1
+        for complaint in self.store.due_complaints(now, limit):
+            report.complaints_due += 1
+            if retention.disposal_due(complaint, now):
+                report.records_disposed += self._dispose(complaint, now)
+                continue
+            decision = fallen_due(complaint, self.policy, now)
+            if decision is None:
+                continue
+            try:
+                self._commit(decision, complaint)
+            except RevisionConflictError:
+                continue  # it moved meanwhile; the next sweep sees it as it is now
+            report.referrals_offered += self._escalate_missed(decision.complaint, now)
+            kinds = [entry.kind for entry in decision.audit]
+            report.acknowledgements_overdue += kinds.count("acknowledgement.overdue")
+            report.clock_warnings += kinds.count("clock.warning")
+            report.clock_breaches += kinds.count("clock.breached")
+        for action in self.store.due_actions(self.clock(), limit):
+            self.dispatch(action)
+            report.actions_dispatched += 1
+        return report

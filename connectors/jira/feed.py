@@ -31,26 +31,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from pydantic import Field, ValidationError
 
-from connectors.http import (
-    DEFAULT_BURST,
-    DEFAULT_SAFETY_MARGIN,
-    Pacer,
-    read_answer,
-    send,
-)
+from connectors.http import DEFAULT_BURST, DEFAULT_SAFETY_MARGIN, Pacer, read_answer, send
 from connectors.jira.answers import raise_for_status
-from connectors.jira.client import (
-    DEFAULT_REQUESTS_PER_MINUTE,
-    auth_for,
-    build_session,
-)
-from connectors.jira.mapper import (
-    channel_for,
-    field_text,
-    language_for,
-    mapped_field,
-    status_name,
-)
+from connectors.jira.client import DEFAULT_REQUESTS_PER_MINUTE, auth_for, build_session
+from connectors.jira.mapper import channel_for, field_text, language_for, mapped_field, status_name
 from connectors.jira.wire import Issue, JiraTime, Wire
 from connectors.payload import validation_message
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind

@@ -10,14 +10,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
-from connectors.jira.wire import (
-    Comment,
-    Issue,
-    IssueFields,
-    User,
-    WebhookPayload,
-    adf_text,
-)
+from connectors.jira.wire import Comment, Issue, IssueFields, User, WebhookPayload, adf_text
 from connectors.payload import decode_object, validate, validation_message
 from connectors.signing import header_value
 from plaint.model.events import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind

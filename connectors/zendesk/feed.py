@@ -31,13 +31,7 @@ from typing import Any, Final
 import requests
 from pydantic import Field, ValidationError
 
-from connectors.http import (
-    DEFAULT_SAFETY_MARGIN,
-    Pacer,
-    build_session,
-    read_answer,
-    send,
-)
+from connectors.http import DEFAULT_SAFETY_MARGIN, Pacer, build_session, read_answer, send
 from connectors.payload import validation_message
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.client import auth_for

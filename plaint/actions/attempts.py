@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind, ActionStatus, ActionUpdate, OutboundAction
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem
@@ -53,24 +53,21 @@ def action_done(
             complaint, [Milestone.ACKNOWLEDGEMENT], now, policy, now, announce=False
         )
         extra = reached.audit
-        complaint = complaint.model_copy(
-            update={
-                "status": ComplaintStatus.ACKNOWLEDGED,
-                "acknowledged_at": now,
-                "clocks": reached.clocks,
-                "milestones": reached.milestones,
-                "revision": complaint.revision + 1,
-            }
+        updated = complaint.revised(
+            status=ComplaintStatus.ACKNOWLEDGED,
+            acknowledged_at=now,
+            clocks=reached.clocks,
+            milestones=reached.milestones,
         )
-        kind = "acknowledgement.sent"
+        kind = AuditKind.ACKNOWLEDGEMENT_SENT
     else:
-        complaint = complaint.model_copy(update={"revision": complaint.revision + 1})
-        kind = f"action.{action.kind}.done"
+        updated = complaint.revised()
+        kind = AuditKind.of_action_done(action.kind)
         extra = ()
     audit = record(kind, complaint.complaint_id, policy, now, detail=detail)
     return Decision(
-        complaint=complaint,
-        expected_revision=complaint.revision - 1,
+        complaint=updated,
+        expected_revision=complaint.revision,
         audit=(audit, *extra),
         action_updates=(update,),
     )
@@ -111,7 +108,7 @@ def action_failed(
     if park:
         audit = (
             record(
-                "action.parked",
+                AuditKind.ACTION_PARKED,
                 action.complaint_id,
                 policy,
                 now,

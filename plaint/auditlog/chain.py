@@ -23,6 +23,7 @@ from plaint.model.audit import (
     AuditDraft,
     AuditEntry,
     AuditFacets,
+    AuditKind,
     ChainHead,
     ClockStanding,
     PersonalValue,
@@ -38,12 +39,12 @@ GENESIS_HASH = "0" * 64
 NO_COMPLAINT = "-"
 # Entries that say where a clock stands, and how they say it.
 _CLOCK_STANDINGS = {
-    "clock.met": ClockStanding.ON_TIME,
-    "clock.warning": ClockStanding.WARNED,
-    "clock.breached": ClockStanding.BREACHED,
-    "clock.lapsed": ClockStanding.LAPSED,
-    "clock.discharged": ClockStanding.DISCHARGED,
-    "acknowledgement.overdue": ClockStanding.BREACHED,
+    AuditKind.CLOCK_MET: ClockStanding.ON_TIME,
+    AuditKind.CLOCK_WARNING: ClockStanding.WARNED,
+    AuditKind.CLOCK_BREACHED: ClockStanding.BREACHED,
+    AuditKind.CLOCK_LAPSED: ClockStanding.LAPSED,
+    AuditKind.CLOCK_DISCHARGED: ClockStanding.DISCHARGED,
+    AuditKind.ACKNOWLEDGEMENT_OVERDUE: ClockStanding.BREACHED,
 }
 
 
@@ -158,6 +159,6 @@ def with_facets(decision: Decision, about: Complaint | None, policy: Policy) -> 
 
 def clock_standing(draft: AuditDraft) -> ClockStanding | None:
     """Where the entry says a clock stands, if it says so."""
-    if draft.kind == "acknowledgement.sent" and "on_time" in draft.detail:
+    if draft.kind == AuditKind.ACKNOWLEDGEMENT_SENT and "on_time" in draft.detail:
         return ClockStanding.ON_TIME if draft.detail["on_time"] else ClockStanding.BREACHED
     return _CLOCK_STANDINGS.get(draft.kind)

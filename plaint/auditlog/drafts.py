@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.policy.document import Policy
 
 
 def record(
-    kind: str, complaint_id: str, policy: Policy, now: datetime, **fields: Any
+    kind: AuditKind, complaint_id: str, policy: Policy, now: datetime, **fields: Any
 ) -> AuditDraft:
     """An audit draft made under `policy` at `now`."""
     return AuditDraft(

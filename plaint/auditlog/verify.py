@@ -21,10 +21,10 @@ from plaint.auditlog import merkle
 from plaint.auditlog.chain import GENESIS_HASH, personal_digest, recomputed_hash
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody, Leaf, content_digest
 from plaint.auditlog.signatures import PublicKeyError, signature_holds
-from plaint.model.audit import AuditEntry
+from plaint.model.audit import AuditEntry, AuditKind
 from plaint.vocabulary.base import Frozen
 
-ERASURE_KIND = "personal_data.erased"
+ERASURE_KIND = AuditKind.PERSONAL_DATA_ERASED
 
 
 class FindingKind(StrEnum):

@@ -8,6 +8,7 @@ from datetime import datetime
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.audit import AuditKind
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.policy.document import Policy
@@ -18,9 +19,7 @@ OVERDUE_MARKER_TAG = "plaint_ack_overdue"
 def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime) -> Decision:
     """The acknowledgement deadline passed with no acknowledgement: record the breach once
     and flag the ticket so people see it."""
-    flagged = complaint.model_copy(
-        update={"acknowledgement_overdue": True, "revision": complaint.revision + 1}
-    )
+    flagged = complaint.revised(acknowledgement_overdue=True)
     action = OutboundAction(
         action_id=f"{complaint.complaint_id}:{ActionKind.FLAG_OVERDUE}",
         complaint_id=complaint.complaint_id,
@@ -34,7 +33,7 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
     )
     due = complaint.acknowledgement_due_at
     audit = record(
-        "acknowledgement.overdue",
+        AuditKind.ACKNOWLEDGEMENT_OVERDUE,
         complaint.complaint_id,
         policy,
         now,
@@ -65,6 +64,7 @@ def fallen_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision 
     if decision is None:
         return clocks
     return Decision(
+        # One write: the clocks were judged on the overdue state, which this revision replaces.
         complaint=clocks.complaint.model_copy(update={"revision": complaint.revision + 1}),
         expected_revision=complaint.revision,
         audit=(*decision.audit, *clocks.audit),

@@ -16,7 +16,7 @@ from plaint.clocks.calendars import BusinessCalendar
 from plaint.clocks.deadlines import CalendarFor, ClockChange, Clocks
 from plaint.clocks.notes import BREACH, WARNING, agent_note
 from plaint.model.actions import ActionKind, OutboundAction
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Clock, Complaint
 from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem, TicketEvent
@@ -89,7 +89,7 @@ def reach_milestones(
         if announce:
             audit.append(
                 record(
-                    "milestone.reached",
+                    AuditKind.MILESTONE_REACHED,
                     complaint.complaint_id,
                     policy,
                     now,
@@ -129,7 +129,7 @@ def _clock_audit(
 ) -> list[AuditDraft]:
     return [
         record(
-            f"clock.{change.kind}",
+            AuditKind.of_clock(change.kind),
             complaint_id,
             policy,
             now,
@@ -152,7 +152,7 @@ def sweep_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision |
         for change in changes
         if (action := _reaction(complaint, change, policy, calendar_for, now)) is not None
     )
-    changed = complaint.model_copy(update={"clocks": updated, "revision": complaint.revision + 1})
+    changed = complaint.revised(clocks=updated)
     return Decision(
         complaint=changed,
         expected_revision=complaint.revision,
@@ -218,7 +218,7 @@ def recalculate(
         )
     updated, report = clockwork.recalculate(complaint.clocks, regime, calendars(policy))
     audit = record(
-        "clocks.recalculated",
+        AuditKind.CLOCKS_RECALCULATED,
         complaint.complaint_id,
         policy,
         now,
@@ -230,11 +230,5 @@ def recalculate(
             "clocks": report,
         },
     )
-    changed = complaint.model_copy(
-        update={
-            "clocks": updated,
-            "clocks_policy_version": policy.version,
-            "revision": complaint.revision + 1,
-        }
-    )
+    changed = complaint.revised(clocks=updated, clocks_policy_version=policy.version)
     return Decision(complaint=changed, expected_revision=complaint.revision, audit=(audit,))

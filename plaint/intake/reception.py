@@ -14,7 +14,7 @@ from plaint.intake.assessment import assess
 from plaint.letters import checks as letter_checks
 from plaint.letters.acknowledgement import acknowledgement_action
 from plaint.model.actions import OutboundAction
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
 from plaint.model.events import TicketEvent, TicketEventKind
@@ -53,7 +53,7 @@ def receive(
 def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:
     """A change no webhook delivered, found by reconciliation: the record says so."""
     gap = record(
-        "intake.gap_closed", event.complaint_id, policy, now,
+        AuditKind.INTAKE_GAP_CLOSED, event.complaint_id, policy, now,
         detail={"delivery_id": event.delivery_id, "changed_at": event.occurred_at.isoformat()},
     )  # fmt: skip
     return decision.model_copy(update={"audit": (*decision.audit, gap)})
@@ -62,7 +62,7 @@ def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: dat
 def _set_aside(event: TicketEvent, policy: Policy, now: datetime) -> Decision:
     """Intake received it and the policy says not to judge it: the record shows both."""
     audit = record(
-        "intake.set_aside", event.complaint_id, policy, now,
+        AuditKind.INTAKE_SET_ASIDE, event.complaint_id, policy, now,
         detail={"reason": event.set_aside, "delivery_id": event.delivery_id,
                 "source": event.source, "channel": event.channel},
     )  # fmt: skip
@@ -73,7 +73,7 @@ def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: dat
     """An older update arriving after a newer one (helpdesks promise no order) changes
     nothing; the record says so, so every delivery has a recorded outcome."""
     audit = record(
-        "complaint.update_superseded", current.complaint_id, policy, now,
+        AuditKind.COMPLAINT_UPDATE_SUPERSEDED, current.complaint_id, policy, now,
         detail={
             "event": event.kind,
             "delivery_id": event.delivery_id,
@@ -93,7 +93,7 @@ def _first_sight(
     assessment = assess(event, policy, language)
     received_at = event.created_at if previous is None else event.occurred_at
     receipt = record(
-        "complaint.received",
+        AuditKind.COMPLAINT_RECEIVED,
         event.complaint_id,
         policy,
         now,
@@ -110,7 +110,7 @@ def _first_sight(
         personal={"complainant": event.complainant_ref} if event.complainant_ref else {},
     )
     assessed = record(
-        "complaint.assessed",
+        AuditKind.COMPLAINT_ASSESSED,
         event.complaint_id,
         policy,
         now,
@@ -129,7 +129,7 @@ def _first_sight(
         due_at = calendar.add(received_at, ack.within)
         audit.append(
             record(
-                "acknowledgement.deadline_set",
+                AuditKind.ACKNOWLEDGEMENT_DEADLINE_SET,
                 event.complaint_id,
                 policy,
                 now,
@@ -178,7 +178,7 @@ def _first_sight(
         clocks=clocks.clocks,
         milestones=clocks.milestones if assessment.is_complaint else {},
         source_version=event.occurred_at,
-        revision=1 if previous is None else previous.revision + 1,
+        revision=Complaint.revision_after(previous),
     )
     if assessment.is_complaint:
         complaint, more, checked = _milestones_shown(event, complaint, policy, now)
@@ -210,7 +210,6 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
     changes: dict[str, object] = {
         "helpdesk_status": event.helpdesk_status or current.helpdesk_status,
         "source_version": event.occurred_at,
-        "revision": current.revision + 1,
     }
     # What the complainant asks for, or which product, may be filled in after receipt.
     if event.product and event.product != current.product:
@@ -218,7 +217,7 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
     if event.remedy_sought and event.remedy_sought != current.remedy_sought:
         changes["remedy_sought"] = event.remedy_sought
     audit = record(
-        "complaint.updated", current.complaint_id, policy, now,
+        AuditKind.COMPLAINT_UPDATED, current.complaint_id, policy, now,
         detail={
             "event": event.kind,
             "delivery_id": event.delivery_id,
@@ -226,7 +225,7 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
             "changes": [c.model_dump() for c in event.changes],
         },
     )  # fmt: skip
-    updated = current.model_copy(update=changes)
+    updated = current.revised(**changes)
     if current.status is ComplaintStatus.NOT_A_COMPLAINT:
         updated, kept = retention.follow_closure(
             updated, updated.helpdesk_status, event.occurred_at, policy, now

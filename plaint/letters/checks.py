@@ -10,7 +10,7 @@ from datetime import datetime
 from plaint.auditlog.drafts import record
 from plaint.letters.wording import LetterCheckError, Verdict, check_letter
 from plaint.model.actions import ActionKind, OutboundAction
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Complaint
 from plaint.model.events import SourceSystem, TicketEvent
 from plaint.policy.document import Policy
@@ -74,11 +74,12 @@ def _checked(
                              provider_details(complaint, policy))  # fmt: skip
     except LetterCheckError as exc:
         detail = {"kind": kind, "verdict": Verdict.FLAG, "reason": str(exc)}
-        return Verdict.FLAG, record("letter.uncheckable", complaint.complaint_id, policy, now,
-                                    detail=detail)  # fmt: skip
+        return Verdict.FLAG, record(
+            AuditKind.LETTER_UNCHECKABLE, complaint.complaint_id, policy, now, detail=detail
+        )
     detail = check.model_dump(mode="json") | {"delivery_id": event.delivery_id}
     return check.verdict, record(
-        "letter.checked", complaint.complaint_id, policy, now, detail=detail
+        AuditKind.LETTER_CHECKED, complaint.complaint_id, policy, now, detail=detail
     )
 
 

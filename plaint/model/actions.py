@@ -6,9 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from plaint.model.events import (
-    SourceSystem,
-)
+from plaint.model.events import SourceSystem
 from plaint.vocabulary.base import AwareDatetime, Frozen
 
 

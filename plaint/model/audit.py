@@ -21,6 +21,79 @@ class ClockStanding(StrEnum):
     DISCHARGED = "discharged"
 
 
+class AuditKind(StrEnum):
+    """Every kind of decision the compliance log records. Auditors query by these values,
+    so a value never changes once entries carry it."""
+
+    # Intake and initial assessment (ISO 10002 7.2, 7.5)
+    COMPLAINT_RECEIVED = "complaint.received"
+    COMPLAINT_ASSESSED = "complaint.assessed"
+    COMPLAINT_UPDATED = "complaint.updated"
+    COMPLAINT_UPDATE_SUPERSEDED = "complaint.update_superseded"
+    INTAKE_SET_ASIDE = "intake.set_aside"
+    INTAKE_GAP_CLOSED = "intake.gap_closed"
+    # The acknowledgement and the regime's clocks
+    ACKNOWLEDGEMENT_DEADLINE_SET = "acknowledgement.deadline_set"
+    ACKNOWLEDGEMENT_SENT = "acknowledgement.sent"
+    ACKNOWLEDGEMENT_OVERDUE = "acknowledgement.overdue"
+    MILESTONE_REACHED = "milestone.reached"
+    CLOCK_STARTED = "clock.started"
+    CLOCK_MET = "clock.met"
+    CLOCK_EXTENDED = "clock.extended"
+    CLOCK_DISCHARGED = "clock.discharged"
+    CLOCK_PAUSED = "clock.paused"
+    CLOCK_RESUMED = "clock.resumed"
+    CLOCK_WARNING = "clock.warning"
+    CLOCK_BREACHED = "clock.breached"
+    CLOCK_LAPSED = "clock.lapsed"
+    CLOCKS_RECALCULATED = "clocks.recalculated"
+    # Letters
+    LETTER_CHECKED = "letter.checked"
+    LETTER_UNCHECKABLE = "letter.uncheckable"
+    # Actions on the helpdesk (the acknowledgement's own is ACKNOWLEDGEMENT_SENT)
+    ACTION_PARKED = "action.parked"
+    ACTION_FLAG_OVERDUE_DONE = "action.flag_overdue.done"
+    ACTION_CLOCK_ALERT_DONE = "action.clock_alert.done"
+    ACTION_AGENT_NOTE_DONE = "action.agent_note.done"
+    ACTION_REDACT_TICKET_DONE = "action.redact_ticket.done"
+    ACTION_DELETE_TICKET_DONE = "action.delete_ticket.done"
+    ACTION_INFORM_DONE = "action.inform.done"
+    ACTION_REFER_DONE = "action.refer.done"
+    # External dispute resolution (ISO 10003)
+    REFERRAL_NO_PROVIDER = "referral.no_provider"
+    REFERRAL_OFFERED = "referral.offered"
+    REFERRAL_SENT = "referral.sent"
+    REFERRAL_INELIGIBLE = "referral.ineligible"
+    REFERRAL_REFERRED = "referral.referred"
+    REFERRAL_ACKNOWLEDGED = "referral.acknowledged"
+    REFERRAL_RESPONDED = "referral.responded"
+    REFERRAL_DECIDED = "referral.decided"
+    REFERRAL_IMPLEMENTED = "referral.implemented"
+    REFERRAL_CLOSED = "referral.closed"
+    # Retention, holds and erasure
+    RETENTION_ASSIGNED = "retention.assigned"
+    RETENTION_SUSPENDED = "retention.suspended"
+    RETENTION_DISPOSED = "retention.disposed"
+    LEGAL_HOLD_SET = "legal_hold.set"
+    LEGAL_HOLD_RELEASED = "legal_hold.released"
+    PERSONAL_DATA_ERASED = "personal_data.erased"
+    PERSONAL_DATA_RESTRICTED = "personal_data.restricted"
+    ERASURE_ANSWERED = "erasure.answered"
+
+    @classmethod
+    def of_clock(cls, change: str) -> AuditKind:
+        """The kind that records a clock change (started, met, warning...)."""
+        return cls(f"clock.{change}")
+
+    @classmethod
+    def of_referral_step(cls, stage: str) -> AuditKind:
+        return cls(f"referral.{stage}")
+
+    @classmethod
+    def of_action_done(cls, action_kind: str) -> AuditKind:
+        return cls(f"action.{action_kind}.done")
+
+
 class AuditFacets(Frozen):
     """What the compliance log is queried by, besides complaint, kind, time and policy
     version. Part of the hashed entry, so an entry cannot be hidden from a query unseen."""
@@ -35,7 +108,7 @@ class AuditDraft(Frozen):
     identify a person: the entry commits to salted digests of them, so they can be erased
     later without breaking the chain."""
 
-    kind: str
+    kind: AuditKind
     complaint_id: str | None
     policy_version: str
     at: AwareDatetime

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field
 
-from plaint.model.events import (
-    Channel,
-    SourceSystem,
-)
+from plaint.model.events import Channel, SourceSystem
 from plaint.vocabulary.base import AwareDatetime, Frozen
 from plaint.vocabulary.terms import (
     ClockKind,
@@ -236,6 +234,16 @@ class Complaint(Frozen):
     )
     source_version: AwareDatetime
     revision: int = Field(ge=1)
+
+    @staticmethod
+    def revision_after(previous: Complaint | None) -> int:
+        """The first revision of a record, or the one after `previous` it replaces."""
+        return 1 if previous is None else previous.revision + 1
+
+    def revised(self, **changes: Any) -> Complaint:
+        """The complaint's next revision: `changes` applied and the revision moved on by one.
+        A decision commits it only while the stored complaint is still at this revision."""
+        return self.model_copy(update={**changes, "revision": self.revision + 1})
 
     @property
     def held(self) -> bool:

@@ -4,13 +4,8 @@ it owes, committed together or not at all."""
 from __future__ import annotations
 
 from plaint.model.actions import ActionUpdate, OutboundAction
-from plaint.model.audit import (
-    AuditDraft,
-    Erasure,
-)
-from plaint.model.complaint import (
-    Complaint,
-)
+from plaint.model.audit import AuditDraft, Erasure
+from plaint.model.complaint import Complaint
 from plaint.vocabulary.base import Frozen
 
 

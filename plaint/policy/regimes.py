@@ -21,14 +21,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from plaint.vocabulary.base import Frozen
-from plaint.vocabulary.terms import (
-    ClockKind,
-    Duration,
-    Expiry,
-    FigureBasis,
-    Identifier,
-    Milestone,
-)
+from plaint.vocabulary.terms import ClockKind, Duration, Expiry, FigureBasis, Identifier, Milestone
 
 
 class MilestoneSignal(Frozen):

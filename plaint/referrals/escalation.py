@@ -15,7 +15,7 @@ from datetime import datetime
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind, OutboundAction
-from plaint.model.audit import AuditDraft
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import (
     Clock,
     ClockStatus,
@@ -133,7 +133,7 @@ def escalate(
         complaint = complaint.model_copy(update={"amount_claimed": amount_claimed})
     provider = choose(complaint, policy, provider_id)
     if provider is None:
-        entry = record("referral.no_provider", complaint.complaint_id, policy, now,
+        entry = record(AuditKind.REFERRAL_NO_PROVIDER, complaint.complaint_id, policy, now,
                        detail={"trigger": trigger, "asked_for": provider_id})  # fmt: skip
         return Decision(complaint=None, audit=(entry,))
     reasons = ineligibility(complaint, provider, policy, now)
@@ -152,12 +152,10 @@ def escalate(
         provider_id=provider.id, trigger=trigger, stage=stage, reasons=reasons, offered_at=now,
         referred_at=now if sending else None,
     )  # fmt: skip
-    updated = complaint.model_copy(
-        update={"referrals": (*complaint.referrals, referral), "revision": complaint.revision + 1}
-    )
+    updated = complaint.revised(referrals=(*complaint.referrals, referral))
     audit: list[AuditDraft] = [
         record(
-            "referral.offered",
+            AuditKind.REFERRAL_OFFERED,
             complaint.complaint_id,
             policy,
             now,
@@ -181,7 +179,9 @@ def escalate(
             "provider": provider.id,
             "packet_sha256": digest,
         }
-        audit.append(record("referral.sent", complaint.complaint_id, policy, now, detail=detail))
+        audit.append(
+            record(AuditKind.REFERRAL_SENT, complaint.complaint_id, policy, now, detail=detail)
+        )
         update = timekeeping.reach_milestones(updated, (Milestone.REFERRAL,), now, policy, now)
         updated = updated.model_copy(
             update={"clocks": update.clocks, "milestones": update.milestones}
@@ -340,12 +340,14 @@ def advance(
     )
     moved = referral.model_copy(update={"stage": step, **changes})
     referrals = tuple(moved if r is referral else r for r in complaint.referrals)
-    updated = complaint.model_copy(update={"referrals": referrals, "clocks": clocks.clocks,
-                                           "milestones": clocks.milestones,
-                                           "revision": complaint.revision + 1})  # fmt: skip
+    updated = complaint.revised(
+        referrals=referrals, clocks=clocks.clocks, milestones=clocks.milestones
+    )
     detail = {"referral": referral_id, "provider": referral.provider_id, "by": by,
               "from": referral.stage, **{k: _plain(v) for k, v in changes.items()}}  # fmt: skip
-    entry = record(f"referral.{step.value}", complaint.complaint_id, policy, now, detail=detail)
+    entry = record(
+        AuditKind.of_referral_step(step), complaint.complaint_id, policy, now, detail=detail
+    )
     return Decision(complaint=updated, expected_revision=complaint.revision,
                     audit=(entry, *milestones, *clocks.audit))  # fmt: skip
 
@@ -404,7 +406,9 @@ def _step(
     started: tuple[AuditDraft, ...] = ()
     if len(clocks) > len(complaint.clocks):
         detail = {"clock": RESPONSE_CLOCK, "at": now.isoformat(), "due_at": _at(clocks[-1].due_at)}
-        started = (record("clock.started", complaint.complaint_id, policy, now, detail=detail),)
+        started = (
+            record(AuditKind.CLOCK_STARTED, complaint.complaint_id, policy, now, detail=detail),
+        )
     update = timekeeping.reach_milestones(base, reached, now, policy, now)
     return changes, update, started
 

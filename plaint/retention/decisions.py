@@ -18,7 +18,7 @@ from enum import StrEnum
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind, OutboundAction
-from plaint.model.audit import AuditDraft, AuditEntry, Erasure
+from plaint.model.audit import AuditDraft, AuditEntry, AuditKind, Erasure
 from plaint.model.complaint import Complaint, ComplaintStatus, LegalHold, Retention
 from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem
@@ -72,11 +72,15 @@ def follow_closure(
     if closing and current is None:
         retention = _assigned(complaint, at, policy)
         detail = retention.model_dump(mode="json") | {"source": _source(policy, retention)}
-        entry = record("retention.assigned", complaint.complaint_id, policy, now, detail=detail)
+        entry = record(
+            AuditKind.RETENTION_ASSIGNED, complaint.complaint_id, policy, now, detail=detail
+        )
         return complaint.model_copy(update={"retention": retention}), (entry,)
     if not closing and current is not None:
         detail = {"status": status, "was": current.model_dump(mode="json")}
-        entry = record("retention.suspended", complaint.complaint_id, policy, now, detail=detail)
+        entry = record(
+            AuditKind.RETENTION_SUSPENDED, complaint.complaint_id, policy, now, detail=detail
+        )
         return complaint.model_copy(update={"retention": None}), (entry,)
     return complaint, ()
 
@@ -121,10 +125,8 @@ def set_hold(
         hold_id=f"hold-{secrets.token_hex(4)}", reason=reason, reference=reference,
         set_by=by, set_at=now,
     )  # fmt: skip
-    updated = complaint.model_copy(
-        update={"holds": (*complaint.holds, hold), "revision": complaint.revision + 1}
-    )
-    entry = record("legal_hold.set", complaint.complaint_id, policy, now,
+    updated = complaint.revised(holds=(*complaint.holds, hold))
+    entry = record(AuditKind.LEGAL_HOLD_SET, complaint.complaint_id, policy, now,
                    detail=hold.model_dump(mode="json"))  # fmt: skip
     return Decision(complaint=updated, expected_revision=complaint.revision, audit=(entry,))
 
@@ -138,8 +140,8 @@ def release_hold(
         raise LookupError(f"{complaint.complaint_id} has no active hold {hold_id}")
     released = hold.model_copy(update={"released_by": by, "released_at": now})
     holds = tuple(released if h is hold else h for h in complaint.holds)
-    updated = complaint.model_copy(update={"holds": holds, "revision": complaint.revision + 1})
-    entry = record("legal_hold.released", complaint.complaint_id, policy, now,
+    updated = complaint.revised(holds=holds)
+    entry = record(AuditKind.LEGAL_HOLD_RELEASED, complaint.complaint_id, policy, now,
                    detail=released.model_dump(mode="json"))  # fmt: skip
     return Decision(complaint=updated, expected_revision=complaint.revision, audit=(entry,))
 
@@ -165,7 +167,7 @@ def dispose(
     erased = _pseudonymised(complaint, now)
     erasures, erasure_entry = _erasures(complaint, entries, "retention", policy, now)
     certificate = record(
-        "retention.disposed", complaint.complaint_id, policy, now,
+        AuditKind.RETENTION_DISPOSED, complaint.complaint_id, policy, now,
         detail={
             "class_id": retention.class_id,
             "source": _source(policy, retention),
@@ -200,15 +202,12 @@ def _pseudonymised(complaint: Complaint, now: datetime) -> Complaint:
     """The record without what identifies the complainant; its retention, if it has one,
     marked disposed of `now`."""
     retention = complaint.retention
-    return complaint.model_copy(
-        update={
-            "complainant_ref": None,
-            "subject": ERASED_SUBJECT,
-            "remedy_sought": None,
-            "description_digest": "",
-            "retention": retention.model_copy(update={"disposed_at": now}) if retention else None,
-            "revision": complaint.revision + 1,
-        }
+    return complaint.revised(
+        complainant_ref=None,
+        subject=ERASED_SUBJECT,
+        remedy_sought=None,
+        description_digest="",
+        retention=retention.model_copy(update={"disposed_at": now}) if retention else None,
     )
 
 
@@ -227,7 +226,7 @@ def _erasures(
         "erased": [{"chain": e.chain, "seq": e.seq, "fields": list(e.fields)} for e in erasures],
     }
     return erasures, record(
-        "personal_data.erased", complaint.complaint_id, policy, now, detail=detail
+        AuditKind.PERSONAL_DATA_ERASED, complaint.complaint_id, policy, now, detail=detail
     )
 
 
@@ -282,11 +281,9 @@ def answer_erasure(
                             audit=audit, erasures=erasures)  # fmt: skip
         return decision, finding
     reason, until = keep
-    restricted = complaint.model_copy(
-        update={"restricted_at": complaint.restricted_at or now, "revision": complaint.revision + 1}
-    )
+    restricted = complaint.revised(restricted_at=complaint.restricted_at or now)
     entry = record(
-        "personal_data.restricted", complaint.complaint_id, policy, now,
+        AuditKind.PERSONAL_DATA_RESTRICTED, complaint.complaint_id, policy, now,
         detail={"request": request_id, "reason": reason,
                 "until": until.isoformat() if until else None},
     )  # fmt: skip
@@ -353,7 +350,7 @@ def erasure_report(
         findings=tuple(findings),
     )
     entry = record(
-        "erasure.answered", f"erasure:{request_id}", policy, now,
+        AuditKind.ERASURE_ANSWERED, f"erasure:{request_id}", policy, now,
         detail=report.model_dump(mode="json") | {"on_time": report.on_time},
         personal={"complainant": complainant_ref},
     )  # fmt: skip

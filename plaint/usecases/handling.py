@@ -8,6 +8,7 @@ conditional on the revision they were made from, and actions are claimed before 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from plaint.auditlog.chain import chain_of, with_facets
 from plaint.clocks.acknowledgement import fallen_due
 from plaint.intake import reception
 from plaint.model.actions import ActionStatus, OutboundAction
-from plaint.model.audit import AuditEntry
+from plaint.model.audit import AuditEntry, AuditKind
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.model.events import Delivery, DeliveryStatus, SourceSystem, TicketEvent
@@ -25,6 +26,7 @@ from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
+from plaint.usecases.retry import on_fresh_state
 from plaint.vocabulary.errors import (
     DuplicateDeliveryError,
     PermanentDeliveryError,
@@ -42,9 +44,6 @@ DELIVERY_MEMORY = timedelta(days=7)
 
 
 REDRIVE_AFTER = timedelta(minutes=2)
-
-
-MAX_DECISION_RETRIES = 5
 
 
 MAX_CHAIN = 100_000  # entries read back from one complaint's chain
@@ -98,18 +97,17 @@ class ComplaintHandling:
 
     def process(self, delivery_key: str) -> tuple[OutboundAction, ...]:
         """Judge an accepted delivery; returns the actions it created (to dispatch now)."""
-        for _ in range(MAX_DECISION_RETRIES):
+
+        def attempt() -> tuple[OutboundAction, ...]:
             delivery = self.store.get_delivery(delivery_key)
             if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
                 return ()  # unknown, or already judged by an earlier attempt
             current = self.store.get_complaint(delivery.event.complaint_id)
             decision = reception.receive(delivery.event, current, self.policy, self.clock())
-            try:
-                self._commit(decision, current, delivery_key=delivery_key)
-            except RevisionConflictError:
-                continue  # someone judged this complaint meanwhile: judge again from there
+            self._commit(decision, current, delivery_key=delivery_key)
             return decision.new_actions
-        raise RevisionConflictError(f"{delivery_key}: complaint kept changing under us")
+
+        return on_fresh_state(attempt, delivery_key)
 
     def dispatch(self, action: OutboundAction) -> ActionStatus:
         """Carry out one action at least once, and record its outcome."""
@@ -151,19 +149,16 @@ class ComplaintHandling:
         return decision.action_updates[0].action.status
 
     def _record_done(self, action: OutboundAction, *, found: bool) -> ActionStatus:
-        for _ in range(MAX_DECISION_RETRIES):
-            complaint = self.store.get_complaint(action.complaint_id)
-            if complaint is None:
-                raise LookupError(f"action {action.action_id} has no complaint")
+
+        def attempt() -> ActionStatus:
+            complaint = self._complaint(action.complaint_id)
             decision = attempts.action_done(
                 action, complaint, self.policy, self.clock(), found=found
             )
-            try:
-                self._commit(decision, complaint)
-            except RevisionConflictError:
-                continue
+            self._commit(decision, complaint)
             return ActionStatus.DONE
-        raise RevisionConflictError(f"{action.action_id}: complaint kept changing under us")
+
+        return on_fresh_state(attempt, action.action_id)
 
     def _escalate_missed(self, complaint: Complaint | None, now: datetime) -> int:
         """A final-response deadline passed with no final response: tell the complainant
@@ -191,24 +186,27 @@ class ComplaintHandling:
         amount_claimed: Money | None = None,
     ) -> Decision | None:
         """An agent asks for escalation (plaint referral offer)."""
-        for _ in range(MAX_DECISION_RETRIES):
-            complaint = self.store.get_complaint(complaint_id)
-            if complaint is None:
-                raise LookupError(f"no complaint {complaint_id}")
+
+        def attempt() -> Decision | None:
+            complaint = self._complaint(complaint_id)
             decision = referrals.escalate(
                 complaint, trigger, self.policy, self.clock(),
                 provider_id=provider_id, amount_claimed=amount_claimed,
             )  # fmt: skip
-            if decision is None:
-                return None
-            try:
+            if decision is not None:
                 self._commit(decision, complaint)
-            except RevisionConflictError:
-                continue
-            for action in decision.new_actions:
-                self.dispatch(action)
             return decision
-        raise RevisionConflictError(f"{complaint_id}: kept changing during the escalation")
+
+        decision = on_fresh_state(attempt, complaint_id)
+        for action in decision.new_actions if decision else ():
+            self.dispatch(action)
+        return decision
+
+    def _complaint(self, complaint_id: str) -> Complaint:
+        complaint = self.store.get_complaint(complaint_id)
+        if complaint is None:
+            raise LookupError(f"no complaint {complaint_id}")
+        return complaint
 
     def _entries(self, complaint_id: str) -> list[AuditEntry]:
         return list(self.store.audit_entries(chain_of(self.ledger, complaint_id), limit=MAX_CHAIN))
@@ -241,20 +239,17 @@ class ComplaintHandling:
         return report
 
     def _answer_one(self, complaint_id: str, request_id: str) -> retention.ErasureFinding:
-        for _ in range(MAX_DECISION_RETRIES):
-            complaint = self.store.get_complaint(complaint_id)
-            if complaint is None:
-                raise LookupError(f"{complaint_id} vanished during an erasure")
+
+        def attempt() -> retention.ErasureFinding:
+            complaint = self._complaint(complaint_id)
             entries = self._entries(complaint_id)
             decision, finding = retention.answer_erasure(
                 complaint, entries, request_id, self.policy, self.clock()
             )
-            try:
-                self._commit(decision, complaint)
-            except RevisionConflictError:
-                continue
+            self._commit(decision, complaint)
             return finding
-        raise RevisionConflictError(f"{complaint_id}: kept changing during the erasure")
+
+        return on_fresh_state(attempt, complaint_id)
 
     def reconcile(self, feed: ChangeFeed, max_pages: int = 20) -> ReconcileReport:
         """Ask the helpdesk what changed since the last run and take in whatever no webhook
@@ -309,10 +304,10 @@ class ComplaintHandling:
             except RevisionConflictError:
                 continue  # it moved meanwhile; the next sweep sees it as it is now
             report.referrals_offered += self._escalate_missed(decision.complaint, now)
-            kinds = [entry.kind for entry in decision.audit]
-            report.acknowledgements_overdue += kinds.count("acknowledgement.overdue")
-            report.clock_warnings += kinds.count("clock.warning")
-            report.clock_breaches += kinds.count("clock.breached")
+            kinds = Counter(entry.kind for entry in decision.audit)
+            report.acknowledgements_overdue += kinds[AuditKind.ACKNOWLEDGEMENT_OVERDUE]
+            report.clock_warnings += kinds[AuditKind.CLOCK_WARNING]
+            report.clock_breaches += kinds[AuditKind.CLOCK_BREACHED]
         for action in self.store.due_actions(self.clock(), limit):
             self.dispatch(action)
             report.actions_dispatched += 1

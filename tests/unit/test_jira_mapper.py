@@ -5,12 +5,7 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
-from connectors.jira.mapper import (
-    channel_for,
-    field_text,
-    language_for,
-    parse_delivery,
-)
+from connectors.jira.mapper import channel_for, field_text, language_for, parse_delivery
 from connectors.jira.wire import adf_text
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.document import JiraFieldMapping

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit functional e2e package bench schema clean
+.PHONY: run test lint typecheck unit connectors functional e2e package bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 unit: $(STAMP)
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest tests/unit tests/golden
+
+connectors: $(STAMP)
+	$(BIN)/pytest tests/connectors
 
 functional: $(STAMP)
 	$(BIN)/pytest tests/functional

@@ -27,6 +27,7 @@ from plaint.model.actions import ActionStatus
 from plaint.model.complaint import ComplaintStatus
 from storage.dynamodb import DynamoStore
 from tests.conftest import ledger_entries, table_items
+from tests.connectors.email.test_sns import signed
 from tests.factories import EVENTS
 from tests.fakes import ManualClock
 from tests.functional.test_ses_webhook import (  # noqa: F401 - `ses` is a fixture
@@ -37,7 +38,6 @@ from tests.functional.test_ses_webhook import (  # noqa: F401 - `ses` is a fixtu
     run_worker,
     ses,
 )
-from tests.unit.test_sns_signature import signed
 
 CONFIGURATION_SET = "plaint-acknowledgements"
 EVENTS_TOPIC = "arn:aws:sns:eu-west-1:123456789012:plaint-ses-sending-events"

@@ -16,8 +16,8 @@ from moto.ses.models import ses_backends
 
 from storage.dynamodb import DynamoStore
 from tests.conftest import ledger_entries, queued_messages, table_items
+from tests.connectors.email.test_sns import certificate_pem, signed, signing_key
 from tests.factories import DEFAULT_POLICY, EVENTS
-from tests.unit.test_sns_signature import certificate_pem, signed, signing_key
 
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:plaint-ses-inbound"
 SENDER = "care@example.az"

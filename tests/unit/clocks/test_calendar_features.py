@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from plaint.clocks.calendars import BusinessCalendar
 from plaint.policy.document import HalfDay
 from plaint.vocabulary.terms import Duration, DurationUnit
-from tests.unit.test_calendar import LONDON, business_days, business_hours, calendar, local
+from tests.unit.clocks.test_calendars import LONDON, business_days, business_hours, calendar, local
 
 END_OF_DAY = (23, 59, 59, 999999)
 

@@ -1,6 +1,5 @@
 import base64
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,9 @@ from connectors.email.mime import parse_message
 from connectors.email.ses import ReceivedNotification, parse_notification
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.document import EmailIntakePolicy, VerdictHandling
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events"
+EVENTS = EVENTS_DIR
 EML = EVENTS / "eml"
 SES = EVENTS / "ses"
 POLICY = EmailIntakePolicy(mailbox="support@example.com")

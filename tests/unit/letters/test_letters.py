@@ -19,7 +19,6 @@ from plaint.letters.wording import (
     Verdict,
     check_letter,
     expected_phrases,
-    match_form,
 )
 from plaint.policy.letters import (
     LetterKind,
@@ -29,10 +28,11 @@ from plaint.policy.letters import (
     LetterTemplateError,
     OnMissing,
     ProviderDetails,
+    match_form,
     render_template,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACK_FILES = sorted((ROOT / "policies" / "letters").glob("*.json"))
 LANGUAGES = ("en", "az", "ar", "fa")
 

@@ -1,12 +1,12 @@
 import json
-from pathlib import Path
 
 import pytest
 
 from connectors.errors import SignatureRejectedError
 from connectors.jira.signature import sign, verify_signature
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events" / "jira"
+EVENTS = EVENTS_DIR / "jira"
 VECTORS = json.loads((EVENTS / "signature_test_vectors.json").read_text())["vectors"]
 SECRET = "jira-webhook-test-secret-not-real"
 

@@ -1,6 +1,5 @@
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -8,9 +7,11 @@ from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from connectors.zendesk.mapper import channel_for, language_for, parse_delivery
 from connectors.zendesk.wire import TRIGGER_TEMPLATE, ApiTicketResponse
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
+from tests.factories import EVENTS as EVENTS_DIR
+from tests.factories import ROOT
 
-EVENTS = Path(__file__).parents[1] / "events" / "zendesk"
-TEMPLATE_FILE = Path(__file__).parents[2] / "connectors" / "zendesk" / "trigger_template.json"
+EVENTS = EVENTS_DIR / "zendesk"
+TEMPLATE_FILE = ROOT / "connectors" / "zendesk" / "trigger_template.json"
 INVOCATION = {
     "X-Zendesk-Webhook-Id": "01F1KRFQ6BG29CNWFR60NK5FNY",
     "X-Zendesk-Webhook-Invocation-Id": "8350205582",

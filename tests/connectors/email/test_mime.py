@@ -1,13 +1,13 @@
 import base64
 import hashlib
-from pathlib import Path
 
 import pytest
 
 from connectors.email.mime import MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, parse_message
 from connectors.errors import PayloadInvalidError
+from tests.factories import EVENTS as EVENTS_DIR
 
-EML = Path(__file__).parents[1] / "events" / "eml"
+EML = EVENTS_DIR / "eml"
 ALL = sorted(p.name for p in EML.glob("*.eml"))
 
 

@@ -2,14 +2,14 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.errors import SignatureRejectedError
 from connectors.zendesk.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify_signature
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events" / "zendesk"
+EVENTS = EVENTS_DIR / "zendesk"
 VECTORS = {
     v["id"]: v for v in json.loads((EVENTS / "signature_test_vectors.json").read_text())["vectors"]
 }

@@ -5,15 +5,14 @@ mutations of the real corpus messages (byte flips, truncations, header duplicati
 boundaries).
 """
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.email.mime import ParsedEmail, parse_message
 from connectors.errors import PayloadInvalidError
+from tests.factories import EVENTS as EVENTS_DIR
 
-EML = Path(__file__).parents[1] / "events" / "eml"
+EML = EVENTS_DIR / "eml"
 CORPUS = [p.read_bytes() for p in sorted(EML.glob("*.eml"))]
 
 

@@ -1,6 +1,5 @@
 import json
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -9,8 +8,9 @@ from connectors.jira.mapper import channel_for, field_text, language_for, parse_
 from connectors.jira.wire import adf_text
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.document import JiraFieldMapping
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events" / "jira"
+EVENTS = EVENTS_DIR / "jira"
 DELIVERY = {"X-Atlassian-Webhook-Identifier": "b1e0f6c2-7d4a-4c1e-9f55-2f0c1a9e8d31"}
 JSM_MAPPING = JiraFieldMapping(
     request_type_field="customfield_10010",

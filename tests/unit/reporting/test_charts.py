@@ -22,7 +22,7 @@ from plaint.reporting.charts import (
 )
 from plaint.reporting.figures import BucketSize, ComplaintReport
 from plaint.reporting.report import build_report
-from tests.unit.test_reports import (
+from tests.unit.reporting.test_report import (
     ARABIC_BILLING,
     AS_OF,
     LONDON,

@@ -1,7 +1,6 @@
 import base64
 import json
 from functools import cache
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -10,8 +9,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from connectors.email.sns import string_to_sign, verify_sns_message
 from connectors.errors import SignatureRejectedError
 from devstack.local_sns import self_signed_pem
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events" / "ses"
+EVENTS = EVENTS_DIR / "ses"
 CERT_URL = "https://sns.us-west-2.amazonaws.com/SimpleNotificationService-0123456789abcdef.pem"
 
 

@@ -1,6 +1,5 @@
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -9,9 +8,10 @@ from connectors.email.outbound import action_token
 from connectors.email.ses import parse_notification
 from connectors.email.ses_events import ACTION_TAG, is_sending_event, parse_sending_event
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
+from tests.factories import EVENTS as EVENTS_DIR
 
-EVENTS = Path(__file__).parents[1] / "events" / "ses"
-EML = Path(__file__).parents[1] / "events" / "eml"
+EVENTS = EVENTS_DIR / "ses"
+EML = EVENTS_DIR / "eml"
 
 
 def text(name):

@@ -125,19 +125,24 @@ class Root:
 
     @cached_property
     def _handling(self) -> ComplaintHandling:
+        return self.handling_under(self.policy())
+
+    @property
+    def handling(self) -> ComplaintHandling:
+        """The use cases, judging by the policy in force."""
+        handling = self._handling
+        handling.policy = self.policy()
+        return handling
+
+    def handling_under(self, policy: Policy) -> ComplaintHandling:
+        """The use cases judging by `policy` (an admin's --policy, say), carrying out their
+        actions through the same outboxes as the worker."""
         from plaint.usecases.handling import ComplaintHandling
 
-        policy = self.policy()
         return ComplaintHandling(
             store=self.store, policy=policy, clock=self.clock, ledger=self.settings.ledger,
             outboxes=self._helpdesk_outboxes(policy) | self._email_outbox(policy),
         )  # fmt: skip
-
-    @property
-    def handling(self) -> ComplaintHandling:
-        handling = self._handling
-        handling.policy = self.policy()
-        return handling
 
     @cached_property
     def feeds(self) -> tuple[ChangeFeed, ...]:

@@ -32,28 +32,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import boto3
-
 from console import audit as audit_cli
 from console import policy as engine_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
-from plaint.auditlog.chain import with_facets
+from console.opening import RefusedError, commit, complaint_for, root_of
 from plaint.clocks import timekeeping
 from plaint.vocabulary.errors import RevisionConflictError
-from storage.dynamodb import DynamoStore
-
-
-def _store(args: argparse.Namespace) -> DynamoStore:
-    client = boto3.client("dynamodb", endpoint_url=args.endpoint_url)
-    return DynamoStore(client, args.state_table, args.audit_table)
 
 
 def _publish(args: argparse.Namespace) -> int:
     policy = engine_cli.load_or_report(args.file)
     if policy is None:
         return 1  # an invalid policy never reaches the running system
-    store = _store(args)
+    store = root_of(args).store
     active = store.active_policy()
     previous = active[0] if active else None
     if previous == policy.version:
@@ -75,11 +67,8 @@ def _recalculate(args: argparse.Namespace) -> int:
     policy = engine_cli.load_or_report(args.policy)
     if policy is None:
         return 1
-    store = _store(args)
-    complaint = store.get_complaint(args.complaint)
-    if complaint is None:
-        print(f"no complaint {args.complaint}")
-        return 1
+    store = root_of(args).store
+    complaint = complaint_for(store, args.complaint)
     try:
         decision = timekeeping.recalculate(
             complaint, policy, datetime.now(UTC), requested_by=args.by, reason=args.reason
@@ -96,11 +85,7 @@ def _recalculate(args: argparse.Namespace) -> int:
     if not args.apply:
         print("nothing written: run again with --apply to record it")
         return 0
-    try:
-        store.commit(with_facets(decision, complaint, policy), args.ledger)
-    except RevisionConflictError:
-        print("the complaint changed meanwhile; run again")
-        return 1
+    commit(store, decision, complaint, policy, args.ledger)
     print("recorded in the audit log as clocks.recalculated")
     return 0
 
@@ -131,12 +116,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     referrals_cli.add_commands(areas, _store_options)
     args = root.parse_args(argv)
+    try:
+        return _run(args)
+    except RefusedError as exc:
+        print(exc)
+        return exc.code
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.area == "referral":
-        return referrals_cli.run(args, _store(args))
+        return referrals_cli.run(args, root_of(args))
     if args.area == "audit":
-        return audit_cli.run(args, _store(args))
+        return audit_cli.run(args, root_of(args))
     if args.area in ("retention", "erasure"):
-        return retention_cli.run(args, _store(args))
+        return retention_cli.run(args, root_of(args))
     if args.area == "clocks":
         return _recalculate(args)
     if args.command == "publish":

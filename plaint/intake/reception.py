@@ -10,6 +10,7 @@ from datetime import datetime
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
+from plaint.clocks.acknowledgement import acknowledgement_deadline
 from plaint.intake.assessment import assess
 from plaint.letters import checks as letter_checks
 from plaint.letters.acknowledgement import acknowledgement_action
@@ -123,24 +124,12 @@ def _first_sight(
     regime = assessment.regime if assessment.is_complaint else None
     clocks = timekeeping.open_clocks(event.complaint_id, regime, received_at, policy, now)
     if assessment.is_complaint:
-        ack = policy.acknowledgement
         calendar_for = timekeeping.calendars(policy)
-        calendar = calendar_for(ack.calendar)
-        due_at = calendar.add(received_at, ack.within)
-        audit.append(
-            record(
-                AuditKind.ACKNOWLEDGEMENT_DEADLINE_SET,
-                event.complaint_id,
-                policy,
-                now,
-                detail={
-                    "due_at": due_at.isoformat(),
-                    "within": ack.within.model_dump(mode="json"),
-                    "calendar": ack.calendar,
-                    "timezone": calendar.policy.timezone,
-                },
-            )
+        calendar = calendar_for(policy.acknowledgement.calendar)
+        due_at, deadline_set = acknowledgement_deadline(
+            event.complaint_id, received_at, policy, now
         )
+        audit.append(deadline_set)
         audit.extend(clocks.audit)
         actions = (
             acknowledgement_action(

@@ -1,0 +1,905 @@
+"""Cue lexicons: stems, per language, that the recogniser turns into features and names as
+evidence.
+
+Each entry is a pattern of one or more words. A word matches a token of the ticket whose
+base form (after the language's clitic prefixes are removed) starts with it, so one stem
+covers a Turkic or Russian word with any suffixes and an Arabic or Persian word with any
+attached pronoun or plural. A word written with a leading "=" must match the whole token.
+Entries are written in ordinary spelling; they are normalised (case, letter variants) the
+same way as the ticket text before matching.
+
+Two kinds of class:
+
+- cue classes (keys with a dot): naming the evidence itself, e.g. "severity.fraud";
+- polar classes (no dot): states that read one way as they stand and the other way when
+  negated. "satisfaction" becomes the cue "dissatisfaction.negated_satisfaction" inside a
+  negation; "arrival" becomes "failure.not_arrived", and so on (see NEGATED).
+"""
+
+from __future__ import annotations
+
+# Polar class -> the cue it gives when negated ("not satisfied", "has not arrived").
+NEGATED: dict[str, str] = {
+    "satisfaction": "dissatisfaction.negated_satisfaction",
+    "arrival": "failure.not_arrived",
+    "working": "failure.not_working",
+    "response": "failure.no_response",
+    "resolution": "failure.not_resolved",
+    "refunded": "failure.not_refunded",
+    "praise": "dissatisfaction.negated_praise",
+}
+
+# Cues derived from combinations rather than matched directly.
+DERIVED: tuple[str, ...] = ("sarcasm.praise_with_failure",)
+
+# fmt: off
+LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "satisfaction": (
+            "happy", "satisfied", "pleased", "content with", "glad",
+        ),
+        "arrival": (
+            "arrive", "receiv", "deliver", "credited", "reach", "show up", "came through",
+            "got my", "turned up", "come through", "gone through", "went through",
+        ),
+        "working": (
+            "work", "function", "load", "connect", "open", "let me", "allow",
+        ),
+        "response": (
+            "respon", "repl", "answer", "call back", "called back", "get back", "heard back",
+        ),
+        "resolution": (
+            "resolv", "fixed", "sorted", "solved", "address", "corrected", "remov",
+        ),
+        "refunded": (
+            "refunded", "reimburs", "returned my", "my money back", "paid back",
+        ),
+        "praise": (
+            "great", "excellent", "wonderful", "fantastic", "amazing", "brilliant", "superb",
+            "perfect", "lovely", "awesome", "well done", "bravo", "love", "impressive",
+        ),
+        "dissatisfaction.explicit": (
+            "complain", "complaint", "dissatisf", "unhappy", "unacceptable", "disappoint",
+            "terrible", "awful", "horrible", "appalling", "disgust", "outrage", "ridiculous",
+            "frustrat", "angry", "furious", "upset", "fed up", "shocking", "shameful",
+            "incompeten", "worst", "poor service", "rude", "useless", "nightmare", "sick of",
+            "tired of", "not good enough", "a joke", "waste of", "misled", "mislead", "lied",
+            "unfair", "harass", "threaten", "abusive", "negligen", "inaccurate", "incorrect",
+            "wrong", "error", "mistake", "dispute", "not mine", "violat", "illegal", "deceptive",
+            "predatory", "unprofessional", "refus", "denied", "ignor",
+        ),
+        "dissatisfaction.polite": (
+            "surprised to", "rather surprised", "i would have expected", "expected better",
+            "somewhat concerned", "concerned that", "concerned about", "a little disappointed",
+            "not quite what", "bit of a shame", "i must say", "i am afraid", "i'm afraid",
+            "not ideal", "less than", "i would appreciate an explanation",
+            "bring to your attention", "draw your attention", "regret to",
+        ),
+        "failure.delay": (
+            "still", "yet to", "weeks", "months", "delay", "late", "overdue", "waiting", "waited",
+            "so long", "ages", "since", "days ago", "no update", "no progress",
+        ),
+        "failure.charged_wrongly": (
+            "charged twice", "double charg", "overcharg", "charged me", "extra charge",
+            "hidden fee", "wrong amount", "deducted", "debited", "taken from my account",
+            "took money", "withdrawn", "late fee", "interest charg", "billed",
+        ),
+        "failure.broken": (
+            "broken", "broke", "damaged", "defective", "faulty", "crack", "smashed", "leak",
+            "torn", "stopped working", "dead on arrival", "spoil", "rotten", "expired", "mould",
+            "mold", "stale",
+        ),
+        "failure.lost": (
+            "lost", "missing", "disappeared", "vanished", "misplaced",
+        ),
+        "failure.error": (
+            "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
+            "failed", "fails", "failure", "reject", "cancelled", "closed my", "suspended",
+        ),
+        "failure.repeated_contact": (
+            "again", "third time", "several times", "many times", "multiple times", "numerous",
+            "repeatedly", "every time", "each time", "over and over", "countless", "second time",
+            "fourth time", "once again",
+        ),
+        "demand.refund": (
+            "refund", "money back", "compensat", "reimburse", "chargeback", "reverse the",
+            "credit back", "pay me back",
+        ),
+        "demand.fix": (
+            "i expect", "i demand", "i want this", "please fix", "sort this out", "sort it out",
+            "resolve this", "immediately", "urgent", "as soon as possible", "asap", "take action",
+            "look into this", "investigate", "escalat", "put this right", "make this right",
+            "i request that", "i insist", "correct this", "remove this",
+        ),
+        "severity.fraud": (
+            "fraud", "scam", "unauthori", "not authori", "did not make", "didn't make",
+            "never made", "stolen", "stole", "theft", "hacked", "phishing", "identity theft",
+            "someone used my", "without my permission", "without my consent",
+            "without my knowledge", "did not authori", "not recogni", "don't recogni",
+        ),
+        "severity.safety": (
+            "fire", "smoke", "burn", "electric shock", "shock", "injur", "explod", "poison",
+            "hurt", "hospitalised", "hospitalized", "choking", "overheat", "sparks",
+        ),
+        "vulnerability.third_party": (
+            "my mother", "my father", "my mum", "my mom", "my dad", "my grandmother",
+            "my grandfather", "my grandma", "my grandpa", "my elderly", "my husband", "my wife",
+            "my son", "my daughter", "my brother", "my sister", "on behalf of", "my aunt",
+            "my uncle", "power of attorney", "her account", "his account", "my late", "my parent",
+        ),
+        "vulnerability.illness": (
+            "hospital", "illness", "=ill", "sick", "cancer", "dementia", "alzheimer", "disabilit",
+            "disabled", "wheelchair", "chemo", "surgery", "stroke", "blind", "deaf", "carer",
+            "care home", "terminal", "dialysis",
+        ),
+        "vulnerability.distress": (
+            "desperate", "distress", "stress", "anxiety", "anxious", "depress", "crying",
+            "can't sleep", "cannot sleep", "at my wits", "breaking down", "devastat", "suicid",
+            "overwhelm", "scared", "afraid", "panic", "in tears", "beg",
+        ),
+        "vulnerability.financial_hardship": (
+            "can't afford", "cannot afford", "lost my job", "unemploy", "no money", "pay my rent",
+            "rent", "food", "evict", "foreclos", "bankrupt", "hardship", "struggling", "benefits",
+            "pension", "disability allowance", "debt",
+        ),
+        "vulnerability.bereavement": (
+            "passed away", "died", "death", "deceased", "funeral", "bereave", "widow",
+        ),
+        "regulatory.ombudsman": (
+            "ombudsman", "regulator", "fca", "cfpb", "consumer financial protection",
+            "central bank", "report you", "trading standards", "attorney general", "bbb",
+            "better business bureau", "financial conduct", "authorities",
+        ),
+        "regulatory.legal_action": (
+            "lawyer", "attorney", "solicitor", "sue", "court", "legal action", "lawsuit",
+            "small claims", "legal advice",
+        ),
+        "regulatory.data_protection": (
+            "personal data", "my data", "data breach", "data protection", "gdpr", "privacy",
+            "personal information", "shared my", "leaked", "subject access", "credit report",
+            "credit file", "credit bureau", "fcra", "consumer report",
+        ),
+        "request.question": (
+            "how do i", "how can i", "how to", "can i", "could you tell", "is it possible",
+            "when will", "what is", "what are", "do you", "does the", "where can",
+            "i would like to know", "i'd like to know", "wondering", "could you please",
+            "can you please", "please send", "please let me know", "i would like to",
+            "information about", "enquir", "inquir", "question about",
+        ),
+        "request.hypothetical": (
+            "what if", "what happens if", "in case", "if my", "if i", "should i", "suppose",
+            "hypothetical", "just in case", "in the event",
+        ),
+        "gratitude.thanks": (
+            "thank", "thanks", "appreciat", "grateful", "cheers", "kind regards", "have a nice",
+            "have a great",
+        ),
+        "notice.auto_reply": (
+            "out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
+            "auto-reply", "on annual leave", "on leave until", "away until",
+            "limited access to email", "i will respond", "i will reply", "return on",
+            "back in the office", "do not reply", "no-reply", "noreply",
+        ),
+        "notice.delivery_status": (
+            "delivery status notification", "undeliverable", "mail delivery", "mailer-daemon",
+            "mailer daemon", "postmaster", "could not be delivered", "delivery has failed",
+            "returned mail", "message not delivered", "recipient address rejected", "mailbox full",
+            "smtp", "=550",
+        ),
+        "marketing.promotion": (
+            "unsubscribe", "newsletter", "% off", "discount", "special offer", "limited time",
+            "click here", "promo", "win a", "you have won", "exclusive offer", "sale ends",
+            "subscribe", "webinar", "free trial", "best price", "seo", "backlink",
+        ),
+    },
+    "az": {
+        "satisfaction": (
+            "razı", "məmnun", "şad", "xoşbəxt", "qane",
+        ),
+        "arrival": (
+            "çat", "gəl", "daxil ol", "köçürül", "alma", "aldım", "almadım", "təhvil", "oturmay",
+            "oturdu", "mədaxil", "yüklən",
+        ),
+        "working": (
+            "işlə", "çalış", "açıl", "qoşul", "fəaliyyət",
+        ),
+        "response": (
+            "cavab", "zəng", "əlaqə saxla", "geri dön", "reaksiya",
+        ),
+        "resolution": (
+            "həll", "düzəl", "aradan qaldır", "bərpa",
+        ),
+        "refunded": (
+            "qaytarıl", "geri qaytar", "geri ver",
+        ),
+        "praise": (
+            "əla", "super", "möhtəşəm", "mükəmməl", "gözəl", "afərin", "sağ olun ki", "bravo",
+            "çox yaxşı", "əhsən", "təbriklər",
+        ),
+        "dissatisfaction.explicit": (
+            "şikayət", "narazı", "qəbuledilməz", "məyus", "bezdim", "bezmişəm", "rəzalət",
+            "biabırçı", "dəhşət", "pis", "hörmətsiz", "kobud", "ədalətsiz", "aldat", "yalan",
+            "etiraz", "səhv", "xəta", "biabır", "həyasız", "yazıq", "əsəbi", "zəhləm", "ayıbdır",
+            "ayıb", "bərbad", "lağ", "saymazyana", "özbaşına", "haqsız",
+        ),
+        "dissatisfaction.polite": (
+            "təəccübləndim", "təəccüblü", "gözləməzdim", "gözləyirdim", "narahatam", "narahatlıq",
+            "təəssüf", "təəssüflər", "xahiş edirəm izah", "izah edəsiniz", "diqqətinizə çatdırmaq",
+            "bir az məyus",
+        ),
+        "failure.delay": (
+            "hələ", "hələ də", "hələdə", "artıq", "gecik", "həftə", "aydır", "gündür",
+            "gözləyirəm", "gözləyirik", "gözlədim", "uzun müddət", "vaxtında", "nə vaxt",
+        ),
+        "failure.charged_wrongly": (
+            "iki dəfə", "artıq ödəniş", "artıq tutul", "tutuldu", "tutulub", "çıxıldı", "çıxılıb",
+            "silindi", "silinib", "kəsildi", "kəsilib", "komissiya", "əlavə haqq", "yanlış məbləğ",
+            "çıxarıl",
+        ),
+        "failure.broken": (
+            "xarab", "zədələn", "sınıq", "sındı", "qırıl", "nasaz", "defekt", "korlan", "çürük",
+            "iylən", "vaxtı keçmiş", "cırıq", "yararsız",
+        ),
+        "failure.lost": (
+            "itib", "itdi", "itirildi", "yoxa çıx", "tapılmır", "itirilib",
+        ),
+        "failure.error": (
+            "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "ləğv", "bağlandı",
+            "uğursuz", "alınmır", "alınmadı",
+        ),
+        "failure.repeated_contact": (
+            "yenə", "yenidən", "dəfələrlə", "neçə dəfə", "bir neçə dəfə", "üçüncü dəfə",
+            "ikinci dəfə", "hər dəfə", "təkrar",
+        ),
+        "demand.refund": (
+            "pulumu geri", "geri qaytar", "kompensasiya", "təzminat", "pulumu qaytar", "geri ödə",
+            "qaytarılmasını",
+        ),
+        "demand.fix": (
+            "tələb edirəm", "tələb edirik", "dərhal", "təcili", "həll edin", "həll olunsun",
+            "düzəldin", "araşdırın", "araşdırılmasını", "tədbir görün", "xahiş edirəm həll",
+            "bərpa edin", "ləğv edin",
+        ),
+        "severity.fraud": (
+            "fırıldaq", "dələduz", "icazəsiz", "icazəm olmadan", "xəbərim olmadan", "oğurla",
+            "oğurlan", "sındırıl", "hack", "mən etməmişəm", "etməmişəm", "tanımadığım", "saxta",
+            "mənim xəbərim",
+        ),
+        "severity.safety": (
+            "yanğın", "yandı", "tüstü", "elektrik vur", "yaralan", "zəhərlən", "partla",
+            "qığılcım", "xəsarət",
+        ),
+        "vulnerability.third_party": (
+            "anam", "atam", "nənəm", "babam", "həyat yoldaşım", "yoldaşım", "oğlum", "qızım",
+            "qardaşım", "bacım", "adından", "anamın", "atamın", "nənəmin", "babamın", "yaşlı",
+            "xalam", "bibim", "əmim", "dayım", "etibarnamə",
+        ),
+        "vulnerability.illness": (
+            "xəstə", "xəstəxana", "əlil", "xərçəng", "əməliyyat", "müalicə", "yataq", "həkim",
+            "kor", "eşitmə", "insult",
+        ),
+        "vulnerability.distress": (
+            "çarəsiz", "stress", "əsəblər", "yuxum", "ağlayır", "ağladım", "depressiya",
+            "dözə bilmirəm", "gücüm", "qorxuram", "çıxılmaz", "yalvarıram",
+        ),
+        "vulnerability.financial_hardship": (
+            "işimi itirdim", "işsiz", "pulum yox", "pulum qalmayıb", "kirayə", "borc", "təqaüd",
+            "pensiya", "maaş", "ödəyə bilmirəm", "dolanmaq",
+        ),
+        "vulnerability.bereavement": (
+            "vəfat", "dünyasını dəyiş", "rəhmətə", "öldü", "dəfn",
+        ),
+        "regulatory.ombudsman": (
+            "mərkəzi bank", "ombudsman", "müvəkkil", "istehlakçı", "tənzimləyici", "nazirliy",
+            "aidiyyəti orqan", "dövlət", "prokuror", "dta",
+        ),
+        "regulatory.legal_action": (
+            "vəkil", "məhkəmə", "iddia", "hüquqi", "qanuni tədbir",
+        ),
+        "regulatory.data_protection": (
+            "şəxsi məlumat", "fərdi məlumat", "məxfilik", "məlumatlarım", "sızdır", "üçüncü şəxs",
+            "kredit tarixç",
+        ),
+        "request.question": (
+            "necə", "mümkündür", "mümkündürmü", "olarmı", "nə vaxt", "harada", "hansı",
+            "bilmək istəyirəm", "məlumat almaq", "sualım", "sual", "soruşmaq", "zəhmət olmasa",
+            "xahiş edirəm", "öyrənmək",
+        ),
+        "request.hypothetical": (
+            "əgər", "olarsa", "olsa", "halında", "halda", "fərz edək", "təsəvvür edin",
+            "nə etməliyəm", "nə olar", "nə baş verər",
+        ),
+        "gratitude.thanks": (
+            "təşəkkür", "sağ olun", "minnətdar", "çox sağ ol", "hörmətlə",
+        ),
+        "notice.auto_reply": (
+            "avtomatik cavab", "ofisdə deyiləm", "məzuniyyət", "iş yerində deyiləm",
+            "qayıdandan sonra", "qayıtdıqdan sonra", "avtomatik",
+        ),
+        "notice.delivery_status": (
+            "çatdırıla bilmədi", "ünvan tapılmadı", "mesaj çatdırılmadı", "poçt qutusu dolu",
+        ),
+        "marketing.promotion": (
+            "endirim", "kampaniya", "aksiya", "abunə", "qazanın", "hədiyyə", "bonus",
+            "xüsusi təklif", "pulsuz",
+        ),
+    },
+    "tr": {
+        "satisfaction": (
+            "memnun", "razı", "mutlu", "hoşnut", "tatmin",
+        ),
+        "arrival": (
+            "gel", "ulaş", "teslim", "yatır", "geç", "aktarıl", "alama", "aldım", "eline", "elime",
+            "tanımlan",
+        ),
+        "working": (
+            "çalış", "açıl", "bağlan", "işle", "yüklen",
+        ),
+        "response": (
+            "cevap", "yanıt", "dönüş", "geri dön", "aran", "ilgilen",
+        ),
+        "resolution": (
+            "çözül", "çöz", "düzel", "gideril", "hallet", "halled",
+        ),
+        "refunded": (
+            "iade edil", "iade yapıl", "geri öden", "iadesi yapıl",
+        ),
+        "praise": (
+            "harika", "mükemmel", "süper", "muhteşem", "bravo", "tebrik", "helal", "çok iyi",
+            "eline sağlık", "ellerinize sağlık", "aferin", "efsane", "şahane",
+        ),
+        "dissatisfaction.explicit": (
+            "şikayet", "memnuniyetsiz", "kabul edilemez", "hayal kırıklığı", "rezalet", "berbat",
+            "bıktım", "bıktık", "yeter", "saygısız", "kaba", "haksız", "mağdur", "aldatıl",
+            "yalan", "itiraz", "yanlış", "hata", "skandal", "utanç", "kötü", "sinir", "sorumsuz",
+            "ilgisiz", "felaket", "maalesef", "rezil", "dolandır",
+        ),
+        "dissatisfaction.polite": (
+            "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
+            "açıklama bekliyorum", "dikkatinize", "biraz hayal",
+        ),
+        "failure.delay": (
+            "hala", "hâlâ", "halen", "gecik", "hafta", "aydır", "gündür", "bekliyorum", "bekledim",
+            "bekletil", "uzun süre", "zamanında", "ne zaman", "süre",
+        ),
+        "failure.charged_wrongly": (
+            "iki kez", "iki defa", "fazla çekil", "fazladan", "kesildi", "kesinti", "çekildi",
+            "tahsil", "yansıtıl", "ücret alın", "komisyon", "aidat", "masraf",
+        ),
+        "failure.broken": (
+            "bozuk", "bozul", "hasarlı", "hasar", "kırık", "kırıl", "arızalı", "arıza", "defolu",
+            "çürük", "bayat", "son kullanma", "ezik", "yırtık", "sızdır",
+        ),
+        "failure.lost": (
+            "kayboldu", "kayıp", "bulunamadı", "ortadan kalk", "kaybol",
+        ),
+        "failure.error": (
+            "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "iptal", "kapatıl",
+            "başarısız", "olmuyor", "olmadı", "askıya",
+        ),
+        "failure.repeated_contact": (
+            "tekrar", "yine", "defalarca", "kaç kez", "birkaç kez", "üçüncü kez", "ikinci kez",
+            "her seferinde", "kaç defa", "onlarca",
+        ),
+        "demand.refund": (
+            "paramı geri", "iade", "tazminat", "geri ödeme", "paramı iade", "ücret iadesi",
+        ),
+        "demand.fix": (
+            "talep ediyorum", "talep ederim", "derhal", "acilen", "hemen", "çözün", "çözülmesini",
+            "düzeltin", "inceleyin", "incelenmesini", "gereğinin yapılmasını", "rica ediyorum",
+            "istiyorum",
+        ),
+        "severity.fraud": (
+            "dolandırıcı", "dolandırıl", "sahte", "izinsiz", "yetkisiz", "bilgim dışında",
+            "haberim olmadan", "çalındı", "çalın", "hacklen", "kopyalan", "ben yapmadım",
+            "yapmadığım", "tanımadığım", "onayım olmadan",
+        ),
+        "severity.safety": (
+            "yangın", "alev", "duman", "yandı", "elektrik çarp", "yaralan", "zehirlen", "patla",
+            "kıvılcım",
+        ),
+        "vulnerability.third_party": (
+            "annem", "babam", "anneannem", "babaannem", "dedem", "eşim", "oğlum", "kızım",
+            "kardeşim", "adına", "annemin", "babamın", "yaşlı", "teyzem", "vekaletname",
+        ),
+        "vulnerability.illness": (
+            "hasta", "hastane", "engelli", "kanser", "ameliyat", "tedavi", "yatalak", "alzheimer",
+            "felç", "görme engelli",
+        ),
+        "vulnerability.distress": (
+            "çaresiz", "stres", "bunaldım", "uyuyamıyorum", "ağlıyor", "ağladım", "depresyon",
+            "dayanamıyorum", "korkuyorum", "yalvarıyorum", "perişan",
+        ),
+        "vulnerability.financial_hardship": (
+            "işimi kaybettim", "işsiz", "param yok", "kira", "borç", "emekli", "maaş",
+            "ödeyemiyorum", "geçinemiyorum", "icra",
+        ),
+        "vulnerability.bereavement": (
+            "vefat", "öldü", "hayatını kaybet", "cenaze", "rahmetli",
+        ),
+        "regulatory.ombudsman": (
+            "bddk", "tüketici hakem", "hakem heyeti", "ombudsman", "kamu denetçiliği", "cimer",
+            "tüketici hakları", "bakanlığa", "şikayetvar", "merkez bankası", "savcılığa",
+        ),
+        "regulatory.legal_action": (
+            "avukat", "mahkeme", "dava", "hukuki", "yasal yol", "noter",
+        ),
+        "regulatory.data_protection": (
+            "kişisel veri", "kvkk", "gizlilik", "verilerim", "sızdırıl", "üçüncü kişi",
+            "bilgilerim", "findeks",
+        ),
+        "request.question": (
+            "nasıl", "mümkün mü", "ne zaman", "nerede", "hangi", "öğrenmek istiyorum",
+            "bilgi almak", "sorum", "soru", "sormak", "rica", "lütfen",
+        ),
+        "request.hypothetical": (
+            "eğer", "olursa", "durumunda", "halinde", "diyelim", "varsayalım", "ne yapmalıyım",
+            "ne olur",
+        ),
+        "gratitude.thanks": (
+            "teşekkür", "sağ olun", "sağolun", "minnettar", "saygılarımla",
+        ),
+        "notice.auto_reply": (
+            "otomatik yanıt", "otomatik cevap", "ofis dışında", "ofiste değilim", "izindeyim",
+            "yıllık izin", "döndüğümde", "dönüşümde",
+        ),
+        "notice.delivery_status": (
+            "teslim edilemedi", "iletilemedi", "adres bulunamadı", "posta kutusu dolu",
+        ),
+        "marketing.promotion": (
+            "indirim", "kampanya", "fırsat", "abone", "kazanın", "hediye", "bonus", "özel teklif",
+            "ücretsiz",
+        ),
+    },
+    "ar": {
+        "satisfaction": (
+            "راض", "راضي", "سعيد", "مرتاح", "مقتنع", "مبسوط",
+        ),
+        "arrival": (
+            "يصل", "وصل", "تصل", "استلم", "استلام", "اتسلم", "تسليم", "يتم تحويل", "ينزل", "نزل",
+            "يوصل", "توصل",
+        ),
+        "working": (
+            "يعمل", "تعمل", "يشتغل", "تشتغل", "شغال", "يفتح", "تفتح", "يستجيب",
+        ),
+        "response": (
+            "رد", "يرد", "ترد", "الرد", "جواب", "تجاوب", "يتواصل", "اتصال", "يتصل",
+        ),
+        "resolution": (
+            "حل", "يحل", "تحل", "معالج", "اصلاح", "تصحيح",
+        ),
+        "refunded": (
+            "استرجاع", "ارجاع", "يرجع", "ترجع", "استرداد المبلغ", "رجعوا",
+        ),
+        "praise": (
+            "ممتاز", "رائع", "جميل", "عظيم", "مبدع", "احسنتم", "برافو", "شكرا جزيلا",
+            "يعطيكم العافيه", "الله يعطيكم", "تسلم", "ما شاء الله", "احلى", "افضل",
+        ),
+        "dissatisfaction.explicit": (
+            "شكوى", "شكوي", "اشتكي", "اشتكى", "اشكو", "غير راض", "مستاء", "استياء", "غير مقبول",
+            "سيء", "سيئ", "سيئه", "زفت", "مهزله", "فضيحه", "تعبت", "زهقت", "قرفت", "ظلم", "احتجاج",
+            "اعتراض", "خطا", "غلط", "اهمال", "استهتار", "مزري", "للاسف", "مؤسف", "حرام", "كارثه",
+            "نصب", "تلاعب", "خيبه", "محبط", "غضب",
+        ),
+        "dissatisfaction.polite": (
+            "تفاجات", "استغربت", "مستغرب", "كنت اتوقع", "كنت انتظر", "يؤسفني", "قلق",
+            "ارجو التوضيح", "اود لفت", "لفت انتباهكم",
+        ),
+        "failure.delay": (
+            "حتى الان", "الى الان", "لحد الان", "لحد الحين", "للحين", "لسه", "ما زال", "مازال",
+            "لا يزال", "تاخير", "تاخر", "متاخر", "اسبوع", "اسابيع", "شهر", "ايام", "انتظر",
+            "بانتظار", "منذ",
+        ),
+        "failure.charged_wrongly": (
+            "خصم", "مرتين", "خصموا", "سحب", "اقتطاع", "رسوم", "مبلغ زائد", "زياده", "تم خصم",
+            "انخصم",
+        ),
+        "failure.broken": (
+            "تالف", "معطل", "عطل", "خربان", "خراب", "مكسور", "منتهي الصلاحيه", "فاسد", "متضرر",
+            "مضروب", "عيب",
+        ),
+        "failure.lost": (
+            "ضاع", "مفقود", "ضائع", "اختفى", "فقدت",
+        ),
+        "failure.error": (
+            "محظور", "مجمد", "تجميد", "ايقاف", "رفض", "مرفوض", "الغاء", "فشل", "خلل", "مشكله",
+            "مشاكل",
+        ),
+        "failure.repeated_contact": (
+            "مره اخرى", "مرارا", "عده مرات", "كل مره", "للمره الثالثه", "للمره الثانيه",
+            "اكثر من مره", "تكرارا", "من جديد",
+        ),
+        "demand.refund": (
+            "استرداد", "استرجاع", "تعويض", "ارجاع المبلغ", "اعاده المبلغ", "فلوسي",
+        ),
+        "demand.fix": (
+            "اطالب", "نطالب", "فورا", "عاجل", "سرعه", "حل المشكله", "ارجو حل", "التحقيق",
+            "اتخاذ الاجراء", "معالجه",
+        ),
+        "severity.fraud": (
+            "احتيال", "نصب", "غير مصرح", "بدون علمي", "دون علمي", "بدون اذن", "سرقه", "سرق",
+            "اختراق", "مخترق", "تصيد", "مزور", "لم اقم", "ما سويت",
+        ),
+        "severity.safety": (
+            "حريق", "دخان", "احترق", "صعق", "اصابه", "حروق", "تسمم", "انفجار", "انفجر",
+        ),
+        "vulnerability.third_party": (
+            "والدتي", "والدي", "امي", "ابي", "جدتي", "جدي", "زوجي", "زوجتي", "ابني", "ابنتي",
+            "اخي", "اختي", "نيابه عن", "بالنيابه", "كبير السن", "كبيره في السن", "مسن", "مسنه",
+            "وكاله",
+        ),
+        "vulnerability.illness": (
+            "مريض", "مريضه", "مستشفى", "المستشفى", "اعاقه", "معاق", "سرطان", "عمليه جراحيه",
+            "علاج", "غسيل كلى", "زهايمر", "كفيف",
+        ),
+        "vulnerability.distress": (
+            "يائس", "منهار", "قلق", "خائف", "ابكي", "اكتئاب", "ضغط نفسي", "لا استطيع النوم",
+            "ارجوكم", "اتوسل", "حالتي",
+        ),
+        "vulnerability.financial_hardship": (
+            "فقدت وظيفتي", "عاطل", "ما عندي فلوس", "لا املك", "ايجار", "ديون", "راتب", "تقاعد",
+            "لا استطيع الدفع",
+        ),
+        "vulnerability.bereavement": (
+            "توفي", "توفيت", "وفاه", "المرحوم", "المرحومه", "عزاء",
+        ),
+        "regulatory.ombudsman": (
+            "البنك المركزي", "ساما", "مؤسسه النقد", "الجهات الرقابيه", "الجهه الرقابيه",
+            "حمايه المستهلك", "هيئه", "وزاره التجاره", "ديوان المظالم", "المصرف المركزي",
+        ),
+        "regulatory.legal_action": (
+            "محامي", "محكمه", "قضيه", "دعوى", "قانوني", "الشرطه", "النيابه",
+        ),
+        "regulatory.data_protection": (
+            "بيانات شخصيه", "بياناتي", "خصوصيه", "تسريب", "معلوماتي", "طرف ثالث", "سمه",
+        ),
+        "request.question": (
+            "كيف", "هل", "متى", "اين", "وين", "ماهي", "ما هي", "ممكن", "استفسار", "سؤال",
+            "اود معرفه", "ابغى اعرف", "ابي اعرف", "لو سمحت", "من فضلك", "ارجو",
+        ),
+        "request.hypothetical": (
+            "اذا", "في حال", "لو", "في حاله", "ماذا لو", "ماذا افعل",
+        ),
+        "gratitude.thanks": (
+            "شكرا", "مشكور", "اشكر", "ممتن", "جزاكم الله", "تحياتي",
+        ),
+        "notice.auto_reply": (
+            "رد الي", "رد تلقائي", "خارج المكتب", "في اجازه", "اجازه", "عند عودتي", "سارد عليكم",
+        ),
+        "notice.delivery_status": (
+            "تعذر تسليم", "لم يتم تسليم الرساله", "فشل تسليم", "صندوق البريد ممتلئ",
+        ),
+        "marketing.promotion": (
+            "عرض", "عروض", "تخفيض", "تخفيضات", "خصومات", "اشترك", "اربح", "هديه", "مجانا",
+            "لفتره محدوده",
+        ),
+    },
+    "fa": {
+        "satisfaction": (
+            "راضی", "خوشحال", "خشنود", "قانع", "رضایت",
+        ),
+        "arrival": (
+            "رسید", "رسیده", "دستم", "دریافت", "تحویل", "واریز", "اومد", "امد", "اومده", "امده",
+            "برگشت",
+        ),
+        "working": (
+            "کار میکن", "کار کن", "کار نمیکن", "باز میش", "وصل", "عمل",
+        ),
+        "response": (
+            "جواب", "پاسخ", "پیگیری", "تماس", "زنگ",
+        ),
+        "resolution": (
+            "حل", "درست", "برطرف", "رفع", "اصلاح",
+        ),
+        "refunded": (
+            "برگشت داده", "برگردوند", "برگرداند", "عودت", "استرداد شد",
+        ),
+        "praise": (
+            "عالی", "فوق العاده", "خیلی خوب", "بی نظیر", "دمتون گرم", "دست مریزاد", "خوب",
+            "خوشمزه", "بینظیر", "محشر", "ارزش", "پیشنهاد میکنم",
+        ),
+        "dissatisfaction.explicit": (
+            "شکایت", "ناراضی", "نارضایتی", "اعتراض", "افتضاح", "بد", "بدترین", "غیرقابل قبول",
+            "غیر قابل قبول", "مسخره", "خسته شدم", "کلافه", "ظلم", "بی احترامی", "بی ادب", "توهین",
+            "دروغ", "فریب", "اشتباه", "خطا", "بی کیفیت", "بیکیفیت", "نامرغوب", "متاسف", "متأسف",
+            "افسوس", "حیف", "ضرر", "پشیمان", "گند", "اشغال", "آشغال", "بو", "تلخ", "زشت", "ناامید",
+        ),
+        "dissatisfaction.polite": (
+            "تعجب کردم", "تعجب", "انتظار داشتم", "انتظار نداشتم", "نگران", "با کمال تاسف",
+            "متاسفانه", "لطفا توضیح", "به اطلاع برسانم",
+        ),
+        "failure.delay": (
+            "هنوز", "تا الان", "تا حالا", "تاخیر", "تأخیر", "دیر", "هفته", "ماه", "روز است",
+            "روزه", "منتظر", "معطل", "چند روز",
+        ),
+        "failure.charged_wrongly": (
+            "کسر شد", "کسر شده", "دو بار", "دوبار", "برداشت", "کم شد", "کم شده", "اضافه", "کارمزد",
+            "هزینه اضافی",
+        ),
+        "failure.broken": (
+            "خراب", "شکسته", "معیوب", "آسیب", "اسیب", "ترکیده", "پاره", "فاسد", "تاریخ گذشته",
+            "کپک", "له شده", "ایراد", "مشکل",
+        ),
+        "failure.lost": (
+            "گم شد", "گم شده", "مفقود", "ناپدید", "پیدا نمیشه",
+        ),
+        "failure.error": (
+            "مسدود", "بلاک", "قطع", "لغو", "رد شد", "خطا میده", "ارور", "ناموفق", "نشد",
+        ),
+        "failure.repeated_contact": (
+            "دوباره", "بارها", "چند بار", "چندبار", "هر بار", "بار سوم", "بار دوم", "مجددا",
+        ),
+        "demand.refund": (
+            "بازپرداخت", "برگرداندن پول", "پولم", "پول من", "خسارت", "استرداد", "عودت وجه",
+        ),
+        "demand.fix": (
+            "درخواست دارم", "تقاضا دارم", "فورا", "فوری", "سریعا", "رسیدگی", "پیگیری کنید",
+            "حل کنید", "بررسی کنید", "لطفا اقدام",
+        ),
+        "severity.fraud": (
+            "کلاهبرداری", "کلاه برداری", "غیرمجاز", "غیر مجاز", "بدون اطلاع", "بدون اجازه", "سرقت",
+            "دزدی", "هک", "فیشینگ", "جعلی", "من انجام ندادم",
+        ),
+        "severity.safety": (
+            "آتش", "اتش", "دود", "سوخت", "برق گرفت", "مصدوم", "مسمومیت", "مسموم", "انفجار",
+            "منفجر",
+        ),
+        "vulnerability.third_party": (
+            "مادرم", "پدرم", "مادربزرگ", "پدربزرگ", "همسرم", "شوهرم", "خانمم", "پسرم", "دخترم",
+            "برادرم", "خواهرم", "از طرف", "سالمند", "مسن", "وکالت",
+        ),
+        "vulnerability.illness": (
+            "بیمار", "بیمارستان", "معلول", "سرطان", "عمل جراحی", "شیمی درمانی", "دیالیز",
+            "آلزایمر", "الزایمر", "نابینا", "بستری",
+        ),
+        "vulnerability.distress": (
+            "ناامید", "درمانده", "استرس", "افسرده", "گریه", "خوابم نمیبره", "نمیتونم بخوابم",
+            "خواهش میکنم", "التماس", "داغون",
+        ),
+        "vulnerability.financial_hardship": (
+            "بیکار شدم", "بیکار", "پول ندارم", "اجاره", "بدهی", "حقوق", "بازنشسته",
+            "نمیتونم پرداخت",
+        ),
+        "vulnerability.bereavement": (
+            "فوت", "درگذشت", "مرحوم", "ختم", "فوتی",
+        ),
+        "regulatory.ombudsman": (
+            "بانک مرکزی", "سازمان حمایت", "تعزیرات", "بازرسی", "نهاد نظارتی", "اتحادیه", "وزارت",
+            "۱۲۴", "124",
+        ),
+        "regulatory.legal_action": (
+            "وکیل", "دادگاه", "شکایت قضایی", "قانونی", "پلیس فتا", "دادسرا",
+        ),
+        "regulatory.data_protection": (
+            "اطلاعات شخصی", "اطلاعاتم", "حریم خصوصی", "افشا", "نشت", "شخص ثالث",
+        ),
+        "request.question": (
+            "چطور", "چگونه", "آیا", "ایا", "=کی", "کجا", "چه زمانی", "ممکنه", "امکان دارد",
+            "امکانش هست", "سوال", "میخواستم بدونم", "لطفا", "راهنمایی",
+        ),
+        "request.hypothetical": (
+            "اگر", "اگه", "در صورتی که", "در صورت", "چه باید", "فرض کنید",
+        ),
+        "gratitude.thanks": (
+            "ممنون", "متشکر", "سپاس", "تشکر", "مرسی", "قدردان", "با احترام",
+        ),
+        "notice.auto_reply": (
+            "پاسخ خودکار", "خارج از دفتر", "مرخصی", "پس از بازگشت", "در دسترس نیستم", "خودکار",
+        ),
+        "notice.delivery_status": (
+            "تحویل داده نشد", "ارسال نشد", "صندوق پر", "نشانی یافت نشد",
+        ),
+        "marketing.promotion": (
+            "تخفیف", "جشنواره", "حراج", "عضو شوید", "برنده", "هدیه", "رایگان", "پیشنهاد ویژه",
+        ),
+    },
+    "ru": {
+        "satisfaction": (
+            "доволен", "довольн", "рад", "устраива", "удовлетвор",
+        ),
+        "arrival": (
+            "пришл", "пришел", "пришёл", "поступ", "дошл", "дошел", "доставл", "получ", "зачисл",
+            "вернул", "привез",
+        ),
+        "working": (
+            "работа", "функционир", "открыва", "загружа", "подключа",
+        ),
+        "response": (
+            "ответ", "отвеча", "перезвон", "связал", "реагир",
+        ),
+        "resolution": (
+            "решен", "решил", "исправ", "устран",
+        ),
+        "refunded": (
+            "вернули", "возвращ", "компенсир",
+        ),
+        "praise": (
+            "отличн", "прекрасн", "замечательн", "супер", "молодц", "браво", "великолепн",
+            "спасибо большое", "восхитительн", "класс",
+        ),
+        "dissatisfaction.explicit": (
+            "жалоб", "недоволен", "недовольн", "неприемлем", "разочарован", "ужас", "безобраз",
+            "возмут", "позор", "отвратител", "хамств", "хамск", "обман", "издева", "надоело",
+            "достали", "бардак", "кошмар", "претензи", "ошибк", "неправильн", "безответствен",
+            "некомпетент", "плох", "к сожалению", "халатн",
+        ),
+        "dissatisfaction.polite": (
+            "удивлен", "удивлён", "удивило", "ожидал", "ожидала", "обеспокоен", "сожалени",
+            "прошу разъяснить", "обратить внимание", "хотелось бы понять",
+        ),
+        "failure.delay": (
+            "до сих пор", "всё ещё", "все еще", "уже", "задерж", "опозд", "недел", "месяц", "дней",
+            "жду", "ждём", "ждем", "ожида", "давно",
+        ),
+        "failure.charged_wrongly": (
+            "списали", "списан", "дважды", "два раза", "лишн", "комисси", "удержал", "сняли",
+            "переплат",
+        ),
+        "failure.broken": (
+            "сломан", "слома", "брак", "дефект", "поврежд", "разбит", "неисправ", "испорч",
+            "просроч", "тухл", "порван", "протек",
+        ),
+        "failure.lost": (
+            "потерял", "пропал", "потерян", "исчез", "утерян",
+        ),
+        "failure.error": (
+            "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "отмен", "закрыли",
+            "не проход",
+        ),
+        "failure.repeated_contact": (
+            "снова", "опять", "неоднократно", "несколько раз", "много раз", "третий раз",
+            "второй раз", "каждый раз", "повторно",
+        ),
+        "demand.refund": (
+            "верните", "вернуть деньги", "возврат", "компенсац", "возмещ",
+        ),
+        "demand.fix": (
+            "требую", "немедленно", "срочно", "решите", "разберитесь", "примите меры",
+            "прошу разобраться", "исправьте", "прошу вернуть",
+        ),
+        "severity.fraud": (
+            "мошенни", "мошенн", "несанкционир", "без моего ведома", "без моего согласия",
+            "украли", "кража", "взлом", "фишинг", "поддельн", "не совершал", "не совершала",
+        ),
+        "severity.safety": (
+            "пожар", "дым", "загорел", "удар током", "травм", "ожог", "отравлен", "взрыв", "искр",
+        ),
+        "vulnerability.third_party": (
+            "моя мама", "мама", "моей мамы", "мой отец", "отец", "папа", "бабушк", "дедушк",
+            "мой муж", "моя жена", "мой сын", "моя дочь", "брат", "сестр", "от имени", "пожил",
+            "доверенност",
+        ),
+        "vulnerability.illness": (
+            "больниц", "болен", "больна", "болезн", "инвалид", "рак", "онколог", "операци",
+            "лечени", "деменци", "слеп",
+        ),
+        "vulnerability.distress": (
+            "отчаян", "стресс", "плачу", "плачет", "депресс", "не могу спать", "нервы", "умоляю",
+            "боюсь", "паник", "в отчаянии",
+        ),
+        "vulnerability.financial_hardship": (
+            "потерял работу", "потеряла работу", "безработ", "нет денег", "аренд", "долг", "пенси",
+            "зарплат", "не могу платить", "не на что жить",
+        ),
+        "vulnerability.bereavement": (
+            "умер", "умерла", "скончал", "смерт", "похорон", "покойн",
+        ),
+        "regulatory.ombudsman": (
+            "центробанк", "центральный банк", "цб", "банк россии", "омбудсмен", "роспотребнадзор",
+            "финансовый уполномоченный", "прокуратур", "регулятор",
+        ),
+        "regulatory.legal_action": (
+            "юрист", "адвокат", "суд", "иск", "полици", "заявление в",
+        ),
+        "regulatory.data_protection": (
+            "персональн", "мои данные", "утечк", "конфиденциальн", "третьим лицам", "152-фз",
+        ),
+        "request.question": (
+            "как", "можно ли", "когда", "где", "какой", "какие", "подскажите", "хотел бы узнать",
+            "хотела бы узнать", "вопрос", "пожалуйста", "уточнить",
+        ),
+        "request.hypothetical": (
+            "если", "в случае", "что будет", "что делать", "допустим", "предположим",
+        ),
+        "gratitude.thanks": (
+            "спасибо", "благодар", "признател", "с уважением",
+        ),
+        "notice.auto_reply": (
+            "автоответ", "автоматический ответ", "в отпуске", "не в офисе", "вне офиса",
+            "по возвращении", "отвечу после",
+        ),
+        "notice.delivery_status": (
+            "не доставлено", "не удалось доставить", "ящик переполнен", "адрес не найден",
+        ),
+        "marketing.promotion": (
+            "скидк", "акци", "распродаж", "подпишитесь", "выиграй", "подарок", "бесплатно",
+            "специальное предложение", "рассылк",
+        ),
+    },
+}
+# fmt: on
+
+# Negators per language: words that negate their neighbours. "after" languages (Persian,
+# Azerbaijani, Turkish) put the negator after what it negates ("razı deyiləm", "راضی
+# نیستم"); the others put it before ("not happy", "не доволен", "لم يصل").
+NEGATORS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "not",
+        "no",
+        "never",
+        "nothing",
+        "nobody",
+        "none",
+        "cannot",
+        "without",
+        "neither",
+        "nor",
+        "hardly",
+        "unable",
+        "failed",
+        "fail",
+        "lack",
+        "yet",
+    ),
+    "ru": ("не", "нет", "ни", "никогда", "ничего", "никто", "без", "нельзя", "ещё не", "нигде"),
+    "ar": (
+        "لا",
+        "لم",
+        "لن",
+        "ليس",
+        "ليست",
+        "لست",
+        "لسنا",
+        "ما",
+        "غير",
+        "بدون",
+        "مش",
+        "مو",
+        "ماني",
+        "مب",
+        "ولا",
+        "ولم",
+        "فلم",
+        "فلا",
+        "دون",
+        "عدم",
+        "ماعاد",
+        "مافي",
+    ),
+    "fa": (
+        "نه",
+        "هیچ",
+        "بدون",
+        "غیر",
+        "نیست",
+        "نیستم",
+        "نیستیم",
+        "نیستند",
+        "نبود",
+        "نبوده",
+        "نشد",
+        "نشده",
+    ),
+    "az": (
+        "deyil",
+        "deyiləm",
+        "deyilik",
+        "deyilsiniz",
+        "yox",
+        "yoxdur",
+        "heç",
+        "olmaz",
+        "olmadı",
+        "olmayıb",
+    ),
+    "tr": ("değil", "değilim", "değiliz", "yok", "yoktur", "hiç", "asla", "olmaz", "olmadı"),
+}
+
+# Negators that reach back to the words before them (SOV order).
+NEGATES_BACKWARDS: dict[str, frozenset[str]] = {
+    "fa": frozenset({"نیست", "نیستم", "نیستیم", "نیستند", "نبود", "نبوده", "نشد", "نشده"}),
+    "az": frozenset(
+        {"deyil", "deyiləm", "deyilik", "deyilsiniz", "yox", "yoxdur", "olmaz", "olmadı", "olmayıb"}
+    ),
+    "tr": frozenset({"değil", "değilim", "değiliz", "yok", "yoktur", "olmaz", "olmadı"}),
+}

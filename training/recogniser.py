@@ -238,9 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     test_examples = tickets(TEST_TICKETS, "test") if TEST_TICKETS.exists() else []
     test_scores = np.asarray(
         [
-            shipped.probability(
-                shipped.score(analyse(e.text[:MAX_CHARACTERS], e.language).features)
-            )
+            shipped.probability(shipped.score(analyse(e.text[:MAX_CHARACTERS], e.language)))
             for e in test_examples
         ]
     )

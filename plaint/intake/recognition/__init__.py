@@ -43,7 +43,7 @@ __all__ = [
 
 # The model reads at most this many characters of a ticket: the first MAX_CHARACTERS,
 # cut back to the last whitespace within the final 200 of them so no word is split.
-MAX_CHARACTERS = 6000
+MAX_CHARACTERS = 3000
 _CUT_WINDOW = 200
 
 
@@ -131,12 +131,12 @@ def recognise(
         )  # fmt: skip
     weights = loaded()
     analysis = analyse(body, judged_in)
-    probability = weights.probability(weights.score(analysis.features))
+    probability = weights.probability(weights.score(analysis))
     direction = 1.0 if probability >= 0.5 else -1.0
     ordered = tuple(
         sorted(analysis.cues, key=lambda cue: (-direction * weights.weight(cue_feature(cue)), cue))
     )
-    category, category_score = best_category(body, judged_in, categories)
+    category, category_score = best_category(analysis, categories)
     return Recognition(
         model_version=weights.version,
         outcome=JUDGED,

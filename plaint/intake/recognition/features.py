@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,11 +182,22 @@ _TURKIC_NEGATED_VERB = {
 }
 
 
+@lru_cache(maxsize=16)
+def _by_length(suffixes: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    lengths = sorted({len(suffix) for suffix in suffixes}, reverse=True)
+    return tuple(
+        (length, frozenset(suffix for suffix in suffixes if len(suffix) == length))
+        for length in lengths
+    )
+
+
 def _strip_suffixes(word: str, suffixes: tuple[str, ...], keep: int, rounds: int) -> str:
+    """Strip up to `rounds` suffixes, the longest that leaves `keep` letters each time."""
+    groups = _by_length(suffixes)
     for _ in range(rounds):
-        for suffix in suffixes:
-            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
-                word = word[: -len(suffix)]
+        for length, group in groups:
+            if len(word) - length >= keep and word[-length:] in group:
+                word = word[:-length]
                 break
         else:
             break
@@ -200,6 +210,14 @@ class Token:
     base: str  # clitic prefixes removed; what lexicon stems match
     stem: str
     negated_itself: bool = False  # negated by its own affix
+    # Hashed features of the word alone, computed once per word: its character n-grams,
+    # its stem plain and negated, and the running CRC of "b:<stem>" that a bigram with the
+    # next word continues ("b:<stem>|<next stem>").
+    grams: tuple[int, ...] = ()
+    plain_id: int = 0
+    negated_id: int = 0
+    bigram_head: int = 0
+    bigram_tail: bytes = b""
 
 
 @lru_cache(maxsize=65536)
@@ -232,7 +250,14 @@ def _analyse_word(word: str, language: str) -> Token:
         stem = _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2)
     else:
         stem = _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1)
-    return Token(word, base, stem, negated)
+    return Token(
+        word, base, stem, negated,
+        grams=_word_grams(word) if word not in _BREAKS and not word.isdigit() else (),
+        plain_id=hashed("w:" + stem),
+        negated_id=hashed("n:" + stem),
+        bigram_head=zlib.crc32(f"b:{stem}".encode()),
+        bigram_tail=f"|{stem}".encode(),
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
@@ -257,8 +282,7 @@ class _Pattern:
 
 @lru_cache(maxsize=16)
 def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
-    """Patterns indexed by the first word's first three characters (or the whole word when
-    shorter), so each token looks up a handful of candidates."""
+    """Patterns indexed by their first word (without the "=" of a whole-word match)."""
     index: dict[str, list[_Pattern]] = {}
     for label, entries in LEXICON.get(language, {}).items():
         for entry in entries:
@@ -269,10 +293,8 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
                 for word in normalise(entry, language).replace("'", " ").split()
             )
             words = tuple(word for word in words if word.strip("="))
-            if not words:
-                continue
-            first = words[0].lstrip("=")
-            index.setdefault(first[:3], []).append(_Pattern(words, label))
+            if words:
+                index.setdefault(words[0].lstrip("="), []).append(_Pattern(words, label))
     return {key: tuple(value) for key, value in index.items()}
 
 
@@ -282,22 +304,73 @@ def _word_matches(pattern_word: str, token: Token) -> bool:
     return token.base.startswith(pattern_word) or token.surface.startswith(pattern_word)
 
 
+@lru_cache(maxsize=65536)
+def _matches_of(token: Token, language: str) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+    """The pattern words `token` matches (every prefix of its forms is looked up once), and
+    the patterns that start with one of them; cached per token."""
+    index = _patterns(language)
+    words: set[str] = set()
+    starting: list[_Pattern] = []
+    for form in (token.base, token.surface):
+        for end in range(1, len(form) + 1):
+            key = form[:end]
+            if key in words or ("=" + key) in words:
+                continue
+            for pattern in index.get(key, ()):
+                first = pattern.words[0]
+                if _word_matches(first, token):
+                    words.add(first)
+                    starting.append(pattern)
+    words.update(_continuations(language).get(token.base, ()))
+    words.update(_continuations(language).get(token.surface, ()))
+    for form in (token.base, token.surface):
+        for end in range(1, len(form) + 1):
+            words.update(_prefix_continuations(language).get(form[:end], ()))
+    return frozenset(words), tuple(dict.fromkeys(starting))
+
+
+@lru_cache(maxsize=16)
+def _continuations(language: str) -> dict[str, tuple[str, ...]]:
+    """Whole-word pattern words after the first word, by the word they must equal."""
+    found: dict[str, set[str]] = {}
+    for patterns in _patterns(language).values():
+        for pattern in patterns:
+            for word in pattern.words[1:]:
+                if word.startswith("="):
+                    found.setdefault(word[1:], set()).add(word)
+    return {key: tuple(sorted(value)) for key, value in found.items()}
+
+
+@lru_cache(maxsize=16)
+def _prefix_continuations(language: str) -> dict[str, tuple[str, ...]]:
+    """Prefix pattern words after the first word, by the prefix."""
+    found: dict[str, set[str]] = {}
+    for patterns in _patterns(language).values():
+        for pattern in patterns:
+            for word in pattern.words[1:]:
+                if not word.startswith("="):
+                    found.setdefault(word, set()).add(word)
+    return {key: tuple(sorted(value)) for key, value in found.items()}
+
+
 def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, str]]:
     """(first token, last token, label) for each pattern found."""
-    index = _patterns(language)
+    matched = [_matches_of(token, language) for token in tokens]
+    count = len(tokens)
     hits: list[tuple[int, int, str]] = []
-    for position, token in enumerate(tokens):
-        keys = {token.base[:3], token.surface[:3]}
-        for key in keys:
-            for pattern in index.get(key, ()):
-                end = position + len(pattern.words)
-                if end > len(tokens):
-                    continue
-                if all(
-                    _word_matches(word, tokens[position + offset])
-                    for offset, word in enumerate(pattern.words)
-                ):
-                    hits.append((position, end - 1, pattern.label))
+    for position, (_, starting) in enumerate(matched):
+        for pattern in starting:
+            words = pattern.words
+            size = len(words)
+            if size == 1:
+                hits.append((position, position, pattern.label))
+                continue
+            if position + size > count or words[1] not in matched[position + 1][0]:
+                continue
+            if size == 2 or all(
+                words[offset] in matched[position + offset][0] for offset in range(2, size)
+            ):
+                hits.append((position, position + size - 1, pattern.label))
     return hits
 
 
@@ -306,8 +379,20 @@ def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, st
 
 @dataclass(frozen=True)
 class Analysis:
-    features: dict[int, float]
+    """What the model weighs: the lexical features, each worth `lexical_value` (one L2
+    normalisation for the lot), and the named features (cues, shape), each worth 1."""
+
+    lexical: frozenset[int]  # n-grams, stems and bigrams: also what categories match on
+    lexical_value: float
+    named: tuple[int, ...]
     cues: frozenset[str]
+
+    @property
+    def features(self) -> dict[int, float]:
+        features = dict.fromkeys(self.lexical, self.lexical_value)
+        for index in self.named:
+            features[index] = features.get(index, 0.0) + 1.0
+        return features
 
 
 def _tokens(normalised: str, language: str) -> list[str]:
@@ -330,73 +415,65 @@ def _tokens(normalised: str, language: str) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=16)
+def _negators(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    negators = frozenset(normalise(word, language) for word in NEGATORS.get(language, ()))
+    backwards = frozenset(normalise(word, language) for word in NEGATES_BACKWARDS.get(language, ()))
+    return negators, backwards
+
+
+_SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
+
+
 def _negation_marks(words: list[Token], language: str) -> list[bool]:
-    negators = {normalise(word, language) for word in NEGATORS.get(language, ())}
-    backwards = {normalise(word, language) for word in NEGATES_BACKWARDS.get(language, ())}
+    negators, backwards = _negators(language)
     marks = [token.negated_itself for token in words]
     for position, token in enumerate(words):
         if token.surface not in negators:
             continue
         if token.surface in backwards:
             for back in range(position - 1, max(position - 1 - _BACKWARD_SCOPE, -1), -1):
-                if words[back].surface in _BREAKS:
+                if words[back].surface in _SCOPE_BREAKS:
                     break
                 marks[back] = True
         else:
             for ahead in range(position + 1, min(position + 1 + _FORWARD_SCOPE, len(words))):
-                if words[ahead].surface in _BREAKS or words[ahead].surface in {
-                    "but",
-                    "но",
-                    "لكن",
-                    "اما",
-                    "amma",
-                    "ama",
-                }:
+                if words[ahead].surface in _SCOPE_BREAKS:
                     break
                 marks[ahead] = True
     return marks
 
 
-def _length_band(characters: int) -> int:
-    return min(int(math.log2(characters + 1)), 13)
-
-
-def _read(text: str, language: str) -> tuple[list[Token], list[bool], int]:
-    prepared = _NOT.sub(" not", text.replace("’", "'")) if language == "en" else text
-    normalised = normalise(prepared, language)
-    words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
-    return words, _negation_marks(words, language), len(normalised)
+_DIGITS_HEAD = zlib.crc32(b"b:0")
 
 
 def _lexical(words: list[Token], negated: list[bool]) -> set[int]:
     lexical: set[int] = set()
-    previous = ""
+    head = -1  # CRC of "b:<previous stem>", or -1 after a break
     for token, is_negated in zip(words, negated, strict=True):
         if token.surface in _BREAKS:
-            previous = ""
+            head = -1
             continue
         if token.surface.isdigit():
-            previous = "0"
+            head = _DIGITS_HEAD
             continue
-        lexical.update(_word_grams(token.surface))
-        lexical.add(hashed(("n:" if is_negated else "w:") + token.stem))
-        if previous:
-            lexical.add(hashed(f"b:{previous}|{token.stem}"))
-        previous = token.stem
+        lexical.update(token.grams)
+        lexical.add(token.negated_id if is_negated else token.plain_id)
+        if head != -1:
+            lexical.add(zlib.crc32(token.bigram_tail, head) & _MASK)
+        head = token.bigram_head
     return lexical
 
 
 def analyse(text: str, language: str) -> Analysis:
     """Features and cues of `text` (raw ticket text) judged as `language`."""
-    words, negated, length = _read(text, language)
+    prepared = _NOT.sub(" not", text.replace("’", "'")) if language == "en" else text
+    normalised = normalise(prepared, language)
+    words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
+    negated = _negation_marks(words, language)
     lexical = _lexical(words, negated)
     cues, polar = _cues(words, negated, language)
-    features: dict[int, float] = {}
-    if lexical:
-        weight = 1.0 / math.sqrt(len(lexical))
-        for index in lexical:
-            features[index] = weight
-    shape = [f"L:{language}", f"m:len{_length_band(length)}"]
+    shape = [f"L:{language}"]
     if any(token.surface in _QUESTION for token in words):
         shape.append("m:question")
     if any(token.surface == "!" for token in words):
@@ -405,22 +482,12 @@ def analyse(text: str, language: str) -> Analysis:
         shape.append("m:digits")
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
-    for name in shape:
-        index = hashed(name)
-        features[index] = features.get(index, 0.0) + 1.0
-    return Analysis(features, frozenset(cues))
-
-
-def profile(text: str, language: str) -> dict[int, float]:
-    """What a category is matched on: character n-grams and stems of the words (no
-    negation marks: a category is about a topic, not a stance) and the cues, which carry
-    a topic across languages ("کلاهبرداری" and "fraud" both give severity.fraud)."""
-    words, negated, _ = _read(text, language)
-    vector = dict.fromkeys(_lexical(words, [False] * len(words)), 1.0)
-    cues, _ = _cues(words, negated, language)
-    for cue in cues:
-        vector[hashed(f"q:{cue}")] = 3.0
-    return vector
+    return Analysis(
+        lexical=frozenset(lexical),
+        lexical_value=1.0 / math.sqrt(len(lexical)) if lexical else 0.0,
+        named=tuple(hashed(name) for name in shape),
+        cues=frozenset(cues),
+    )
 
 
 def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
@@ -441,7 +508,3 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
 
 def cue_feature(cue: str) -> int:
     return hashed(f"q:{cue}")
-
-
-def feature_names(names: Iterable[str]) -> list[int]:
-    return [hashed(name) for name in names]

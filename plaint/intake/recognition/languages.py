@@ -86,27 +86,29 @@ _NON_RUSSIAN_CYRILLIC = frozenset("әөүңҳқғһҹҝјұі")
 _ARABIZI_DIGIT = re.compile(r"[^\W\d_][235789]|[2357][^\W\d_]", re.UNICODE)
 
 
+_SAMPLE = 1000
+
+
 @dataclass(frozen=True)
 class Detection:
     script: str | None
     language: str | None
 
 
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00c0-\u02af\u1e00-\u1eff]")
+_ARABIC_LETTERS = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06fc\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+)
+_CYRILLIC_LETTERS = re.compile(r"[\u0400-\u0481\u048a-\u04ff]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
 def _script_counts(text: str) -> tuple[int, int, int, int]:
-    latin = arabic = cyrillic = other = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        code = ord(ch)
-        if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
-            latin += 1
-        elif 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-            arabic += 1
-        elif 0x0400 <= code <= 0x04FF:
-            cyrillic += 1
-        else:
-            other += 1
-    return latin, arabic, cyrillic, other
+    latin = len(_LATIN_LETTERS.findall(text))
+    arabic = len(_ARABIC_LETTERS.findall(text))
+    cyrillic = len(_CYRILLIC_LETTERS.findall(text))
+    other = len(_LETTERS.findall(text)) - latin - arabic - cyrillic
+    return latin, arabic, cyrillic, max(other, 0)
 
 
 def _votes(words: list[str], vocabulary: frozenset[str]) -> int:
@@ -144,6 +146,8 @@ def _latin_language(text: str) -> Detection:
 
 def detect(text: str) -> Detection:
     """The script of `text` and a guess at its language (None when unsure)."""
+    # The script and the frequent words show within the first few thousand characters.
+    text = text[:_SAMPLE]
     latin, arabic, cyrillic, other = _script_counts(text)
     letters = latin + arabic + cyrillic + other
     if letters == 0:

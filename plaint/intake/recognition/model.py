@@ -20,6 +20,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from plaint.intake.recognition.features import Analysis
+
 MODEL_FILE = "model.json"
 FORMAT = "plaint-recogniser/1"
 
@@ -46,10 +48,11 @@ class Weights:
     def weight(self, index: int) -> float:
         return self.table[index] * self.scale
 
-    def score(self, features: dict[int, float]) -> float:
+    def score(self, analysis: Analysis) -> float:
         table = self.table
-        total = sum(table[index] * value for index, value in features.items())
-        return self.intercept + total * self.scale
+        lexical = sum(map(table.__getitem__, analysis.lexical)) * analysis.lexical_value
+        named = sum(map(table.__getitem__, analysis.named))
+        return self.intercept + (lexical + named) * self.scale
 
     @staticmethod
     def probability(score: float) -> float:

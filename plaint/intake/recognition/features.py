@@ -35,6 +35,9 @@ from plaint.intake.recognition.lexicon import (
 from plaint.vocabulary.language import normalise
 
 BUCKETS = 1 << 19
+# The value of a named feature (cue, shape) against the lexical block's unit norm: named
+# features are few and shared by every language, so they carry more of the judgement.
+NAMED_VALUE = 1.0
 _MASK = BUCKETS - 1
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[?!؟.,;:،؛]", re.UNICODE)
@@ -380,7 +383,8 @@ def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, st
 @dataclass(frozen=True)
 class Analysis:
     """What the model weighs: the lexical features, each worth `lexical_value` (one L2
-    normalisation for the lot), and the named features (cues, shape), each worth 1."""
+    normalisation for the lot), and the named features (cues, shape), each worth
+    NAMED_VALUE."""
 
     lexical: frozenset[int]  # n-grams, stems and bigrams: also what categories match on
     lexical_value: float
@@ -391,7 +395,7 @@ class Analysis:
     def features(self) -> dict[int, float]:
         features = dict.fromkeys(self.lexical, self.lexical_value)
         for index in self.named:
-            features[index] = features.get(index, 0.0) + 1.0
+            features[index] = features.get(index, 0.0) + NAMED_VALUE
         return features
 
 
@@ -421,6 +425,12 @@ def _negators(language: str) -> tuple[frozenset[str], frozenset[str]]:
     backwards = frozenset(normalise(word, language) for word in NEGATES_BACKWARDS.get(language, ()))
     return negators, backwards
 
+
+# Cue families that speak for a complaint; a ticket with none of them is judged on its
+# words alone, and the model learns how much that absence weighs.
+_COMPLAINT_EVIDENCE = (
+    "dissatisfaction.", "failure.", "sarcasm.", "demand.", "severity.", "regulatory.",
+)  # fmt: skip
 
 _SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
 
@@ -480,6 +490,8 @@ def analyse(text: str, language: str) -> Analysis:
         shape.append("m:exclaim")
     if any(token.surface.isdigit() for token in words):
         shape.append("m:digits")
+    if not any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues):
+        shape.append("m:no_complaint_cue")
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
     return Analysis(
@@ -501,7 +513,9 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
         else:
             polar.add(label)
     failures = {cue for cue in cues if cue.startswith(("failure.", "dissatisfaction."))}
-    if "praise" in polar and failures - {"failure.repeated_contact"}:
+    if ("praise" in polar or "gratitude.thanks" in cues) and failures - {
+        "failure.repeated_contact"
+    }:
         cues.add("sarcasm.praise_with_failure")
     return cues, polar
 

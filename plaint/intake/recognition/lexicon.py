@@ -66,18 +66,21 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "tired of", "not good enough", "a joke", "waste of", "misled", "mislead", "lied",
             "unfair", "harass", "threaten", "abusive", "negligen", "inaccurate", "incorrect",
             "wrong", "error", "mistake", "dispute", "not mine", "violat", "illegal", "deceptive",
-            "predatory", "unprofessional", "refus", "denied", "ignor",
+            "predatory", "unprofessional", "refus", "denied", "ignor", "what kind of service",
+            "call this service",
         ),
         "dissatisfaction.polite": (
             "surprised to", "rather surprised", "i would have expected", "expected better",
             "somewhat concerned", "concerned that", "concerned about", "a little disappointed",
             "not quite what", "bit of a shame", "i must say", "i am afraid", "i'm afraid",
             "not ideal", "less than", "i would appreciate an explanation",
-            "bring to your attention", "draw your attention", "regret to",
+            "bring to your attention", "draw your attention", "regret to", "explain why",
+            "why was my", "why has my", "why have you", "i was given no reason",
         ),
         "failure.delay": (
             "still", "yet to", "weeks", "months", "delay", "late", "overdue", "waiting", "waited",
             "so long", "ages", "since", "days ago", "no update", "no progress",
+            "how long do i have to wait", "how much longer",
         ),
         "failure.charged_wrongly": (
             "charged twice", "double charg", "overcharg", "charged me", "extra charge",
@@ -90,11 +93,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "mold", "stale",
         ),
         "failure.lost": (
-            "lost", "missing", "disappeared", "vanished", "misplaced",
+            "lost", "missing", "disappeared", "vanished", "misplaced", "lose", "losing",
         ),
         "failure.error": (
             "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
-            "failed", "fails", "failure", "reject", "cancelled", "closed my", "suspended",
+            "failed", "fails", "failure", "reject", "cancelled", "closed my", "suspended", "block",
         ),
         "failure.repeated_contact": (
             "again", "third time", "several times", "many times", "multiple times", "numerous",
@@ -191,6 +194,25 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "click here", "promo", "win a", "you have won", "exclusive offer", "sale ends",
             "subscribe", "webinar", "free trial", "best price", "seo", "backlink",
         ),
+        "failure.unreachable": (
+            "impossible to get through", "can't get through", "cannot get through",
+            "line is always busy", "always engaged", "no way to contact", "impossible to reach",
+            "impossible to contact",
+        ),
+        "request.action": (
+            "please send", "please update", "please close", "please change", "please add",
+            "kindly confirm", "please confirm", "i'd like to", "i would like to",
+            "i want to order", "i want to switch", "i'd like to switch", "please switch",
+            "book me", "i need to reset", "please reissue", "please cancel",
+        ),
+        "info.attachment": (
+            "attached", "please find", "here is", "fyi", "reminder", "enclosed",
+            "for your records",
+        ),
+        "info.personal_update": (
+            "moving house", "new address", "travelling", "traveling", "changed my email",
+            "changed my address", "i will be away", "i'll be away",
+        ),
     },
     "az": {
         "satisfaction": (
@@ -220,16 +242,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "şikayət", "narazı", "qəbuledilməz", "məyus", "bezdim", "bezmişəm", "rəzalət",
             "biabırçı", "dəhşət", "pis", "hörmətsiz", "kobud", "ədalətsiz", "aldat", "yalan",
             "etiraz", "səhv", "xəta", "biabır", "həyasız", "yazıq", "əsəbi", "zəhləm", "ayıbdır",
-            "ayıb", "bərbad", "lağ", "saymazyana", "özbaşına", "haqsız",
+            "ayıb", "bərbad", "lağ", "saymazyana", "özbaşına", "haqsız", "bu nə xidmət",
+            "bu nə biabırçılıq", "görməzdən gəl",
         ),
         "dissatisfaction.polite": (
             "təəccübləndim", "təəccüblü", "gözləməzdim", "gözləyirdim", "narahatam", "narahatlıq",
             "təəssüf", "təəssüflər", "xahiş edirəm izah", "izah edəsiniz", "diqqətinizə çatdırmaq",
-            "bir az məyus",
+            "bir az məyus", "izah edin", "niyə bağlan", "heç bir səbəb", "niyə",
         ),
         "failure.delay": (
             "hələ", "hələ də", "hələdə", "artıq", "gecik", "həftə", "aydır", "gündür",
             "gözləyirəm", "gözləyirik", "gözlədim", "uzun müddət", "vaxtında", "nə vaxt",
+            "nə vaxta qədər", "nə qədər gözləməli",
         ),
         "failure.charged_wrongly": (
             "iki dəfə", "artıq ödəniş", "artıq tutul", "tutuldu", "tutulub", "çıxıldı", "çıxılıb",
@@ -323,6 +347,20 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "endirim", "kampaniya", "aksiya", "abunə", "qazanın", "hədiyyə", "bonus",
             "xüsusi təklif", "pulsuz",
         ),
+        "failure.unreachable": (
+            "mümkün deyil", "xətt həmişə məşğul", "əlaqə saxlamaq olmur", "zəng çatmır",
+            "qoşulmaq mümkün",
+        ),
+        "request.action": (
+            "göndərin", "yeniləyin", "bağlayın", "əvəz edin", "əlavə edin", "dəyişin", "keçirin",
+            "təsdiqləyin", "istəyirəm", "sifariş etmək istəyirəm", "keçmək istəyirəm", "buraxın",
+        ),
+        "info.attachment": (
+            "əlavə edirəm", "əlavə olunub", "əlavədə", "qoşma", "xatırlatma", "məlumat üçün",
+        ),
+        "info.personal_update": (
+            "köçürəm", "köçəcəyəm", "yeni ünvan", "səfər", "səfərə", "e-poçt ünvanımı dəyiş",
+        ),
     },
     "tr": {
         "satisfaction": (
@@ -352,15 +390,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "şikayet", "memnuniyetsiz", "kabul edilemez", "hayal kırıklığı", "rezalet", "berbat",
             "bıktım", "bıktık", "yeter", "saygısız", "kaba", "haksız", "mağdur", "aldatıl",
             "yalan", "itiraz", "yanlış", "hata", "skandal", "utanç", "kötü", "sinir", "sorumsuz",
-            "ilgisiz", "felaket", "maalesef", "rezil", "dolandır",
+            "ilgisiz", "felaket", "maalesef", "rezil", "dolandır", "bu nasıl hizmet",
+            "bu ne biçim", "görmezden gel",
         ),
         "dissatisfaction.polite": (
             "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
-            "açıklama bekliyorum", "dikkatinize", "biraz hayal",
+            "açıklama bekliyorum", "dikkatinize", "biraz hayal", "açıklar mısınız", "açıklamanızı",
+            "neden kapatıl", "hiçbir gerekçe", "neden",
         ),
         "failure.delay": (
             "hala", "hâlâ", "halen", "gecik", "hafta", "aydır", "gündür", "bekliyorum", "bekledim",
-            "bekletil", "uzun süre", "zamanında", "ne zaman", "süre",
+            "bekletil", "uzun süre", "zamanında", "ne zaman", "süre", "daha ne kadar",
+            "ne zamana kadar",
         ),
         "failure.charged_wrongly": (
             "iki kez", "iki defa", "fazla çekil", "fazladan", "kesildi", "kesinti", "çekildi",
@@ -387,7 +428,6 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "demand.fix": (
             "talep ediyorum", "talep ederim", "derhal", "acilen", "hemen", "çözün", "çözülmesini",
             "düzeltin", "inceleyin", "incelenmesini", "gereğinin yapılmasını", "rica ediyorum",
-            "istiyorum",
         ),
         "severity.fraud": (
             "dolandırıcı", "dolandırıl", "sahte", "izinsiz", "yetkisiz", "bilgim dışında",
@@ -450,6 +490,21 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "indirim", "kampanya", "fırsat", "abone", "kazanın", "hediye", "bonus", "özel teklif",
             "ücretsiz",
         ),
+        "failure.unreachable": (
+            "ulaşmak imkansız", "imkansız", "hat hep meşgul", "ulaşamıyorum", "bağlanamıyorum",
+            "ulaşılamıyor",
+        ),
+        "request.action": (
+            "gönderin", "güncelleyin", "kapatın", "değiştirin", "ekleyin", "aktarın", "teyit eder",
+            "istiyorum", "sipariş etmek istiyorum", "geçmek istiyorum", "basar mısınız",
+            "ayarlayabilir",
+        ),
+        "info.attachment": (
+            "ekte", "ekliyorum", "ekte gönderiyorum", "ektedir", "hatırlatma", "bilginize",
+        ),
+        "info.personal_update": (
+            "taşınıyorum", "yeni adres", "seyahat", "seyahate", "e-posta adresimi değiştir",
+        ),
     },
     "ar": {
         "satisfaction": (
@@ -479,16 +534,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "شكوى", "شكوي", "اشتكي", "اشتكى", "اشكو", "غير راض", "مستاء", "استياء", "غير مقبول",
             "سيء", "سيئ", "سيئه", "زفت", "مهزله", "فضيحه", "تعبت", "زهقت", "قرفت", "ظلم", "احتجاج",
             "اعتراض", "خطا", "غلط", "اهمال", "استهتار", "مزري", "للاسف", "مؤسف", "حرام", "كارثه",
-            "نصب", "تلاعب", "خيبه", "محبط", "غضب",
+            "نصب", "تلاعب", "خيبه", "محبط", "غضب", "اي خدمه هذه", "اي خدمه هذي", "وش هالخدمه",
+            "تتجاهلون", "تجاهل",
         ),
         "dissatisfaction.polite": (
             "تفاجات", "استغربت", "مستغرب", "كنت اتوقع", "كنت انتظر", "يؤسفني", "قلق",
-            "ارجو التوضيح", "اود لفت", "لفت انتباهكم",
+            "ارجو التوضيح", "اود لفت", "لفت انتباهكم", "وضحوا لي لماذا", "لماذا تم", "ليش تم",
+            "ليش", "لماذا", "دون ذكر سبب", "لم يذكر لي اي سبب",
         ),
         "failure.delay": (
             "حتى الان", "الى الان", "لحد الان", "لحد الحين", "للحين", "لسه", "ما زال", "مازال",
             "لا يزال", "تاخير", "تاخر", "متاخر", "اسبوع", "اسابيع", "شهر", "ايام", "انتظر",
-            "بانتظار", "منذ",
+            "بانتظار", "منذ", "الى متى", "لمتى", "كم لازم انتظر",
         ),
         "failure.charged_wrongly": (
             "خصم", "مرتين", "خصموا", "سحب", "اقتطاع", "رسوم", "مبلغ زائد", "زياده", "تم خصم",
@@ -573,6 +630,19 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "عرض", "عروض", "تخفيض", "تخفيضات", "خصومات", "اشترك", "اربح", "هديه", "مجانا",
             "لفتره محدوده",
         ),
+        "failure.unreachable": (
+            "مستحيل توصل", "مستحيل", "الخط دائما مشغول", "مشغول", "ما احد يرد", "لا يمكن التواصل",
+        ),
+        "request.action": (
+            "ارجو ارسال", "ارسلوا", "حدثوا", "اغلقوا", "حولوا", "ارجو اصدار", "ارجو تاكيد", "ابغى",
+            "ابي", "اريد", "ارغب", "ممكن تحجزون", "فعلوا", "افعل",
+        ),
+        "info.attachment": (
+            "مرفق", "ارفقت", "ارفقنا", "تذكير", "للعلم",
+        ),
+        "info.personal_update": (
+            "بنتقل", "سانتقل", "العنوان الجديد", "بكون في", "مسافر", "سافر",
+        ),
     },
     "fa": {
         "satisfaction": (
@@ -603,14 +673,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "غیر قابل قبول", "مسخره", "خسته شدم", "کلافه", "ظلم", "بی احترامی", "بی ادب", "توهین",
             "دروغ", "فریب", "اشتباه", "خطا", "بی کیفیت", "بیکیفیت", "نامرغوب", "متاسف", "متأسف",
             "افسوس", "حیف", "ضرر", "پشیمان", "گند", "اشغال", "آشغال", "بو", "تلخ", "زشت", "ناامید",
+            "این چه وضع", "این چه خدمات", "نادیده می گیرید", "نادیده",
         ),
         "dissatisfaction.polite": (
             "تعجب کردم", "تعجب", "انتظار داشتم", "انتظار نداشتم", "نگران", "با کمال تاسف",
-            "متاسفانه", "لطفا توضیح", "به اطلاع برسانم",
+            "متاسفانه", "لطفا توضیح", "به اطلاع برسانم", "توضیح دهید چرا", "چرا حسابم", "چرا",
+            "هیچ دلیلی",
         ),
         "failure.delay": (
             "هنوز", "تا الان", "تا حالا", "تاخیر", "تأخیر", "دیر", "هفته", "ماه", "روز است",
-            "روزه", "منتظر", "معطل", "چند روز",
+            "روزه", "منتظر", "معطل", "چند روز", "تا کی", "چقدر دیگر", "چقدر باید صبر",
         ),
         "failure.charged_wrongly": (
             "کسر شد", "کسر شده", "دو بار", "دوبار", "برداشت", "کم شد", "کم شده", "اضافه", "کارمزد",
@@ -692,6 +764,20 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "marketing.promotion": (
             "تخفیف", "جشنواره", "حراج", "عضو شوید", "برنده", "هدیه", "رایگان", "پیشنهاد ویژه",
         ),
+        "failure.unreachable": (
+            "غیرممکن", "غیر ممکن", "همیشه اشغال", "جواب نمیدهند", "امکان تماس",
+        ),
+        "request.action": (
+            "بفرستید", "ارسال کنید", "تغییر دهید", "ببندید", "منتقل کنید", "اضافه کنید",
+            "صادر کنید", "تایید کنید", "تأیید کنید", "می خواهم", "میخواهم", "میخوام", "سفارش بدهم",
+            "تنظیم کنید",
+        ),
+        "info.attachment": (
+            "پیوست", "ضمیمه", "یادآوری", "جهت اطلاع",
+        ),
+        "info.personal_update": (
+            "اسباب کشی", "نشانی جدید", "آدرس جدید", "سفر", "ایمیلم را",
+        ),
     },
     "ru": {
         "satisfaction": (
@@ -721,15 +807,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "жалоб", "недоволен", "недовольн", "неприемлем", "разочарован", "ужас", "безобраз",
             "возмут", "позор", "отвратител", "хамств", "хамск", "обман", "издева", "надоело",
             "достали", "бардак", "кошмар", "претензи", "ошибк", "неправильн", "безответствен",
-            "некомпетент", "плох", "к сожалению", "халатн",
+            "некомпетент", "плох", "к сожалению", "халатн", "что это за сервис", "что за сервис",
+            "игнорируете",
         ),
         "dissatisfaction.polite": (
             "удивлен", "удивлён", "удивило", "ожидал", "ожидала", "обеспокоен", "сожалени",
-            "прошу разъяснить", "обратить внимание", "хотелось бы понять",
+            "прошу разъяснить", "обратить внимание", "хотелось бы понять", "объясните, почему",
+            "объясните почему", "почему закрыли", "почему", "никакой причины",
         ),
         "failure.delay": (
             "до сих пор", "всё ещё", "все еще", "уже", "задерж", "опозд", "недел", "месяц", "дней",
-            "жду", "ждём", "ждем", "ожида", "давно",
+            "жду", "ждём", "ждем", "ожида", "давно", "сколько ещё ждать", "сколько еще ждать",
+            "сколько можно",
         ),
         "failure.charged_wrongly": (
             "списали", "списан", "дважды", "два раза", "лишн", "комисси", "удержал", "сняли",
@@ -814,6 +903,20 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "marketing.promotion": (
             "скидк", "акци", "распродаж", "подпишитесь", "выиграй", "подарок", "бесплатно",
             "специальное предложение", "рассылк",
+        ),
+        "failure.unreachable": (
+            "невозможно дозвониться", "не дозвониться", "линия всегда занята",
+            "невозможно связаться", "не могу дозвониться",
+        ),
+        "request.action": (
+            "пришлите", "прошу заменить", "замените", "закройте", "переведите", "перевыпустите",
+            "подтвердите", "хочу", "прошу", "назначить", "запишите",
+        ),
+        "info.attachment": (
+            "во вложении", "прилагаю", "прикладываю", "напоминание", "для информации",
+        ),
+        "info.personal_update": (
+            "переезжаю", "новый адрес", "командировк", "буду в", "сменил адрес",
         ),
     },
 }

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from plaint.intake.recognition.features import Analysis
+from plaint.intake.recognition.features import NAMED_VALUE, Analysis
 
 MODEL_FILE = "model.json"
 FORMAT = "plaint-recogniser/1"
@@ -51,7 +51,7 @@ class Weights:
     def score(self, analysis: Analysis) -> float:
         table = self.table
         lexical = sum(map(table.__getitem__, analysis.lexical)) * analysis.lexical_value
-        named = sum(map(table.__getitem__, analysis.named))
+        named = sum(map(table.__getitem__, analysis.named)) * NAMED_VALUE
         return self.intercept + (lexical + named) * self.scale
 
     @staticmethod

@@ -37,7 +37,7 @@ from plaint.vocabulary.language import normalise
 BUCKETS = 1 << 19
 # The value of a named feature (cue, shape) against the lexical block's unit norm: named
 # features are few and shared by every language, so they carry more of the judgement.
-NAMED_VALUE = 1.0
+NAMED_VALUE = 2.0
 _MASK = BUCKETS - 1
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[?!؟.,;:،؛]", re.UNICODE)
@@ -503,21 +503,55 @@ def analyse(text: str, language: str) -> Analysis:
 
 
 def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
+    """Cue identifiers found, and the polar classes found un-negated. A failure or a
+    complaint word inside a negation ("no problem", "ایرادی ندیدم") is not evidence of a
+    failure: it becomes the polar feature "negated_failure" instead, unless the negator is
+    part of the pattern itself ("not good enough", "غير مقبول")."""
+    negators, _ = _negators(language)
     cues: set[str] = set()
     polar: set[str] = set()
     for first, last, label in _lexicon_hits(words, language):
-        if "." in label:
-            cues.add(label)
-        elif any(negated[first : last + 1]):
-            cues.add(NEGATED[label])
+        span = words[first : last + 1]
+        is_negated = any(negated[first : last + 1]) and not any(
+            token.surface in negators for token in span
+        )
+        if "." not in label:
+            if is_negated:
+                cues.add(NEGATED[label])
+            else:
+                polar.add(label)
+        elif is_negated and label.startswith(_NEGATABLE_EVIDENCE):
+            polar.add("negated_failure")
         else:
-            polar.add(label)
-    failures = {cue for cue in cues if cue.startswith(("failure.", "dissatisfaction."))}
-    if ("praise" in polar or "gratitude.thanks" in cues) and failures - {
-        "failure.repeated_contact"
-    }:
+            cues.add(label)
+    if language in _TURKIC_CONDITIONAL and any(
+        _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
+    ):
+        cues.add("request.hypothetical")
+    if ("praise" in polar or "gratitude.thanks" in cues) and cues & _PLAIN_FAILURES:
         cues.add("sarcasm.praise_with_failure")
     return cues, polar
+
+
+# Failures plain enough that praise or thanks beside them reads as sarcasm ("thanks for
+# cutting off my broadband"); a delay or a fee word beside thanks is usually sincere
+# ("paid within a week, thank you").
+_PLAIN_FAILURES = frozenset(
+    {
+        "failure.not_arrived", "failure.not_working", "failure.no_response",
+        "failure.not_resolved", "failure.not_refunded", "failure.broken", "failure.lost",
+        "failure.error", "failure.unreachable", "dissatisfaction.explicit",
+        "dissatisfaction.negated_satisfaction",
+    }
+)  # fmt: skip
+
+# Turkic conditional verbs ("olursa", "kaçırırsam", "çatdırılsa"): a hypothetical question.
+_TURKIC_CONDITIONAL = {
+    "tr": re.compile(r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"),
+    "az": re.compile(r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"),
+}
+
+_NEGATABLE_EVIDENCE = ("failure.broken", "failure.error", "failure.lost", "dissatisfaction.explicit")
 
 
 def cue_feature(cue: str) -> int:

@@ -18,6 +18,14 @@ Two kinds of class:
 
 from __future__ import annotations
 
+
+def _words(spaced: str) -> tuple[str, ...]:
+    return tuple(spaced.split())
+
+
+def _word_set(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
 # Polar class -> the cue it gives when negated ("not satisfied", "has not arrived").
 NEGATED: dict[str, str] = {
     "satisfaction": "dissatisfaction.negated_satisfaction",
@@ -43,7 +51,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "got my", "turned up", "come through", "gone through", "went through",
         ),
         "working": (
-            "work", "function", "load", "connect", "open", "let me", "allow",
+            "work", "function", "load", "connect", "open", "let me", "allow", "fit",
         ),
         "response": (
             "respon", "repl", "answer", "call back", "called back", "get back", "heard back",
@@ -67,7 +75,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "unfair", "harass", "threaten", "abusive", "negligen", "inaccurate", "incorrect",
             "wrong", "error", "mistake", "dispute", "not mine", "violat", "illegal", "deceptive",
             "predatory", "unprofessional", "refus", "denied", "ignor", "what kind of service",
-            "call this service",
+            "call this service", "hung up", "hang up", "disgrace", "shambles",
         ),
         "dissatisfaction.polite": (
             "surprised to", "rather surprised", "i would have expected", "expected better",
@@ -78,8 +86,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "why was my", "why has my", "why have you", "i was given no reason",
         ),
         "failure.delay": (
-            "still", "yet to", "weeks", "months", "delay", "late", "overdue", "waiting", "waited",
-            "so long", "ages", "since", "days ago", "no update", "no progress",
+            "still", "yet to", "weeks", "months", "delay", "=late", "overdue", "waiting", "waited",
+            "so long", "=ages", "since", "days ago", "no update", "no progress",
             "how long do i have to wait", "how much longer",
         ),
         "failure.charged_wrongly": (
@@ -98,6 +106,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "failure.error": (
             "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
             "failed", "fails", "failure", "reject", "cancelled", "closed my", "suspended", "block",
+            "cut off", "cutting off", "cut my", "disconnected", "switched off",
         ),
         "failure.repeated_contact": (
             "again", "third time", "several times", "many times", "multiple times", "numerous",
@@ -112,7 +121,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "i expect", "i demand", "i want this", "please fix", "sort this out", "sort it out",
             "resolve this", "immediately", "urgent", "as soon as possible", "asap", "take action",
             "look into this", "investigate", "escalat", "put this right", "make this right",
-            "i request that", "i insist", "correct this", "remove this",
+            "i request that", "i insist", "correct this", "remove this", "to a manager",
+            "speak to a manager", "supervisor",
         ),
         "severity.fraud": (
             "fraud", "scam", "unauthori", "not authori", "did not make", "didn't make",
@@ -142,8 +152,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "vulnerability.financial_hardship": (
             "can't afford", "cannot afford", "lost my job", "unemploy", "no money", "pay my rent",
-            "rent", "food", "evict", "foreclos", "bankrupt", "hardship", "struggling", "benefits",
-            "pension", "disability allowance", "debt",
+            "evict", "foreclos", "bankrupt", "hardship", "struggling", "disability allowance",
         ),
         "vulnerability.bereavement": (
             "passed away", "died", "death", "deceased", "funeral", "bereave", "widow",
@@ -181,18 +190,22 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
             "auto-reply", "on annual leave", "on leave until", "away until",
             "limited access to email", "i will respond", "i will reply", "return on",
-            "back in the office", "do not reply", "no-reply", "noreply",
+            "back in the office", "do not reply", "no-reply", "noreply", "not monitored",
+            "logged automatically", "automatically", "received your message",
         ),
         "notice.delivery_status": (
             "delivery status notification", "undeliverable", "mail delivery", "mailer-daemon",
             "mailer daemon", "postmaster", "could not be delivered", "delivery has failed",
             "returned mail", "message not delivered", "recipient address rejected", "mailbox full",
-            "smtp", "=550",
+            "smtp", "=550", "wasn't delivered", "was not delivered", "couldn't be delivered",
+            "domain couldn't", "domain could not", "the domain", "couldn't be found",
         ),
         "marketing.promotion": (
             "unsubscribe", "newsletter", "% off", "discount", "special offer", "limited time",
             "click here", "promo", "win a", "you have won", "exclusive offer", "sale ends",
-            "subscribe", "webinar", "free trial", "best price", "seo", "backlink",
+            "subscribe", "webinar", "free trial", "best price", "seo", "backlink", "qualify for",
+            "reply yes", "find out more", "learn more", "deals", "black friday", "shop now",
+            "click to", "enrol", "places limited",
         ),
         "failure.unreachable": (
             "impossible to get through", "can't get through", "cannot get through",
@@ -203,7 +216,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "please send", "please update", "please close", "please change", "please add",
             "kindly confirm", "please confirm", "i'd like to", "i would like to",
             "i want to order", "i want to switch", "i'd like to switch", "please switch",
-            "book me", "i need to reset", "please reissue", "please cancel",
+            "book me", "i need to reset", "please reissue", "please cancel", "kindly send",
+            "send me", "please provide", "could you send",
         ),
         "info.attachment": (
             "attached", "please find", "here is", "fyi", "reminder", "enclosed",
@@ -212,6 +226,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "info.personal_update": (
             "moving house", "new address", "travelling", "traveling", "changed my email",
             "changed my address", "i will be away", "i'll be away",
+        ),
+        "dissatisfaction.advises_against": (
+            "don't buy", "do not buy", "would not recommend", "wouldn't recommend", "avoid this",
+            "stay away", "never again", "not worth",
         ),
     },
     "az": {
@@ -223,7 +241,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "oturdu", "mədaxil", "yüklən",
         ),
         "working": (
-            "işlə", "çalış", "açıl", "qoşul", "fəaliyyət",
+            "işlə", "çalış", "açıl", "qoşul", "fəaliyyət", "uyğun gəl",
         ),
         "response": (
             "cavab", "zəng", "əlaqə saxla", "geri dön", "reaksiya",
@@ -243,12 +261,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "biabırçı", "dəhşət", "pis", "hörmətsiz", "kobud", "ədalətsiz", "aldat", "yalan",
             "etiraz", "səhv", "xəta", "biabır", "həyasız", "yazıq", "əsəbi", "zəhləm", "ayıbdır",
             "ayıb", "bərbad", "lağ", "saymazyana", "özbaşına", "haqsız", "bu nə xidmət",
-            "bu nə biabırçılıq", "görməzdən gəl",
+            "bu nə biabırçılıq", "görməzdən gəl", "zəngi kəs", "telefonu üzümə", "ayıb olsun",
+            "rüsvayçılıq",
         ),
         "dissatisfaction.polite": (
             "təəccübləndim", "təəccüblü", "gözləməzdim", "gözləyirdim", "narahatam", "narahatlıq",
             "təəssüf", "təəssüflər", "xahiş edirəm izah", "izah edəsiniz", "diqqətinizə çatdırmaq",
-            "bir az məyus", "izah edin", "niyə bağlan", "heç bir səbəb", "niyə",
+            "bir az məyus", "izah edin", "niyə bağlan", "heç bir səbəb", "=niyə",
         ),
         "failure.delay": (
             "hələ", "hələ də", "hələdə", "artıq", "gecik", "həftə", "aydır", "gündür",
@@ -269,7 +288,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "ləğv", "bağlandı",
-            "uğursuz", "alınmır", "alınmadı",
+            "uğursuz", "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi",
+            "söndürül",
         ),
         "failure.repeated_contact": (
             "yenə", "yenidən", "dəfələrlə", "neçə dəfə", "bir neçə dəfə", "üçüncü dəfə",
@@ -282,7 +302,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "demand.fix": (
             "tələb edirəm", "tələb edirik", "dərhal", "təcili", "həll edin", "həll olunsun",
             "düzəldin", "araşdırın", "araşdırılmasını", "tədbir görün", "xahiş edirəm həll",
-            "bərpa edin", "ləğv edin",
+            "bərpa edin", "ləğv edin", "rəhbərliyə", "rəhbərə", "müdirə",
         ),
         "severity.fraud": (
             "fırıldaq", "dələduz", "icazəsiz", "icazəm olmadan", "xəbərim olmadan", "oğurla",
@@ -307,15 +327,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "dözə bilmirəm", "gücüm", "qorxuram", "çıxılmaz", "yalvarıram",
         ),
         "vulnerability.financial_hardship": (
-            "işimi itirdim", "işsiz", "pulum yox", "pulum qalmayıb", "kirayə", "borc", "təqaüd",
-            "pensiya", "maaş", "ödəyə bilmirəm", "dolanmaq",
+            "işimi itirdim", "işsiz", "pulum yox", "pulum qalmayıb", "ödəyə bilmirəm", "dolanmaq",
         ),
         "vulnerability.bereavement": (
             "vəfat", "dünyasını dəyiş", "rəhmətə", "öldü", "dəfn",
         ),
         "regulatory.ombudsman": (
             "mərkəzi bank", "ombudsman", "müvəkkil", "istehlakçı", "tənzimləyici", "nazirliy",
-            "aidiyyəti orqan", "dövlət", "prokuror", "dta",
+            "aidiyyəti orqan", "prokuror", "dta",
         ),
         "regulatory.legal_action": (
             "vəkil", "məhkəmə", "iddia", "hüquqi", "qanuni tədbir",
@@ -338,14 +357,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "notice.auto_reply": (
             "avtomatik cavab", "ofisdə deyiləm", "məzuniyyət", "iş yerində deyiləm",
-            "qayıdandan sonra", "qayıtdıqdan sonra", "avtomatik",
+            "qayıdandan sonra", "qayıtdıqdan sonra", "avtomatik", "baxılmır", "avtomatik olaraq",
         ),
         "notice.delivery_status": (
             "çatdırıla bilmədi", "ünvan tapılmadı", "mesaj çatdırılmadı", "poçt qutusu dolu",
+            "domen", "çatdırılmadı, çünki", "çatdırılma uğursuz",
         ),
         "marketing.promotion": (
             "endirim", "kampaniya", "aksiya", "abunə", "qazanın", "hədiyyə", "bonus",
-            "xüsusi təklif", "pulsuz",
+            "xüsusi təklif", "pulsuz", "ətraflı", "qrant", "bəli yazın", "qara cümə",
+            "yerlər məhduddur",
         ),
         "failure.unreachable": (
             "mümkün deyil", "xətt həmişə məşğul", "əlaqə saxlamaq olmur", "zəng çatmır",
@@ -354,12 +375,17 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "request.action": (
             "göndərin", "yeniləyin", "bağlayın", "əvəz edin", "əlavə edin", "dəyişin", "keçirin",
             "təsdiqləyin", "istəyirəm", "sifariş etmək istəyirəm", "keçmək istəyirəm", "buraxın",
+            "göndərməyinizi", "göndərə bilərsiniz",
         ),
         "info.attachment": (
             "əlavə edirəm", "əlavə olunub", "əlavədə", "qoşma", "xatırlatma", "məlumat üçün",
         ),
         "info.personal_update": (
             "köçürəm", "köçəcəyəm", "yeni ünvan", "səfər", "səfərə", "e-poçt ünvanımı dəyiş",
+        ),
+        "dissatisfaction.advises_against": (
+            "almayın", "tövsiyə etmirəm", "tövsiyə etməzdim", "uzaq durun", "bir daha heç vaxt",
+            "dəyməz",
         ),
     },
     "tr": {
@@ -371,7 +397,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "tanımlan",
         ),
         "working": (
-            "çalış", "açıl", "bağlan", "işle", "yüklen",
+            "çalış", "açıl", "bağlan", "işle", "yüklen", "uy",
         ),
         "response": (
             "cevap", "yanıt", "dönüş", "geri dön", "aran", "ilgilen",
@@ -391,12 +417,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "bıktım", "bıktık", "yeter", "saygısız", "kaba", "haksız", "mağdur", "aldatıl",
             "yalan", "itiraz", "yanlış", "hata", "skandal", "utanç", "kötü", "sinir", "sorumsuz",
             "ilgisiz", "felaket", "maalesef", "rezil", "dolandır", "bu nasıl hizmet",
-            "bu ne biçim", "görmezden gel",
+            "bu ne biçim", "görmezden gel", "yüzüme kapat", "yazıklar olsun", "yazık", "rezillik",
         ),
         "dissatisfaction.polite": (
             "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
             "açıklama bekliyorum", "dikkatinize", "biraz hayal", "açıklar mısınız", "açıklamanızı",
-            "neden kapatıl", "hiçbir gerekçe", "neden",
+            "neden kapatıl", "hiçbir gerekçe", "=neden",
         ),
         "failure.delay": (
             "hala", "hâlâ", "halen", "gecik", "hafta", "aydır", "gündür", "bekliyorum", "bekledim",
@@ -416,7 +442,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "iptal", "kapatıl",
-            "başarısız", "olmuyor", "olmadı", "askıya",
+            "başarısız", "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti",
+            "kapattınız",
         ),
         "failure.repeated_contact": (
             "tekrar", "yine", "defalarca", "kaç kez", "birkaç kez", "üçüncü kez", "ikinci kez",
@@ -428,6 +455,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "demand.fix": (
             "talep ediyorum", "talep ederim", "derhal", "acilen", "hemen", "çözün", "çözülmesini",
             "düzeltin", "inceleyin", "incelenmesini", "gereğinin yapılmasını", "rica ediyorum",
+            "yöneticiye", "müdüre", "üst birime",
         ),
         "severity.fraud": (
             "dolandırıcı", "dolandırıl", "sahte", "izinsiz", "yetkisiz", "bilgim dışında",
@@ -451,8 +479,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "dayanamıyorum", "korkuyorum", "yalvarıyorum", "perişan",
         ),
         "vulnerability.financial_hardship": (
-            "işimi kaybettim", "işsiz", "param yok", "kira", "borç", "emekli", "maaş",
-            "ödeyemiyorum", "geçinemiyorum", "icra",
+            "işimi kaybettim", "işsiz", "param yok", "ödeyemiyorum", "geçinemiyorum", "icra",
         ),
         "vulnerability.bereavement": (
             "vefat", "öldü", "hayatını kaybet", "cenaze", "rahmetli",
@@ -481,14 +508,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "notice.auto_reply": (
             "otomatik yanıt", "otomatik cevap", "ofis dışında", "ofiste değilim", "izindeyim",
-            "yıllık izin", "döndüğümde", "dönüşümde",
+            "yıllık izin", "döndüğümde", "dönüşümde", "takip edilmemektedir", "otomatik olarak",
         ),
         "notice.delivery_status": (
-            "teslim edilemedi", "iletilemedi", "adres bulunamadı", "posta kutusu dolu",
+            "teslim edilemedi", "iletilemedi", "adres bulunamadı", "posta kutusu dolu", "alan adı",
+            "teslimat başarısız",
         ),
         "marketing.promotion": (
             "indirim", "kampanya", "fırsat", "abone", "kazanın", "hediye", "bonus", "özel teklif",
-            "ücretsiz",
+            "ücretsiz", "hibe", "detaylar için", "fırsatları", "efsane cuma", "kontenjan",
         ),
         "failure.unreachable": (
             "ulaşmak imkansız", "imkansız", "hat hep meşgul", "ulaşamıyorum", "bağlanamıyorum",
@@ -497,13 +525,17 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "request.action": (
             "gönderin", "güncelleyin", "kapatın", "değiştirin", "ekleyin", "aktarın", "teyit eder",
             "istiyorum", "sipariş etmek istiyorum", "geçmek istiyorum", "basar mısınız",
-            "ayarlayabilir",
+            "ayarlayabilir", "gönderebilir misiniz", "göndermenizi",
         ),
         "info.attachment": (
             "ekte", "ekliyorum", "ekte gönderiyorum", "ektedir", "hatırlatma", "bilginize",
         ),
         "info.personal_update": (
             "taşınıyorum", "yeni adres", "seyahat", "seyahate", "e-posta adresimi değiştir",
+        ),
+        "dissatisfaction.advises_against": (
+            "almayın", "tavsiye etmem", "tavsiye etmiyorum", "uzak durun", "bir daha asla",
+            "değmez",
         ),
     },
     "ar": {
@@ -515,13 +547,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "يوصل", "توصل",
         ),
         "working": (
-            "يعمل", "تعمل", "يشتغل", "تشتغل", "شغال", "يفتح", "تفتح", "يستجيب",
+            "يعمل", "تعمل", "يشتغل", "تشتغل", "شغال", "يفتح", "تفتح", "يستجيب", "تناسب", "مناسب",
         ),
         "response": (
             "رد", "يرد", "ترد", "الرد", "جواب", "تجاوب", "يتواصل", "اتصال", "يتصل",
         ),
         "resolution": (
-            "حل", "يحل", "تحل", "معالج", "اصلاح", "تصحيح",
+            "=حل", "يحل", "تحل", "معالج", "اصلاح", "تصحيح", "حلها", "حلوها", "يتم حل",
         ),
         "refunded": (
             "استرجاع", "ارجاع", "يرجع", "ترجع", "استرداد المبلغ", "رجعوا",
@@ -535,7 +567,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "سيء", "سيئ", "سيئه", "زفت", "مهزله", "فضيحه", "تعبت", "زهقت", "قرفت", "ظلم", "احتجاج",
             "اعتراض", "خطا", "غلط", "اهمال", "استهتار", "مزري", "للاسف", "مؤسف", "حرام", "كارثه",
             "نصب", "تلاعب", "خيبه", "محبط", "غضب", "اي خدمه هذه", "اي خدمه هذي", "وش هالخدمه",
-            "تتجاهلون", "تجاهل",
+            "تتجاهلون", "تجاهل", "اغلقوا الخط", "قفلوا الخط", "الخط في وجهي", "عيب عليكم", "عيب",
+            "الاسف", "مع الاسف", "=اسف", "فوضى",
         ),
         "dissatisfaction.polite": (
             "تفاجات", "استغربت", "مستغرب", "كنت اتوقع", "كنت انتظر", "يؤسفني", "قلق",
@@ -544,8 +577,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.delay": (
             "حتى الان", "الى الان", "لحد الان", "لحد الحين", "للحين", "لسه", "ما زال", "مازال",
-            "لا يزال", "تاخير", "تاخر", "متاخر", "اسبوع", "اسابيع", "شهر", "ايام", "انتظر",
-            "بانتظار", "منذ", "الى متى", "لمتى", "كم لازم انتظر",
+            "لا يزال", "تاخير", "تاخر", "متاخر", "اسبوع", "اسابيع", "بانتظار", "الى متى", "لمتى",
+            "كم لازم انتظر",
         ),
         "failure.charged_wrongly": (
             "خصم", "مرتين", "خصموا", "سحب", "اقتطاع", "رسوم", "مبلغ زائد", "زياده", "تم خصم",
@@ -560,7 +593,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "محظور", "مجمد", "تجميد", "ايقاف", "رفض", "مرفوض", "الغاء", "فشل", "خلل", "مشكله",
-            "مشاكل",
+            "مشاكل", "=قطع", "قطعتوا", "قطعوا", "انقطع", "فصل الخدمه",
         ),
         "failure.repeated_contact": (
             "مره اخرى", "مرارا", "عده مرات", "كل مره", "للمره الثالثه", "للمره الثانيه",
@@ -571,7 +604,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "demand.fix": (
             "اطالب", "نطالب", "فورا", "عاجل", "سرعه", "حل المشكله", "ارجو حل", "التحقيق",
-            "اتخاذ الاجراء", "معالجه",
+            "اتخاذ الاجراء", "معالجه", "المدير", "المسؤول", "رفع الموضوع",
         ),
         "severity.fraud": (
             "احتيال", "نصب", "غير مصرح", "بدون علمي", "دون علمي", "بدون اذن", "سرقه", "سرق",
@@ -581,9 +614,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "حريق", "دخان", "احترق", "صعق", "اصابه", "حروق", "تسمم", "انفجار", "انفجر",
         ),
         "vulnerability.third_party": (
-            "والدتي", "والدي", "امي", "ابي", "جدتي", "جدي", "زوجي", "زوجتي", "ابني", "ابنتي",
-            "اخي", "اختي", "نيابه عن", "بالنيابه", "كبير السن", "كبيره في السن", "مسن", "مسنه",
-            "وكاله",
+            "والدتي", "والدي", "امي", "زوجي", "زوجتي", "ابني", "ابنتي", "نيابه عن", "بالنيابه",
+            "كبير السن", "كبيره في السن", "مسن", "مسنه", "وكاله", "=جدتي", "=جدي",
         ),
         "vulnerability.illness": (
             "مريض", "مريضه", "مستشفى", "المستشفى", "اعاقه", "معاق", "سرطان", "عمليه جراحيه",
@@ -594,11 +626,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ارجوكم", "اتوسل", "حالتي",
         ),
         "vulnerability.financial_hardship": (
-            "فقدت وظيفتي", "عاطل", "ما عندي فلوس", "لا املك", "ايجار", "ديون", "راتب", "تقاعد",
-            "لا استطيع الدفع",
+            "فقدت وظيفتي", "عاطل", "ما عندي فلوس", "لا املك", "لا استطيع الدفع",
         ),
         "vulnerability.bereavement": (
-            "توفي", "توفيت", "وفاه", "المرحوم", "المرحومه", "عزاء",
+            "وفاه", "المرحوم", "المرحومه", "عزاء", "=توفي", "=توفيت", "=توفى", "توفيت والدتي",
+            "وفاته",
         ),
         "regulatory.ombudsman": (
             "البنك المركزي", "ساما", "مؤسسه النقد", "الجهات الرقابيه", "الجهه الرقابيه",
@@ -622,13 +654,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "notice.auto_reply": (
             "رد الي", "رد تلقائي", "خارج المكتب", "في اجازه", "اجازه", "عند عودتي", "سارد عليكم",
+            "غير مراقب", "تلقائيا",
         ),
         "notice.delivery_status": (
-            "تعذر تسليم", "لم يتم تسليم الرساله", "فشل تسليم", "صندوق البريد ممتلئ",
+            "تعذر تسليم", "لم يتم تسليم الرساله", "فشل تسليم", "صندوق البريد ممتلئ", "النطاق",
+            "فشل التسليم", "لم يتم تسليم رسالتك",
         ),
         "marketing.promotion": (
             "عرض", "عروض", "تخفيض", "تخفيضات", "خصومات", "اشترك", "اربح", "هديه", "مجانا",
-            "لفتره محدوده",
+            "لفتره محدوده", "منحه", "لمعرفه المزيد", "الجمعه البيضاء", "المقاعد محدوده",
         ),
         "failure.unreachable": (
             "مستحيل توصل", "مستحيل", "الخط دائما مشغول", "مشغول", "ما احد يرد", "لا يمكن التواصل",
@@ -643,6 +677,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "info.personal_update": (
             "بنتقل", "سانتقل", "العنوان الجديد", "بكون في", "مسافر", "سافر",
         ),
+        "dissatisfaction.advises_against": (
+            "لا انصح", "ما انصح", "لا تشتروا", "لا تشتري", "لا تتعاملوا", "ابتعدوا عن",
+        ),
     },
     "fa": {
         "satisfaction": (
@@ -653,7 +690,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "برگشت",
         ),
         "working": (
-            "کار میکن", "کار کن", "کار نمیکن", "باز میش", "وصل", "عمل",
+            "کار میکن", "کار کن", "کار نمیکن", "باز میش", "وصل", "عمل", "اندازه",
         ),
         "response": (
             "جواب", "پاسخ", "پیگیری", "تماس", "زنگ",
@@ -669,20 +706,24 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "خوشمزه", "بینظیر", "محشر", "ارزش", "پیشنهاد میکنم",
         ),
         "dissatisfaction.explicit": (
-            "شکایت", "ناراضی", "نارضایتی", "اعتراض", "افتضاح", "بد", "بدترین", "غیرقابل قبول",
+            "شکایت", "ناراضی", "نارضایتی", "اعتراض", "افتضاح", "بدترین", "غیرقابل قبول",
             "غیر قابل قبول", "مسخره", "خسته شدم", "کلافه", "ظلم", "بی احترامی", "بی ادب", "توهین",
             "دروغ", "فریب", "اشتباه", "خطا", "بی کیفیت", "بیکیفیت", "نامرغوب", "متاسف", "متأسف",
-            "افسوس", "حیف", "ضرر", "پشیمان", "گند", "اشغال", "آشغال", "بو", "تلخ", "زشت", "ناامید",
-            "این چه وضع", "این چه خدمات", "نادیده می گیرید", "نادیده",
+            "افسوس", "حیف", "ضرر", "پشیمان", "گند", "اشغال", "آشغال", "زشت", "ناامید",
+            "این چه وضع", "این چه خدمات", "نادیده می گیرید", "نادیده", "بوی بد", "بو میده",
+            "بو می داد", "بوی ماندگی", "=بد", "بده", "بدمزه", "حالم بد", "ضعیف", "رقیق", "مصنوعی",
+            "بیات", "مونده", "جالب نبود", "جالب نیست", "خوشم نیومد", "خوشم نیامد", "دوست ندارم",
+            "دوست نداشتم", "بی تاثیر", "کلاهبردار", "کم فروشی", "قطع کردند", "رویم قطع", "شرم",
+            "آشفتگی", "اشفتگی", "بی نظمی",
         ),
         "dissatisfaction.polite": (
             "تعجب کردم", "تعجب", "انتظار داشتم", "انتظار نداشتم", "نگران", "با کمال تاسف",
-            "متاسفانه", "لطفا توضیح", "به اطلاع برسانم", "توضیح دهید چرا", "چرا حسابم", "چرا",
+            "متاسفانه", "لطفا توضیح", "به اطلاع برسانم", "توضیح دهید چرا", "چرا حسابم", "=چرا",
             "هیچ دلیلی",
         ),
         "failure.delay": (
-            "هنوز", "تا الان", "تا حالا", "تاخیر", "تأخیر", "دیر", "هفته", "ماه", "روز است",
-            "روزه", "منتظر", "معطل", "چند روز", "تا کی", "چقدر دیگر", "چقدر باید صبر",
+            "هنوز", "تا الان", "تا حالا", "تاخیر", "تأخیر", "=دیر", "هفته", "=ماه", "روز است",
+            "منتظر", "معطل", "چند روز", "تا کی", "چقدر دیگر", "چقدر باید صبر", "ماه است", "ماهه",
         ),
         "failure.charged_wrongly": (
             "کسر شد", "کسر شده", "دو بار", "دوبار", "برداشت", "کم شد", "کم شده", "اضافه", "کارمزد",
@@ -696,7 +737,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "گم شد", "گم شده", "مفقود", "ناپدید", "پیدا نمیشه",
         ),
         "failure.error": (
-            "مسدود", "بلاک", "قطع", "لغو", "رد شد", "خطا میده", "ارور", "ناموفق", "نشد",
+            "مسدود", "بلاک", "=قطع", "لغو", "رد شد", "خطا میده", "ارور", "ناموفق", "نشد", "قطع شد",
+            "قطع است", "قطع کردید", "قطع کردند", "قطع شده", "وصل نمیشه",
         ),
         "failure.repeated_contact": (
             "دوباره", "بارها", "چند بار", "چندبار", "هر بار", "بار سوم", "بار دوم", "مجددا",
@@ -706,7 +748,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "demand.fix": (
             "درخواست دارم", "تقاضا دارم", "فورا", "فوری", "سریعا", "رسیدگی", "پیگیری کنید",
-            "حل کنید", "بررسی کنید", "لطفا اقدام",
+            "حل کنید", "بررسی کنید", "لطفا اقدام", "به مدیر", "مسئول", "ارجاع",
         ),
         "severity.fraud": (
             "کلاهبرداری", "کلاه برداری", "غیرمجاز", "غیر مجاز", "بدون اطلاع", "بدون اجازه", "سرقت",
@@ -729,8 +771,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "خواهش میکنم", "التماس", "داغون",
         ),
         "vulnerability.financial_hardship": (
-            "بیکار شدم", "بیکار", "پول ندارم", "اجاره", "بدهی", "حقوق", "بازنشسته",
-            "نمیتونم پرداخت",
+            "بیکار شدم", "بیکار", "پول ندارم", "نمیتونم پرداخت",
         ),
         "vulnerability.bereavement": (
             "فوت", "درگذشت", "مرحوم", "ختم", "فوتی",
@@ -757,12 +798,15 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "notice.auto_reply": (
             "پاسخ خودکار", "خارج از دفتر", "مرخصی", "پس از بازگشت", "در دسترس نیستم", "خودکار",
+            "پایش نمی", "به طور خودکار",
         ),
         "notice.delivery_status": (
-            "تحویل داده نشد", "ارسال نشد", "صندوق پر", "نشانی یافت نشد",
+            "تحویل داده نشد", "ارسال نشد", "صندوق پر", "نشانی یافت نشد", "دامنه",
+            "تحویل داده نشد زیرا",
         ),
         "marketing.promotion": (
             "تخفیف", "جشنواره", "حراج", "عضو شوید", "برنده", "هدیه", "رایگان", "پیشنهاد ویژه",
+            "کمک هزینه", "اطلاعات بیشتر", "جمعه سیاه", "ظرفیت محدود",
         ),
         "failure.unreachable": (
             "غیرممکن", "غیر ممکن", "همیشه اشغال", "جواب نمیدهند", "امکان تماس",
@@ -778,6 +822,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "info.personal_update": (
             "اسباب کشی", "نشانی جدید", "آدرس جدید", "سفر", "ایمیلم را",
         ),
+        "dissatisfaction.advises_against": (
+            "نخرید", "نخرین", "نخرید.", "پیشنهاد نمی", "پیشنهاد نمیشه", "توصیه نمی",
+            "ارزش خرید ندار", "پولتون رو", "ریختم دور", "دور ریختم", "دور انداختم", "دیگه نمیخرم",
+            "دیگه نمیگیرم", "دیگر نمی خرم",
+        ),
     },
     "ru": {
         "satisfaction": (
@@ -788,7 +837,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "вернул", "привез",
         ),
         "working": (
-            "работа", "функционир", "открыва", "загружа", "подключа",
+            "работа", "функционир", "открыва", "загружа", "подключа", "подход",
         ),
         "response": (
             "ответ", "отвеча", "перезвон", "связал", "реагир",
@@ -808,7 +857,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "возмут", "позор", "отвратител", "хамств", "хамск", "обман", "издева", "надоело",
             "достали", "бардак", "кошмар", "претензи", "ошибк", "неправильн", "безответствен",
             "некомпетент", "плох", "к сожалению", "халатн", "что это за сервис", "что за сервис",
-            "игнорируете",
+            "игнорируете", "бросили трубку", "бросил трубку", "позорище",
         ),
         "dissatisfaction.polite": (
             "удивлен", "удивлён", "удивило", "ожидал", "ожидала", "обеспокоен", "сожалени",
@@ -833,7 +882,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "отмен", "закрыли",
-            "не проход",
+            "не проход", "отключ", "обрубил",
         ),
         "failure.repeated_contact": (
             "снова", "опять", "неоднократно", "несколько раз", "много раз", "третий раз",
@@ -844,7 +893,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "demand.fix": (
             "требую", "немедленно", "срочно", "решите", "разберитесь", "примите меры",
-            "прошу разобраться", "исправьте", "прошу вернуть",
+            "прошу разобраться", "исправьте", "прошу вернуть", "руководител", "начальств",
         ),
         "severity.fraud": (
             "мошенни", "мошенн", "несанкционир", "без моего ведома", "без моего согласия",
@@ -867,8 +916,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "боюсь", "паник", "в отчаянии",
         ),
         "vulnerability.financial_hardship": (
-            "потерял работу", "потеряла работу", "безработ", "нет денег", "аренд", "долг", "пенси",
-            "зарплат", "не могу платить", "не на что жить",
+            "потерял работу", "потеряла работу", "безработ", "нет денег", "не могу платить",
+            "не на что жить",
         ),
         "vulnerability.bereavement": (
             "умер", "умерла", "скончал", "смерт", "похорон", "покойн",
@@ -895,14 +944,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "notice.auto_reply": (
             "автоответ", "автоматический ответ", "в отпуске", "не в офисе", "вне офиса",
-            "по возвращении", "отвечу после",
+            "по возвращении", "отвечу после", "не обслуживается", "автоматически",
         ),
         "notice.delivery_status": (
-            "не доставлено", "не удалось доставить", "ящик переполнен", "адрес не найден",
+            "не доставлено", "не удалось доставить", "ящик переполнен", "адрес не найден", "домен",
+            "сообщение не доставлено",
         ),
         "marketing.promotion": (
             "скидк", "акци", "распродаж", "подпишитесь", "выиграй", "подарок", "бесплатно",
-            "специальное предложение", "рассылк",
+            "специальное предложение", "рассылк", "грант", "узнать подробности", "подробнее",
+            "чёрная пятница", "черная пятница", "количество мест",
         ),
         "failure.unreachable": (
             "невозможно дозвониться", "не дозвониться", "линия всегда занята",
@@ -910,13 +961,17 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "request.action": (
             "пришлите", "прошу заменить", "замените", "закройте", "переведите", "перевыпустите",
-            "подтвердите", "хочу", "прошу", "назначить", "запишите",
+            "подтвердите", "хочу", "прошу", "назначить", "запишите", "вышлите",
         ),
         "info.attachment": (
             "во вложении", "прилагаю", "прикладываю", "напоминание", "для информации",
         ),
         "info.personal_update": (
             "переезжаю", "новый адрес", "командировк", "буду в", "сменил адрес",
+        ),
+        "dissatisfaction.advises_against": (
+            "не советую", "не рекомендую", "не покупайте", "обходите стороной", "больше никогда",
+            "не стоит своих",
         ),
     },
 }
@@ -926,83 +981,17 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
 # Azerbaijani, Turkish) put the negator after what it negates ("razı deyiləm", "راضی
 # نیستم"); the others put it before ("not happy", "не доволен", "لم يصل").
 NEGATORS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "not",
-        "no",
-        "never",
-        "nothing",
-        "nobody",
-        "none",
-        "cannot",
-        "without",
-        "neither",
-        "nor",
-        "hardly",
-        "unable",
-        "failed",
-        "fail",
-        "lack",
-        "yet",
-    ),
-    "ru": ("не", "нет", "ни", "никогда", "ничего", "никто", "без", "нельзя", "ещё не", "нигде"),
-    "ar": (
-        "لا",
-        "لم",
-        "لن",
-        "ليس",
-        "ليست",
-        "لست",
-        "لسنا",
-        "ما",
-        "غير",
-        "بدون",
-        "مش",
-        "مو",
-        "ماني",
-        "مب",
-        "ولا",
-        "ولم",
-        "فلم",
-        "فلا",
-        "دون",
-        "عدم",
-        "ماعاد",
-        "مافي",
-    ),
-    "fa": (
-        "نه",
-        "هیچ",
-        "بدون",
-        "غیر",
-        "نیست",
-        "نیستم",
-        "نیستیم",
-        "نیستند",
-        "نبود",
-        "نبوده",
-        "نشد",
-        "نشده",
-    ),
-    "az": (
-        "deyil",
-        "deyiləm",
-        "deyilik",
-        "deyilsiniz",
-        "yox",
-        "yoxdur",
-        "heç",
-        "olmaz",
-        "olmadı",
-        "olmayıb",
-    ),
-    "tr": ("değil", "değilim", "değiliz", "yok", "yoktur", "hiç", "asla", "olmaz", "olmadı"),
-}
+    "en": _words("not no never nothing nobody none cannot without neither nor hardly unable failed fail lack yet"),
+    "ru": _words("не нет ни никогда ничего никто без нельзя нигде"),
+    "ar": _words("لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"),
+    "fa": _words("نه هیچ بدون غیر نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "az": _words("deyil deyiləm deyilik deyilsiniz yox yoxdur heç olmaz olmadı olmayıb"),
+    "tr": _words("değil değilim değiliz yok yoktur hiç asla olmaz olmadı"),
+}  # fmt: skip
 
 # Negators that reach back to the words before them (SOV order).
 NEGATES_BACKWARDS: dict[str, frozenset[str]] = {
-    "fa": frozenset({"نیست", "نیستم", "نیستیم", "نیستند", "نبود", "نبوده", "نشد", "نشده"}),
-    "az": frozenset(
-        {"deyil", "deyiləm", "deyilik", "deyilsiniz", "yox", "yoxdur", "olmaz", "olmadı", "olmayıb"}
-    ),
-    "tr": frozenset({"değil", "değilim", "değiliz", "yok", "yoktur", "olmaz", "olmadı"}),
-}
+    "fa": _word_set("نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "az": _word_set("deyil deyiləm deyilik deyilsiniz yox yoxdur olmaz olmadı olmayıb"),
+    "tr": _word_set("değil değilim değiliz yok yoktur olmaz olmadı"),
+}  # fmt: skip

@@ -122,7 +122,7 @@ _PERSIAN_SUFFIXES = (
     "ای",
     "ی",
 )
-_PERSIAN_JOIN_NEXT = frozenset({"می", "نمی"})
+_PERSIAN_JOIN_NEXT = frozenset({"می", "نمی", "برمی", "برنمی"})
 _PERSIAN_JOIN_PREVIOUS = frozenset(
     {"ها", "های", "هایی", "هایم", "هایش", "هایمان", "هایتان", "هایشان", "ای", "ام", "اید",
      "اند", "ایم", "تر", "ترین", "اش", "شان", "تان", "مان"}
@@ -234,7 +234,11 @@ def _analyse_word(word: str, language: str) -> Token:
                 break
         stem = _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2)
     elif language == "fa":
-        if word.startswith("نمی") and len(word) > 4:
+        if word.startswith("برنمی") and len(word) > 6:
+            base, negated = "بر" + word[5:], True
+        elif word.startswith("برمی") and len(word) > 5:
+            base = "بر" + word[4:]
+        elif word.startswith("نمی") and len(word) > 4:
             base, negated = word[3:], True
         elif word.startswith("می") and len(word) > 4:
             base = word[2:]
@@ -289,11 +293,13 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
     index: dict[str, list[_Pattern]] = {}
     for label, entries in LEXICON.get(language, {}).items():
         for entry in entries:
+            # Split like the ticket's text ("e-poçt" is two words there, "didn't" three).
             words = tuple(
-                ("=" + normalise(word[1:], language))
-                if word.startswith("=")
-                else normalise(word, language)
-                for word in normalise(entry, language).replace("'", " ").split()
+                ("=" if exact else "") + word
+                for chunk in normalise(entry, language).replace("'", " ").split()
+                for exact, body in [(chunk.startswith("="), chunk.lstrip("="))]
+                for word in _TOKEN.findall(body)
+                if word not in _BREAKS
             )
             words = tuple(word for word in words if word.strip("="))
             if words:
@@ -440,6 +446,11 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
     negators, backwards = _negators(language)
     marks = [token.negated_itself for token in words]
     for position, token in enumerate(words):
+        if token.negated_itself and language in NEGATES_BACKWARDS and position > 0:
+            # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
+            # "cavab vermir", "cevap vermedi").
+            if words[position - 1].surface not in _SCOPE_BREAKS:
+                marks[position - 1] = True
         if token.surface not in negators:
             continue
         if token.surface in backwards:
@@ -487,14 +498,18 @@ def analyse(text: str, language: str) -> Analysis:
     grams, stems = _lexical(words, negated)
     lexical = grams | stems
     cues, polar = _cues(words, negated, language)
+    # Question and exclamation marks mean one thing beside evidence of a complaint ("How
+    # long must I wait?") and another without it ("Do you open on Sundays?").
+    evidence = any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues)
+    suffix = "" if evidence else "_alone"
     shape = [f"L:{language}"]
     if any(token.surface in _QUESTION for token in words):
-        shape.append("m:question")
+        shape.append("m:question" + suffix)
     if any(token.surface == "!" for token in words):
-        shape.append("m:exclaim")
+        shape.append("m:exclaim" + suffix)
     if any(token.surface.isdigit() for token in words):
         shape.append("m:digits")
-    if not any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues):
+    if not evidence:
         shape.append("m:no_complaint_cue")
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
@@ -515,8 +530,18 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
     negators, _ = _negators(language)
     cues: set[str] = set()
     polar: set[str] = set()
+    opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     for first, last, label in _lexicon_hits(words, language):
         span = words[first : last + 1]
+        if (
+            label == "praise"
+            and first == opening
+            and last + 1 < len(words)
+            and words[last + 1].surface in _BREAKS
+        ):
+            # "Great, the third courier to lose my parcel": praise standing alone before the
+            # rest of the sentence.
+            cues.add("sarcasm.praise_opening")
         is_negated = any(negated[first : last + 1]) and not any(
             token.surface in negators for token in span
         )

@@ -207,11 +207,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "domain couldn't", "domain could not", "the domain", "couldn't be found",
         ),
         "marketing.promotion": (
-            "unsubscribe", "newsletter", "% off", "discount", "special offer", "limited time",
-            "click here", "promo", "win a", "you have won", "exclusive offer", "sale ends",
-            "subscribe", "webinar", "free trial", "best price", "seo", "backlink", "qualify for",
-            "reply yes", "find out more", "learn more", "deals", "black friday", "shop now",
-            "click to", "enrol", "places limited",
+            "unsubscribe", "newsletter", "discount", "special offer", "limited time", "click here",
+            "promo", "win a", "you have won", "exclusive offer", "sale ends", "subscribe",
+            "webinar", "free trial", "best price", "seo", "backlink", "qualify for", "reply yes",
+            "find out more", "learn more", "deals", "black friday", "shop now", "click to",
+            "enrol", "places limited", "percent off", "free demo", "book a demo",
+            "guaranteed returns", "investment opportunity",
         ),
         "failure.unreachable": (
             "impossible to get through", "can't get through", "cannot get through",

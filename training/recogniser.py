@@ -98,7 +98,9 @@ def weights_for(examples: Sequence[Example]) -> np.ndarray:
             english = totals[("en", 1, "tickets")] or 1
             weights.append(CFPB_SHARE * english / totals[key])
         else:
-            weights.append(50.0 * (NON_COMPLAINT_WEIGHT if example.label == 0 else 1.0) / totals[key])
+            weights.append(
+                50.0 * (NON_COMPLAINT_WEIGHT if example.label == 0 else 1.0) / totals[key]
+            )
     return np.asarray(weights, dtype=np.float64)
 
 
@@ -195,6 +197,7 @@ def write_card(
         buckets=BUCKETS,
         c=C,
         cfpb_share=CFPB_SHARE,
+        non_complaint_weight=NON_COMPLAINT_WEIGHT,
         complaint_threshold=COMPLAINT_THRESHOLD,
         review_threshold=REVIEW_THRESHOLD,
         max_characters=MAX_CHARACTERS,

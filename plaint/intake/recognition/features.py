@@ -223,40 +223,49 @@ class Token:
     bigram_tail: bytes = b""
 
 
+def _arabic(word: str) -> tuple[str, str, bool]:
+    base = word
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
+            base = word[len(prefix) :]
+            break
+    return base, _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2), False
+
+
+def _persian(word: str) -> tuple[str, str, bool]:
+    base, negated = word, False
+    if word.startswith("برنمی") and len(word) > 6:
+        base, negated = "بر" + word[5:], True
+    elif word.startswith("برمی") and len(word) > 5:
+        base = "بر" + word[4:]
+    elif word.startswith("نمی") and len(word) > 4:
+        base, negated = word[3:], True
+    elif word.startswith("می") and len(word) > 4:
+        base = word[2:]
+    elif word.startswith("ن") and len(word) > 3 and word[1:].startswith(_PERSIAN_VERB_STEMS):
+        base, negated = word[1:], True
+    return base, _strip_suffixes(base, _PERSIAN_SUFFIXES, 3, 2), negated
+
+
+def _turkic(word: str, language: str) -> tuple[str, str, bool]:
+    found = _TURKIC_NEGATED_VERB[language].match(word)
+    if found and len(word) >= 5:
+        return word, found.group(1), True
+    return word, _strip_suffixes(word, _TURKIC_SUFFIXES, 3, 3), False
+
+
 @lru_cache(maxsize=65536)
 def _analyse_word(word: str, language: str) -> Token:
-    base = word
-    negated = False
     if language == "ar":
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
-                base = word[len(prefix) :]
-                break
-        stem = _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2)
+        base, stem, negated = _arabic(word)
     elif language == "fa":
-        if word.startswith("برنمی") and len(word) > 6:
-            base, negated = "بر" + word[5:], True
-        elif word.startswith("برمی") and len(word) > 5:
-            base = "بر" + word[4:]
-        elif word.startswith("نمی") and len(word) > 4:
-            base, negated = word[3:], True
-        elif word.startswith("می") and len(word) > 4:
-            base = word[2:]
-        elif word.startswith("ن") and len(word) > 3 and word[1:].startswith(_PERSIAN_VERB_STEMS):
-            base, negated = word[1:], True
-        stem = _strip_suffixes(base, _PERSIAN_SUFFIXES, 3, 2)
+        base, stem, negated = _persian(word)
     elif language in _TURKIC_NEGATED_VERB:
-        found = _TURKIC_NEGATED_VERB[language].match(word)
-        if found and len(word) >= 5:
-            negated = True
-            stem = found.group(1)
-            base = word
-        else:
-            stem = _strip_suffixes(word, _TURKIC_SUFFIXES, 3, 3)
+        base, stem, negated = _turkic(word, language)
     elif language == "ru":
-        stem = _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2)
+        base, stem, negated = word, _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2), False
     else:
-        stem = _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1)
+        base, stem, negated = word, _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1), False
     return Token(
         word, base, stem, negated,
         grams=_word_grams(word) if word not in _BREAKS and not word.isdigit() else (),
@@ -446,11 +455,15 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
     negators, backwards = _negators(language)
     marks = [token.negated_itself for token in words]
     for position, token in enumerate(words):
-        if token.negated_itself and language in NEGATES_BACKWARDS and position > 0:
-            # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
-            # "cavab vermir", "cevap vermedi").
-            if words[position - 1].surface not in _SCOPE_BREAKS:
-                marks[position - 1] = True
+        # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
+        # "cavab vermir", "cevap vermedi").
+        if (
+            token.negated_itself
+            and language in NEGATES_BACKWARDS
+            and position > 0
+            and words[position - 1].surface not in _SCOPE_BREAKS
+        ):
+            marks[position - 1] = True
         if token.surface not in negators:
             continue
         if token.surface in backwards:
@@ -577,11 +590,20 @@ _PLAIN_FAILURES = frozenset(
 
 # Turkic conditional verbs ("olursa", "kaçırırsam", "çatdırılsa"): a hypothetical question.
 _TURKIC_CONDITIONAL = {
-    "tr": re.compile(r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"),
-    "az": re.compile(r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"),
+    "tr": re.compile(
+        r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"
+    ),
+    "az": re.compile(
+        r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"
+    ),
 }
 
-_NEGATABLE_EVIDENCE = ("failure.broken", "failure.error", "failure.lost", "dissatisfaction.explicit")
+_NEGATABLE_EVIDENCE = (
+    "failure.broken",
+    "failure.error",
+    "failure.lost",
+    "dissatisfaction.explicit",
+)
 
 
 def cue_feature(cue: str) -> int:

@@ -26,6 +26,7 @@ def _words(spaced: str) -> tuple[str, ...]:
 def _word_set(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
+
 # Polar class -> the cue it gives when negated ("not satisfied", "has not arrived").
 NEGATED: dict[str, str] = {
     "satisfaction": "dissatisfaction.negated_satisfaction",
@@ -1015,17 +1016,27 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
 # Azerbaijani, Turkish) put the negator after what it negates ("razı deyiləm", "راضی
 # نیستم"); the others put it before ("not happy", "не доволен", "لم يصل").
 NEGATORS: dict[str, tuple[str, ...]] = {
-    "en": _words("not no never nothing nobody none cannot without neither nor hardly unable failed fail lack yet"),
+    "en": _words(
+        "not no never nothing nobody none cannot without neither nor hardly unable failed "
+        "fail lack yet"
+    ),
     "ru": _words("не нет ни никогда ничего никто без нельзя нигде"),
-    "ar": _words("لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"),
-    "fa": _words("نه هیچ بدون غیر نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "ar": _words(
+        "لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"
+    ),
+    "fa": _words(
+        "نه هیچ بدون غیر نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد "
+        "نداشتم نداشتند"
+    ),
     "az": _words("deyil deyiləm deyilik deyilsiniz yox yoxdur heç olmaz olmadı olmayıb"),
     "tr": _words("değil değilim değiliz yok yoktur hiç asla olmaz olmadı"),
-}  # fmt: skip
+}
 
 # Negators that reach back to the words before them (SOV order).
 NEGATES_BACKWARDS: dict[str, frozenset[str]] = {
-    "fa": _word_set("نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "fa": _word_set(
+        "نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"
+    ),
     "az": _word_set("deyil deyiləm deyilik deyilsiniz yox yoxdur olmaz olmadı olmayıb"),
     "tr": _word_set("değil değilim değiliz yok yoktur olmaz olmadı"),
-}  # fmt: skip
+}

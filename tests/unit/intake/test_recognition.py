@@ -72,7 +72,11 @@ def test_false_positives_per_language_on_the_test_tickets(by_language: Any, lang
 @pytest.mark.parametrize(
     ("text", "language", "cue"),
     [
-        ("I'm not happy with how my account was handled.", "en", "dissatisfaction.negated_satisfaction"),
+        (
+            "I'm not happy with how my account was handled.",
+            "en",
+            "dissatisfaction.negated_satisfaction",
+        ),
         ("Xidmətinizdən razı deyiləm.", "az", "dissatisfaction.negated_satisfaction"),
         ("از خدمات شما راضی نیستم.", "fa", "dissatisfaction.negated_satisfaction"),
         ("از خدمات شما راضی‌نیستم و کسی جواب نمی‌دهد.", "fa", "failure.no_response"),
@@ -86,7 +90,9 @@ def test_false_positives_per_language_on_the_test_tickets(by_language: Any, lang
         ("I was rather surprised to see a fee I never agreed to.", "en", "dissatisfaction.polite"),
     ],
 )
-def test_the_issues_examples_are_complaints_with_their_cue(text: str, language: str, cue: str) -> None:
+def test_the_issues_examples_are_complaints_with_their_cue(
+    text: str, language: str, cue: str
+) -> None:
     result = judge(text, language)
     assert is_complaint(result), result
     assert cue in result.cues
@@ -129,12 +135,24 @@ def test_the_result_holds_cue_identifiers_and_no_words_of_the_ticket(row: dict[s
     assert set(result.cues) <= CUE_IDS
     ticket_words = {word.casefold() for word in _WORD.findall(row["text"])}
     identifier_words = set(re.findall(r"[a-z]+", " ".join(sorted(CUE_IDS))))
-    for field in (result.cues, result.severity_cues, result.vulnerability_cues, result.regulatory_cues):
+    for field in (
+        result.cues,
+        result.severity_cues,
+        result.vulnerability_cues,
+        result.regulatory_cues,
+    ):
         for cue in field:
             assert re.fullmatch(r"[a-z_]+\.[a-z_]+", cue)
             assert set(re.findall(r"[a-z]+", cue)) <= identifier_words
-    text_fields = [result.outcome, result.language or "", result.script or "", result.category or ""]
-    assert not ticket_words & {word.casefold() for field in text_fields for word in _WORD.findall(field)} - identifier_words - {"judged", "latin", "arabic", "cyrillic", "mixed"}
+    text_fields = [
+        result.outcome,
+        result.language or "",
+        result.script or "",
+        result.category or "",
+    ]
+    assert not ticket_words & {
+        word.casefold() for field in text_fields for word in _WORD.findall(field)
+    } - identifier_words - {"judged", "latin", "arabic", "cyrillic", "mixed"}
 
 
 def test_cue_identifiers_are_identifiers() -> None:

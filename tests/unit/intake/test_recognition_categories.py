@@ -32,7 +32,10 @@ def test_a_category_described_in_azerbaijani_is_found_in_azerbaijani_tickets() -
 
 
 def test_english_descriptions_find_english_tickets() -> None:
-    assert category("The courier lost my parcel and the delivery is two weeks late", "en") == "delivery"
+    assert (
+        category("The courier lost my parcel and the delivery is two weeks late", "en")
+        == "delivery"
+    )
     assert category("I was charged a fee twice and want a refund of the invoice", "en") == "billing"
 
 
@@ -52,7 +55,12 @@ def test_a_category_added_by_the_admin_is_found_without_code() -> None:
             ("Wheelchair access, ramps, lifts and step-free entrances at branches",),
         ),
     )
-    assert category("The ramp at your branch is broken so I could not get my wheelchair in", "en", added) == "accessibility"
+    assert (
+        category(
+            "The ramp at your branch is broken so I could not get my wheelchair in", "en", added
+        )
+        == "accessibility"
+    )
 
 
 def test_no_hints_no_category_and_unrelated_text_fits_none() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from importlib import resources
 
-import plaint.intake.recognition as recognition
+from plaint.intake import recognition
 from plaint.intake.recognition import MODEL_VERSION, recognise
 from plaint.intake.recognition.model import decode
 from tests.factories import ROOT
@@ -15,8 +15,11 @@ MODEL = resources.files("plaint.intake.recognition").joinpath("model.json")
 
 def test_model_version_is_the_sha256_of_the_shipped_file() -> None:
     digest = hashlib.sha256(MODEL.read_bytes()).hexdigest()
-    assert MODEL_VERSION == f"sha256:{digest}"
-    assert recognise("Where is my parcel?", language="en", languages=("en",)).model_version == MODEL_VERSION
+    assert f"sha256:{digest}" == MODEL_VERSION
+    assert (
+        recognise("Where is my parcel?", language="en", languages=("en",)).model_version
+        == MODEL_VERSION
+    )
 
 
 def test_the_model_card_names_the_shipped_version() -> None:

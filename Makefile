@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit connectors functional e2e package bench schema clean
+.PHONY: run test lint typecheck unit connectors functional e2e package bench schema model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy plaint connectors storage devstack console portal infra bench tests functions/app.py functions/chalicelib
+	$(BIN)/mypy plaint connectors storage devstack console portal infra bench training tests functions/app.py functions/chalicelib
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
@@ -41,6 +41,12 @@ package: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Rebuilds plaint/intake/recognition/model.json and docs/recogniser-model.md from the
+# data in training/data (deterministic: the same data gives the same content hash).
+model: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[train]"
+	$(BIN)/python -m training.recogniser
 
 schema: $(STAMP)
 	$(BIN)/python -m plaint.policy.schema

@@ -1,0 +1,558 @@
+"""From normalised text to hashed features and cue identifiers.
+
+A ticket becomes tokens (words of the normalised text), each with a base form (clitic
+prefixes of Arabic and Persian removed, Persian morphemes split off by a ZWNJ joined back)
+and a light stem (Turkic, Persian, Arabic and Russian suffixes, English endings stripped).
+Negation is tracked per token: a negator word negates the next few words in English,
+Russian and Arabic and the words before it in Persian, Azerbaijani and Turkish; a verb
+negated by its own affix (Turkic -ma/-mə, Persian ن/نمی) is negated itself.
+
+Features (all hashed into one weight table):
+- lexical: character 3-5-grams inside each word, stems (or negated stems), stem bigrams;
+  these share one L2 normalisation so long tickets weigh the same as short ones;
+- cue: one per cue identifier found (see lexicon.py), binary;
+- shape: question and exclamation marks, digits, length band, the language.
+
+Feature names never leave this module except as cue identifiers, which name classes of
+evidence, never the ticket's words.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from plaint.intake.recognition.lexicon import (
+    DERIVED,
+    LEXICON,
+    NEGATED,
+    NEGATES_BACKWARDS,
+    NEGATORS,
+)
+from plaint.vocabulary.language import normalise
+
+BUCKETS = 1 << 19
+# The value of a named feature (cue, shape) against the lexical block's unit norm: named
+# features are few and shared by every language, so they carry more of the judgement.
+NAMED_VALUE = 2.0
+_MASK = BUCKETS - 1
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[?!؟.,;:،؛]", re.UNICODE)
+_BREAKS = frozenset(".,;:!?؟،؛")
+_QUESTION = frozenset("?؟")
+_REDACTION = re.compile(r"^x{2,}$")
+_NOT = re.compile(r"(?:n['’]t)\b")
+
+# Cue identifiers the recogniser can report: lexicon classes with a dot, what a polar class
+# becomes when negated, and the derived ones.
+CUE_IDS: frozenset[str] = frozenset(
+    {cue for classes in LEXICON.values() for cue in classes if "." in cue}
+    | set(NEGATED.values())
+    | set(DERIVED)
+)
+
+_FORWARD_SCOPE = 3
+_BACKWARD_SCOPE = 2
+
+
+def hashed(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) & _MASK
+
+
+# ---- stemming -------------------------------------------------------------------------
+
+
+def _longest_first(spaced: str) -> tuple[str, ...]:
+    return tuple(sorted(set(spaced.split()), key=lambda suffix: (-len(suffix), suffix)))
+
+
+_TURKIC_SUFFIXES = _longest_first(
+    """
+    lar ler ları leri ım im um üm ımız imiz umuz ümüz ınız iniz unuz ünüz da de ta te
+    dan den tan ten dən ın in un ün nın nin nun nün ı i u ü yı yi yu yü a e ə ya ye yə
+    mış miş muş müş dı di du dü tı ti tu tü yor ıyor iyor uyor üyor acak ecek acaq əcək
+    sı si su sü la le yla yle dır dir dur dür tır tir mak mek maq mək lə ilə ım ımı imi
+    mız miz sınız siniz sız siz am əm ıq ik uq ük ıb ib ub üb yıb yib ır ir ur ür ar ər
+    nı ni nu nü nə na ki dakı dəki daki deki
+    """
+)
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "کال", "فال", "لل", "ال", "و", "ف", "ب", "ل")
+_ARABIC_SUFFIXES = (
+    "هما",
+    "كما",
+    "کما",
+    "ها",
+    "هم",
+    "كم",
+    "کم",
+    "نا",
+    "ني",
+    "نی",
+    "ات",
+    "ون",
+    "ين",
+    "ین",
+    "ان",
+    "تم",
+    "وا",
+    "ه",
+    "ي",
+    "ی",
+)
+_PERSIAN_SUFFIXES = (
+    "هایشان",
+    "هایتان",
+    "هایمان",
+    "هایش",
+    "هایم",
+    "هایی",
+    "های",
+    "ها",
+    "ترین",
+    "تر",
+    "شان",
+    "تان",
+    "مان",
+    "اش",
+    "ام",
+    "ات",
+    "ای",
+    "ی",
+)
+_PERSIAN_JOIN_NEXT = frozenset({"می", "نمی"})
+_PERSIAN_JOIN_PREVIOUS = frozenset(
+    {"ها", "های", "هایی", "هایم", "هایش", "هایمان", "هایتان", "هایشان", "ای", "ام", "اید",
+     "اند", "ایم", "تر", "ترین", "اش", "شان", "تان", "مان"}
+)  # fmt: skip
+_PERSIAN_VERB_STEMS = (
+    "رسید",
+    "رسیده",
+    "کرد",
+    "کن",
+    "داد",
+    "ده",
+    "شد",
+    "شو",
+    "گرفت",
+    "گیر",
+    "دار",
+    "داشت",
+    "امد",
+    "اومد",
+    "یامد",
+    "یومد",
+    "اید",
+    "زد",
+    "زن",
+    "خورد",
+    "بود",
+    "خواست",
+    "خواه",
+    "تونست",
+    "توانست",
+    "فرست",
+    "گذاشت",
+    "پذیر",
+    "دید",
+    "بین",
+    "گفت",
+    "گو",
+    "رفت",
+    "میکن",
+    "میده",
+    "میش",
+    "می",
+)
+_RUSSIAN_SUFFIXES = _longest_first(
+    """
+    ами ями ого его ому ему ыми ими ее ие ые ое ей ий ый ой ем им ым ом их ых ую юю ая
+    яя ою ею ах ях ам ям ов ев а я о е ы и у ю ь ть ся сь ла ло ли л ет ит ут ют ат ят
+    ешь ишь ем им ете ите
+    """
+)
+_ENGLISH_SUFFIXES = ("ingly", "ings", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s")
+
+_TURKIC_NEGATED_VERB = {
+    "tr": re.compile(
+        r"^(.{2,}?)(?:[ae]?m[ae]d[ıiuü]|m[ıiuü]yor|m[ae]m[ıiuü]ş|m[ae]y[ae]c[ae]k|m[ae]z(?:$|[ıi]|l[ae]r)|m[ae]y[ıi]n|m[ae]s[ıi]n|m[ae]m$|m[ae]y[ıi]z)"
+    ),
+    "az": re.compile(
+        r"^(.{2,}?)(?:[aə]?m[aə]d[ıiuü]|m[ıiuü]r(?:$|[ıiuüaə]m|s[ıiuüaə]n|[ıiuü]q|s[ıiuü]n[ıiuü]z|l[aə]r)|m[aə]y[ıiuü]b|m[aə]m[ıiuü]ş|m[aə]y[aə]c[aə]k|m[aə]z(?:$|[ıi])|m[aə]y[ıiuü]n|m[aə]s[ıi]n|m[aə]y[ıi]r)"
+    ),
+}
+
+
+@lru_cache(maxsize=16)
+def _by_length(suffixes: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    lengths = sorted({len(suffix) for suffix in suffixes}, reverse=True)
+    return tuple(
+        (length, frozenset(suffix for suffix in suffixes if len(suffix) == length))
+        for length in lengths
+    )
+
+
+def _strip_suffixes(word: str, suffixes: tuple[str, ...], keep: int, rounds: int) -> str:
+    """Strip up to `rounds` suffixes, the longest that leaves `keep` letters each time."""
+    groups = _by_length(suffixes)
+    for _ in range(rounds):
+        for length, group in groups:
+            if len(word) - length >= keep and word[-length:] in group:
+                word = word[:-length]
+                break
+        else:
+            break
+    return word
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    base: str  # clitic prefixes removed; what lexicon stems match
+    stem: str
+    negated_itself: bool = False  # negated by its own affix
+    # Hashed features of the word alone, computed once per word: its character n-grams,
+    # its stem plain and negated, and the running CRC of "b:<stem>" that a bigram with the
+    # next word continues ("b:<stem>|<next stem>").
+    grams: tuple[int, ...] = ()
+    plain_id: int = 0
+    negated_id: int = 0
+    bigram_head: int = 0
+    bigram_tail: bytes = b""
+
+
+@lru_cache(maxsize=65536)
+def _analyse_word(word: str, language: str) -> Token:
+    base = word
+    negated = False
+    if language == "ar":
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
+                base = word[len(prefix) :]
+                break
+        stem = _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2)
+    elif language == "fa":
+        if word.startswith("نمی") and len(word) > 4:
+            base, negated = word[3:], True
+        elif word.startswith("می") and len(word) > 4:
+            base = word[2:]
+        elif word.startswith("ن") and len(word) > 3 and word[1:].startswith(_PERSIAN_VERB_STEMS):
+            base, negated = word[1:], True
+        stem = _strip_suffixes(base, _PERSIAN_SUFFIXES, 3, 2)
+    elif language in _TURKIC_NEGATED_VERB:
+        found = _TURKIC_NEGATED_VERB[language].match(word)
+        if found and len(word) >= 5:
+            negated = True
+            stem = found.group(1)
+            base = word
+        else:
+            stem = _strip_suffixes(word, _TURKIC_SUFFIXES, 3, 3)
+    elif language == "ru":
+        stem = _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2)
+    else:
+        stem = _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1)
+    return Token(
+        word, base, stem, negated,
+        grams=_word_grams(word) if word not in _BREAKS and not word.isdigit() else (),
+        plain_id=hashed("w:" + stem),
+        negated_id=hashed("n:" + stem),
+        bigram_head=zlib.crc32(f"b:{stem}".encode()),
+        bigram_tail=f"|{stem}".encode(),
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _word_grams(word: str) -> tuple[int, ...]:
+    padded = f"<{word}>"
+    grams = {
+        padded[start : start + size]
+        for size in (3, 4, 5)
+        for start in range(max(len(padded) - size + 1, 0))
+    }
+    return tuple(hashed("c:" + gram) for gram in sorted(grams))
+
+
+# ---- lexicon matching -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[str, ...]  # each a prefix, or "=word" for the whole token
+    label: str  # a cue identifier or a polar class
+
+
+@lru_cache(maxsize=16)
+def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
+    """Patterns indexed by their first word (without the "=" of a whole-word match)."""
+    index: dict[str, list[_Pattern]] = {}
+    for label, entries in LEXICON.get(language, {}).items():
+        for entry in entries:
+            words = tuple(
+                ("=" + normalise(word[1:], language))
+                if word.startswith("=")
+                else normalise(word, language)
+                for word in normalise(entry, language).replace("'", " ").split()
+            )
+            words = tuple(word for word in words if word.strip("="))
+            if words:
+                index.setdefault(words[0].lstrip("="), []).append(_Pattern(words, label))
+    return {key: tuple(value) for key, value in index.items()}
+
+
+def _word_matches(pattern_word: str, token: Token) -> bool:
+    if pattern_word.startswith("="):
+        return token.surface == pattern_word[1:] or token.base == pattern_word[1:]
+    return token.base.startswith(pattern_word) or token.surface.startswith(pattern_word)
+
+
+@lru_cache(maxsize=65536)
+def _matches_of(token: Token, language: str) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+    """The pattern words `token` matches (every prefix of its forms is looked up once), and
+    the patterns that start with one of them; cached per token."""
+    index = _patterns(language)
+    words: set[str] = set()
+    starting: list[_Pattern] = []
+    for form in (token.base, token.surface):
+        for end in range(1, len(form) + 1):
+            key = form[:end]
+            if key in words or ("=" + key) in words:
+                continue
+            for pattern in index.get(key, ()):
+                first = pattern.words[0]
+                if _word_matches(first, token):
+                    words.add(first)
+                    starting.append(pattern)
+    words.update(_continuations(language).get(token.base, ()))
+    words.update(_continuations(language).get(token.surface, ()))
+    for form in (token.base, token.surface):
+        for end in range(1, len(form) + 1):
+            words.update(_prefix_continuations(language).get(form[:end], ()))
+    return frozenset(words), tuple(dict.fromkeys(starting))
+
+
+@lru_cache(maxsize=16)
+def _continuations(language: str) -> dict[str, tuple[str, ...]]:
+    """Whole-word pattern words after the first word, by the word they must equal."""
+    found: dict[str, set[str]] = {}
+    for patterns in _patterns(language).values():
+        for pattern in patterns:
+            for word in pattern.words[1:]:
+                if word.startswith("="):
+                    found.setdefault(word[1:], set()).add(word)
+    return {key: tuple(sorted(value)) for key, value in found.items()}
+
+
+@lru_cache(maxsize=16)
+def _prefix_continuations(language: str) -> dict[str, tuple[str, ...]]:
+    """Prefix pattern words after the first word, by the prefix."""
+    found: dict[str, set[str]] = {}
+    for patterns in _patterns(language).values():
+        for pattern in patterns:
+            for word in pattern.words[1:]:
+                if not word.startswith("="):
+                    found.setdefault(word, set()).add(word)
+    return {key: tuple(sorted(value)) for key, value in found.items()}
+
+
+def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, str]]:
+    """(first token, last token, label) for each pattern found."""
+    matched = [_matches_of(token, language) for token in tokens]
+    count = len(tokens)
+    hits: list[tuple[int, int, str]] = []
+    for position, (_, starting) in enumerate(matched):
+        for pattern in starting:
+            words = pattern.words
+            size = len(words)
+            if size == 1:
+                hits.append((position, position, pattern.label))
+                continue
+            if position + size > count or words[1] not in matched[position + 1][0]:
+                continue
+            if size == 2 or all(
+                words[offset] in matched[position + offset][0] for offset in range(2, size)
+            ):
+                hits.append((position, position + size - 1, pattern.label))
+    return hits
+
+
+# ---- analysis -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the model weighs: the lexical features, each worth `lexical_value` (one L2
+    normalisation for the lot), and the named features (cues, shape), each worth
+    NAMED_VALUE."""
+
+    lexical: frozenset[int]  # n-grams, stems and bigrams: also what categories match on
+    lexical_value: float
+    named: tuple[int, ...]
+    cues: frozenset[str]
+
+    @property
+    def features(self) -> dict[int, float]:
+        features = dict.fromkeys(self.lexical, self.lexical_value)
+        for index in self.named:
+            features[index] = features.get(index, 0.0) + NAMED_VALUE
+        return features
+
+
+def _tokens(normalised: str, language: str) -> list[str]:
+    raw = [token for token in _TOKEN.findall(normalised) if not _REDACTION.match(token)]
+    if language != "fa":
+        return raw
+    joined: list[str] = []
+    pending = ""
+    for token in raw:
+        if token in _PERSIAN_JOIN_NEXT:
+            pending += token
+            continue
+        if token in _PERSIAN_JOIN_PREVIOUS and joined and not pending:
+            joined[-1] += token
+            continue
+        joined.append(pending + token)
+        pending = ""
+    if pending:
+        joined.append(pending)
+    return joined
+
+
+@lru_cache(maxsize=16)
+def _negators(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    negators = frozenset(normalise(word, language) for word in NEGATORS.get(language, ()))
+    backwards = frozenset(normalise(word, language) for word in NEGATES_BACKWARDS.get(language, ()))
+    return negators, backwards
+
+
+# Cue families that speak for a complaint; a ticket with none of them is judged on its
+# words alone, and the model learns how much that absence weighs.
+_COMPLAINT_EVIDENCE = (
+    "dissatisfaction.", "failure.", "sarcasm.", "demand.", "severity.", "regulatory.",
+)  # fmt: skip
+
+_SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
+
+
+def _negation_marks(words: list[Token], language: str) -> list[bool]:
+    negators, backwards = _negators(language)
+    marks = [token.negated_itself for token in words]
+    for position, token in enumerate(words):
+        if token.surface not in negators:
+            continue
+        if token.surface in backwards:
+            for back in range(position - 1, max(position - 1 - _BACKWARD_SCOPE, -1), -1):
+                if words[back].surface in _SCOPE_BREAKS:
+                    break
+                marks[back] = True
+        else:
+            for ahead in range(position + 1, min(position + 1 + _FORWARD_SCOPE, len(words))):
+                if words[ahead].surface in _SCOPE_BREAKS:
+                    break
+                marks[ahead] = True
+    return marks
+
+
+_DIGITS_HEAD = zlib.crc32(b"b:0")
+
+
+def _lexical(words: list[Token], negated: list[bool]) -> set[int]:
+    lexical: set[int] = set()
+    head = -1  # CRC of "b:<previous stem>", or -1 after a break
+    for token, is_negated in zip(words, negated, strict=True):
+        if token.surface in _BREAKS:
+            head = -1
+            continue
+        if token.surface.isdigit():
+            head = _DIGITS_HEAD
+            continue
+        lexical.update(token.grams)
+        lexical.add(token.negated_id if is_negated else token.plain_id)
+        if head != -1:
+            lexical.add(zlib.crc32(token.bigram_tail, head) & _MASK)
+        head = token.bigram_head
+    return lexical
+
+
+def analyse(text: str, language: str) -> Analysis:
+    """Features and cues of `text` (raw ticket text) judged as `language`."""
+    prepared = _NOT.sub(" not", text.replace("’", "'")) if language == "en" else text
+    normalised = normalise(prepared, language)
+    words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
+    negated = _negation_marks(words, language)
+    lexical = _lexical(words, negated)
+    cues, polar = _cues(words, negated, language)
+    shape = [f"L:{language}"]
+    if any(token.surface in _QUESTION for token in words):
+        shape.append("m:question")
+    if any(token.surface == "!" for token in words):
+        shape.append("m:exclaim")
+    if any(token.surface.isdigit() for token in words):
+        shape.append("m:digits")
+    if not any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues):
+        shape.append("m:no_complaint_cue")
+    shape.extend(f"q:{cue}" for cue in sorted(cues))
+    shape.extend(f"p:{label}" for label in sorted(polar))
+    return Analysis(
+        lexical=frozenset(lexical),
+        lexical_value=1.0 / math.sqrt(len(lexical)) if lexical else 0.0,
+        named=tuple(hashed(name) for name in shape),
+        cues=frozenset(cues),
+    )
+
+
+def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
+    """Cue identifiers found, and the polar classes found un-negated. A failure or a
+    complaint word inside a negation ("no problem", "ایرادی ندیدم") is not evidence of a
+    failure: it becomes the polar feature "negated_failure" instead, unless the negator is
+    part of the pattern itself ("not good enough", "غير مقبول")."""
+    negators, _ = _negators(language)
+    cues: set[str] = set()
+    polar: set[str] = set()
+    for first, last, label in _lexicon_hits(words, language):
+        span = words[first : last + 1]
+        is_negated = any(negated[first : last + 1]) and not any(
+            token.surface in negators for token in span
+        )
+        if "." not in label:
+            if is_negated:
+                cues.add(NEGATED[label])
+            else:
+                polar.add(label)
+        elif is_negated and label.startswith(_NEGATABLE_EVIDENCE):
+            polar.add("negated_failure")
+        else:
+            cues.add(label)
+    if language in _TURKIC_CONDITIONAL and any(
+        _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
+    ):
+        cues.add("request.hypothetical")
+    if ("praise" in polar or "gratitude.thanks" in cues) and cues & _PLAIN_FAILURES:
+        cues.add("sarcasm.praise_with_failure")
+    return cues, polar
+
+
+# Failures plain enough that praise or thanks beside them reads as sarcasm ("thanks for
+# cutting off my broadband"); a delay or a fee word beside thanks is usually sincere
+# ("paid within a week, thank you").
+_PLAIN_FAILURES = frozenset(
+    {
+        "failure.not_arrived", "failure.not_working", "failure.no_response",
+        "failure.not_resolved", "failure.not_refunded", "failure.broken", "failure.lost",
+        "failure.error", "failure.unreachable", "dissatisfaction.explicit",
+        "dissatisfaction.negated_satisfaction",
+    }
+)  # fmt: skip
+
+# Turkic conditional verbs ("olursa", "kaçırırsam", "çatdırılsa"): a hypothetical question.
+_TURKIC_CONDITIONAL = {
+    "tr": re.compile(r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"),
+    "az": re.compile(r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"),
+}
+
+_NEGATABLE_EVIDENCE = ("failure.broken", "failure.error", "failure.lost", "dissatisfaction.explicit")
+
+
+def cue_feature(cue: str) -> int:
+    return hashed(f"q:{cue}")

@@ -144,18 +144,20 @@ DEFAULT_CATEGORY_HINTS = (
         "billing",
         (
             "Money charged, owed, paid or refunded: fees, interest, charges, invoices, "
-            "refunds, payments, debts and their collection, loan and mortgage payments, "
-            "account balances.",
-            "I was charged twice",
-            "the fee was not explained",
-            "they are collecting a debt",
-            "my loan payment was misapplied",
-            "refund not received",
-            "iki dəfə ödəniş tutuldu, komissiya, borc",
-            "خصم مرتين، رسوم، استرداد، فاتورة، دين",
-            "دو بار کسر شد، کارمزد، بازپرداخت، صورتحساب، بدهی",
-            "iki kez ücret, iade, fatura, borç",
-            "списали дважды, комиссия, возврат, счёт, долг",
+            "refunds, payments, debts and their collection, loans and mortgages and their "
+            "payments, account balances, overdrafts.",
+            "I was charged twice", "the fee was not explained", "a refund I never received",
+            "a debt collector keeps calling me about a debt I do not owe",
+            "the collection agency wants payment of a balance", "my loan servicer misapplied "
+            "my payment and added late fees", "the mortgage company changed my escrow and my "
+            "monthly payment", "interest rate on my credit card", "my student loan payments",
+            "the bank closed my account and kept my balance", "overdraft fees on my checking "
+            "account", "my car loan lender repossessed the vehicle",
+            "iki dəfə ödəniş tutuldu, komissiya, borc, kredit ödənişi",
+            "خصم مرتين، رسوم، استرداد، فاتورة، دين، قسط القرض",
+            "دو بار کسر شد، کارمزد، بازپرداخت، صورتحساب، بدهی، قسط وام",
+            "iki kez ücret, iade, fatura, borç, kredi taksiti",
+            "списали дважды, комиссия, возврат, счёт, долг, платёж по кредиту",
         ),
     ),
     CategoryHint(

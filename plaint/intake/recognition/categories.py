@@ -22,6 +22,9 @@ from plaint.intake.recognition.outcome import CategoryHint
 
 # Below this similarity no category fits and the policy's default applies.
 MINIMUM_SCORE = 0.02
+# A stem or stem bigram weighs as much as this many character n-grams: whole words say more
+# about a topic than their pieces.
+STEM_WEIGHT = 4.0
 # A cue weighs as much as this many n-grams: cues carry a topic across languages.
 CUE_WEIGHT = 3.0
 
@@ -37,6 +40,8 @@ class _Prepared:
 
 def _vector(analysis: Analysis) -> dict[int, float]:
     vector = dict.fromkeys(analysis.lexical, 1.0)
+    for stem in analysis.stems:
+        vector[stem] = STEM_WEIGHT
     for cue in analysis.cues:
         vector[cue_feature(cue)] = CUE_WEIGHT
     return vector

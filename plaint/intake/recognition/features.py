@@ -386,7 +386,8 @@ class Analysis:
     normalisation for the lot), and the named features (cues, shape), each worth
     NAMED_VALUE."""
 
-    lexical: frozenset[int]  # n-grams, stems and bigrams: also what categories match on
+    lexical: frozenset[int]  # n-grams, stems and stem bigrams
+    stems: frozenset[int]  # the stems and stem bigrams alone
     lexical_value: float
     named: tuple[int, ...]
     cues: frozenset[str]
@@ -457,8 +458,10 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
 _DIGITS_HEAD = zlib.crc32(b"b:0")
 
 
-def _lexical(words: list[Token], negated: list[bool]) -> set[int]:
+def _lexical(words: list[Token], negated: list[bool]) -> tuple[set[int], set[int]]:
+    """The character n-grams, and the stems and stem bigrams, of the words."""
     lexical: set[int] = set()
+    stems: set[int] = set()
     head = -1  # CRC of "b:<previous stem>", or -1 after a break
     for token, is_negated in zip(words, negated, strict=True):
         if token.surface in _BREAKS:
@@ -468,11 +471,11 @@ def _lexical(words: list[Token], negated: list[bool]) -> set[int]:
             head = _DIGITS_HEAD
             continue
         lexical.update(token.grams)
-        lexical.add(token.negated_id if is_negated else token.plain_id)
+        stems.add(token.negated_id if is_negated else token.plain_id)
         if head != -1:
-            lexical.add(zlib.crc32(token.bigram_tail, head) & _MASK)
+            stems.add(zlib.crc32(token.bigram_tail, head) & _MASK)
         head = token.bigram_head
-    return lexical
+    return lexical, stems
 
 
 def analyse(text: str, language: str) -> Analysis:
@@ -481,7 +484,8 @@ def analyse(text: str, language: str) -> Analysis:
     normalised = normalise(prepared, language)
     words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
     negated = _negation_marks(words, language)
-    lexical = _lexical(words, negated)
+    grams, stems = _lexical(words, negated)
+    lexical = grams | stems
     cues, polar = _cues(words, negated, language)
     shape = [f"L:{language}"]
     if any(token.surface in _QUESTION for token in words):
@@ -496,6 +500,7 @@ def analyse(text: str, language: str) -> Analysis:
     shape.extend(f"p:{label}" for label in sorted(polar))
     return Analysis(
         lexical=frozenset(lexical),
+        stems=frozenset(stems),
         lexical_value=1.0 / math.sqrt(len(lexical)) if lexical else 0.0,
         named=tuple(hashed(name) for name in shape),
         cues=frozenset(cues),

@@ -168,8 +168,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "regulatory.data_protection": (
             "personal data", "my data", "data breach", "data protection", "gdpr", "privacy",
-            "personal information", "shared my", "leaked", "subject access", "credit report",
-            "credit file", "credit bureau", "fcra", "consumer report",
+            "personal information", "shared my", "leaked", "subject access", "fcra",
         ),
         "request.question": (
             "how do i", "how can i", "how to", "can i", "could you tell", "is it possible",

@@ -375,10 +375,7 @@ def _recognition_problems(policy: Policy) -> list[Problem]:
             (("retention", "classes", c_index, "categories", index), category)
             for index, category in enumerate(kept.categories)
         ]
-    return recognition_problems(
-        policy.recognition, languages=policy.languages, named_categories=named,
-        decisive_tags=decisive,
-    )  # fmt: skip
+    return recognition_problems(policy.recognition, named_categories=named, decisive_tags=decisive)
 
 
 def _duplicates(ids: list[str]) -> list[int]:

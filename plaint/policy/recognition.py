@@ -161,7 +161,6 @@ def _placeholders(text: str) -> set[str]:
 def recognition_problems(
     recognition: RecognitionPolicy,
     *,
-    languages: tuple[str, ...],
     named_categories: list[tuple[tuple[str | int, ...], str]],
     decisive_tags: list[tuple[tuple[str | int, ...], str]],
 ) -> list[Problem]:
@@ -178,15 +177,13 @@ def recognition_problems(
                 "scores between the two are possible complaints",
             )
         )
-    problems += _category_problems(recognition, languages, named_categories)
+    problems += _category_problems(recognition, named_categories)
     problems += _review_problems(recognition.review, decisive_tags)
     return problems
 
 
 def _category_problems(
-    recognition: RecognitionPolicy,
-    languages: tuple[str, ...],
-    named_categories: list[tuple[tuple[str | int, ...], str]],
+    recognition: RecognitionPolicy, named_categories: list[tuple[tuple[str | int, ...], str]]
 ) -> list[Problem]:
     problems: list[Problem] = []
     ids = [c.id for c in recognition.categories]
@@ -194,15 +191,14 @@ def _category_problems(
         at: tuple[str | int, ...] = ("recognition", "categories", index)
         if ids.index(category.id) != index:
             problems.append(((*at, "id"), f"category {category.id!r} defined twice"))
-        for language in category.examples:
-            if language not in languages:
-                problems.append(
-                    (
-                        (*at, "examples", language),
-                        f"language {language!r} is not one of the policy's languages "
-                        f"({', '.join(languages)})",
-                    )
+        if category.recognised and not category.texts()[1:] and len(category.description) < 12:
+            problems.append(
+                (
+                    (*at, "description"),
+                    "too little to recognise the category by: describe it in a sentence, or "
+                    "give example phrases (or set recognised to false)",
                 )
+            )
     if ids:
         for path, category_id in named_categories:
             if category_id not in ids:

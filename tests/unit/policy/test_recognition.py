@@ -56,7 +56,7 @@ def test_category_problems_are_each_reported_with_their_line() -> None:
     doc = document()
     categories = doc["recognition"]["categories"]
     categories[1]["id"] = categories[0]["id"]
-    categories[2]["examples"]["de"] = ["Datenschutz"]
+    categories[2] = {"id": "privacy", "description": "Privacy"}
     categories[3]["description"] = ""
     doc["rules"][4]["then"]["category"] = "billling"
     found, text = problems(doc)
@@ -70,8 +70,8 @@ def test_category_problems_are_each_reported_with_their_line() -> None:
         in found
     )
     assert any(
-        p.startswith("recognition.categories[2].examples.de (line ")
-        and "'de' is not one of the policy's languages" in p
+        p.startswith("recognition.categories[2].description (line ")
+        and "too little to recognise the category by" in p
         for p in found
     )
     misspelt = line_of(text, '"billling"')

@@ -18,6 +18,8 @@ plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO
                                   answer a complainant's erasure request, with a report
 plaint referral show|offer|step COMPLAINT ...
                                   escalation to a dispute-resolution provider (ISO 10003)
+plaint recogniser labels [--since T] [--until T] [--out FILE]
+                                  agents' answers to reviews, as labelled data (JSONL)
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -36,6 +38,7 @@ import boto3
 
 from console import audit as audit_cli
 from console import policy as engine_cli
+from console import recogniser as recogniser_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
 from plaint.auditlog.chain import with_facets
@@ -130,9 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cli.add_commands(areas, _store_options)
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     referrals_cli.add_commands(areas, _store_options)
+    recogniser_cli.add_commands(areas, _store_options, audit_cli.instant)
     args = root.parse_args(argv)
-    if args.area == "referral":
-        return referrals_cli.run(args, _store(args))
+    store_areas = {"referral": referrals_cli.run, "recogniser": recogniser_cli.run}
+    if args.area in store_areas:
+        return store_areas[args.area](args, _store(args))
     if args.area == "audit":
         return audit_cli.run(args, _store(args))
     if args.area in ("retention", "erasure"):

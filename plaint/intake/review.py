@@ -21,7 +21,7 @@ from plaint.clocks.review import acknowledgement_due
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Assessment, Complaint, ComplaintStatus, RuleMatch
-from plaint.model.events import SourceSystem, TicketEvent
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
 from plaint.model.recognition import AnswerVia, Review, ReviewAnswer
 from plaint.policy.document import Policy
 
@@ -116,6 +116,7 @@ def requested(
         requested_at=now,
         due_at=due_at,
         tags_before=tuple(sorted(answers & set(event.tags))),
+        text_source="ticket" if event.kind is TicketEventKind.CREATED else "comment",
     )
     reading = complaint.assessment.recognition
     entry = record(
@@ -239,6 +240,7 @@ def answer_entry(
             "received_at": complaint.received_at.isoformat(),
             "review_requested_at": previous.requested_at.isoformat(),
             "seconds_to_answer": max(0, round(waited)),
+            "text_source": previous.text_source,
             "text_digest": complaint.description_digest,
             "language": reading.language if reading else None,
             "model_version": reading.model_version if reading else None,

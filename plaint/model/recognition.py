@@ -79,6 +79,11 @@ class Review(Frozen):
         description="Answer tags the ticket already carried when the review was asked for: "
         "no answer to this review (a dismissal from an earlier one, say).",
     )
+    text_source: str = Field(
+        default="ticket",
+        description="What was judged: the ticket (subject and description) or a later "
+        "comment; the complaint's description_digest is of its text.",
+    )
     overdue_recorded: bool = False
     answer: ReviewAnswer | None = None
     answered_at: AwareDatetime | None = None

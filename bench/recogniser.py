@@ -146,13 +146,18 @@ DEFAULT_CATEGORY_HINTS = (
             "Money charged, owed, paid or refunded: fees, interest, charges, invoices, "
             "refunds, payments, debts and their collection, loans and mortgages and their "
             "payments, account balances, overdrafts.",
-            "I was charged twice", "the fee was not explained", "a refund I never received",
+            "I was charged twice",
+            "the fee was not explained",
+            "a refund I never received",
             "a debt collector keeps calling me about a debt I do not owe",
-            "the collection agency wants payment of a balance", "my loan servicer misapplied "
-            "my payment and added late fees", "the mortgage company changed my escrow and my "
-            "monthly payment", "interest rate on my credit card", "my student loan payments",
-            "the bank closed my account and kept my balance", "overdraft fees on my checking "
-            "account", "my car loan lender repossessed the vehicle",
+            "the collection agency wants payment of a balance",
+            "my loan servicer misapplied my payment and added late fees",
+            "the mortgage company changed my escrow and my monthly payment",
+            "interest rate on my credit card",
+            "my student loan payments",
+            "the bank closed my account and kept my balance",
+            "overdraft fees on my checking account",
+            "my car loan lender repossessed the vehicle",
             "iki dəfə ödəniş tutuldu, komissiya, borc, kredit ödənişi",
             "خصم مرتين، رسوم، استرداد، فاتورة، دين، قسط القرض",
             "دو بار کسر شد، کارمزد، بازپرداخت، صورتحساب، بدهی، قسط وام",
@@ -196,6 +201,10 @@ class _Judge:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
+        # The keyword judge is the policy's rules and defaults alone, with the recogniser off.
+        document = policy.model_dump(mode="json")
+        document["recognition"]["enabled"] = False
+        self.rules_only = Policy.model_validate(document)
         self.timings: list[float] = []
 
     def model(self, text: str, language: str) -> Recognition:
@@ -208,7 +217,7 @@ class _Judge:
         return result
 
     def keywords(self, text: str, language: str) -> tuple[bool, str]:
-        result = assess(_event(text, language), self.policy, language)
+        result = assess(_event(text, language), self.rules_only, language)
         return result.is_complaint, result.category
 
 

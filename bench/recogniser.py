@@ -201,6 +201,10 @@ class _Judge:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
+        # The keyword judge is the policy's rules and defaults alone, with the recogniser off.
+        document = policy.model_dump(mode="json")
+        document["recognition"]["enabled"] = False
+        self.rules_only = Policy.model_validate(document)
         self.timings: list[float] = []
 
     def model(self, text: str, language: str) -> Recognition:
@@ -213,7 +217,7 @@ class _Judge:
         return result
 
     def keywords(self, text: str, language: str) -> tuple[bool, str]:
-        result = assess(_event(text, language), self.policy, language)
+        result = assess(_event(text, language), self.rules_only, language)
         return result.is_complaint, result.category
 
 

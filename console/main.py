@@ -18,6 +18,8 @@ plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO
                                   answer a complainant's erasure request, with a report
 plaint referral show|offer|step COMPLAINT ...
                                   escalation to a dispute-resolution provider (ISO 10003)
+plaint recogniser labels [--since T] [--until T] [--out FILE]
+                                  agents' answers to reviews, as labelled data (JSONL)
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -34,6 +36,7 @@ from pathlib import Path
 
 from console import audit as audit_cli
 from console import policy as engine_cli
+from console import recogniser as recogniser_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
 from console.opening import RefusedError, commit, complaint_for, root_of
@@ -115,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit_cli.add_commands(areas, _store_options)
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     referrals_cli.add_commands(areas, _store_options)
+    recogniser_cli.add_commands(areas, _store_options, audit_cli.instant)
     args = root.parse_args(argv)
     try:
         return _run(args)
@@ -124,8 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.area == "referral":
-        return referrals_cli.run(args, root_of(args))
+    store_areas = {"referral": referrals_cli.run, "recogniser": recogniser_cli.run}
+    if args.area in store_areas:
+        return store_areas[args.area](args, root_of(args))
     if args.area == "audit":
         return audit_cli.run(args, root_of(args))
     if args.area in ("retention", "erasure"):

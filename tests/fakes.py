@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from plaint.intake.recognition import Recognition
 from plaint.model.actions import OutboundAction
 from plaint.model.events import SourceSystem, TicketEvent
 from plaint.usecases.ports import ChangePage
@@ -55,7 +56,52 @@ class ManualClock:
         self.now += timedelta(**kwargs)
 
 
-__all__ = ["FakeFeed", "FakeHelpdesk", "FakeQueue", "ManualClock", "PermanentDeliveryError"]
+@dataclass
+class FakeRecogniser:
+    """Stands in for plaint.intake.recognition.recognise with the score a test needs; records
+    what it was asked. `outcome` other than "judged" gives no score."""
+
+    probability: float | None = 0.4
+    outcome: str = "judged"
+    category: str | None = None
+    cues: tuple[str, ...] = ()
+    asked: list[dict[str, object]] = field(default_factory=list)
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        language: str | None,
+        languages: object,
+        categories: object = (),
+    ) -> Recognition:
+        self.asked.append({"text": text, "language": language, "categories": categories})
+        judged = self.outcome == "judged"
+        return Recognition(
+            model_version="sha256:fake-model",
+            outcome=self.outcome,
+            language=language or "en",
+            probability=self.probability if judged else None,
+            category=self.category if judged else None,
+            category_score=0.5 if self.category and judged else 0.0,
+            cues=self.cues if judged else (),
+            severity_cues=tuple(c for c in self.cues if c.startswith("severity.")),
+            vulnerability_cues=tuple(c for c in self.cues if c.startswith("vulnerability.")),
+            regulatory_cues=tuple(c for c in self.cues if c.startswith("regulatory.")),
+            truncated=False,
+            characters_read=len(text),
+            script="latin",
+        )
+
+
+__all__ = [
+    "FakeFeed",
+    "FakeHelpdesk",
+    "FakeQueue",
+    "FakeRecogniser",
+    "ManualClock",
+    "PermanentDeliveryError",
+]
 
 
 @dataclass

@@ -325,6 +325,8 @@ _ATTRIBUTION: Final = re.compile(
     r"""^(?:
         (?:On\s)?.{1,300}\swrote\s?:                        # English
       | في\s.{1,300}كتب\s?:                                   # Arabic
+      | في\s.{1,300}\s(?:كتب|تمت\sكتابة\sما\sيلي\sبواسطة)\s.{1,300}<[^<>\s]+@[^<>\s]+>\s?:
+                                                           # Arabic, Gmail: the name after كتب
       | در\s.{1,300}نوشت(?:ه\s*است)?\s?:                      # Persian
       | .{1,300}\starihinde\s.{0,300}yazdı\s?:               # Turkish
       | .{1,300}\starixində\s.{0,300}yazdı\s?:               # Azerbaijani
@@ -341,8 +343,9 @@ _SEPARATOR: Final = re.compile(
 )
 _HEADER_FROM: Final = re.compile(r"^\*?(?:From|از|من|Von|De|От|Kimden|Kimdən)\s?\*?:", re.I)
 _HEADER_SENT: Final = re.compile(
-    r"^\*?(?:Sent|Date|ارسال|تاریخ|التاريخ|أرسلت|Gesendet|Envoyé|Отправлено|Gönderildi|"
-    r"Tarih|Göndərildi|Tarix)\s?\*?:",
+    r"^\*?(?:Sent|Date|ارسال(?:\sشده)?|فرستاده\sشده|تاریخ(?:\sارسال)?|التاريخ|أرسلت|"
+    r"تم\sالإرسال|تم\sالارسال|تاريخ\sالإرسال|تاريخ\sالارسال|الإرسال|Gesendet|Envoyé|Отправлено|"
+    r"Дата|Gönderildi|Gönderilme\sTarihi|Tarih|Göndərildi|Tarix)\s?\*?:",
     re.I,
 )
 
@@ -358,7 +361,7 @@ def strip_quoted(text: str) -> str:
     cut = len(lines)
     dropped: set[int] = set()
     for index, line in enumerate(lines):
-        stripped = line.strip().strip("\u200f\u200e\u202b\u202a\u202c")
+        stripped = _bare(line)
         if not stripped or len(stripped) > 1000 or stripped.startswith(">"):
             continue
         if _is_attribution(stripped, lines, index):
@@ -369,7 +372,7 @@ def strip_quoted(text: str) -> str:
             break
         if _SEPARATOR.match(stripped) or (
             _HEADER_FROM.match(stripped)
-            and any(_HEADER_SENT.match(s.strip()) for s in lines[index + 1 : index + 5])
+            and any(_HEADER_SENT.match(_bare(s)) for s in lines[index + 1 : index + 5])
         ):
             cut = index
             break
@@ -381,10 +384,19 @@ def strip_quoted(text: str) -> str:
     return "\n".join(kept).strip()
 
 
+# Bidirectional controls mail programs put around names and addresses in right-to-left
+# attributions ("\u202bفي ... كتب \u202aSupport\u202c <...>:\u202c"): no meaning for matching.
+_BIDI: Final = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _bare(line: str) -> str:
+    return _BIDI.sub("", line).strip()
+
+
 def _is_attribution(stripped: str, lines: list[str], index: int) -> bool:
     if _ATTRIBUTION.match(stripped):
         return True
-    following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+    following = _bare(lines[index + 1]) if index + 1 < len(lines) else ""
     if not following or len(following) > 1000:
         return False
     return bool(

@@ -72,6 +72,7 @@ def parse_delivery(
         tags=fields.labels,
         helpdesk_status=status_name(fields),
         changes=field_changes(payload, mapping),
+        actor=f"jira-user:{payload.user.ref}" if payload.user and payload.user.ref else None,
     )
 
 

@@ -77,6 +77,7 @@ def _from_envelope(document: dict[str, Any]) -> TicketEvent:
         tags=detail.tags,
         helpdesk_status=status_name(detail.status or _new_status(kind, envelope.event)),
         changes=_changes(name, envelope.event),
+        actor=f"zendesk-user:{detail.actor_id}" if detail.actor_id else None,
     )
 
 

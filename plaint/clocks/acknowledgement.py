@@ -8,6 +8,7 @@ from datetime import datetime
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
+from plaint.clocks.review import review_overdue
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Complaint
@@ -71,7 +72,11 @@ def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime)
 
 def fallen_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision | None:
     """Whatever fell due for one complaint the sweep found: an acknowledgement overdue,
-    clock warnings, breaches and lapses. None when nothing is (yet) due."""
+    clock warnings, breaches and lapses, a possible complaint left unanswered. None when
+    nothing is (yet) due."""
+    unanswered = review_overdue(complaint, policy, now)
+    if unanswered is not None:
+        return unanswered  # a possible complaint runs no acknowledgement or regime clock
     decision: Decision | None = None
     ack_due = complaint.acknowledgement_due_at
     if complaint.acknowledgement_owed and ack_due is not None and ack_due <= now:

@@ -11,14 +11,16 @@ from datetime import datetime
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.clocks.acknowledgement import acknowledgement_deadline
+from plaint.intake import review
 from plaint.intake.assessment import assess
 from plaint.letters import checks as letter_checks
 from plaint.letters.acknowledgement import acknowledgement_action
 from plaint.model.actions import OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
-from plaint.model.complaint import Complaint, ComplaintStatus
+from plaint.model.complaint import Assessment, Complaint, ComplaintStatus
 from plaint.model.decision import Decision
 from plaint.model.events import TicketEvent, TicketEventKind
+from plaint.model.recognition import AnswerVia, ReviewAnswer
 from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
@@ -86,12 +88,16 @@ def _superseded(event: TicketEvent, current: Complaint, policy: Policy, now: dat
 
 
 def _first_sight(
-    event: TicketEvent, policy: Policy, now: datetime, previous: Complaint | None = None
+    event: TicketEvent,
+    policy: Policy,
+    now: datetime,
+    previous: Complaint | None = None,
+    assessment: Assessment | None = None,
 ) -> Decision:
     """Judge a ticket; with `previous` (a ticket judged not to be a complaint), judge its
     new words: a complaint is received when dissatisfaction is expressed (ISO 10002 3.2)."""
     language = complainant_language(event, policy)
-    assessment = assess(event, policy, language)
+    assessment = assessment or assess(event, policy, language)
     received_at = event.created_at if previous is None else event.occurred_at
     receipt = record(
         AuditKind.COMPLAINT_RECEIVED,
@@ -118,32 +124,6 @@ def _first_sight(
         rule_id=assessment.rule_for("is_complaint"),
         detail=assessment.model_dump(mode="json"),
     )
-    due_at = None
-    audit = [receipt, assessed]
-    actions: tuple[OutboundAction, ...] = ()
-    regime = assessment.regime if assessment.is_complaint else None
-    clocks = timekeeping.open_clocks(event.complaint_id, regime, received_at, policy, now)
-    if assessment.is_complaint:
-        calendar_for = timekeeping.calendars(policy)
-        calendar = calendar_for(policy.acknowledgement.calendar)
-        due_at, deadline_set = acknowledgement_deadline(
-            event.complaint_id, received_at, policy, now
-        )
-        audit.append(deadline_set)
-        audit.extend(clocks.audit)
-        actions = (
-            acknowledgement_action(
-                event,
-                language=language,
-                received_at=received_at,
-                due_at=due_at,
-                calendar=calendar,
-                calendar_for=calendar_for,
-                clocks=clocks.clocks,
-                policy=policy,
-                now=now,
-            ),
-        )
     complaint = Complaint(
         complaint_id=event.complaint_id,
         source=event.source,
@@ -157,64 +137,104 @@ def _first_sight(
         description_digest=description_digest(event.description),
         remedy_sought=event.remedy_sought,
         assessment=assessment,
-        status=ComplaintStatus.RECEIVED
-        if assessment.is_complaint
-        else ComplaintStatus.NOT_A_COMPLAINT,
+        status=ComplaintStatus.NOT_A_COMPLAINT,
         policy_version=policy.version,
-        acknowledgement_due_at=due_at,
+        acknowledgement_due_at=None,
         helpdesk_status=event.helpdesk_status,
-        regime=regime,
-        clocks=clocks.clocks,
-        milestones=clocks.milestones if assessment.is_complaint else {},
         source_version=event.occurred_at,
         revision=Complaint.revision_after(previous),
     )
+    expected = None if previous is None else previous.revision
     if assessment.is_complaint:
-        complaint, more, checked = _milestones_shown(event, complaint, policy, now)
-        audit.extend(more)
-        actions = (*actions, *checked)
+        return _opened(
+            event,
+            complaint,
+            expected_revision=expected,
+            audit=(receipt, assessed),
+            policy=policy,
+            now=now,
+        )
+    if assessment.review:
+        asked, more, actions = review.requested(event, complaint, policy, now)
+        return Decision(
+            complaint=asked,
+            expected_revision=expected,
+            audit=(receipt, assessed, *more),
+            new_actions=actions,
+        )
+    return Decision(complaint=complaint, expected_revision=expected, audit=(receipt, assessed))
+
+
+def _opened(
+    event: TicketEvent,
+    complaint: Complaint,
+    *,
+    expected_revision: int | None,
+    audit: tuple[AuditDraft, ...],
+    policy: Policy,
+    now: datetime,
+) -> Decision:
+    """A complaint: the acknowledgement deadline and the regime's clocks, all counted from
+    its receipt (a possible complaint an agent confirms keeps its first receipt), and the
+    acknowledgement owed."""
+    received_at = complaint.received_at
+    regime = complaint.assessment.regime
+    clocks = timekeeping.open_clocks(complaint.complaint_id, regime, received_at, policy, now)
+    calendar_for = timekeeping.calendars(policy)
+    calendar = calendar_for(policy.acknowledgement.calendar)
+    due_at, deadline = acknowledgement_deadline(complaint.complaint_id, received_at, policy, now)
+    acknowledgement = acknowledgement_action(
+        event,
+        language=complaint.language,
+        received_at=received_at,
+        due_at=due_at,
+        calendar=calendar,
+        calendar_for=calendar_for,
+        clocks=clocks.clocks,
+        policy=policy,
+        now=now,
+    )
+    opened = complaint.model_copy(
+        update={
+            "status": ComplaintStatus.RECEIVED,
+            "policy_version": policy.version,
+            "acknowledgement_due_at": due_at,
+            "regime": regime,
+            "clocks": clocks.clocks,
+            "milestones": clocks.milestones,
+        }
+    )
+    opened, more, checked = _milestones_shown(event, opened, policy, now)
     return Decision(
-        complaint=complaint,
-        expected_revision=None if previous is None else previous.revision,
-        audit=tuple(audit),
-        new_actions=actions,
+        complaint=opened,
+        expected_revision=expected_revision,
+        audit=(*audit, deadline, *clocks.audit, *more),
+        new_actions=(acknowledgement, *checked),
     )
 
 
 _NEW_WORDS = frozenset({TicketEventKind.COMMENT_ADDED, TicketEventKind.UPDATED})
 
 
-def _raises_a_complaint(event: TicketEvent, current: Complaint, policy: Policy) -> bool:
-    """A ticket judged not to be a complaint whose new words now express dissatisfaction."""
-    return (
-        current.status is ComplaintStatus.NOT_A_COMPLAINT
-        and event.kind in _NEW_WORDS
-        and assess(event, policy, complainant_language(event, policy)).is_complaint
-    )
+def _raised(event: TicketEvent, current: Complaint, policy: Policy) -> Assessment | None:
+    """The assessment of a ticket judged not to be a complaint whose new words now express
+    dissatisfaction, or may (a possible complaint); None otherwise."""
+    if current.status is not ComplaintStatus.NOT_A_COMPLAINT or event.kind not in _NEW_WORDS:
+        return None
+    assessment = assess(event, policy, complainant_language(event, policy))
+    return assessment if assessment.is_complaint or assessment.review else None
 
 
 def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: datetime) -> Decision:
-    if _raises_a_complaint(event, current, policy):
-        return _first_sight(event, policy, now, previous=current)
-    changes: dict[str, object] = {
-        "helpdesk_status": event.helpdesk_status or current.helpdesk_status,
-        "source_version": event.occurred_at,
-    }
-    # What the complainant asks for, or which product, may be filled in after receipt.
-    if event.product and event.product != current.product:
-        changes["product"] = event.product
-    if event.remedy_sought and event.remedy_sought != current.remedy_sought:
-        changes["remedy_sought"] = event.remedy_sought
-    audit = record(
-        AuditKind.COMPLAINT_UPDATED, current.complaint_id, policy, now,
-        detail={
-            "event": event.kind,
-            "delivery_id": event.delivery_id,
-            "helpdesk_status": {"from": current.helpdesk_status, "to": event.helpdesk_status},
-            "changes": [c.model_dump() for c in event.changes],
-        },
-    )  # fmt: skip
-    updated = current.revised(**changes)
+    answer = review.answer_in(event, current, policy)
+    if answer is not None and _changes_status(current, answer[0]):
+        return _answered(event, current, policy, now, answer)
+    if current.status is ComplaintStatus.POSSIBLE_COMPLAINT:
+        return _possible_follow_up(event, current, policy, now)
+    raised = _raised(event, current, policy)
+    if raised is not None:
+        return _first_sight(event, policy, now, previous=current, assessment=raised)
+    audit, updated = _updated(event, current, policy, now)
     if current.status is ComplaintStatus.NOT_A_COMPLAINT:
         updated, kept = retention.follow_closure(
             updated, updated.helpdesk_status, event.occurred_at, policy, now
@@ -236,6 +256,112 @@ def _follow_up(event: TicketEvent, current: Complaint, policy: Policy, now: date
         new_actions=letter_actions,
     )
     return _escalated(decision, event, policy, now)
+
+
+def _updated(
+    event: TicketEvent, current: Complaint, policy: Policy, now: datetime
+) -> tuple[AuditDraft, Complaint]:
+    """The helpdesk's changes that are not a judgement: status, product, remedy sought."""
+    changes: dict[str, object] = {
+        "helpdesk_status": event.helpdesk_status or current.helpdesk_status,
+        "source_version": event.occurred_at,
+    }
+    # What the complainant asks for, or which product, may be filled in after receipt.
+    if event.product and event.product != current.product:
+        changes["product"] = event.product
+    if event.remedy_sought and event.remedy_sought != current.remedy_sought:
+        changes["remedy_sought"] = event.remedy_sought
+    audit = record(
+        AuditKind.COMPLAINT_UPDATED, current.complaint_id, policy, now,
+        detail={
+            "event": event.kind,
+            "delivery_id": event.delivery_id,
+            "helpdesk_status": {"from": current.helpdesk_status, "to": event.helpdesk_status},
+            "changes": [c.model_dump() for c in event.changes],
+        },
+    )  # fmt: skip
+    return audit, current.revised(**changes)
+
+
+def _changes_status(current: Complaint, answer: ReviewAnswer) -> bool:
+    """An agent's answer counts on a possible complaint; a confirmation also on a ticket
+    judged not to be one (an agent may confirm what the rules and the recogniser missed, or
+    change their mind about a dismissal). A dismissal of what is no complaint changes
+    nothing, so the ticket's new words are judged as usual."""
+    if current.status is ComplaintStatus.POSSIBLE_COMPLAINT:
+        return True
+    return current.status is ComplaintStatus.NOT_A_COMPLAINT and answer is ReviewAnswer.CONFIRMED
+
+
+def _answered(
+    event: TicketEvent,
+    current: Complaint,
+    policy: Policy,
+    now: datetime,
+    answered_with: tuple[ReviewAnswer, AnswerVia, dict[str, str]],
+) -> Decision:
+    """An agent confirmed or dismissed: recorded, and a confirmed complaint opened as of
+    its first receipt."""
+    answer, via, shown = answered_with
+    answered, entry = review.answer_entry(
+        event, current, answer=answer, via=via, shown=shown, policy=policy, now=now
+    )
+    assessment = review.answered_assessment(current.assessment, answer, entry.rule_id or "")
+    base = current.revised(
+        assessment=assessment,
+        review=answered,
+        helpdesk_status=event.helpdesk_status or current.helpdesk_status,
+        source_version=event.occurred_at,
+    )
+    if answer is ReviewAnswer.CONFIRMED:
+        return _opened(
+            event, base, expected_revision=current.revision, audit=(entry,), policy=policy, now=now
+        )
+    dismissed = base.model_copy(update={"status": ComplaintStatus.NOT_A_COMPLAINT})
+    dismissed, kept = retention.follow_closure(
+        dismissed, dismissed.helpdesk_status, event.occurred_at, policy, now
+    )
+    return Decision(complaint=dismissed, expected_revision=current.revision, audit=(entry, *kept))
+
+
+def _possible_follow_up(
+    event: TicketEvent, current: Complaint, policy: Policy, now: datetime
+) -> Decision:
+    """A possible complaint no agent answered yet. New words or tags that the rules or the
+    recogniser now judge a complaint settle it, received at its first receipt; anything
+    else leaves it for the agent."""
+    if event.kind in _NEW_WORDS:
+        assessment = assess(event, policy, current.language)
+        if assessment.is_complaint:
+            assessed = record(
+                AuditKind.COMPLAINT_ASSESSED, current.complaint_id, policy, now,
+                rule_id=assessment.rule_for("is_complaint"),
+                detail=assessment.model_dump(mode="json"),
+            )  # fmt: skip
+            reassessed = current.model_copy(update={"assessment": assessment})
+            answered, entry = review.answer_entry(
+                event, reassessed, answer=ReviewAnswer.CONFIRMED, via=AnswerVia.ASSESSMENT,
+                shown={"rule": assessment.rule_for("is_complaint") or ""}, policy=policy,
+                now=now,
+            )  # fmt: skip
+            base = reassessed.revised(
+                review=answered,
+                helpdesk_status=event.helpdesk_status or current.helpdesk_status,
+                source_version=event.occurred_at,
+            )
+            return _opened(
+                event,
+                base,
+                expected_revision=current.revision,
+                audit=(assessed, entry),
+                policy=policy,
+                now=now,
+            )
+    audit, updated = _updated(event, current, policy, now)
+    updated, kept = retention.follow_closure(
+        updated, updated.helpdesk_status, event.occurred_at, policy, now
+    )
+    return Decision(complaint=updated, expected_revision=current.revision, audit=(audit, *kept))
 
 
 def _escalated(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:

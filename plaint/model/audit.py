@@ -31,6 +31,11 @@ class AuditKind(StrEnum):
     COMPLAINT_UPDATED = "complaint.updated"
     COMPLAINT_UPDATE_SUPERSEDED = "complaint.update_superseded"
     INTAKE_SET_ASIDE = "intake.set_aside"
+    # The review band: a possible complaint put to an agent, and the agent's answer
+    COMPLAINT_REVIEW_REQUESTED = "complaint.review_requested"
+    COMPLAINT_CONFIRMED = "complaint.confirmed"
+    COMPLAINT_DISMISSED = "complaint.dismissed"
+    COMPLAINT_REVIEW_OVERDUE = "complaint.review_overdue"
     INTAKE_GAP_CLOSED = "intake.gap_closed"
     # The acknowledgement and the regime's clocks
     ACKNOWLEDGEMENT_DEADLINE_SET = "acknowledgement.deadline_set"

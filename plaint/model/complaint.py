@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from plaint.model.events import Channel, SourceSystem
+from plaint.model.recognition import Reading, Review
 from plaint.vocabulary.base import AwareDatetime, Frozen
 from plaint.vocabulary.terms import (
     ClockKind,
@@ -49,7 +50,8 @@ class RuleMatch(Frozen):
 
 
 class Assessment(Frozen):
-    """ISO 10002 7.5 initial assessment."""
+    """ISO 10002 7.5 initial assessment. `review`: a possible complaint, for an agent to
+    confirm or dismiss (is_complaint stays False until one does)."""
 
     is_complaint: bool
     category: str
@@ -57,6 +59,10 @@ class Assessment(Frozen):
     regime: str | None = None
     flags: tuple[Flag, ...] = ()
     matches: tuple[RuleMatch, ...] = ()
+    review: bool = False
+    recognition: Reading | None = Field(
+        default=None, description="The embedded recogniser's reading, when it ran."
+    )
 
     def rule_for(self, attribute: str) -> str | None:
         return next((m.rule_id for m in self.matches if m.attribute == attribute), None)
@@ -66,6 +72,7 @@ class ComplaintStatus(StrEnum):
     RECEIVED = "received"
     ACKNOWLEDGED = "acknowledged"
     NOT_A_COMPLAINT = "not_a_complaint"
+    POSSIBLE_COMPLAINT = "possible_complaint"  # put to an agent to confirm or dismiss
 
 
 class ClockStatus(StrEnum):
@@ -232,6 +239,9 @@ class Complaint(Frozen):
     restricted_at: AwareDatetime | None = Field(
         default=None, description="Processing restricted at the complainant's request."
     )
+    review: Review | None = Field(
+        default=None, description="The latest review of the ticket as a possible complaint."
+    )
     source_version: AwareDatetime
     revision: int = Field(ge=1)
 
@@ -266,10 +276,24 @@ class Complaint(Frozen):
             and not self.acknowledgement_overdue
         )
 
+    @property
+    def review_owed(self) -> bool:
+        """A possible complaint no agent has answered, not yet recorded as overdue."""
+        review = self.review
+        return (
+            self.status is ComplaintStatus.POSSIBLE_COMPLAINT
+            and review is not None
+            and review.answer is None
+            and not review.overdue_recorded
+        )
+
     def next_due_at(self) -> datetime | None:
         """The next instant the sweep must look at this complaint: an acknowledgement
-        falling due, a clock's warning, its deadline, the end of its retention."""
+        falling due, a possible complaint still unanswered by then, a clock's warning, its
+        deadline, the end of its retention."""
         instants = [c.next_instant() for c in self.clocks] + [self.disposal_due_at]
         if self.acknowledgement_owed:
             instants.append(self.acknowledgement_due_at)
+        if self.review_owed and self.review is not None:
+            instants.append(self.review.due_at)
         return min((i for i in instants if i is not None), default=None)

@@ -75,6 +75,11 @@ class TicketEvent(Frozen):
         default=None, description="Where to answer, for channels with no helpdesk (email)."
     )
     thread_message_id: str | None = None
+    actor: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Who made the change, when the helpdesk says: an agent's user id.",
+    )
     recovered: bool = Field(
         default=False,
         description="Found by reconciliation with the helpdesk, not delivered by a webhook.",

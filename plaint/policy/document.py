@@ -21,6 +21,7 @@ from plaint.model.complaint import Flag, Severity
 from plaint.model.events import Channel
 from plaint.policy.letters import LetterPolicy
 from plaint.policy.providers import EscalationPolicy
+from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
 from plaint.policy.retention import RetentionPolicy
 from plaint.vocabulary.base import Frozen
@@ -212,6 +213,11 @@ class JiraFieldMapping(Frozen):
     remedy_field: FieldId | None = None
     channel_field: FieldId | None = None
     language_field: FieldId | None = None
+    complaint_review_field: FieldId | None = Field(
+        default=None,
+        description="The field agents answer a possible complaint with (confirm or "
+        "dismiss); its changes arrive as complaint_review (see recognition.review).",
+    )
 
 
 class VerdictHandling(StrEnum):
@@ -279,6 +285,11 @@ class Policy(Frozen):
     retention: RetentionPolicy = RetentionPolicy()
     escalation: EscalationPolicy = EscalationPolicy()
     letters: LetterPolicy = LetterPolicy()
+    recognition: RecognitionPolicy = Field(
+        default=RecognitionPolicy(),
+        description="The embedded recogniser: it judges what no rule decided, with its "
+        "thresholds, categories and review band.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -346,7 +357,25 @@ def reference_problems(policy: Policy) -> list[Problem]:
                     + ", ".join(f"{{{f}}}" for f in sorted(TEMPLATE_FIELDS | deadlines)),
                 )
             )
-    return problems
+    return problems + _recognition_problems(policy)
+
+
+def _recognition_problems(policy: Policy) -> list[Problem]:
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("defaults", "category"), policy.defaults.category)
+    ]
+    decisive: list[tuple[tuple[str | int, ...], str]] = []
+    for index, rule in enumerate(policy.rules):
+        if rule.then.category:
+            named.append((("rules", index, "then", "category"), rule.then.category))
+        if rule.then.is_complaint is not None:
+            decisive += [(("rules", index, "when", "any_tags"), t) for t in rule.when.any_tags]
+    for c_index, kept in enumerate(policy.retention.classes):
+        named += [
+            (("retention", "classes", c_index, "categories", index), category)
+            for index, category in enumerate(kept.categories)
+        ]
+    return recognition_problems(policy.recognition, named_categories=named, decisive_tags=decisive)
 
 
 def _duplicates(ids: list[str]) -> list[int]:

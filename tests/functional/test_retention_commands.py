@@ -40,7 +40,9 @@ def store(aws: dict[str, Any], policy_file: Path) -> DynamoStore:
 
     handling = ComplaintHandling(store=dynamo, policy=load_policy(policy_file), clock=clock)
     for n, person in ((1, 1), (2, 1), (3, 2), (4, 1)):
-        text = COMPLAINT if n < 4 else "Bu gün hava yaxşıdır"  # the fourth is no complaint
+        text = (
+            COMPLAINT if n < 4 else "Filialınız şənbə günü açıqdır?"
+        )  # the fourth is no complaint
         event = ticket_event(delivery_id=f"d-{n}", ticket_id=str(n), description=text,
                              complainant_ref=f"zendesk-user:{person}", created_at=clock.now,
                              occurred_at=clock.now)  # fmt: skip

@@ -16,7 +16,7 @@ def parsed(name):
 
 
 def test_corpus_is_complete():
-    assert len(ALL) == 31
+    assert len(ALL) == 34
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -140,6 +140,65 @@ def test_persian_outlook_header_block_in_persian_is_cut():
     body = "پاسخ من\n\nاز: پشتیبانی\nارسال: سه‌شنبه\nبه: مریم\nموضوع: شکایت\n\nمتن قبلی"
     raw = b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
     assert parse_message(raw + body.encode()).new_text == "پاسخ من"
+
+
+def test_arabic_outlook_reply_loses_its_header_block():
+    message = parsed("constructed_ar_reply_outlook_style_base64.eml")
+    assert message.new_text == (
+        "مضى أسبوع ولم يُرد المبلغ بعد. أطلب ردًا نهائيًا خلال يومين وإلا سأرفع شكوى إلى "
+        "البنك المركزي.\n\nأحمد"
+    )
+    assert "تم الإرسال:" in message.text
+
+
+def test_arabic_gmail_attribution_with_the_name_after_kataba_is_cut():
+    message = parsed("constructed_ar_reply_gmail_name_after_kataba.eml")
+    assert message.new_text == "ما زلت أنتظر استرداد المبلغ منذ أسبوعين، وهذا غير مقبول."
+    assert "support@example.com" not in message.new_text
+
+
+def test_persian_gmail_attribution_in_bidirectional_marks_is_cut():
+    message = parsed("constructed_fa_reply_gmail_style_bidi_marks.eml")
+    assert message.new_text == "باز هم کالا نرسید و کسی جواب تلفن را نمی\u200cدهد."
+    assert not message.text_from_html
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Outlook's header block without its separator line, in each language's labels.
+        (
+            "ما زالت المشكلة قائمة\n\nمن: الدعم <s@example.com>\nتم الإرسال: الأحد، 3 مارس"
+            "\nإلى: أحمد\nالموضوع: شكوى\n\nنص قديم",
+            "ما زالت المشكلة قائمة",
+        ),
+        (
+            "ما زالت المشكلة قائمة\n\nمن: الدعم\nتاريخ الإرسال: 3 مارس 2024\n\nنص قديم",
+            "ما زالت المشكلة قائمة",
+        ),
+        (
+            "هنوز حل نشده\n\nاز: پشتیبانی <s@example.com>\nارسال شده: یکشنبه\nبه: مریم\n\nقبلی",
+            "هنوز حل نشده",
+        ),
+        ("Не решено\n\nОт: Поддержка\nДата: 3 марта\n\nстарое", "Не решено"),
+        ("Çözülmedi\n\nKimden: Destek\nGönderilme Tarihi: 3 Mart\n\neski", "Çözülmedi"),
+        # Gmail's Arabic attributions: the name after كتب, or "تمت كتابة ما يلي بواسطة".
+        (
+            "لم يحل\n\nفي الأحد، 3 مارس 2024 في 10:15 ص كتب Support <s@example.com>:\nقديم",
+            "لم يحل",
+        ),
+        (
+            "لم يحل\n\nفي الأحد، 3 مارس 2024 تمت كتابة ما يلي بواسطة Support <s@example.com>:"
+            "\n> قديم",
+            "لم يحل",
+        ),
+        # A sentence of the complaint that merely looks like one is kept.
+        ("في الفرع كتب الموظف:\nلا يوجد رصيد", "في الفرع كتب الموظف:\nلا يوجد رصيد"),
+    ],
+)
+def test_quoted_history_in_every_language_is_cut(body, expected):
+    raw = b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    assert parse_message(raw + body.encode()).new_text == expected
 
 
 # --- Azerbaijani and Turkish -------------------------------------------------------------

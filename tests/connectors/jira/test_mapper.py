@@ -435,3 +435,20 @@ def test_changelog_items_become_field_changes_under_their_roles():
     changes = {c.field: (c.before, c.after) for c in event.changes}
     assert changes["priority"][1] is not None
     assert changes["remedy"] == (None, "refund")
+
+
+# --- the review band: an agent's answer and who gave it -----------------------------------
+
+
+def test_the_review_field_arrives_under_its_role_with_the_agent_who_set_it():
+    mapping = JiraFieldMapping(complaint_review_field="customfield_10072")
+    event = parse("mattermost_webhook-cloud-issue-updated-custom-field.json", mapping=mapping)
+    [change] = event.changes
+    assert (change.field, change.before, change.after) == ("complaint_review", "1", "12")
+    assert event.actor == "jira-user:5cedcb4355a88a0fc86388ba"
+
+
+def test_without_a_user_the_actor_is_unknown():
+    doc = document("mattermost_webhook-cloud-issue-updated-custom-field.json")
+    del doc["user"]
+    assert parse_delivery(DELIVERY, encode(doc), JiraFieldMapping()).actor is None

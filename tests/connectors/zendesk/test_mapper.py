@@ -417,3 +417,11 @@ def test_language_for(value, language):
 def test_status_change_is_carried_as_a_field_change():
     event = parse_delivery({}, body("event_ticket_status_changed_dust.json"))
     assert [(c.field, c.before, c.after) for c in event.changes] == [("status", "OPEN", "SOLVED")]
+
+
+def test_the_envelope_names_who_made_the_change():
+    event = parse_delivery({}, body("event_ticket_created_docs.json"))
+    assert event.actor == "zendesk-user:8447388090494"
+    doc = document("event_ticket_created_docs.json")
+    del doc["detail"]["actor_id"]
+    assert parse_delivery({}, encode(doc)).actor is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plaint.intake.assessment import DEFAULT_RULE, assess
+from plaint.intake.assessment import DEFAULT_RULE, RECOGNISER_RULE, assess
 from plaint.intake.reception import complainant_language
 from plaint.model.complaint import Flag, Severity
 from plaint.vocabulary.language import casefold, guess_language, normalise
@@ -52,11 +52,13 @@ def test_uppercase_azerbaijani_matches_lowercase_keyword() -> None:
     assert result.is_complaint
 
 
-def test_plain_question_is_not_a_complaint_and_names_the_defaults() -> None:
+def test_plain_question_is_not_a_complaint_and_names_who_decided() -> None:
     result = judge("Opening hours?", "When are you open on Saturday?")
-    assert not result.is_complaint
+    assert not result.is_complaint and not result.review
+    # No rule recognises it: the recogniser judged it no complaint; the rest is defaults.
+    assert result.rule_for("is_complaint") == RECOGNISER_RULE
     assert result.category == "general"
-    assert {m.rule_id for m in result.matches} == {DEFAULT_RULE}
+    assert {m.rule_id for m in result.matches if m.attribute != "is_complaint"} == {DEFAULT_RULE}
 
 
 def test_safety_wins_severity_and_flags_accumulate() -> None:

@@ -108,7 +108,7 @@ def kinds(desk: Desk, ticket: int) -> list[str]:
 
 def test_closure_assigns_the_first_matching_class(desk: Desk) -> None:
     desk.receive(1)
-    desk.receive(2, text="Bu gün hava yaxşıdır")  # not a complaint
+    desk.receive(2, text="Filialınız şənbə günü açıqdır?")  # not a complaint
     desk.clock.advance(days=10)
     desk.close(1)
     desk.close(2)
@@ -195,7 +195,7 @@ def test_a_hold_keeps_the_record_until_it_is_released(desk: Desk) -> None:
 def test_an_erasure_request_erases_what_no_obligation_keeps_and_says_why(desk: Desk) -> None:
     desk.receive(1)  # open: still being handled
     desk.receive(2)  # closed, within its retention
-    desk.receive(3, text="Bu gün hava yaxşıdır")  # not a complaint, open
+    desk.receive(3, text="Filialınız şənbə günü açıqdır?")  # not a complaint, open
     desk.receive(4)  # closed, under a hold
     desk.receive(9, person=2)  # someone else's
     desk.close(2)
@@ -257,7 +257,7 @@ def test_simulated_years_keep_nothing_too_long_and_touch_nothing_held(tmp_path: 
     desk = Desk(clock)
     checkpointer = Checkpointer(desk.store, DirectoryArchive(tmp_path / "archive"),
                                 LocalSigner(tmp_path / "key"), clock=clock)  # fmt: skip
-    texts = (COMPLAINT, "أريد تقديم شكوى بشأن الفاتورة", "Bu gün hava yaxşıdır",
+    texts = (COMPLAINT, "أريد تقديم شكوى بشأن الفاتورة", "Filialınız şənbə günü açıqdır?",
              "I want to complain about the staff")  # fmt: skip
     tickets: list[int] = []
     held: set[int] = set()

@@ -3,8 +3,13 @@
 plaint policy check FILE...       every problem of each policy, with its path and line
 plaint policy diff OLD NEW        what changes for complaints received after the switch
 plaint policy schema              the policy JSON schema
-plaint policy publish FILE --by WHO
-                                  make a valid policy the one the running system judges by
+plaint policy propose FILE --by WHO
+plaint policy approve VERSION --by WHO
+                                  a valid policy becomes the one the running system judges
+                                  by when one person proposes it and another approves it
+plaint policy history             every version, who proposed and approved it, and when
+plaint policy what-if DRAFT --days N
+                                  what a draft would change for the last N days' deliveries
 plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply]
                                   re-freeze a complaint's open clocks under a policy,
                                   showing every deadline before and after; recorded in the
@@ -20,6 +25,8 @@ plaint referral show|offer|step COMPLAINT ...
                                   escalation to a dispute-resolution provider (ISO 10003)
 plaint recogniser labels [--since T] [--until T] [--out FILE]
                                   agents' answers to reviews, as labelled data (JSONL)
+plaint complaints search|show ...
+                                  complaint search through indexes, a complaint's story
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -32,38 +39,16 @@ import argparse
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 
 from console import audit as audit_cli
+from console import complaints as complaints_cli
 from console import policy as engine_cli
+from console import publication as publication_cli
 from console import recogniser as recogniser_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
 from console.opening import RefusedError, commit, complaint_for, root_of
 from plaint.clocks import timekeeping
-from plaint.vocabulary.errors import RevisionConflictError
-
-
-def _publish(args: argparse.Namespace) -> int:
-    policy = engine_cli.load_or_report(args.file)
-    if policy is None:
-        return 1  # an invalid policy never reaches the running system
-    store = root_of(args).store
-    active = store.active_policy()
-    previous = active[0] if active else None
-    if previous == policy.version:
-        print(f"{policy.version[:12]} is already the active policy")
-        return 0
-    try:
-        store.publish_policy(policy.version, Path(args.file).read_text("utf-8"), previous)
-    except RevisionConflictError:
-        print("another publication moved the active policy meanwhile; run again")
-        return 1
-    print(
-        f"published {policy.version[:12]} (approved by {policy.approved_by}; published by "
-        f"{args.by}), replacing {previous[:12] if previous else 'the packaged policy'}"
-    )
-    return 0
 
 
 def _recalculate(args: argparse.Namespace) -> int:
@@ -103,10 +88,7 @@ def _store_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     root, areas, policy = engine_cli.parser(__doc__)
-    publish = policy.add_parser("publish")
-    publish.add_argument("file")
-    publish.add_argument("--by", required=True, help="who publishes it, for the record")
-    _store_options(publish)
+    publication_cli.add_commands(policy, _store_options)
     clocks = areas.add_parser("clocks").add_subparsers(dest="command", required=True)
     recalc = clocks.add_parser("recalculate")
     recalc.add_argument("complaint")
@@ -119,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     referrals_cli.add_commands(areas, _store_options)
     recogniser_cli.add_commands(areas, _store_options, audit_cli.instant)
+    complaints_cli.add_commands(areas, _store_options, audit_cli.instant)
     args = root.parse_args(argv)
     try:
         return _run(args)
@@ -128,17 +111,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    store_areas = {"referral": referrals_cli.run, "recogniser": recogniser_cli.run}
-    if args.area in store_areas:
-        return store_areas[args.area](args, root_of(args))
-    if args.area == "audit":
-        return audit_cli.run(args, root_of(args))
-    if args.area in ("retention", "erasure"):
-        return retention_cli.run(args, root_of(args))
+    on_store = {
+        "complaints": complaints_cli.run,
+        "recogniser": recogniser_cli.run,
+        "referral": referrals_cli.run,
+        "audit": audit_cli.run,
+        "retention": retention_cli.run,
+        "erasure": retention_cli.run,
+    }
+    if args.area in on_store:
+        return on_store[args.area](args, root_of(args))
     if args.area == "clocks":
         return _recalculate(args)
-    if args.command == "publish":
-        return _publish(args)
+    if args.command in publication_cli.COMMANDS:
+        return publication_cli.run(args, root_of(args))
     result = engine_cli.run_policy(args)
     return 2 if result is None else result
 

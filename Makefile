@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy plaint connectors storage devstack console portal infra bench tests functions/app.py functions/chalicelib
+	$(BIN)/mypy plaint connectors storage bootstrap devstack console portal infra bench tests functions/app.py functions/chalicelib
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 

@@ -38,7 +38,7 @@ from plaint.vocabulary.canonical import canonical_json
 GENESIS_HASH = "0" * 64
 NO_COMPLAINT = "-"
 # Entries that say where a clock stands, and how they say it.
-_CLOCK_STANDINGS = {
+_CLOCK_STANDINGS: dict[str, ClockStanding] = {
     AuditKind.CLOCK_MET: ClockStanding.ON_TIME,
     AuditKind.CLOCK_WARNING: ClockStanding.WARNED,
     AuditKind.CLOCK_BREACHED: ClockStanding.BREACHED,

@@ -1,4 +1,5 @@
-"""Configuration, read from the environment once into one typed model."""
+"""Configuration, read from the environment once into one typed model that every entry
+point shares (each reads only the fields of the parts it builds)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ DEFAULT_MAX_BODY_BYTES = 256 * 1024
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLAINT_", extra="ignore")
 
-    policy_path: str = Field(description="Path of the policy JSON the functions judge by.")
+    policy_path: str | None = Field(
+        default=None,
+        description="Path of the policy JSON the functions judge by until one is published.",
+    )
     state_table: str = "plaint-state"
     audit_table: str = "plaint-audit"
     queue_name: str = "plaint-inbox"

@@ -18,6 +18,7 @@ import boto3
 from flask import Flask, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from plaint.policy.loading import load_policy
 from portal import i18n
 from portal.auth import authenticate_api, authenticate_page
 from portal.errors import PortalError, SignInRequiredError
@@ -150,5 +151,6 @@ def build(settings: PortalSettings | None = None) -> Flask:
         ),
         ledger=settings.ledger,
         clock=lambda: datetime.now(UTC),
+        packaged=load_policy(settings.policy_path) if settings.policy_path else None,
     )
     return create_app(settings, sources)

@@ -42,6 +42,8 @@ class PortalSettings(BaseSettings):
     admin_token_hashes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), description="Comma-separated SHA-256 (hex) of the admins' tokens."
     )
+    # The policy the functions judge by until one is published (as they read it).
+    policy_path: str | None = None
     checkpoint_kms_key_id: str | None = None
     checkpoint_key_file: str | None = None
     checkpoint_bucket: str | None = None

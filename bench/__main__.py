@@ -13,6 +13,7 @@ from bench import (
     calendar_speed,
     dynamodb_requests,
     import_time,
+    portal,
     sweep_reads,
     webhook_latency,
 )
@@ -25,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "calendar_speed": calendar_speed.measure,
     "sweep_reads": sweep_reads.measure,
     "audit_log": audit_log.measure,
+    "portal": portal.measure,
 }
 
 

@@ -109,16 +109,23 @@ def package(out: Path, outputs: dict[str, str], environ: dict[str, str]) -> Path
         "PATH": f"{venv / 'bin'}{os.pathsep}{environ.get('PATH', '')}",
         "AWS_DEFAULT_REGION": settings[STAGE]["aws_region"],
     }
-    done = subprocess.run([str(venv / "bin" / "zappa"), "package", STAGE, "-o", str(artifact)],
-                          cwd=work, env=env, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [str(venv / "bin" / "zappa"), "package", STAGE, "-o", str(artifact)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0 or not artifact.exists():
         raise PackagingError(f"zappa package failed:\n{done.stdout}\n{done.stderr}")
     return artifact
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--outputs", type=Path, help="the CloudFormation stack's outputs, JSON")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "portal")
     args = parser.parse_args(argv)

@@ -44,8 +44,14 @@ def create_app(settings: PortalSettings, sources: PortalSources) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, DEBUG=False, PROPAGATE_EXCEPTIONS=False)
     configure_sessions(app, settings)
     app.extensions["plaint"] = (settings, sources)
-    for blueprint in (signin.blueprint, api.blueprint, complaints.blueprint,
-                      log_pages.blueprint, reports.blueprint, policies.blueprint):  # fmt: skip
+    for blueprint in (
+        signin.blueprint,
+        api.blueprint,
+        complaints.blueprint,
+        log_pages.blueprint,
+        reports.blueprint,
+        policies.blueprint,
+    ):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -105,7 +111,7 @@ def create_app(settings: PortalSettings, sources: PortalSources) -> Flask:
     def _http_error(error: HTTPException) -> Any:
         status = error.code or 500
         words = {404: "not_found", 405: "error_title", 413: "too_large"}.get(status, "error_title")
-        return _error_page(status, words, error.description if status != 404 else "")
+        return _error_page(status, words, (error.description or "") if status != 404 else "")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
@@ -130,8 +136,13 @@ def _wants_json() -> bool:
 
 def _error_page(status: int, words: str, detail: str) -> Any:
     if _wants_json():
-        kind = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
-                413: "too_large"}.get(status, "error")  # fmt: skip
+        kind = {
+            400: "bad_request",
+            401: "unauthorised",
+            403: "forbidden",
+            404: "not_found",
+            413: "too_large",
+        }.get(status, "error")
         headers = {"WWW-Authenticate": 'Bearer realm="plaint-audit"'} if status == 401 else {}
         return {"error": kind, "message": detail or words}, status, headers
     page = render_template("error.html", words=words, detail=detail, status=status)

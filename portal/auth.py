@@ -87,4 +87,6 @@ def _iam_caller(settings: PortalSettings) -> Viewer:
 
 
 def _viewer(name: str, role: Role, settings: PortalSettings) -> Viewer:
-    return Viewer(name=name, role=role, language=DEFAULT_LANGUAGE, time_zone=settings.portal_time_zone)
+    return Viewer(
+        name=name, role=role, language=DEFAULT_LANGUAGE, time_zone=settings.portal_time_zone
+    )

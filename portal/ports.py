@@ -23,6 +23,14 @@ class Records(AuditLog, Protocol):
 
     def policy_document(self, version: str) -> str | None: ...
 
+    # The primitives policy publication is built on (portal.publication): conditional
+    # writes of named values beside the published documents. Nothing here writes the log.
+    def get_cursor(self, name: str) -> str | None: ...
+
+    def put_cursor(self, name: str, value: str, expected: str | None) -> None: ...
+
+    def publish_policy(self, version: str, document: str, expected_active: str | None) -> None: ...
+
 
 class SearchFilters(Frozen):
     """A complaints search, as the search page's form asks it."""

@@ -9,6 +9,8 @@ store's cursors, so two approvals of one proposal cannot both land).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import Protocol
 
@@ -20,6 +22,7 @@ from plaint.vocabulary.errors import PlaintError, RevisionConflictError
 
 PROPOSALS = "policy-proposals"
 HISTORY = "policy-history"
+Items = list[dict[str, object]]
 
 
 def _proposal_key(version: str) -> str:
@@ -84,13 +87,16 @@ class StoreDesk:
 
     def propose(self, document: str, by: str, at: datetime) -> Proposal:
         policy = parse_policy(document)
-        proposal = Proposal(version=policy.version, name=policy.name, proposed_by=by, proposed_at=at)
+        proposal = Proposal(
+            version=policy.version, name=policy.name, proposed_by=by, proposed_at=at
+        )
         stored = json.dumps({"proposal": proposal.model_dump(mode="json"), "document": document})
-        try:
+        # Proposed before if it exists: the same content, so the same version.
+        with suppress(RevisionConflictError):
             self._store.put_cursor(_proposal_key(policy.version), stored, expected=None)
-        except RevisionConflictError:
-            pass  # proposed before: the same content, so the same version
-        self._update_list(PROPOSALS, lambda items: _without(items, policy.version) + [stored_head(proposal)])
+        self._update_list(
+            PROPOSALS, lambda items: [*_without(items, policy.version), stored_head(proposal)]
+        )
         return proposal
 
     def proposals(self) -> list[Proposal]:
@@ -122,9 +128,7 @@ class StoreDesk:
             replaced=previous,
         )
         self._update_list(PROPOSALS, lambda items: _without(items, version))
-        self._update_list(
-            HISTORY, lambda items: [publication.model_dump(mode="json"), *items]
-        )
+        self._update_list(HISTORY, lambda items: [publication.model_dump(mode="json"), *items])
         return publication
 
     def history(self) -> list[Publication]:
@@ -137,11 +141,11 @@ class StoreDesk:
         stored = self._store.get_cursor(name)
         return [] if stored is None else list(json.loads(stored))
 
-    def _update_list(self, name: str, change: object) -> None:
+    def _update_list(self, name: str, change: Callable[[Items], Items]) -> None:
         for _ in range(5):
             stored = self._store.get_cursor(name)
             items = [] if stored is None else list(json.loads(stored))
-            updated = json.dumps(change(items))  # type: ignore[operator]
+            updated = json.dumps(change(items))
             try:
                 self._store.put_cursor(name, updated, expected=stored)
                 return

@@ -17,14 +17,27 @@ from portal.ports import Records
 PAGE = 1000
 
 
-def received(records: Records, ledger: str, since: datetime, until: datetime,
-             jurisdiction: str | None, now: datetime) -> Iterator[Complaint]:  # fmt: skip
+def received(
+    records: Records,
+    ledger: str,
+    since: datetime,
+    until: datetime,
+    *,
+    jurisdiction: str | None,
+    now: datetime,
+) -> Iterator[Complaint]:
     seen: set[str] = set()
     cursor = None
     while True:
-        query = AuditQuery(ledger=ledger, kind=AuditKind.COMPLAINT_RECEIVED,
-                           jurisdiction=jurisdiction, since=since, until=until, limit=PAGE,
-                           cursor=cursor)  # fmt: skip
+        query = AuditQuery(
+            ledger=ledger,
+            kind=AuditKind.COMPLAINT_RECEIVED,
+            jurisdiction=jurisdiction,
+            since=since,
+            until=until,
+            limit=PAGE,
+            cursor=cursor,
+        )
         page = records.query_audit(query, now)
         for entry in page.entries:
             if entry.complaint_id and entry.complaint_id not in seen:
@@ -37,12 +50,21 @@ def received(records: Records, ledger: str, since: datetime, until: datetime,
             return
 
 
-def management_report(records: Records, ledger: str, since: datetime, until: datetime, *,
-                      jurisdiction: str | None, bucket: BucketSize, time_zone: str,
-                      jurisdiction_of: Mapping[str, str], now: datetime) -> ComplaintReport:  # fmt: skip
+def management_report(
+    records: Records,
+    ledger: str,
+    since: datetime,
+    until: datetime,
+    *,
+    jurisdiction: str | None,
+    bucket: BucketSize,
+    time_zone: str,
+    jurisdiction_of: Mapping[str, str],
+    now: datetime,
+) -> ComplaintReport:
     """Raises ReportRequestError (or ValueError) when the report cannot be made as asked."""
     return build_report(
-        received(records, ledger, since, until, jurisdiction, now),
+        received(records, ledger, since, until, jurisdiction=jurisdiction, now=now),
         ReportPeriod(start=since, end=until),
         bucket_size=bucket,
         time_zone=time_zone,

@@ -82,7 +82,9 @@ def _row_of_entry(entry: AuditEntry) -> ComplaintRow:
 
 def is_late(complaint: Complaint, now: datetime) -> bool:
     breached = any(c.status is ClockStatus.BREACHED for c in complaint.clocks)
-    overdue = any(c.status.is_open and c.due_at is not None and c.due_at < now for c in complaint.clocks)
+    overdue = any(
+        c.status.is_open and c.due_at is not None and c.due_at < now for c in complaint.clocks
+    )
     return complaint.acknowledgement_overdue or breached or overdue
 
 
@@ -111,4 +113,3 @@ def _matches(complaint: Complaint, filters: SearchFilters, now: datetime) -> boo
     )
     late_ok = filters.late is None or is_late(complaint, now) == filters.late
     return all(checks) and late_ok
-

@@ -81,7 +81,10 @@ def current_viewer(settings: PortalSettings, now: datetime) -> Viewer:
     stamp = int(now.timestamp())
     idle = stamp - int(session.get("seen", 0))
     age = stamp - int(session.get("iat", 0))
-    if idle > settings.portal_session_idle_minutes * 60 or age > settings.portal_session_max_hours * 3600:
+    if (
+        idle > settings.portal_session_idle_minutes * 60
+        or age > settings.portal_session_max_hours * 3600
+    ):
         session.clear()
         raise SignInRequiredError("your session has expired")
     try:

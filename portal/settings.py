@@ -61,7 +61,8 @@ class PortalSettings(BaseSettings):
     cognito_client_id: str | None = None
     cognito_client_secret: str | None = None
     cognito_domain: str | None = Field(
-        default=None, description="The hosted UI's base URL, https://NAME.auth.REGION.amazoncognito.com"
+        default=None,
+        description="The hosted UI's base URL, https://NAME.auth.REGION.amazoncognito.com",
     )
     cognito_jwks_url: str | None = Field(
         default=None, description="Default: the issuer's /.well-known/jwks.json."
@@ -85,4 +86,6 @@ class PortalSettings(BaseSettings):
     def cognito_issuer(self) -> str | None:
         if not (self.cognito_region and self.cognito_user_pool_id):
             return None
-        return f"https://cognito-idp.{self.cognito_region}.amazonaws.com/{self.cognito_user_pool_id}"
+        return (
+            f"https://cognito-idp.{self.cognito_region}.amazonaws.com/{self.cognito_user_pool_id}"
+        )

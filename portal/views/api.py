@@ -24,9 +24,17 @@ from portal.views.log_pages import run_verification
 blueprint = Blueprint("api", __name__, url_prefix="/api/audit")
 
 QUERY_FIELDS = (
-    "complaint_id", "kind", "category", "jurisdiction", "clock_status", "policy_version",
-    "since", "until", "limit", "cursor",
-)  # fmt: skip
+    "complaint_id",
+    "kind",
+    "category",
+    "jurisdiction",
+    "clock_status",
+    "policy_version",
+    "since",
+    "until",
+    "limit",
+    "cursor",
+)
 
 
 @blueprint.get("/entries")
@@ -66,8 +74,11 @@ def public_key() -> Any:
     signer = sources().signer
     if signer is None:
         return _missing("no checkpoint key configured")
-    return Response(signer.public_key_pem(), mimetype="application/x-pem-file",
-                    headers={"X-Key-Id": signer.key_id})  # fmt: skip
+    return Response(
+        signer.public_key_pem(),
+        mimetype="application/x-pem-file",
+        headers={"X-Key-Id": signer.key_id},
+    )
 
 
 @blueprint.get("/verify")

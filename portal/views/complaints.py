@@ -45,8 +45,14 @@ def search() -> Any:
         page = search_port.search(filters, g.now)
     except SearchRefusedError as exc:
         raise BadInputError(str(exc)) from exc
-    return render_template("complaints.html", page=page, period=chosen, args=args,
-                           channels=sorted(CHANNELS), clock_statuses=sorted(CLOCK_STATUSES))  # fmt: skip
+    return render_template(
+        "complaints.html",
+        page=page,
+        period=chosen,
+        args=args,
+        channels=sorted(CHANNELS),
+        clock_statuses=sorted(CLOCK_STATUSES),
+    )
 
 
 @blueprint.get("/complaints/<complaint_id>")

@@ -41,7 +41,9 @@ def facet(raw: str | None, name: str) -> str | None:
     return value
 
 
-def choice(raw: str | None, allowed: Mapping[str, object] | frozenset[str], name: str) -> str | None:
+def choice(
+    raw: str | None, allowed: Mapping[str, object] | frozenset[str], name: str
+) -> str | None:
     value = (raw or "").strip()
     if not value:
         return None

@@ -51,18 +51,26 @@ def entries() -> Any:
         page = here.log.query_audit(query, g.now)
     except (ValidationError, QueryInvalidError) as exc:
         raise BadInputError(_first_error(exc)) from exc
-    return render_template("audit.html", page=page, period=chosen, kinds=sorted(KINDS),
-                           standings=sorted(STANDINGS), args=request.args)  # fmt: skip
+    return render_template(
+        "audit.html",
+        page=page,
+        period=chosen,
+        kinds=sorted(KINDS),
+        standings=sorted(STANDINGS),
+        args=request.args,
+    )
 
 
-def run_verification(complaint: str | None = None, since: datetime | None = None,
-                     until: datetime | None = None) -> Verification:  # fmt: skip
+def run_verification(
+    complaint: str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> Verification:
     here = sources()
     if here.archive is None or here.signer is None:
         raise NotFoundError("no checkpoint archive or key is configured")
     keys = {here.signer.key_id: here.signer.public_key_pem()}
-    asked = Asked(ledger=here.ledger, now=here.clock(), complaint_id=complaint, since=since,
-                  until=until)  # fmt: skip
+    asked = Asked(
+        ledger=here.ledger, now=here.clock(), complaint_id=complaint, since=since, until=until
+    )
     return verify_log(here.log, here.archive, keys, asked)
 
 
@@ -80,8 +88,15 @@ def verification() -> Any:
     elif scope:
         raise BadInputError("scope: the whole log, a period or one complaint")
     findings = result.findings[:FINDINGS_SHOWN] if result else ()
-    return render_template("verification.html", result=result, findings=findings, scope=scope,
-                           period=chosen, args=request.args, trust=_trust())  # fmt: skip
+    return render_template(
+        "verification.html",
+        result=result,
+        findings=findings,
+        scope=scope,
+        period=chosen,
+        args=request.args,
+        trust=_trust(),
+    )
 
 
 @blueprint.get("/checkpoints")
@@ -116,26 +131,39 @@ def bundle() -> Any:
     elif scope != "whole":
         raise BadInputError("scope: the whole log, a period or one complaint")
     with_personal = request.args.get("personal") == "yes" and shown.sees_personal
-    asked = Asked(ledger=here.ledger, now=g.now, complaint_id=complaint,
-                  since=chosen.since if chosen else None,
-                  until=chosen.until if chosen else None)  # fmt: skip
+    asked = Asked(
+        ledger=here.ledger,
+        now=g.now,
+        complaint_id=complaint,
+        since=chosen.since if chosen else None,
+        until=chosen.until if chosen else None,
+    )
     found = gather(here.log, here.archive, asked)
     keys = {here.signer.key_id: here.signer.public_key_pem()} if here.signer else {}
     manifest = audit_export.Manifest(
-        ledger=here.ledger, exported_at=g.now, since=asked.since, until=asked.until,
-        complaint_id=complaint, entries=len(found.entries), checkpoints=len(found.checkpoints),
+        ledger=here.ledger,
+        exported_at=g.now,
+        since=asked.since,
+        until=asked.until,
+        complaint_id=complaint,
+        entries=len(found.entries),
+        checkpoints=len(found.checkpoints),
         personal_withheld=not with_personal,
         covered_until=found.scope.covered_until
         or max((c.body.window_end for c in found.checkpoints), default=None),
-    )  # fmt: skip
+    )
     archive = _zipped(manifest, found.entries, found.checkpoints, keys)
     name = f"plaint-export-{g.now:%Y%m%dT%H%M%SZ}.zip"
-    return Response(archive, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
-def _zipped(manifest: audit_export.Manifest, entries: Any, checkpoints: Any,
-            keys: dict[str, bytes]) -> bytes:  # fmt: skip
+def _zipped(
+    manifest: audit_export.Manifest, entries: Any, checkpoints: Any, keys: dict[str, bytes]
+) -> bytes:
     out = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         audit_export.write_export(Path(folder), manifest, entries, checkpoints, keys)

@@ -37,8 +37,13 @@ def history() -> Any:
     desk = _desk()
     active = sources().log.active_policy()
     policy = sources().policies.get(active[0]) if active else None
-    return render_template("policies.html", active=active, policy=policy,
-                           history=desk.history(), proposals=desk.proposals())  # fmt: skip
+    return render_template(
+        "policies.html",
+        active=active,
+        policy=policy,
+        history=desk.history(),
+        proposals=desk.proposals(),
+    )
 
 
 @blueprint.get("/policies/<version>")
@@ -54,8 +59,9 @@ def document(version: str) -> Any:
 @blueprint.get("/drafts")
 def draft() -> Any:
     active = sources().log.active_policy()
-    return render_template("draft.html", checked=None, text=active[1] if active else "",
-                           days=WHAT_IF_DAYS)  # fmt: skip
+    return render_template(
+        "draft.html", checked=None, text=active[1] if active else "", days=WHAT_IF_DAYS
+    )
 
 
 @blueprint.post("/drafts")
@@ -68,8 +74,9 @@ def check() -> Any:
 def propose() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
-        return render_template("draft.html", checked=checked, text=checked.text,
-                               days=WHAT_IF_DAYS), 400  # fmt: skip
+        return render_template(
+            "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
+        ), 400
     proposal = _desk().propose(checked.text, viewer().name, g.now)
     return redirect(url_for("policies.proposal", version=proposal.version))
 
@@ -105,8 +112,9 @@ def approve(version: str) -> Any:
 def start_what_if() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
-        return render_template("draft.html", checked=checked, text=checked.text,
-                               days=WHAT_IF_DAYS), 400  # fmt: skip
+        return render_template(
+            "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
+        ), 400
     days = request.form.get("days", type=int) or 30
     if days not in WHAT_IF_DAYS:
         raise BadInputError("days: one of the periods offered")
@@ -127,8 +135,7 @@ def what_if_progress(job_id: str) -> Any:
     job = _runner().job(job_id)
     if job is None:
         raise NotFoundError("no such what-if")
-    return {"done": job.done, "total": job.total, "finished": job.finished,
-            "error": job.error}  # fmt: skip
+    return {"done": job.done, "total": job.total, "finished": job.finished, "error": job.error}
 
 
 def _check(text: str) -> Checked:

@@ -24,13 +24,25 @@ BUCKETS = frozenset(b.value for b in BucketSize)
 @blueprint.get("/reports")
 def report() -> Any:
     if "from" not in request.args:
-        return render_template("report.html", report=None, charts={}, args=request.args,
-                               buckets=sorted(BUCKETS), jurisdictions=_jurisdictions())  # fmt: skip
+        return render_template(
+            "report.html",
+            report=None,
+            charts={},
+            args=request.args,
+            buckets=sorted(BUCKETS),
+            jurisdictions=_jurisdictions(),
+        )
     made = _report()
     # The charts are SVG that plaint.reporting builds with ElementTree, every text escaped.
-    drawn = {name: Markup(svg) for name, svg in charts(made).items()}  # noqa: S704
-    return render_template("report.html", report=made, charts=drawn, args=request.args,
-                           buckets=sorted(BUCKETS), jurisdictions=_jurisdictions())  # fmt: skip
+    drawn = {name: Markup(svg) for name, svg in charts(made).items()}
+    return render_template(
+        "report.html",
+        report=made,
+        charts=drawn,
+        args=request.args,
+        buckets=sorted(BUCKETS),
+        jurisdictions=_jurisdictions(),
+    )
 
 
 @blueprint.get("/reports/report.csv")
@@ -55,10 +67,17 @@ def _report() -> ComplaintReport:
     bucket = forms.choice(request.args.get("bucket"), BUCKETS, "bucket") or "month"
     jurisdiction = forms.facet(request.args.get("jurisdiction"), "jurisdiction")
     try:
-        return management_report(here.log, here.ledger, chosen.since, chosen.until,
-                                 jurisdiction=jurisdiction, bucket=BucketSize(bucket),
-                                 time_zone=zone_name, jurisdiction_of=_jurisdictions(),
-                                 now=g.now)  # fmt: skip
+        return management_report(
+            here.log,
+            here.ledger,
+            chosen.since,
+            chosen.until,
+            jurisdiction=jurisdiction,
+            bucket=BucketSize(bucket),
+            time_zone=zone_name,
+            jurisdiction_of=_jurisdictions(),
+            now=g.now,
+        )
     except (ReportRequestError, ValueError) as exc:
         raise BadInputError(str(exc)) from exc
 
@@ -72,5 +91,8 @@ def _jurisdictions() -> dict[str, str]:
 
 
 def _download(body: str, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        body,
+        mimetype=f"{mimetype}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

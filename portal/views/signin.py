@@ -24,12 +24,18 @@ def sign_in() -> Any:
     if settings().auditor_auth is AuditorAuth.COGNITO:
         config = cognito.CognitoConfig.of(settings())
         asked = cognito.authorisation(config, url_for("signin.callback", _external=True))
-        session["cognito"] = {"state": asked.state, "nonce": asked.nonce,
-                              "verifier": asked.verifier,
-                              "next": safe_next(request.args.get("next"))}  # fmt: skip
+        session["cognito"] = {
+            "state": asked.state,
+            "nonce": asked.nonce,
+            "verifier": asked.verifier,
+            "next": safe_next(request.args.get("next")),
+        }
         return redirect(asked.url)
-    return render_template("sign_in.html", expired=bool(request.args.get("expired")),
-                           next=safe_next(request.args.get("next")))  # fmt: skip
+    return render_template(
+        "sign_in.html",
+        expired=bool(request.args.get("expired")),
+        next=safe_next(request.args.get("next")),
+    )
 
 
 @blueprint.post("/sign-in")
@@ -52,8 +58,9 @@ def callback() -> Any:
     config = cognito.CognitoConfig.of(settings())
     redirect_uri = url_for("signin.callback", _external=True)
     try:
-        token = cognito.exchange_code(config, request.args.get("code", ""), redirect_uri,
-                                      pending["verifier"])  # fmt: skip
+        token = cognito.exchange_code(
+            config, request.args.get("code", ""), redirect_uri, pending["verifier"]
+        )
         claims = verifier(settings()).verify(token, nonce=pending["nonce"])
     except cognito.IdTokenError as exc:
         raise SignInFailedError(str(exc)) from exc

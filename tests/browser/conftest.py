@@ -26,14 +26,23 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 # Playwright adds --headless and a fresh, empty profile (--user-data-dir) itself.
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TICKETS = (6101, 6102, 6103)
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("PLAINT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("PLAINT_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -55,14 +64,19 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def send_complaint(stack: StackProcess, ticket: int) -> None:
     body = json.dumps(sample_event(ticket_id=ticket), ensure_ascii=False).encode()
-    answer = requests.post(stack.webhook_url, data=body, headers=signed_headers(body, stack.secret),
-                           timeout=10)  # fmt: skip
+    answer = requests.post(
+        stack.webhook_url, data=body, headers=signed_headers(body, stack.secret), timeout=10
+    )
     assert answer.status_code == 202, answer.text
 
 
 def audit_entries(stack: StackProcess, **params: Any) -> list[dict[str, Any]]:
-    answer = requests.get(f"{stack.portal_url}/api/audit/entries", params=params, timeout=10,
-                          headers={"Authorization": f"Bearer {stack.auditor_token}"})  # fmt: skip
+    answer = requests.get(
+        f"{stack.portal_url}/api/audit/entries",
+        params=params,
+        timeout=10,
+        headers={"Authorization": f"Bearer {stack.auditor_token}"},
+    )
     answer.raise_for_status()
     return list(answer.json()["entries"])
 
@@ -70,23 +84,34 @@ def audit_entries(stack: StackProcess, **params: Any) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[StackProcess]:
     """The local stack with three complaints judged and the log checkpointed often."""
-    local = StackProcess(tmp_path_factory.mktemp("stack"), sweep_seconds=0.25,
-                         environment={"PLAINT_CHECKPOINT_LAG_SECONDS": "1"})  # fmt: skip
+    local = StackProcess(
+        tmp_path_factory.mktemp("stack"),
+        sweep_seconds=0.25,
+        environment={"PLAINT_CHECKPOINT_LAG_SECONDS": "1"},
+    )
     local.start()
     try:
         publish_uk_pack(local)
         for ticket in TICKETS:
             send_complaint(local, ticket)
-        wait_until(lambda: len(audit_entries(local, kind="complaint.received")) == len(TICKETS),
-                   "the complaints to be judged", 60)  # fmt: skip
+        wait_until(
+            lambda: len(audit_entries(local, kind="complaint.received")) == len(TICKETS),
+            "the complaints to be judged",
+            60,
+        )
         yield local
     finally:
         local.stop()
 
 
 def publish_uk_pack(stack: StackProcess) -> None:
-    client = boto3.client("dynamodb", endpoint_url=stack.aws_url, region_name="eu-west-1",
-                          aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=stack.aws_url,
+        region_name="eu-west-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     text = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
     DynamoStore(client).publish_policy(parse_policy(text).version, text, None)
 
@@ -98,10 +123,12 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
-def signed_in(browser: Any, stack: StackProcess, name: str, *, admin: bool = False,
-              lang: str = "en") -> Any:  # fmt: skip
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  timezone_id="Asia/Baku", locale=lang)  # fmt: skip
+def signed_in(
+    browser: Any, stack: StackProcess, name: str, *, admin: bool = False, lang: str = "en"
+) -> Any:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, timezone_id="Asia/Baku", locale=lang
+    )
     page = context.new_page()
     page.goto(f"{stack.portal_url}/sign-in")
     page.fill("input[name=name]", name)

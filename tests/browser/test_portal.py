@@ -44,7 +44,9 @@ def test_a_complaints_timeline(browser: Any, stack: StackProcess) -> None:
     assert any("complaint.received" in k for k in kinds)
     assert any("complaint.assessed" in k for k in kinds)
     first = page.locator("ol.timeline li").first
-    assert "Europe/London" in first.inner_text() and "Z" in first.locator(".muted").first.inner_text()
+    assert (
+        "Europe/London" in first.inner_text() and "Z" in first.locator(".muted").first.inner_text()
+    )
     assert page.locator("text=Personal values are withheld for your role.").count() >= 1
     shot(page, "03-complaint-timeline")
 
@@ -76,7 +78,7 @@ def test_a_draft_with_an_error_shown_at_its_line(browser: Any, stack: StackProce
     page.fill("textarea[name=text]", text)
     page.click("#draft-form button >> nth=0")
     page.wait_for_selector("#problems")
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if '"calendar": "nowhere"' in l)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"calendar": "nowhere"' in row)
     assert page.locator("#problems li").count() >= 1
     assert f"line {line}" in page.locator("#problems").inner_text()
     highlighted = page.locator(f"#L{line}")
@@ -134,7 +136,10 @@ def test_an_arabic_page_is_laid_out_right_to_left(browser: Any, stack: StackProc
     header = page.locator("table.results th").first.bounding_box()
     last = page.locator("table.results th").last.bounding_box()
     assert header is not None and last is not None and header["x"] > last["x"]
-    assert page.evaluate("getComputedStyle(document.querySelector('th')).textAlign") in ("start", "right")
+    assert page.evaluate("getComputedStyle(document.querySelector('th')).textAlign") in (
+        "start",
+        "right",
+    )
     shot(page, "08-arabic-rtl")
     page.goto(f"{stack.portal_url}/complaints/zendesk:{TICKETS[0]}")
     shot(page, "09-arabic-complaint")
@@ -152,12 +157,17 @@ def test_verification_fails_after_an_entry_is_altered(browser: Any, stack: Stack
 
     def verified() -> bool:
         page.goto(f"{stack.portal_url}/verification?scope=whole")
-        return page.locator("section.verdict.ok").count() == 1
+        return bool(page.locator("section.verdict.ok").count() == 1)
 
     wait_until(verified, "a checkpoint that covers the complaints", 60)
     shot(page, "10-verification-holds")
-    dynamodb = boto3.client("dynamodb", endpoint_url=stack.aws_url, region_name="eu-west-1",
-                            aws_access_key_id="local", aws_secret_access_key="local")  # fmt: skip
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=stack.aws_url,
+        region_name="eu-west-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     items = dynamodb.scan(TableName="plaint-audit")["Items"]
     item = next(i for i in items if i.get("kind", {}).get("S") == "complaint.assessed")
     item["policy_version"] = {"S": "0" * 64}

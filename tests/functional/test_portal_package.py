@@ -22,8 +22,10 @@ from infra.portal_package import PackagingError, package, stage_settings
 
 pytestmark = pytest.mark.packaging
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
-OUTPUTS = {"CheckpointBucketName": "plaint-checkpoints-123456789012-eu-west-1",
-           "CheckpointKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/0f4e8a52"}  # fmt: skip
+OUTPUTS = {
+    "CheckpointBucketName": "plaint-checkpoints-123456789012-eu-west-1",
+    "CheckpointKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/0f4e8a52",
+}
 
 INVOKE = r"""
 import json, sys
@@ -53,14 +55,16 @@ def event(path):
                                "stage": "portal", "path": "/portal" + path, "requestId": "r",
                                "identity": {"sourceIp": "203.0.113.9", "userAgent": "test"}}}
 
-answers = {p: lambda_handler(event(p), Context()) for p in ("/healthz", "/sign-in", "/no-such-page", "/static/portal.css")}
+PATHS = ("/healthz", "/sign-in", "/no-such-page", "/static/portal.css")
+answers = {p: lambda_handler(event(p), Context()) for p in PATHS}
 print(json.dumps(answers))
 """
 
 
 def test_the_settings_take_names_from_the_stack_not_the_file() -> None:
-    settings = stage_settings(OUTPUTS, {"PLAINT_PORTAL_SECRET_KEY": "k" * 48,
-                                        "PLAINT_COGNITO_CLIENT_ID": "client"})  # fmt: skip
+    settings = stage_settings(
+        OUTPUTS, {"PLAINT_PORTAL_SECRET_KEY": "k" * 48, "PLAINT_COGNITO_CLIENT_ID": "client"}
+    )
     stage = settings["portal"]
     variables = stage["environment_variables"]
     assert variables["PLAINT_CHECKPOINT_BUCKET"] == OUTPUTS["CheckpointBucketName"]
@@ -101,24 +105,38 @@ def runtime(tmp_path: Path) -> Path:
 def moto_url() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port())
     server.start()
-    yield f"http://127.0.0.1:{server._port}"  # noqa: SLF001
+    yield f"http://127.0.0.1:{server._port}"
     server.stop()
 
 
 def test_the_unpacked_package_serves_pages(unpacked: Path, runtime: Path, moto_url: str) -> None:
     base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
     stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
-    script = (f"PACKAGE={str(unpacked)!r}\nRUNTIME={str(runtime)!r}\nSTDLIB={stdlib!r}\n"
-              f"SOURCE={str(Path(__file__).resolve().parents[2])!r}\n" + INVOKE)  # fmt: skip
+    script = (
+        f"PACKAGE={str(unpacked)!r}\nRUNTIME={str(runtime)!r}\nSTDLIB={stdlib!r}\n"
+        f"SOURCE={str(Path(__file__).resolve().parents[2])!r}\n" + INVOKE
+    )
     env = {
-        "PATH": os.environ["PATH"], "AWS_ACCESS_KEY_ID": "t", "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_DEFAULT_REGION": "eu-west-1", "PLAINT_AWS_ENDPOINT_URL": moto_url,
-        "PLAINT_PORTAL_SECRET_KEY": "k" * 48, "PLAINT_COGNITO_REGION": "eu-west-1",
-        "PLAINT_COGNITO_USER_POOL_ID": "eu-west-1_POOL", "PLAINT_COGNITO_CLIENT_ID": "client",
+        "PATH": os.environ["PATH"],
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "PLAINT_AWS_ENDPOINT_URL": moto_url,
+        "PLAINT_PORTAL_SECRET_KEY": "k" * 48,
+        "PLAINT_COGNITO_REGION": "eu-west-1",
+        "PLAINT_COGNITO_USER_POOL_ID": "eu-west-1_POOL",
+        "PLAINT_COGNITO_CLIENT_ID": "client",
         "PLAINT_COGNITO_DOMAIN": "https://plaint.auth.eu-west-1.amazoncognito.com",
-    }  # fmt: skip
-    done = subprocess.run([sys.executable, "-S", "-c", script], cwd=unpacked, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    }
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        cwd=unpacked,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     answers: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     assert answers["/healthz"]["statusCode"] == 200

@@ -59,7 +59,11 @@ def world(functions: Any, aws: dict[str, Any], tmp_path: Path) -> dict[str, Any]
 def checkpoint_now(world: dict[str, Any], at: datetime) -> None:
     """Seal the log up to a minute before `at`, then checkpoint what was sealed."""
     for moment in (at - timedelta(seconds=1), at):
-        Checkpointer(world["store"], world["archive"], world["signer"], lambda m=moment: m).run()
+        Checkpointer(world["store"], world["archive"], world["signer"], _fixed(moment)).run()
+
+
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
 
 
 @pytest.fixture
@@ -69,8 +73,13 @@ def clock() -> list[datetime]:
 
 @pytest.fixture
 def app(world: dict[str, Any], clock: list[datetime]) -> Flask:
-    sources = PortalSources(log=world["store"], archive=world["archive"], signer=world["signer"],
-                            ledger="main", clock=lambda: clock[0])  # fmt: skip
+    sources = PortalSources(
+        log=world["store"],
+        archive=world["archive"],
+        signer=world["signer"],
+        ledger="main",
+        clock=lambda: clock[0],
+    )
     return create_app(portal_settings(), sources)
 
 
@@ -85,11 +94,25 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: FlaskClient, name: str = "Aysel Auditor", token: str = AUDITOR_TOKEN,
-            lang: str = "en", tz: str = "Asia/Baku") -> Any:  # fmt: skip
+def sign_in(
+    client: FlaskClient,
+    name: str = "Aysel Auditor",
+    token: str = AUDITOR_TOKEN,
+    lang: str = "en",
+    tz: str = "Asia/Baku",
+) -> Any:
     page = client.get("/sign-in").get_data(as_text=True)
-    return client.post("/sign-in", data={"name": name, "token": token, "lang": lang, "tz": tz,
-                                         "csrf_token": csrf_of(page), "next": "/complaints"})  # fmt: skip
+    return client.post(
+        "/sign-in",
+        data={
+            "name": name,
+            "token": token,
+            "lang": lang,
+            "tz": tz,
+            "csrf_token": csrf_of(page),
+            "next": "/complaints",
+        },
+    )
 
 
 SignIn = Callable[..., Any]

@@ -37,13 +37,30 @@ class FakeCognito:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
         return {"keys": [public | {"kid": self.kid, "alg": "RS256", "use": "sig"}]}
 
-    def id_token(self, *, groups: list[str], email: str = "aysel@example.com", nonce: str = "",
-                 audience: str = CLIENT_ID, issuer: str = ISSUER, expires_in: int = 3600,
-                 token_use: str = "id", key: Any = None) -> str:  # fmt: skip
+    def id_token(
+        self,
+        *,
+        groups: list[str],
+        email: str = "aysel@example.com",
+        nonce: str = "",
+        audience: str = CLIENT_ID,
+        issuer: str = ISSUER,
+        expires_in: int = 3600,
+        token_use: str = "id",
+        key: Any = None,
+    ) -> str:
         now = int(time.time())
-        claims = {"sub": "user-1", "email": email, "cognito:groups": groups, "aud": audience,
-                  "iss": issuer, "iat": now, "exp": now + expires_in, "token_use": token_use,
-                  "nonce": nonce}  # fmt: skip
+        claims = {
+            "sub": "user-1",
+            "email": email,
+            "cognito:groups": groups,
+            "aud": audience,
+            "iss": issuer,
+            "iat": now,
+            "exp": now + expires_in,
+            "token_use": token_use,
+            "nonce": nonce,
+        }
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 
     def issue_code(self, code: str, groups: list[str], email: str) -> None:

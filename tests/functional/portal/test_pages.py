@@ -33,7 +33,9 @@ def test_an_admin_sees_personal_values_an_auditor_does_not(client: FlaskClient) 
     assert "Personal values" in text
 
 
-def test_search_filters_by_the_complaint_record_and_counts_what_it_read(client: FlaskClient) -> None:
+def test_search_filters_by_the_complaint_record_and_counts_what_it_read(
+    client: FlaskClient,
+) -> None:
     sign_in(client)
     text = client.get("/complaints", query_string={"regime": "uk-disp", "late": "no"}).get_data(
         as_text=True
@@ -58,8 +60,11 @@ def test_verification_holds_then_names_an_altered_entry(
     page = client.get("/verification", query_string={"scope": "whole"}).get_data(as_text=True)
     assert "Verified: nothing modified" in page
     assert "Key fingerprint" in page and world["signer"].key_id in page
-    item = next(i for i in aws["dynamodb"].scan(TableName="plaint-audit")["Items"]
-                if i.get("kind", {}).get("S") == "complaint.assessed")  # fmt: skip
+    item = next(
+        i
+        for i in aws["dynamodb"].scan(TableName="plaint-audit")["Items"]
+        if i.get("kind", {}).get("S") == "complaint.assessed"
+    )
     body = json.loads(item["detail"]["S"]) if "detail" in item and "S" in item["detail"] else None
     if body is not None:
         body["category"] = "altered"
@@ -69,7 +74,9 @@ def test_verification_holds_then_names_an_altered_entry(
     aws["dynamodb"].put_item(TableName="plaint-audit", Item=item)
     failed = client.get("/verification", query_string={"scope": "whole"}).get_data(as_text=True)
     assert "Verification FAILED" in failed and "modified" in failed
-    one = client.get("/verification", query_string={"scope": "complaint", "complaint": "zendesk:5102"})
+    one = client.get(
+        "/verification", query_string={"scope": "complaint", "complaint": "zendesk:5102"}
+    )
     assert "Verified: nothing modified" in one.get_data(as_text=True)
 
 

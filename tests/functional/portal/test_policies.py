@@ -34,24 +34,27 @@ def test_a_draft_shows_every_problem_at_its_line(client: FlaskClient) -> None:
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "problems" in page
     assert "default_language" in page
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if '"default_language"' in l)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"default_language"' in row)
     assert f'href="#L{line}">line {line}</a>' in page
     assert f'<li id="L{line}" class="problem">' in page
 
 
 def test_broken_json_is_named_at_its_line_and_column(client: FlaskClient) -> None:
     csrf = admin(client)
-    page = client.post("/admin/drafts", data={"text": '{\n  "name": "x",\n  oops\n}',
-                                              "csrf_token": csrf}).get_data(as_text=True)  # fmt: skip
+    page = client.post(
+        "/admin/drafts", data={"text": '{\n  "name": "x",\n  oops\n}', "csrf_token": csrf}
+    ).get_data(as_text=True)
     assert 'href="#L3">line 3</a>' in page and "column" in page
 
 
 def test_an_oversized_upload_is_refused_whole(client: FlaskClient, world: dict[str, Any]) -> None:
     csrf = admin(client)
     big = io.BytesIO(b"{" + b" " * (5 * 1024 * 1024) + b"}")
-    answer = client.post("/admin/drafts/propose",
-                         data={"file": (big, "big.json"), "csrf_token": csrf},
-                         content_type="multipart/form-data")  # fmt: skip
+    answer = client.post(
+        "/admin/drafts/propose",
+        data={"file": (big, "big.json"), "csrf_token": csrf},
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 413
     assert "larger than the portal accepts" in answer.get_data(as_text=True)
     assert world["store"].get_cursor("policy-proposals") is None
@@ -59,9 +62,11 @@ def test_an_oversized_upload_is_refused_whole(client: FlaskClient, world: dict[s
 
 def test_a_file_that_is_not_text_is_refused(client: FlaskClient) -> None:
     csrf = admin(client)
-    answer = client.post("/admin/drafts", data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "p.json"),
-                                                "csrf_token": csrf},
-                         content_type="multipart/form-data")  # fmt: skip
+    answer = client.post(
+        "/admin/drafts",
+        data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "p.json"), "csrf_token": csrf},
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 400 and "not UTF-8" in answer.get_data(as_text=True)
 
 
@@ -104,8 +109,9 @@ def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
     csrf = admin(client)
     document = json.loads(UK_PACK.read_text("utf-8"))
     document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
-    started = client.post("/admin/what-if", data={"text": json.dumps(document), "days": "30",
-                                                  "csrf_token": csrf})  # fmt: skip
+    started = client.post(
+        "/admin/what-if", data={"text": json.dumps(document), "days": "30", "csrf_token": csrf}
+    )
     assert started.status_code == 302
     url = started.headers["Location"]
     for _ in range(100):

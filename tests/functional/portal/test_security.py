@@ -57,8 +57,11 @@ def test_a_form_without_its_token_or_from_elsewhere_changes_nothing(
     assert forged.status_code == 400
     assert "altered or has expired" in forged.get_data(as_text=True)
     csrf = csrf_of(client.get("/admin/drafts").get_data(as_text=True))
-    elsewhere = client.post("/admin/drafts/propose", data={"text": text, "csrf_token": csrf},
-                            headers={"Origin": "https://evil.example"})  # fmt: skip
+    elsewhere = client.post(
+        "/admin/drafts/propose",
+        data={"text": text, "csrf_token": csrf},
+        headers={"Origin": "https://evil.example"},
+    )
     assert elsewhere.status_code == 400
     assert world["store"].get_cursor("policy-proposals") is None
 
@@ -73,7 +76,9 @@ def test_a_session_expires_when_idle(client: FlaskClient, clock: list[Any]) -> N
     assert "Your session has expired" in page
 
 
-def test_a_session_ends_after_a_working_day_however_busy(client: FlaskClient, clock: list[Any]) -> None:
+def test_a_session_ends_after_a_working_day_however_busy(
+    client: FlaskClient, clock: list[Any]
+) -> None:
     sign_in(client)
     for _ in range(17):
         clock[0] += timedelta(minutes=29)
@@ -120,8 +125,9 @@ def test_searches_the_portal_will_not_run_say_why(
     assert message in answer.get_data(as_text=True)
 
 
-def test_a_failure_shows_no_traceback(client: FlaskClient, world: dict[str, Any],
-                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_failure_shows_no_traceback(
+    client: FlaskClient, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     sign_in(client)
 
     def broken(*_: Any) -> None:
@@ -140,18 +146,26 @@ def test_language_and_direction_follow_the_viewer(client: FlaskClient) -> None:
     text = client.get("/complaints").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in text and "الشكاوى" in text
     csrf = csrf_of(text)
-    client.post("/preferences", data={"lang": "fa", "tz": "Asia/Tehran", "csrf_token": csrf,
-                                      "back": "/complaints"})  # fmt: skip
+    client.post(
+        "/preferences",
+        data={"lang": "fa", "tz": "Asia/Tehran", "csrf_token": csrf, "back": "/complaints"},
+    )
     persian = client.get("/complaints").get_data(as_text=True)
-    assert '<html lang="fa" dir="rtl">' in persian and "+0330" in persian.replace(" +03:30", " +0330")
-    refused = client.post("/preferences", data={"lang": "xx", "tz": "Mars/Olympus",
-                                                "csrf_token": csrf})  # fmt: skip
+    assert '<html lang="fa" dir="rtl">' in persian and "+0330" in persian.replace(
+        " +03:30", " +0330"
+    )
+    refused = client.post(
+        "/preferences", data={"lang": "xx", "tz": "Mars/Olympus", "csrf_token": csrf}
+    )
     assert refused.status_code == 400
 
 
 def test_the_api_still_answers_bearer_tokens_with_json(client: FlaskClient) -> None:
     answer = client.get("/api/audit/entries", headers={"Authorization": "Bearer nope"})
     assert answer.status_code == 401 and answer.get_json()["error"] == "unauthorised"
-    ok = client.get("/api/audit/entries", query_string={"kind": "complaint.received"},
-                    headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})  # fmt: skip
+    ok = client.get(
+        "/api/audit/entries",
+        query_string={"kind": "complaint.received"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
     assert ok.status_code == 200 and json.loads(ok.data)["entries"]

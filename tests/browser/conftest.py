@@ -13,14 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
 from devstack.launcher import StackProcess, wait_until
 from devstack.send_webhook import sample_event, signed_headers
-from plaint.policy.loading import parse_policy
-from storage.dynamodb import DynamoStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -35,6 +32,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 TICKETS = (6101, 6102, 6103)
+UK_PACK = ROOT / "policies" / "uk-fca-disp.json"
 
 
 def chromium_path() -> str | None:
@@ -87,11 +85,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[St
     local = StackProcess(
         tmp_path_factory.mktemp("stack"),
         sweep_seconds=0.25,
-        environment={"PLAINT_CHECKPOINT_LAG_SECONDS": "1"},
+        # The UK pack as the packaged policy: judged by from the first complaint on.
+        environment={"PLAINT_CHECKPOINT_LAG_SECONDS": "1", "PLAINT_POLICY_PATH": str(UK_PACK)},
     )
     local.start()
     try:
-        publish_uk_pack(local)
         for ticket in TICKETS:
             send_complaint(local, ticket)
         wait_until(
@@ -102,18 +100,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[St
         yield local
     finally:
         local.stop()
-
-
-def publish_uk_pack(stack: StackProcess) -> None:
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.aws_url,
-        region_name="eu-west-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    text = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
-    DynamoStore(client).publish_policy(parse_policy(text).version, text, None)
 
 
 def shot(page: Any, name: str) -> Path:

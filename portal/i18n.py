@@ -288,6 +288,10 @@ def zones() -> frozenset[str]:
     return _ZONES
 
 
+# Left-to-right isolate: a date keeps its order inside Arabic or Persian text.
+_LTR, _END = "\u2066", "\u2069"
+
+
 def shown(instant: datetime | None, time_zone: str) -> str:
     """An instant as a person reads it in `time_zone`: 2026-11-24 18:00 +04."""
     if instant is None:
@@ -295,8 +299,10 @@ def shown(instant: datetime | None, time_zone: str) -> str:
     local = instant.astimezone(zone(time_zone))
     offset = local.strftime("%z")
     short = offset[:3] if offset.endswith("00") else f"{offset[:3]}:{offset[3:]}"
-    return f"{local:%Y-%m-%d %H:%M} {short}"
+    return f"{_LTR}{local:%Y-%m-%d %H:%M} {short}{_END}"
 
 
 def utc(instant: datetime | None) -> str:
-    return "-" if instant is None else f"{instant.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z"
+    if instant is None:
+        return "-"
+    return f"{_LTR}{instant.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z{_END}"

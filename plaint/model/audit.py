@@ -79,6 +79,9 @@ class AuditKind(StrEnum):
     PERSONAL_DATA_ERASED = "personal_data.erased"
     PERSONAL_DATA_RESTRICTED = "personal_data.restricted"
     ERASURE_ANSWERED = "erasure.answered"
+    # The policy itself, under the two-person rule (on the ledger's policy chain)
+    POLICY_PROPOSED = "policy.proposed"
+    POLICY_PUBLISHED = "policy.published"
 
     @classmethod
     def of_clock(cls, change: str) -> AuditKind:

@@ -10,7 +10,8 @@ auditor, and times pages as a browser asks for them:
 - the management report for a week.
 
 For search it also counts the items DynamoDB read per complaint shown (ScannedCount plus
-the records read). Then a what-if over 10,000 complaints, with its progress.
+the records read). Then a what-if over 10,000 deliveries of the last week, with its
+progress.
 
 moto answers an index query by scanning the whole table, so its time grows with the table
 in a way DynamoDB's does not; the page times include that. PLAINT_BENCH_COMPLAINTS changes
@@ -39,7 +40,7 @@ from werkzeug.serving import make_server
 from plaint.auditlog.chain import GENESIS_HASH, chain_of, place_on_chain
 from plaint.model.audit import AuditDraft, AuditEntry, AuditFacets, AuditKind, ChainHead
 from plaint.model.complaint import Assessment, Clock, ClockStatus, Complaint, ComplaintStatus
-from plaint.model.events import Channel, SourceSystem
+from plaint.model.events import Channel, Delivery, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy.loading import load_policy
 from plaint.vocabulary.terms import ClockKind, Duration, Expiry, Milestone
 from portal.app import PortalSources, create_app
@@ -55,6 +56,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 YEAR = timedelta(days=365)
 CATEGORIES = ("billing", "service", "product", "ödəniş", "خدمة", "staff")
 TOKEN = "bench-auditor-token"
+WHAT_IF_DELIVERIES = int(os.environ.get("PLAINT_BENCH_DELIVERIES", "10000"))
 SAMPLES = int(os.environ.get("PLAINT_BENCH_SAMPLES", "40"))
 SEARCH_SAMPLES = int(os.environ.get("PLAINT_BENCH_SEARCH_SAMPLES", "20"))
 READ = {"items": 0}
@@ -112,6 +114,7 @@ def _complaint(n: int, received: datetime, version: str) -> Complaint:
         acknowledgement_due_at=received + timedelta(days=1),
         acknowledged_at=received + timedelta(hours=1),
         regime="uk-disp",
+        jurisdiction="GB",
         clocks=(clock,),
         source_version=received,
         revision=1,
@@ -155,6 +158,33 @@ def _fill(client: Any, complaints: int, version: str) -> None:
         for start in range(0, len(items), 25):
             batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
             client.batch_write_item(RequestItems={table: batch})
+
+
+def _deliveries(client: Any, count: int) -> None:
+    """`count` tickets' first deliveries over the last six days, as the webhook keeps them."""
+    items = []
+    for n in range(count):
+        arrived = NOW - timedelta(days=6) + timedelta(days=6) * n / count
+        event = TicketEvent(
+            source=SourceSystem.ZENDESK,
+            delivery_id=f"d-{n}",
+            ticket_id=str(900_000 + n),
+            kind=TicketEventKind.CREATED,
+            occurred_at=arrived,
+            created_at=arrived,
+            channel=Channel.WEB,
+            complainant_ref=f"zendesk-user:{n}",
+            language="az",
+            subject="Şikayət: ödəniş",
+            description="Kartımdan iki dəfə pul çıxılıb, narazıyam.",
+        )
+        delivery = Delivery(
+            source=SourceSystem.ZENDESK, delivery_id=f"d-{n}", received_at=arrived, event=event
+        )
+        items.append(wire(codec.delivery_item(delivery, NOW + timedelta(days=7))))
+    for start in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+        client.batch_write_item(RequestItems={"plaint-state": batch})
 
 
 def _p95(samples: list[float]) -> float:
@@ -247,12 +277,11 @@ def _pages(base: str, complaints: int) -> dict[str, Any]:
     return figures
 
 
-def _what_if(sources: PortalSources, complaints: int) -> dict[str, Any]:
-    draft_document = json.loads(Path(ROOT, "policies", "uk-fca-disp.json").read_text("utf-8"))
-    draft_document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
-    draft = load_policy_text(json.dumps(draft_document))
-    assert sources.what_if is not None
-    job = Job(job_id="bench", started_by="bench", version=draft.version)
+def _what_if(sources: PortalSources) -> dict[str, Any]:
+    document = json.loads(Path(ROOT, "policies", "uk-fca-disp.json").read_text("utf-8"))
+    document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
+    draft = load_policy_text(json.dumps(document))
+    job = Job(job_id="bench", started_by="bench", version=draft.version, days=7)
     seen: list[int] = []
     original = job.progress
 
@@ -261,19 +290,18 @@ def _what_if(sources: PortalSources, complaints: int) -> dict[str, Any]:
         original(done, total)
 
     job.progress = progress  # type: ignore[method-assign]
-    days = max(1, int(365 * min(10_000, complaints) / complaints))
     store_before, requests_before = STORE["seconds"], STORE["requests"]
     started = time.perf_counter()
-    sources.what_if.run(job, draft, days)
+    sources.what_if.run(job, draft)
     elapsed = time.perf_counter() - started
-    outcome = job.outcome
+    report = job.report
     return {
-        "complaints": job.total,
+        "deliveries": report.deliveries if report else None,
         "seconds": elapsed,
         "seconds_less_store": elapsed - (STORE["seconds"] - store_before),
         "store_requests": STORE["requests"] - requests_before,
         "progress_updates": len(seen),
-        "deadlines_later": outcome.later if outcome else None,
+        "tickets_changed": len(report.differences) if report else None,
         "error": job.error,
     }
 
@@ -318,6 +346,7 @@ def measure() -> dict[str, Any]:
             figures = _pages(f"http://127.0.0.1:{server.server_port}", complaints)
         finally:
             server.shutdown()
-        figures["what_if"] = _what_if(sources, complaints)
+        _deliveries(client, WHAT_IF_DELIVERIES)
+        figures["what_if"] = _what_if(sources)
         figures["fill_seconds"] = filled
     return figures

@@ -85,6 +85,9 @@ def stage_settings(outputs: dict[str, str], environ: dict[str, str]) -> dict[str
 
 
 def _venv(folder: Path) -> Path:
+    # setuptools builds in the source tree's build/lib and leaves there files removed from
+    # the source since; start it clean so the package carries only what exists.
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
     if not (folder / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
     pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet"]

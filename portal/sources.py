@@ -12,10 +12,9 @@ from plaint.auditlog.checkpoint import CheckpointSigner
 from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
 from plaint.usecases.ports import CheckpointArchive
+from plaint.usecases.publication import PolicyPublication
 from plaint.vocabulary.errors import PolicyError
-from portal.ports import ComplaintSearch, Records
-from portal.publication import PolicyDesk, StoreDesk
-from portal.search import LogIndexSearch
+from portal.ports import Records
 from portal.whatif import WhatIfRunner
 
 
@@ -26,17 +25,15 @@ class PortalSources:
     signer: CheckpointSigner | None
     ledger: str
     clock: Callable[[], datetime]
-    search: ComplaintSearch | None = None
-    desk: PolicyDesk | None = None
-    what_if: WhatIfRunner | None = None
     packaged: Policy | None = None
     policies: PolicyBook = field(init=False)
+    publication: PolicyPublication = field(init=False)
+    what_if: WhatIfRunner = field(init=False)
 
     def __post_init__(self) -> None:
-        self.search = self.search or LogIndexSearch(self.log, self.ledger)
-        self.desk = self.desk or StoreDesk(self.log, self.ledger)
-        self.what_if = self.what_if or WhatIfRunner(self.log, self.ledger, self.clock)
         self.policies = PolicyBook(self.log, self.packaged)
+        self.publication = PolicyPublication(self.log, self.clock, self.ledger)
+        self.what_if = WhatIfRunner(self.log, self.policies, self.clock)
 
 
 # The name the audit API's first tests know it by.
@@ -44,8 +41,8 @@ AuditSources = PortalSources
 
 
 class PolicyBook:
-    """Published policies by version, parsed once: a version is its content's hash, so what
-    was parsed for a version never changes."""
+    """Policies by version, parsed once: a version is its content's hash, so what was parsed
+    for a version never changes. The packaged policy stands until one is published."""
 
     def __init__(self, records: Records, packaged: Policy | None = None) -> None:
         self._records = records
@@ -65,4 +62,7 @@ class PolicyBook:
 
     def active(self) -> tuple[str, Policy | None] | None:
         active = self._records.active_policy()
-        return None if active is None else (active[0], self.get(active[0]))
+        if active is None:
+            packaged = self._packaged
+            return None if packaged is None else (packaged.version, packaged)
+        return active[0], self.get(active[0])

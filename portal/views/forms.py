@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from pydantic import ValidationError
+
 from portal import i18n
 from portal.errors import BadInputError, NotFoundError
 
@@ -75,6 +77,16 @@ def period(args: Mapping[str, str], time_zone: str, today: date, default_days: i
     since = datetime.combine(start, time(), zone)
     until = datetime.combine(end + timedelta(days=1), time(), zone)
     return Period(start, end, since, until)
+
+
+def first_error(exc: Exception) -> str:
+    """A validation error's first problem, or the error's own words."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        return f"{where}: {message}" if where else message
+    return str(exc)
 
 
 def _day(raw: str | None, name: str) -> date | None:

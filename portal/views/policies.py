@@ -7,21 +7,28 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from plaint.policy.diff import policy_changes
 from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
-from plaint.vocabulary.errors import PolicyError, RevisionConflictError
+from plaint.usecases.publication import PolicyPublication
+from plaint.usecases.what_if import WINDOW
+from plaint.vocabulary.errors import (
+    PolicyError,
+    ProposalNotFoundError,
+    PublicationRefusedError,
+    RevisionConflictError,
+    TwoPersonRuleError,
+)
 from portal.errors import BadInputError, ForbiddenError, NotFoundError
-from portal.publication import PolicyDesk, ProposalMissingError, TwoPersonRuleError
 from portal.views import sources, viewer
 from portal.whatif import WhatIfRunner
 
 blueprint = Blueprint("policies", __name__, url_prefix="/admin")
 VERSION = re.compile(r"^[0-9a-f]{64}$")
 LINE = re.compile(r"\(line (\d+)\)|^line (\d+), column")
-WHAT_IF_DAYS = (7, 30, 90, 365)
+WHAT_IF_DAYS = tuple(range(1, WINDOW.days + 1))  # deliveries are remembered this long
 
 
 @dataclass(frozen=True)
@@ -35,22 +42,20 @@ class Checked:
 @blueprint.get("/policies")
 def history() -> Any:
     desk = _desk()
-    active = sources().log.active_policy()
-    policy = sources().policies.get(active[0]) if active else None
+    active = sources().policies.active()
     return render_template(
         "policies.html",
         active=active,
-        policy=policy,
+        policy=active[1] if active else None,
         history=desk.history(),
-        proposals=desk.proposals(),
+        publications=desk.publications(),
+        proposals=desk.awaiting_approval(),
     )
 
 
 @blueprint.get("/policies/<version>")
 def document(version: str) -> Any:
-    text = sources().log.policy_document(_version(version))
-    if text is None:
-        text = _desk().proposal_document(version)
+    text = _desk().document(_version(version))
     if text is None:
         raise NotFoundError(f"no policy {version[:12]}")
     return render_template("policy_document.html", version=version, text=text)
@@ -58,10 +63,12 @@ def document(version: str) -> Any:
 
 @blueprint.get("/drafts")
 def draft() -> Any:
-    active = sources().log.active_policy()
-    return render_template(
-        "draft.html", checked=None, text=active[1] if active else "", days=WHAT_IF_DAYS
-    )
+    published = sources().log.active_policy()
+    packaged = sources().packaged
+    text = published[1] if published else ""
+    if not text and packaged is not None:
+        text = packaged.model_dump_json(indent=2)
+    return render_template("draft.html", checked=None, text=text, days=WHAT_IF_DAYS)
 
 
 @blueprint.post("/drafts")
@@ -77,30 +84,38 @@ def propose() -> Any:
         return render_template(
             "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
         ), 400
-    proposal = _desk().propose(checked.text, viewer().name, g.now)
-    return redirect(url_for("policies.proposal", version=proposal.version))
+    try:
+        record = _desk().propose(checked.text, viewer().name)
+    except PublicationRefusedError as exc:
+        raise BadInputError(str(exc)) from exc
+    return redirect(url_for("policies.proposal", version=record.version))
 
 
 @blueprint.get("/proposals/<version>")
 def proposal(version: str) -> Any:
     wanted = _version(version)
-    waiting = {p.version: p for p in _desk().proposals()}
-    text = _desk().proposal_document(wanted)
+    waiting = {r.version: r for r in _desk().awaiting_approval()}
+    text = _desk().document(wanted)
     if wanted not in waiting or text is None:
         raise NotFoundError(f"no proposal {version[:12]} awaits approval")
     checked = _check(text)
-    own = waiting[wanted].proposed_by.casefold() == viewer().name.casefold()
-    return render_template("proposal.html", proposal=waiting[wanted], checked=checked, own=own)
+    proposal = waiting[wanted].proposal
+    own = proposal.by.casefold() == viewer().name.casefold()
+    return render_template(
+        "proposal.html", record=waiting[wanted], proposal=proposal, checked=checked, own=own
+    )
 
 
 @blueprint.post("/proposals/<version>/approve")
 def approve(version: str) -> Any:
     try:
-        _desk().approve(_version(version), viewer().name, g.now)
+        _desk().approve(_version(version), viewer().name)
     except TwoPersonRuleError as exc:
         raise ForbiddenError(str(exc)) from exc
-    except ProposalMissingError as exc:
+    except ProposalNotFoundError as exc:
         raise NotFoundError(str(exc)) from exc
+    except PublicationRefusedError as exc:
+        raise BadInputError(str(exc)) from exc
     except PolicyError as exc:
         raise BadInputError("the proposal no longer parses; it was not published") from exc
     except RevisionConflictError as exc:
@@ -115,7 +130,7 @@ def start_what_if() -> Any:
         return render_template(
             "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
         ), 400
-    days = request.form.get("days", type=int) or 30
+    days = request.form.get("days", type=int) or WINDOW.days
     if days not in WHAT_IF_DAYS:
         raise BadInputError("days: one of the periods offered")
     job = _runner().start(checked.policy, viewer().name, days)
@@ -174,13 +189,9 @@ def _version(raw: str) -> str:
     return raw
 
 
-def _desk() -> PolicyDesk:
-    desk = sources().desk
-    assert desk is not None
-    return desk
+def _desk() -> PolicyPublication:
+    return sources().publication
 
 
 def _runner() -> WhatIfRunner:
-    runner = sources().what_if
-    assert runner is not None
-    return runner
+    return sources().what_if

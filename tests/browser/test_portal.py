@@ -99,7 +99,8 @@ def test_a_what_if_run(browser: Any, stack: StackProcess) -> None:
     page.click("#run-what-if")
     page.wait_for_selector("#what-if-outcome", timeout=60_000)
     assert page.locator("#what-if-count").inner_text() == f"{len(TICKETS)} / {len(TICKETS)}"
-    assert "deadlines later" in page.locator("#what-if-outcome").inner_text()
+    outcome = page.locator("#what-if-outcome").inner_text()
+    assert "clock deadlines" in outcome and f"zendesk:{TICKETS[0]}" in outcome
     shot(page, "06-what-if")
 
 

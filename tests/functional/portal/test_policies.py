@@ -103,6 +103,9 @@ def test_the_diff_and_two_person_publication(client: FlaskClient, world: dict[st
     assert "Leyla Admin" in history and "Rashad Approver" in history
     again = client.post(f"/admin/proposals/{version}/approve", data={"csrf_token": second})
     assert again.status_code == 404
+    acts = [(e.kind, e.detail) for e in world["store"].complaint_entries("main", "policy")]
+    assert [kind for kind, _ in acts] == ["policy.proposed", "policy.published"]
+    assert "Leyla Admin" in str(acts[0][1]) and "Rashad Approver" in str(acts[1][1])
 
 
 def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
@@ -110,7 +113,7 @@ def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
     document = json.loads(UK_PACK.read_text("utf-8"))
     document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
     started = client.post(
-        "/admin/what-if", data={"text": json.dumps(document), "days": "30", "csrf_token": csrf}
+        "/admin/what-if", data={"text": json.dumps(document), "days": "7", "csrf_token": csrf}
     )
     assert started.status_code == 302
     url = started.headers["Location"]
@@ -121,4 +124,4 @@ def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
         time.sleep(0.05)
     assert progress == {"done": 2, "total": 2, "finished": True, "error": None}
     page = client.get(url).get_data(as_text=True)
-    assert "deadlines later" in page and "zendesk:510" in page
+    assert "clock deadlines" in page and "zendesk:5101" in page and "zendesk:5102" in page

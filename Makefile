@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit connectors functional e2e package bench schema model clean
+.PHONY: run test lint typecheck unit connectors functional e2e package bench schema model clean \
+	chromium browser portal-package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m devstack
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a browser a test tool downloads). Installed
+# here when missing, as root with apt-get; otherwise those tests skip and say why.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium chromium-driver >/dev/null) || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "no /usr/bin/chromium and not root with apt-get: browser tests will skip"; fi; \
+	fi
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy plaint connectors storage bootstrap devstack console portal infra bench training tests functions/app.py functions/chalicelib
@@ -35,6 +47,14 @@ functional: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e
+
+browser: $(STAMP) chromium
+	$(BIN)/pytest tests/browser
+
+# The portal's Lambda package, offline (no AWS credentials): build/portal/plaint-portal.zip.
+# OUTPUTS=stack-outputs.json names the checkpoint bucket and key (see docs/portal.md).
+portal-package: $(STAMP)
+	$(BIN)/python -m infra.portal_package $(if $(OUTPUTS),--outputs $(OUTPUTS))
 
 package: $(STAMP)
 	$(BIN)/python -m infra.build

@@ -13,6 +13,7 @@ from bench import (
     calendar_speed,
     dynamodb_requests,
     import_time,
+    portal,
     recogniser,
     sweep_reads,
     webhook_latency,
@@ -27,6 +28,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "sweep_reads": sweep_reads.measure,
     "audit_log": audit_log.measure,
     "recogniser": recogniser.measure,
+    "portal": portal.measure,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from bootstrap.root import Root
 from bootstrap.settings import Settings
 from devstack.local_ses import SENT_MESSAGES_PATH
-from devstack.stack import Stack, StackConfig, auditor_token
+from devstack.stack import Stack, StackConfig, admin_token, auditor_token
 
 
 def parse_args(argv: list[str] | None = None) -> StackConfig:
@@ -50,8 +50,11 @@ def banner(stack: Stack) -> str:
         f"  emails sent      {c.aws_url}{SENT_MESSAGES_PATH}",
         f"  data kept in     {c.data_dir}",
         f"  webhook secret   {stack.secret}",
-        f"  audit API        {c.portal_url}/api/audit/entries",
-        f"  auditor token    {auditor_token(c.data_dir)}   (Authorization: Bearer ...)",
+        f"  portal           {c.portal_url}/   (sign in with your name and a token:)",
+        f"    auditor token  {auditor_token(c.data_dir)}   (read-only; also the audit API's",
+        f"                   Bearer token: {c.portal_url}/api/audit/entries)",
+        f"    admin token    {admin_token(c.data_dir)}   (policies: two admins, two names,",
+        "                   to propose and approve)",
         f"  checkpoints      {os.environ['PLAINT_CHECKPOINT_DIR']}  (every 2 minutes)",
     ]
     if c.fake_helpdesks:

@@ -87,6 +87,10 @@ class StackProcess:
         return (self.data_dir / "auditor-token").read_text(encoding="utf-8").strip()
 
     @property
+    def admin_token(self) -> str:
+        return (self.data_dir / "admin-token").read_text(encoding="utf-8").strip()
+
+    @property
     def secret(self) -> str:
         return (self.data_dir / "webhook-secret").read_text(encoding="utf-8").strip()
 

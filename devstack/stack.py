@@ -116,6 +116,22 @@ def auditor_token(data_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def admin_token(data_dir: Path) -> str:
+    """The local admins' token for the portal's policy pages, kept with the data."""
+    path = data_dir / "admin-token"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def portal_secret(data_dir: Path) -> str:
+    """Signs the portal's session cookies, so a restart keeps people signed in."""
+    path = data_dir / "portal-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
 def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -> None:
     defaults = {
         "AWS_ACCESS_KEY_ID": "local",
@@ -140,6 +156,9 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
     os.environ.setdefault("PLAINT_CHECKPOINT_DIR", str(config.data_dir / "checkpoints"))
     token = auditor_token(config.data_dir)
     os.environ["PLAINT_AUDITOR_TOKEN_HASHES"] = hashlib.sha256(token.encode()).hexdigest()
+    admin = admin_token(config.data_dir)
+    os.environ["PLAINT_ADMIN_TOKEN_HASHES"] = hashlib.sha256(admin.encode()).hexdigest()
+    os.environ["PLAINT_PORTAL_SECRET_KEY"] = portal_secret(config.data_dir)
     if config.fake_helpdesks:
         for helpdesk, url in (("ZENDESK", config.zendesk_url), ("JIRA", config.jira_url)):
             os.environ[f"PLAINT_{helpdesk}_BASE_URL"] = url

@@ -1,147 +1,160 @@
-"""The read-only audit API, for auditors and regulators.
+"""The auditor/admin portal: server-rendered pages over the compliance log, the complaints,
+the reports and the policies, and the read-only audit API under /api/audit.
 
-GET /api/audit/entries         a page of entries: complaint, kind, category, jurisdiction,
-                               clock_status, policy_version, since, until, limit, cursor
-GET /api/audit/verify          verification of the whole log, one complaint or a range
-GET /api/audit/checkpoints/<n> a checkpoint as kept in the write-once archive
-GET /api/audit/public-key      the key checkpoints are signed with (PEM)
-
-It is separate from the webhook path: its own deployment, its own credentials (IAM in the
-cloud, a bearer token on one machine) and its own role, which may read the audit table and
-the archive and write nothing. It has no route that writes.
+Every page needs a signed-in viewer (the local stack's tokens, or Amazon Cognito in the
+cloud); admin pages need an admin. Every form carries the session's CSRF token; every
+answer carries the security headers. No page writes to the audit log: publishing a policy
+goes through the publication use case, which is the only writer here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+import logging
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, Response, jsonify, request
-from pydantic import ValidationError
+from flask import Flask, Response, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from bootstrap.root import Root
-from plaint.auditlog.checkpoint import CheckpointSigner
-from plaint.auditlog.query import AuditQuery
-from plaint.auditlog.verify import Verification
-from plaint.usecases.ports import AuditLog, CheckpointArchive
-from plaint.usecases.verification import Asked, verify_log
-from plaint.vocabulary.errors import QueryInvalidError
-from portal.settings import AuditorAuth, PortalSettings
+from portal import i18n
+from portal.auth import authenticate_api, authenticate_page
+from portal.errors import PortalError, SignInRequiredError
+from portal.security import add_headers, check_form, configure_sessions, csrf_token
+from portal.settings import PortalSettings
+from portal.sources import AuditSources, PortalSources
+from portal.views import api, complaints, log_pages, policies, reports, signin
 
-QUERY_FIELDS = (
-    "complaint_id", "kind", "category", "jurisdiction", "clock_status", "policy_version",
-    "since", "until", "limit", "cursor",
-)  # fmt: skip
+__all__ = ["AuditSources", "PortalSources", "build", "create_app"]
 
-
-@dataclass
-class AuditSources:
-    log: AuditLog
-    archive: CheckpointArchive | None
-    signer: CheckpointSigner | None
-    ledger: str
-    clock: Callable[[], datetime]
+MAX_BODY = 1024 * 1024  # a policy document is tens of kilobytes
+OPEN = frozenset(
+    {"static", "signin.sign_in", "signin.sign_in_with_token", "signin.callback", "health"}
+)
+log = logging.getLogger("plaint.portal")
 
 
-def create_app(settings: PortalSettings, sources: AuditSources) -> Flask:
-    app = Flask("plaint-portal")
+def create_app(settings: PortalSettings, sources: PortalSources) -> Flask:
+    app = Flask("portal", root_path=__file__.rsplit("/", 1)[0])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, DEBUG=False, PROPAGATE_EXCEPTIONS=False)
+    configure_sessions(app, settings)
+    app.extensions["plaint"] = (settings, sources)
+    for blueprint in (
+        signin.blueprint,
+        api.blueprint,
+        complaints.blueprint,
+        log_pages.blueprint,
+        reports.blueprint,
+        policies.blueprint,
+    ):
+        app.register_blueprint(blueprint)
 
     @app.before_request
-    def _authorised() -> Response | None:
-        if settings.auditor_auth is AuditorAuth.IAM:
-            return None  # API Gateway has checked the caller's IAM signature
-        if _token_ok(request.headers.get("Authorization", ""), settings.auditor_token_hashes):
+    def _gate() -> Any:
+        g.now = sources.clock()
+        g.viewer = None
+        if request.routing_exception is not None:
+            return None  # a 404 or 405 page: nothing is read or done
+        endpoint = request.endpoint or ""
+        if endpoint.startswith("api."):
+            g.viewer = authenticate_api(settings, request, g.now)
             return None
-        answer = jsonify(error="unauthorised", message="an auditor's bearer token is required")
-        answer.status_code = 401
-        answer.headers["WWW-Authenticate"] = 'Bearer realm="plaint-audit"'
-        return answer
+        if endpoint in OPEN:
+            check_form(request)
+            return None
+        g.viewer = authenticate_page(settings, request, g.now)
+        check_form(request)
+        return None
 
-    @app.get("/api/audit/entries")
-    def entries() -> Any:
-        arguments = {k: v for k, v in request.args.items() if k in QUERY_FIELDS}
-        unknown = sorted(set(request.args) - set(QUERY_FIELDS))
-        if unknown:
-            return _bad(f"unknown parameter(s): {', '.join(unknown)}")
-        try:
-            query = AuditQuery(ledger=sources.ledger, **arguments)
-            page = sources.log.query_audit(query, sources.clock())
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            return _bad(f"{where}: {first['msg']}")
-        except QueryInvalidError as exc:
-            return _bad(str(exc))
+    @app.get("/healthz")
+    def health() -> Any:
+        return {"status": "ok"}
+
+    @app.get("/")
+    def home() -> Any:
+        return redirect(url_for("complaints.search"))
+
+    @app.context_processor
+    def _page_helpers() -> dict[str, Any]:
+        viewer = g.get("viewer")
+        language = viewer.language if viewer else _language()
+        time_zone = viewer.time_zone if viewer else settings.portal_time_zone
         return {
-            "entries": [e.model_dump(mode="json", exclude={"personal"}) for e in page.entries],
-            "cursor": page.cursor,
-            "items_read": page.items_read,
+            "t": i18n.words(language),
+            "lang": language,
+            "dir": i18n.direction(language),
+            "languages": i18n.LANGUAGES,
+            "viewer": viewer,
+            "csrf_token": csrf_token,
+            "shown": lambda instant: i18n.shown(instant, time_zone),
+            "utc": i18n.utc,
+            "time_zone": time_zone,
+            "with_args": _with_args,
         }
 
-    @app.get("/api/audit/checkpoints/<int:number>")
-    def checkpoint(number: int) -> Any:
-        kept = sources.archive.get(sources.ledger, number) if sources.archive else None
-        if kept is None:
-            return _missing(f"no checkpoint {number}")
-        return kept.model_dump(mode="json")
+    @app.after_request
+    def _headers(answer: Response) -> Response:
+        return add_headers(answer, settings)
 
-    @app.get("/api/audit/public-key")
-    def public_key() -> Any:
-        if sources.signer is None:
-            return _missing("no checkpoint key configured")
-        pem = sources.signer.public_key_pem()
-        return Response(pem, mimetype="application/x-pem-file",
-                        headers={"X-Key-Id": sources.signer.key_id})  # fmt: skip
+    @app.errorhandler(PortalError)
+    def _portal_error(error: PortalError) -> Any:
+        if isinstance(error, SignInRequiredError) and not _wants_json():
+            return redirect(url_for("signin.sign_in", expired=1, next=request.full_path))
+        return _error_page(error.status, error.words, error.detail)
 
-    @app.get("/api/audit/verify")
-    def verification() -> Any:
-        if sources.archive is None or sources.signer is None:
-            return _missing("no checkpoint archive or key configured")
-        complaint = request.args.get("complaint_id")
-        result = _verify(sources, complaint)
-        return result.model_dump(mode="json") | {"holds": result.holds}
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        words = {404: "not_found", 405: "error_title", 413: "too_large"}.get(status, "error_title")
+        return _error_page(status, words, (error.description or "") if status != 404 else "")
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _error_page(500, "server_error", "")
 
     return app
 
 
-def _verify(sources: AuditSources, complaint: str | None) -> Verification:
-    assert sources.archive is not None and sources.signer is not None
-    keys = {sources.signer.key_id: sources.signer.public_key_pem()}
-    asked = Asked(ledger=sources.ledger, now=sources.clock(), complaint_id=complaint)
-    return verify_log(sources.log, sources.archive, keys, asked)
+def _with_args(**changes: str | None) -> str:
+    merged = dict(request.args.items()) | {k: v for k, v in changes.items() if v is not None}
+    return "?" + urlencode(merged)
 
 
-def _token_ok(header: str, hashes: tuple[str, ...]) -> bool:
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return False
-    presented = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
-    # Compare with every hash, so the time taken says nothing about which one matched.
-    matches = [hmac.compare_digest(presented, known) for known in hashes]
-    return any(matches)
+def _language() -> str:
+    return i18n.negotiate(request.headers.get("Accept-Language", ""))
 
 
-def _bad(message: str) -> Any:
-    return jsonify(error="bad_request", message=message), 400
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
 
 
-def _missing(message: str) -> Any:
-    return jsonify(error="not_found", message=message), 404
+def _error_page(status: int, words: str, detail: str) -> Any:
+    if _wants_json():
+        kind = {
+            400: "bad_request",
+            401: "unauthorised",
+            403: "forbidden",
+            404: "not_found",
+            413: "too_large",
+        }.get(status, "error")
+        headers = {"WWW-Authenticate": 'Bearer realm="plaint-audit"'} if status == 401 else {}
+        return {"error": kind, "message": detail or words}, status, headers
+    page = render_template("error.html", words=words, detail=detail, status=status)
+    return page, status
 
 
 def build(settings: PortalSettings | None = None) -> Flask:
+    """The portal wired to DynamoDB, the checkpoint archive and key, from the environment."""
     settings = settings or PortalSettings()
     root = Root(settings)
-    sources = AuditSources(
+    sources = PortalSources(
         log=root.store,
         archive=root.checkpoint_archive,
         signer=root.checkpoint_signer,
-        ledger=root.settings.ledger,
+        ledger=settings.ledger,
         clock=root.clock,
+        packaged=root.packaged_policy if settings.policy_path else None,
     )
     return create_app(settings, sources)

@@ -152,10 +152,13 @@ def test_the_webhook_functions_hold_no_permission_to_call_the_audit_api(path: Pa
     assert not permitted(document, "s3:DeleteObject", f"arn:aws:s3:::{BUCKET}/checkpoints/x")
 
 
-def test_the_portal_is_deployed_behind_iam_with_its_own_role() -> None:
+def test_the_portal_is_deployed_with_cognito_sign_in_and_its_own_role() -> None:
+    # People sign in through Cognito in the app (pages and API alike), so API Gateway does
+    # not also ask for SigV4; PLAINT_AUDITOR_AUTH=iam with iam_authorization remains for
+    # machine-only deployments (docs/portal.md).
     settings = json.loads((ROOT / "infra" / "zappa_settings.json").read_text())["portal"]
-    assert settings["iam_authorization"] is True
+    assert settings["iam_authorization"] is False
     assert settings["manage_roles"] is False and settings["role_name"] == "plaint-portal"
-    assert settings["environment_variables"]["PLAINT_AUDITOR_AUTH"] == "iam"
+    assert settings["environment_variables"]["PLAINT_AUDITOR_AUTH"] == "cognito"
     module, _, name = settings["app_function"].rpartition(".")
     assert (ROOT / (module.replace(".", "/") + ".py")).exists() and name == "app"

@@ -1,0 +1,308 @@
+"""The portal's words in English, Azerbaijani, Arabic and Persian, which way each language
+is written, and instants shown in a chosen time zone.
+
+Words are looked up by key; a key missing in a language falls back to English, and a key
+unknown everywhere shows itself, so a forgotten translation is visible, never a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+LANGUAGES = {"en": "English", "az": "Azərbaycanca", "ar": "العربية", "fa": "فارسی"}
+RIGHT_TO_LEFT = frozenset({"ar", "fa"})
+DEFAULT_LANGUAGE = "en"
+
+# key: (English, Azerbaijani, Arabic, Persian)
+_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "portal": ("Plaint portal", "Plaint portalı", "بوابة Plaint", "درگاه Plaint"),
+    "complaints": ("Complaints", "Şikayətlər", "الشكاوى", "شکایت‌ها"),
+    "audit_log": ("Compliance log", "Uyğunluq jurnalı", "سجل الامتثال", "دفتر انطباق"),
+    "verification": ("Verification", "Yoxlama", "التحقق", "راستی‌آزمایی"),
+    "checkpoints": ("Checkpoints", "Nəzarət nöqtələri", "نقاط التحقق", "نقاط بازبینی"),
+    "reports": ("Reports", "Hesabatlar", "التقارير", "گزارش‌ها"),
+    "exports": ("Exports", "İxraclar", "التصدير", "برون‌بری"),
+    "policies": ("Policies", "Siyasətlər", "السياسات", "سیاست‌ها"),
+    "drafts": ("Draft a policy", "Siyasət layihəsi", "مسودة سياسة", "پیش‌نویس سیاست"),
+    "what_if": ("What if", "Əgər belə olsa", "ماذا لو", "چه می‌شد اگر"),
+    "sign_in": ("Sign in", "Daxil ol", "تسجيل الدخول", "ورود"),
+    "sign_out": ("Sign out", "Çıxış", "تسجيل الخروج", "خروج"),
+    "your_name": ("Your name", "Adınız", "اسمك", "نام شما"),
+    "token": ("Access token", "Giriş açarı", "رمز الوصول", "توکن دسترسی"),
+    "token_hint": (
+        "The local stack prints the tokens in its banner.",
+        "Lokal stek açarları öz banerində çap edir.",
+        "تطبع البيئة المحلية الرموز في رسالتها الافتتاحية.",
+        "پشته محلی توکن‌ها را در پیام آغازین خود چاپ می‌کند.",
+    ),
+    "sign_in_cognito": (
+        "Sign in with your organisation's account",
+        "Təşkilatınızın hesabı ilə daxil olun",
+        "سجّل الدخول بحساب مؤسستك",
+        "با حساب سازمان خود وارد شوید",
+    ),
+    "sign_in_failed": (
+        "That name and token do not sign anyone in.",
+        "Bu ad və açarla heç kim daxil ola bilməz.",
+        "هذا الاسم والرمز لا يتيحان الدخول لأحد.",
+        "با این نام و توکن کسی وارد نمی‌شود.",
+    ),
+    "signed_in_as": ("Signed in as", "Daxil olan", "مسجّل الدخول باسم", "وارد شده به نام"),
+    "role_auditor": ("auditor", "auditor", "مدقق", "حسابرس"),
+    "role_admin": ("admin", "administrator", "مسؤول", "مدیر"),
+    "language": ("Language", "Dil", "اللغة", "زبان"),
+    "time_zone": ("Time zone", "Saat qurşağı", "المنطقة الزمنية", "منطقه زمانی"),
+    "save": ("Save", "Saxla", "حفظ", "ذخیره"),
+    "search": ("Search", "Axtar", "بحث", "جستجو"),
+    "from": ("From", "Başlanğıc", "من", "از"),
+    "to": ("To", "Son", "إلى", "تا"),
+    "category": ("Category", "Kateqoriya", "الفئة", "دسته"),
+    "jurisdiction": ("Jurisdiction", "Yurisdiksiya", "الولاية القضائية", "حوزه قضایی"),
+    "regime": ("Regime", "Rejim", "النظام", "رژیم"),
+    "channel": ("Channel", "Kanal", "القناة", "کانال"),
+    "clock_status": ("Clock status", "Saat vəziyyəti", "حالة المهلة", "وضعیت مهلت"),
+    "late": ("Late or breached", "Gecikmiş və ya pozulmuş", "متأخرة أو منتهكة", "دیرکرد یا نقض"),
+    "referred": ("Referred", "Göndərilmiş", "محالة", "ارجاع‌شده"),
+    "any": ("any", "hamısı", "الكل", "همه"),
+    "yes": ("yes", "bəli", "نعم", "بله"),
+    "no": ("no", "xeyr", "لا", "خیر"),
+    "complaint": ("Complaint", "Şikayət", "الشكوى", "شکایت"),
+    "received": ("Received", "Qəbul edilib", "تاريخ الاستلام", "دریافت"),
+    "language_of": ("Language", "Dil", "اللغة", "زبان"),
+    "status": ("Status", "Vəziyyət", "الحالة", "وضعیت"),
+    "severity": ("Severity", "Ciddilik", "الخطورة", "شدت"),
+    "no_results": (
+        "Nothing matches in this period.",
+        "Bu dövrdə uyğun heç nə yoxdur.",
+        "لا شيء مطابق في هذه الفترة.",
+        "در این بازه چیزی یافت نشد.",
+    ),
+    "next_page": ("Next page", "Növbəti səhifə", "الصفحة التالية", "صفحه بعد"),
+    "items_read": ("items read", "oxunan element", "عناصر مقروءة", "مورد خوانده‌شده"),
+    "timeline": (
+        "Timeline of decisions",
+        "Qərarların xronologiyası",
+        "تسلسل القرارات",
+        "گاه‌شمار تصمیم‌ها",
+    ),
+    "when_local": (
+        "In the complaint's zone",
+        "Şikayətin qurşağında",
+        "بتوقيت الشكوى",
+        "به وقت شکایت",
+    ),
+    "when_utc": ("UTC", "UTC", "التوقيت العالمي", "UTC"),
+    "decision": ("Decision", "Qərar", "القرار", "تصمیم"),
+    "rule": ("Rule", "Qayda", "القاعدة", "قاعده"),
+    "policy_version": ("Policy version", "Siyasət versiyası", "إصدار السياسة", "نسخه سیاست"),
+    "clocks": ("Clocks", "Saatlar", "المهل", "مهلت‌ها"),
+    "deadline": ("Deadline", "Son tarix", "الموعد النهائي", "مهلت نهایی"),
+    "warnings": ("Warnings", "Xəbərdarlıqlar", "التنبيهات", "هشدارها"),
+    "extended": ("Extended", "Uzadılıb", "ممدّدة", "تمدیدشده"),
+    "letters": ("Letter checks", "Məktub yoxlamaları", "فحص الرسائل", "بررسی نامه‌ها"),
+    "referrals": ("Referral steps", "Göndərmə mərhələləri", "خطوات الإحالة", "مراحل ارجاع"),
+    "retention": ("Retention", "Saxlama", "الاحتفاظ", "نگهداری"),
+    "holds": ("Legal holds", "Hüquqi saxlamalar", "الحجز القانوني", "توقیف‌های قانونی"),
+    "none": ("none", "yoxdur", "لا يوجد", "هیچ"),
+    "personal_values": ("Personal values", "Şəxsi məlumatlar", "البيانات الشخصية", "داده‌های شخصی"),
+    "personal_withheld": (
+        "Personal values are withheld for your role.",
+        "Şəxsi məlumatlar rolunuz üçün gizlədilib.",
+        "البيانات الشخصية محجوبة عن دورك.",
+        "داده‌های شخصی برای نقش شما پنهان است.",
+    ),
+    "verify_whole": ("The whole log", "Bütün jurnal", "السجل كاملاً", "کل دفتر"),
+    "verify_period": ("A period", "Bir dövr", "فترة", "یک بازه"),
+    "verify_complaint": ("One complaint", "Bir şikayət", "شكوى واحدة", "یک شکایت"),
+    "verify": ("Verify", "Yoxla", "تحقّق", "راستی‌آزمایی کن"),
+    "holds_ok": (
+        "Verified: nothing modified, inserted, reordered or deleted.",
+        "Yoxlanıldı: heç nə dəyişdirilməyib, əlavə edilməyib, yeri dəyişməyib və ya silinməyib.",
+        "تم التحقق: لم يُعدَّل أو يُدرج أو يُعَد ترتيب أو يُحذف شيء.",
+        "تأیید شد: چیزی تغییر، افزوده، جابه‌جا یا حذف نشده است.",
+    ),
+    "holds_failed": (
+        "Verification FAILED",
+        "Yoxlama UĞURSUZ oldu",
+        "فشل التحقق",
+        "راستی‌آزمایی ناموفق",
+    ),
+    "findings": ("Findings", "Tapıntılar", "النتائج", "یافته‌ها"),
+    "entries": ("entries", "qeyd", "قيود", "ورودی"),
+    "chains": ("chains", "zəncir", "سلاسل", "زنجیره"),
+    "covered_until": ("Covered until", "Əhatə olunub", "مشمول حتى", "پوشش تا"),
+    "last_signed": ("Last signed", "Son imza", "آخر توقيع", "آخرین امضا"),
+    "key_fingerprint": (
+        "Key fingerprint (SHA-256)",
+        "Açar barmaq izi (SHA-256)",
+        "بصمة المفتاح (SHA-256)",
+        "اثر انگشت کلید (SHA-256)",
+    ),
+    "public_key": ("Public key", "Açıq açar", "المفتاح العام", "کلید عمومی"),
+    "offline": ("Verify offline", "Oflayn yoxlama", "التحقق دون اتصال", "راستی‌آزمایی آفلاین"),
+    "report": ("Management report", "İdarəetmə hesabatı", "تقرير الإدارة", "گزارش مدیریتی"),
+    "make_report": ("Make the report", "Hesabatı hazırla", "أنشئ التقرير", "ساخت گزارش"),
+    "bucket": ("Buckets", "Dövr bölgüsü", "التجميع", "بازه‌بندی"),
+    "download_csv": ("Download CSV", "CSV yüklə", "تنزيل CSV", "دریافت CSV"),
+    "download_json": ("Download JSON", "JSON yüklə", "تنزيل JSON", "دریافت JSON"),
+    "export_bundle": (
+        "Verifiable export",
+        "Yoxlanıla bilən ixrac",
+        "تصدير قابل للتحقق",
+        "برون‌بری راستی‌آزمایی‌پذیر",
+    ),
+    "download_bundle": ("Download the bundle", "Paketi yüklə", "تنزيل الحزمة", "دریافت بسته"),
+    "with_personal": (
+        "With personal values",
+        "Şəxsi məlumatlarla",
+        "مع البيانات الشخصية",
+        "با داده‌های شخصی",
+    ),
+    "active_policy": ("Active policy", "Aktiv siyasət", "السياسة النافذة", "سیاست فعال"),
+    "history": ("History", "Tarixçə", "السجل", "تاریخچه"),
+    "proposed_by": ("Proposed by", "Təklif edən", "اقترحها", "پیشنهاددهنده"),
+    "approved_by": ("Approved by", "Təsdiq edən", "وافق عليها", "تأییدکننده"),
+    "draft": ("Draft", "Layihə", "المسودة", "پیش‌نویس"),
+    "upload": ("Upload a file", "Fayl yüklə", "رفع ملف", "بارگذاری فایل"),
+    "check_draft": ("Check the draft", "Layihəni yoxla", "افحص المسودة", "بررسی پیش‌نویس"),
+    "problems": ("problems", "problem", "مشكلات", "مشکل"),
+    "valid_draft": (
+        "The draft is valid.",
+        "Layihə etibarlıdır.",
+        "المسودة صالحة.",
+        "پیش‌نویس معتبر است.",
+    ),
+    "changes": (
+        "Changes against the active policy",
+        "Aktiv siyasətlə fərqlər",
+        "التغييرات مقارنة بالسياسة النافذة",
+        "تغییرات نسبت به سیاست فعال",
+    ),
+    "no_changes": ("No change.", "Dəyişiklik yoxdur.", "لا تغيير.", "بدون تغییر."),
+    "propose": (
+        "Propose for approval",
+        "Təsdiqə təqdim et",
+        "اقترح للموافقة",
+        "پیشنهاد برای تأیید",
+    ),
+    "proposals": ("Awaiting approval", "Təsdiq gözləyir", "بانتظار الموافقة", "در انتظار تأیید"),
+    "approve": ("Approve and publish", "Təsdiq et və dərc et", "وافق وانشر", "تأیید و انتشار"),
+    "own_proposal": (
+        "You proposed this version: another admin must approve it.",
+        "Bu versiyanı siz təklif etmisiniz: onu başqa administrator təsdiq etməlidir.",
+        "أنت من اقترح هذا الإصدار: يجب أن يوافق عليه مسؤول آخر.",
+        "شما این نسخه را پیشنهاد داده‌اید: مدیر دیگری باید آن را تأیید کند.",
+    ),
+    "run_what_if": ("Run the what-if", "Ssenarini işə sal", "شغّل المحاكاة", "اجرای سناریو"),
+    "progress": ("Progress", "Gedişat", "التقدم", "پیشرفت"),
+    "error_title": ("Something is not right", "Nə isə düz deyil", "هناك خطأ ما", "مشکلی پیش آمده"),
+    "nothing_changed": (
+        "Nothing was changed.",
+        "Heç nə dəyişdirilmədi.",
+        "لم يتغيّر شيء.",
+        "چیزی تغییر نکرد.",
+    ),
+    "back": ("Back", "Geri", "رجوع", "بازگشت"),
+    "session_expired": (
+        "Your session has expired. Sign in again.",
+        "Sessiyanızın vaxtı bitib. Yenidən daxil olun.",
+        "انتهت جلستك. سجّل الدخول مجدداً.",
+        "نشست شما به پایان رسیده است. دوباره وارد شوید.",
+    ),
+    "forbidden": (
+        "Your role cannot open this page.",
+        "Rolunuz bu səhifəni aça bilməz.",
+        "لا يسمح دورك بفتح هذه الصفحة.",
+        "نقش شما اجازه باز کردن این صفحه را ندارد.",
+    ),
+    "not_found": ("Not found", "Tapılmadı", "غير موجود", "یافت نشد"),
+    "stale_form": (
+        "This form was altered or has expired. Reload the page and try again.",
+        "Bu forma dəyişdirilib və ya vaxtı keçib. Səhifəni yeniləyin və yenidən cəhd edin.",
+        "تم تعديل هذا النموذج أو انتهت صلاحيته. أعد تحميل الصفحة وحاول مجدداً.",
+        "این فرم دستکاری شده یا منقضی شده است. صفحه را دوباره بارگذاری کنید.",
+    ),
+    "too_large": (
+        "That is larger than the portal accepts.",
+        "Bu, portalın qəbul etdiyindən böyükdür.",
+        "هذا أكبر مما تقبله البوابة.",
+        "این بزرگ‌تر از حدی است که درگاه می‌پذیرد.",
+    ),
+    "server_error": (
+        "The portal could not answer. The error is logged; nothing was changed.",
+        "Portal cavab verə bilmədi. Xəta qeydə alındı; heç nə dəyişdirilmədi.",
+        "تعذّر على البوابة الرد. سُجّل الخطأ ولم يتغيّر شيء.",
+        "درگاه نتوانست پاسخ دهد. خطا ثبت شد و چیزی تغییر نکرد.",
+    ),
+}
+
+_INDEX = {"en": 0, "az": 1, "ar": 2, "fa": 3}
+
+
+def words(language: str) -> dict[str, str]:
+    """Every key's words in `language` (English where a language lacks one)."""
+    index = _INDEX.get(language, 0)
+    return {key: texts[index] or texts[0] for key, texts in _WORDS.items()}
+
+
+def direction(language: str) -> str:
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+def negotiate(accept_language: str) -> str:
+    """The first supported language in an Accept-Language header, by its q-values."""
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            choices.append((-quality, position, primary))
+    return min(choices)[2] if choices else DEFAULT_LANGUAGE
+
+
+def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    try:
+        return ZoneInfo(name or fallback)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(fallback)
+
+
+def is_zone(name: str) -> bool:
+    return name in zones()
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def zones() -> frozenset[str]:
+    global _ZONES  # noqa: PLW0603 - read once, on first use
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones()) | {"UTC"}
+    return _ZONES
+
+
+# Left-to-right isolate: a date keeps its order inside Arabic or Persian text.
+_LTR, _END = "\u2066", "\u2069"
+
+
+def shown(instant: datetime | None, time_zone: str) -> str:
+    """An instant as a person reads it in `time_zone`: 2026-11-24 18:00 +04."""
+    if instant is None:
+        return "-"
+    local = instant.astimezone(zone(time_zone))
+    offset = local.strftime("%z")
+    short = offset[:3] if offset.endswith("00") else f"{offset[:3]}:{offset[3:]}"
+    return f"{_LTR}{local:%Y-%m-%d %H:%M} {short}{_END}"
+
+
+def utc(instant: datetime | None) -> str:
+    if instant is None:
+        return "-"
+    return f"{_LTR}{instant.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z{_END}"

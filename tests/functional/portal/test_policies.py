@@ -1,0 +1,127 @@
+"""The admin's policy pages: every problem of a draft at its line, the difference from the
+active policy, the what-if, and publication by two different admins."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.functional.portal.conftest import ADMIN_TOKEN, UK_PACK, csrf_of, sign_in
+
+
+def admin(client: FlaskClient, name: str = "Leyla Admin") -> str:
+    sign_in(client, name=name, token=ADMIN_TOKEN)
+    return csrf_of(client.get("/admin/drafts").get_data(as_text=True))
+
+
+def edited_pack(**changes: Any) -> str:
+    document = json.loads(UK_PACK.read_text("utf-8"))
+    document.update(changes)
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def test_a_draft_shows_every_problem_at_its_line(client: FlaskClient) -> None:
+    csrf = admin(client)
+    document = json.loads(UK_PACK.read_text("utf-8"))
+    document["acknowledgement"]["calendar"] = "nowhere"
+    document["default_language"] = 7
+    text = json.dumps(document, indent=2)
+    answer = client.post("/admin/drafts", data={"text": text, "csrf_token": csrf})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "problems" in page
+    assert "default_language" in page
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"default_language"' in row)
+    assert f'href="#L{line}">line {line}</a>' in page
+    assert f'<li id="L{line}" class="problem">' in page
+
+
+def test_broken_json_is_named_at_its_line_and_column(client: FlaskClient) -> None:
+    csrf = admin(client)
+    page = client.post(
+        "/admin/drafts", data={"text": '{\n  "name": "x",\n  oops\n}', "csrf_token": csrf}
+    ).get_data(as_text=True)
+    assert 'href="#L3">line 3</a>' in page and "column" in page
+
+
+def test_an_oversized_upload_is_refused_whole(client: FlaskClient, world: dict[str, Any]) -> None:
+    csrf = admin(client)
+    big = io.BytesIO(b"{" + b" " * (5 * 1024 * 1024) + b"}")
+    answer = client.post(
+        "/admin/drafts/propose",
+        data={"file": (big, "big.json"), "csrf_token": csrf},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 413
+    assert "larger than the portal accepts" in answer.get_data(as_text=True)
+    assert world["store"].get_cursor("policy-proposals") is None
+
+
+def test_a_file_that_is_not_text_is_refused(client: FlaskClient) -> None:
+    csrf = admin(client)
+    answer = client.post(
+        "/admin/drafts",
+        data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "p.json"), "csrf_token": csrf},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400 and "not UTF-8" in answer.get_data(as_text=True)
+
+
+def test_an_invalid_draft_is_never_proposed(client: FlaskClient, world: dict[str, Any]) -> None:
+    csrf = admin(client)
+    answer = client.post("/admin/drafts/propose", data={"text": '{"name": 1}', "csrf_token": csrf})
+    assert answer.status_code == 400
+    assert world["store"].get_cursor("policy-proposals") is None
+
+
+def test_the_diff_and_two_person_publication(client: FlaskClient, world: dict[str, Any]) -> None:
+    csrf = admin(client, "Leyla Admin")
+    text = edited_pack(name="UK pack, reviewed")
+    checked = client.post("/admin/drafts", data={"text": text, "csrf_token": csrf})
+    page = checked.get_data(as_text=True)
+    assert "The draft is valid." in page and "~ name:" in page
+    proposed = client.post("/admin/drafts/propose", data={"text": text, "csrf_token": csrf})
+    assert proposed.status_code == 302
+    proposal_url = proposed.headers["Location"]
+    version = proposal_url.rsplit("/", 1)[-1]
+    own = client.get(proposal_url).get_data(as_text=True)
+    assert "another admin must approve it" in own and 'id="approve"' not in own
+    refused = client.post(f"/admin/proposals/{version}/approve", data={"csrf_token": csrf_of(own)})
+    assert refused.status_code == 403
+    assert world["store"].active_policy()[0] == world["policy"].version
+    client.post("/sign-out", data={"csrf_token": csrf_of(own)})
+    second = admin(client, "Rashad Approver")
+    page = client.get(proposal_url).get_data(as_text=True)
+    assert 'id="approve"' in page
+    approved = client.post(f"/admin/proposals/{version}/approve", data={"csrf_token": second})
+    assert approved.status_code == 302
+    assert world["store"].active_policy()[0] == version
+    history = client.get("/admin/policies").get_data(as_text=True)
+    assert "Leyla Admin" in history and "Rashad Approver" in history
+    again = client.post(f"/admin/proposals/{version}/approve", data={"csrf_token": second})
+    assert again.status_code == 404
+    acts = [(e.kind, e.detail) for e in world["store"].complaint_entries("main", "policy")]
+    assert [kind for kind, _ in acts] == ["policy.proposed", "policy.published"]
+    assert "Leyla Admin" in str(acts[0][1]) and "Rashad Approver" in str(acts[1][1])
+
+
+def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
+    csrf = admin(client)
+    document = json.loads(UK_PACK.read_text("utf-8"))
+    document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
+    started = client.post(
+        "/admin/what-if", data={"text": json.dumps(document), "days": "7", "csrf_token": csrf}
+    )
+    assert started.status_code == 302
+    url = started.headers["Location"]
+    for _ in range(100):
+        progress = client.get(f"{url}/progress").get_json()
+        if progress["finished"]:
+            break
+        time.sleep(0.05)
+    assert progress == {"done": 2, "total": 2, "finished": True, "error": None}
+    page = client.get(url).get_data(as_text=True)
+    assert "clock deadlines" in page and "zendesk:5101" in page and "zendesk:5102" in page

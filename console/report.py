@@ -8,18 +8,17 @@ period (an index read), then read one by one from the state table.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plaint.auditlog.query import AuditQuery
-from plaint.model.complaint import Complaint
 from plaint.policy.document import Policy
 from plaint.policy.loading import load_policy
 from plaint.reporting.charts import charts
 from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod
 from plaint.reporting.report import ReportRequestError, build_report
 from plaint.reporting.table import write_csv
+from plaint.usecases.received import received
 from storage.dynamodb import DynamoStore
 
 FORMATS = ("json", "csv", "svg")
@@ -46,7 +45,9 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
     )
     try:
         report = build_report(
-            _received(store, args.ledger, args.start, args.end),
+            received(
+                store, args.ledger, args.start, args.end, jurisdiction=None, now=datetime.now(UTC)
+            ),
             ReportPeriod(start=args.start, end=args.end),
             bucket_size=BucketSize(args.bucket),
             time_zone=args.time_zone,
@@ -71,26 +72,6 @@ def active_policy(args: argparse.Namespace, store: DynamoStore) -> Policy | None
         return load_policy(args.policy)
     active = store.active_policy()
     return Policy.model_validate_json(active[1]) if active else None
-
-
-def _received(
-    store: DynamoStore, ledger: str, start: datetime, end: datetime
-) -> Iterator[Complaint]:
-    seen: set[str] = set()
-    cursor = None
-    while True:
-        query = AuditQuery(ledger=ledger, kind="complaint.received", since=start, until=end,
-                           limit=1000, cursor=cursor)  # fmt: skip
-        page = store.query_audit(query, datetime.now(UTC))
-        for entry in page.entries:
-            if entry.complaint_id and entry.complaint_id not in seen:
-                seen.add(entry.complaint_id)
-                complaint = store.get_complaint(entry.complaint_id)
-                if complaint is not None:
-                    yield complaint
-        cursor = page.cursor
-        if cursor is None:
-            return
 
 
 def _write(report: ComplaintReport, form: str, folder: Path) -> list[str]:

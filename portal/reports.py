@@ -4,50 +4,13 @@ kind index and read one by one, then `plaint.reporting`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
-from plaint.auditlog.query import AuditQuery
-from plaint.model.audit import AuditKind
-from plaint.model.complaint import Complaint
 from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod
 from plaint.reporting.report import build_report
+from plaint.usecases.received import received
 from portal.ports import Records
-
-PAGE = 1000
-
-
-def received(
-    records: Records,
-    ledger: str,
-    since: datetime,
-    until: datetime,
-    *,
-    jurisdiction: str | None,
-    now: datetime,
-) -> Iterator[Complaint]:
-    seen: set[str] = set()
-    cursor = None
-    while True:
-        query = AuditQuery(
-            ledger=ledger,
-            kind=AuditKind.COMPLAINT_RECEIVED,
-            jurisdiction=jurisdiction,
-            since=since,
-            until=until,
-            limit=PAGE,
-            cursor=cursor,
-        )
-        page = records.query_audit(query, now)
-        for entry in page.entries:
-            if entry.complaint_id and entry.complaint_id not in seen:
-                seen.add(entry.complaint_id)
-                complaint = records.get_complaint(entry.complaint_id)
-                if complaint is not None:
-                    yield complaint
-        cursor = page.cursor
-        if cursor is None:
-            return
 
 
 def management_report(

@@ -122,7 +122,7 @@ _PERSIAN_SUFFIXES = (
     "ای",
     "ی",
 )
-_PERSIAN_JOIN_NEXT = frozenset({"می", "نمی"})
+_PERSIAN_JOIN_NEXT = frozenset({"می", "نمی", "برمی", "برنمی"})
 _PERSIAN_JOIN_PREVIOUS = frozenset(
     {"ها", "های", "هایی", "هایم", "هایش", "هایمان", "هایتان", "هایشان", "ای", "ام", "اید",
      "اند", "ایم", "تر", "ترین", "اش", "شان", "تان", "مان"}
@@ -223,36 +223,49 @@ class Token:
     bigram_tail: bytes = b""
 
 
+def _arabic(word: str) -> tuple[str, str, bool]:
+    base = word
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
+            base = word[len(prefix) :]
+            break
+    return base, _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2), False
+
+
+def _persian(word: str) -> tuple[str, str, bool]:
+    base, negated = word, False
+    if word.startswith("برنمی") and len(word) > 6:
+        base, negated = "بر" + word[5:], True
+    elif word.startswith("برمی") and len(word) > 5:
+        base = "بر" + word[4:]
+    elif word.startswith("نمی") and len(word) > 4:
+        base, negated = word[3:], True
+    elif word.startswith("می") and len(word) > 4:
+        base = word[2:]
+    elif word.startswith("ن") and len(word) > 3 and word[1:].startswith(_PERSIAN_VERB_STEMS):
+        base, negated = word[1:], True
+    return base, _strip_suffixes(base, _PERSIAN_SUFFIXES, 3, 2), negated
+
+
+def _turkic(word: str, language: str) -> tuple[str, str, bool]:
+    found = _TURKIC_NEGATED_VERB[language].match(word)
+    if found and len(word) >= 5:
+        return word, found.group(1), True
+    return word, _strip_suffixes(word, _TURKIC_SUFFIXES, 3, 3), False
+
+
 @lru_cache(maxsize=65536)
 def _analyse_word(word: str, language: str) -> Token:
-    base = word
-    negated = False
     if language == "ar":
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= (3 if len(prefix) > 1 else 4):
-                base = word[len(prefix) :]
-                break
-        stem = _strip_suffixes(base, _ARABIC_SUFFIXES, 3, 2)
+        base, stem, negated = _arabic(word)
     elif language == "fa":
-        if word.startswith("نمی") and len(word) > 4:
-            base, negated = word[3:], True
-        elif word.startswith("می") and len(word) > 4:
-            base = word[2:]
-        elif word.startswith("ن") and len(word) > 3 and word[1:].startswith(_PERSIAN_VERB_STEMS):
-            base, negated = word[1:], True
-        stem = _strip_suffixes(base, _PERSIAN_SUFFIXES, 3, 2)
+        base, stem, negated = _persian(word)
     elif language in _TURKIC_NEGATED_VERB:
-        found = _TURKIC_NEGATED_VERB[language].match(word)
-        if found and len(word) >= 5:
-            negated = True
-            stem = found.group(1)
-            base = word
-        else:
-            stem = _strip_suffixes(word, _TURKIC_SUFFIXES, 3, 3)
+        base, stem, negated = _turkic(word, language)
     elif language == "ru":
-        stem = _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2)
+        base, stem, negated = word, _strip_suffixes(word, _RUSSIAN_SUFFIXES, 3, 2), False
     else:
-        stem = _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1)
+        base, stem, negated = word, _strip_suffixes(word, _ENGLISH_SUFFIXES, 3, 1), False
     return Token(
         word, base, stem, negated,
         grams=_word_grams(word) if word not in _BREAKS and not word.isdigit() else (),
@@ -289,11 +302,13 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
     index: dict[str, list[_Pattern]] = {}
     for label, entries in LEXICON.get(language, {}).items():
         for entry in entries:
+            # Split like the ticket's text ("e-poçt" is two words there, "didn't" three).
             words = tuple(
-                ("=" + normalise(word[1:], language))
-                if word.startswith("=")
-                else normalise(word, language)
-                for word in normalise(entry, language).replace("'", " ").split()
+                ("=" if exact else "") + word
+                for chunk in normalise(entry, language).replace("'", " ").split()
+                for exact, body in [(chunk.startswith("="), chunk.lstrip("="))]
+                for word in _TOKEN.findall(body)
+                if word not in _BREAKS
             )
             words = tuple(word for word in words if word.strip("="))
             if words:
@@ -440,6 +455,15 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
     negators, backwards = _negators(language)
     marks = [token.negated_itself for token in words]
     for position, token in enumerate(words):
+        # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
+        # "cavab vermir", "cevap vermedi").
+        if (
+            token.negated_itself
+            and language in NEGATES_BACKWARDS
+            and position > 0
+            and words[position - 1].surface not in _SCOPE_BREAKS
+        ):
+            marks[position - 1] = True
         if token.surface not in negators:
             continue
         if token.surface in backwards:
@@ -487,14 +511,18 @@ def analyse(text: str, language: str) -> Analysis:
     grams, stems = _lexical(words, negated)
     lexical = grams | stems
     cues, polar = _cues(words, negated, language)
+    # Question and exclamation marks mean one thing beside evidence of a complaint ("How
+    # long must I wait?") and another without it ("Do you open on Sundays?").
+    evidence = any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues)
+    suffix = "" if evidence else "_alone"
     shape = [f"L:{language}"]
     if any(token.surface in _QUESTION for token in words):
-        shape.append("m:question")
+        shape.append("m:question" + suffix)
     if any(token.surface == "!" for token in words):
-        shape.append("m:exclaim")
+        shape.append("m:exclaim" + suffix)
     if any(token.surface.isdigit() for token in words):
         shape.append("m:digits")
-    if not any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues):
+    if not evidence:
         shape.append("m:no_complaint_cue")
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
@@ -515,8 +543,18 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
     negators, _ = _negators(language)
     cues: set[str] = set()
     polar: set[str] = set()
+    opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     for first, last, label in _lexicon_hits(words, language):
         span = words[first : last + 1]
+        if (
+            label == "praise"
+            and first == opening
+            and last + 1 < len(words)
+            and words[last + 1].surface in _BREAKS
+        ):
+            # "Great, the third courier to lose my parcel": praise standing alone before the
+            # rest of the sentence.
+            cues.add("sarcasm.praise_opening")
         is_negated = any(negated[first : last + 1]) and not any(
             token.surface in negators for token in span
         )
@@ -552,11 +590,20 @@ _PLAIN_FAILURES = frozenset(
 
 # Turkic conditional verbs ("olursa", "kaçırırsam", "çatdırılsa"): a hypothetical question.
 _TURKIC_CONDITIONAL = {
-    "tr": re.compile(r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"),
-    "az": re.compile(r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"),
+    "tr": re.compile(
+        r"..(?:[aeıiuü]r|[ıiuü]l|m[ae]z|d[ıiuü]|y[ae]c[ae]k)s[ae](?:m|n|k|n[ıi]z|l[ae]r)?$"
+    ),
+    "az": re.compile(
+        r"..(?:[aeıiuüə]r|[ıiuüə]l|m[aə]z|d[ıiuü]|y[aə]c[aə]k)s[aə](?:m|n|q|k|n[ıi]z|l[aə]r)?$"
+    ),
 }
 
-_NEGATABLE_EVIDENCE = ("failure.broken", "failure.error", "failure.lost", "dissatisfaction.explicit")
+_NEGATABLE_EVIDENCE = (
+    "failure.broken",
+    "failure.error",
+    "failure.lost",
+    "dissatisfaction.explicit",
+)
 
 
 def cue_feature(cue: str) -> int:

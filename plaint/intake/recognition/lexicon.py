@@ -26,6 +26,7 @@ def _words(spaced: str) -> tuple[str, ...]:
 def _word_set(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
+
 # Polar class -> the cue it gives when negated ("not satisfied", "has not arrived").
 NEGATED: dict[str, str] = {
     "satisfaction": "dissatisfaction.negated_satisfaction",
@@ -35,10 +36,11 @@ NEGATED: dict[str, str] = {
     "resolution": "failure.not_resolved",
     "refunded": "failure.not_refunded",
     "praise": "dissatisfaction.negated_praise",
+    "cancellation": "failure.not_resolved",
 }
 
 # Cues derived from combinations rather than matched directly.
-DERIVED: tuple[str, ...] = ("sarcasm.praise_with_failure",)
+DERIVED: tuple[str, ...] = ("sarcasm.praise_with_failure", "sarcasm.praise_opening")
 
 # fmt: off
 LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
@@ -75,7 +77,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "unfair", "harass", "threaten", "abusive", "negligen", "inaccurate", "incorrect",
             "wrong", "error", "mistake", "dispute", "not mine", "violat", "illegal", "deceptive",
             "predatory", "unprofessional", "refus", "denied", "ignor", "what kind of service",
-            "call this service", "hung up", "hang up", "disgrace", "shambles",
+            "call this service", "hung up", "hang up", "disgrace", "shambles", "without notice",
+            "without warning", "without explanation", "without any explanation",
+            "without my consent", "without asking", "my rights",
         ),
         "dissatisfaction.polite": (
             "surprised to", "rather surprised", "i would have expected", "expected better",
@@ -105,8 +109,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
-            "failed", "fails", "failure", "reject", "cancelled", "closed my", "suspended", "block",
-            "cut off", "cutting off", "cut my", "disconnected", "switched off",
+            "failed", "fails", "failure", "reject", "closed my", "suspended", "block", "cut off",
+            "cutting off", "cut my", "disconnected", "switched off",
         ),
         "failure.repeated_contact": (
             "again", "third time", "several times", "many times", "multiple times", "numerous",
@@ -129,10 +133,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "never made", "stolen", "stole", "theft", "hacked", "phishing", "identity theft",
             "someone used my", "without my permission", "without my consent",
             "without my knowledge", "did not authori", "not recogni", "don't recogni",
+            "without permission", "without her permission", "without his permission",
+            "without our permission", "without authorisation", "without authorization",
+            "without consent", "someone used", "used my card", "used her card", "used his card",
         ),
         "severity.safety": (
             "fire", "smoke", "burn", "electric shock", "shock", "injur", "explod", "poison",
-            "hurt", "hospitalised", "hospitalized", "choking", "overheat", "sparks",
+            "hurt", "hospitalised", "hospitalized", "choking", "overheat", "sparks", "sparked",
+            "spark", "burnt",
         ),
         "vulnerability.third_party": (
             "my mother", "my father", "my mum", "my mom", "my dad", "my grandmother",
@@ -200,11 +208,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "domain couldn't", "domain could not", "the domain", "couldn't be found",
         ),
         "marketing.promotion": (
-            "unsubscribe", "newsletter", "% off", "discount", "special offer", "limited time",
-            "click here", "promo", "win a", "you have won", "exclusive offer", "sale ends",
-            "subscribe", "webinar", "free trial", "best price", "seo", "backlink", "qualify for",
-            "reply yes", "find out more", "learn more", "deals", "black friday", "shop now",
-            "click to", "enrol", "places limited",
+            "unsubscribe", "newsletter", "discount", "special offer", "limited time", "click here",
+            "promo", "win a", "you have won", "exclusive offer", "sale ends", "subscribe",
+            "webinar", "free trial", "best price", "seo", "backlink", "qualify for", "reply yes",
+            "find out more", "learn more", "deals", "black friday", "shop now", "click to",
+            "enrol", "places limited", "percent off", "free demo", "book a demo",
+            "guaranteed returns", "investment opportunity",
         ),
         "failure.unreachable": (
             "impossible to get through", "can't get through", "cannot get through",
@@ -230,6 +239,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "don't buy", "do not buy", "would not recommend", "wouldn't recommend", "avoid this",
             "stay away", "never again", "not worth",
         ),
+        "cancellation": (
+            "cancelled", "cancel", "cancell",
+        ),
     },
     "az": {
         "satisfaction": (
@@ -249,7 +261,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "həll", "düzəl", "aradan qaldır", "bərpa",
         ),
         "refunded": (
-            "qaytarıl", "geri qaytar", "geri ver",
+            "qaytarıl", "geri qaytar", "geri ver", "qaytar",
         ),
         "praise": (
             "əla", "super", "möhtəşəm", "mükəmməl", "gözəl", "afərin", "sağ olun ki", "bravo",
@@ -261,7 +273,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "etiraz", "səhv", "xəta", "biabır", "həyasız", "yazıq", "əsəbi", "zəhləm", "ayıbdır",
             "ayıb", "bərbad", "lağ", "saymazyana", "özbaşına", "haqsız", "bu nə xidmət",
             "bu nə biabırçılıq", "görməzdən gəl", "zəngi kəs", "telefonu üzümə", "ayıb olsun",
-            "rüsvayçılıq",
+            "rüsvayçılıq", "xəbərdarlıqsız", "xəbərdarlıq etmədən", "izahatsız", "səbəbsiz",
+            "razılığım olmadan", "hüquqlarım", "xəbər vermədən",
         ),
         "dissatisfaction.polite": (
             "təəccübləndim", "təəccüblü", "gözləməzdim", "gözləyirdim", "narahatam", "narahatlıq",
@@ -286,9 +299,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "itib", "itdi", "itirildi", "yoxa çıx", "tapılmır", "itirilib",
         ),
         "failure.error": (
-            "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "ləğv", "bağlandı",
-            "uğursuz", "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi",
-            "söndürül",
+            "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "bağlandı", "uğursuz",
+            "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi", "söndürül",
         ),
         "failure.repeated_contact": (
             "yenə", "yenidən", "dəfələrlə", "neçə dəfə", "bir neçə dəfə", "üçüncü dəfə",
@@ -310,7 +322,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "severity.safety": (
             "yanğın", "yandı", "tüstü", "elektrik vur", "yaralan", "zəhərlən", "partla",
-            "qığılcım", "xəsarət",
+            "qığılcım", "xəsarət", "yandır", "yanıq",
         ),
         "vulnerability.third_party": (
             "anam", "atam", "nənəm", "babam", "həyat yoldaşım", "yoldaşım", "oğlum", "qızım",
@@ -386,6 +398,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "almayın", "tövsiyə etmirəm", "tövsiyə etməzdim", "uzaq durun", "bir daha heç vaxt",
             "dəyməz",
         ),
+        "cancellation": (
+            "ləğv",
+        ),
     },
     "tr": {
         "satisfaction": (
@@ -417,6 +432,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "yalan", "itiraz", "yanlış", "hata", "skandal", "utanç", "kötü", "sinir", "sorumsuz",
             "ilgisiz", "felaket", "maalesef", "rezil", "dolandır", "bu nasıl hizmet",
             "bu ne biçim", "görmezden gel", "yüzüme kapat", "yazıklar olsun", "yazık", "rezillik",
+            "haber vermeden", "haber verilmeden", "açıklamasız", "sebepsiz", "onayım olmadan",
+            "haklarım", "habersiz",
         ),
         "dissatisfaction.polite": (
             "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
@@ -440,9 +457,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "kayboldu", "kayıp", "bulunamadı", "ortadan kalk", "kaybol",
         ),
         "failure.error": (
-            "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "iptal", "kapatıl",
-            "başarısız", "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti",
-            "kapattınız",
+            "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "kapatıl", "başarısız",
+            "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti", "kapattınız",
         ),
         "failure.repeated_contact": (
             "tekrar", "yine", "defalarca", "kaç kez", "birkaç kez", "üçüncü kez", "ikinci kez",
@@ -463,7 +479,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "severity.safety": (
             "yangın", "alev", "duman", "yandı", "elektrik çarp", "yaralan", "zehirlen", "patla",
-            "kıvılcım",
+            "kıvılcım", "yaktı", "yanık",
         ),
         "vulnerability.third_party": (
             "annem", "babam", "anneannem", "babaannem", "dedem", "eşim", "oğlum", "kızım",
@@ -536,6 +552,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "almayın", "tavsiye etmem", "tavsiye etmiyorum", "uzak durun", "bir daha asla",
             "değmez",
         ),
+        "cancellation": (
+            "iptal",
+        ),
     },
     "ar": {
         "satisfaction": (
@@ -547,6 +566,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "working": (
             "يعمل", "تعمل", "يشتغل", "تشتغل", "شغال", "يفتح", "تفتح", "يستجيب", "تناسب", "مناسب",
+            "يشحن", "يطابق", "مطابق",
         ),
         "response": (
             "رد", "يرد", "ترد", "الرد", "جواب", "تجاوب", "يتواصل", "اتصال", "يتصل",
@@ -562,12 +582,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "يعطيكم العافيه", "الله يعطيكم", "تسلم", "ما شاء الله", "احلى", "افضل",
         ),
         "dissatisfaction.explicit": (
-            "شكوى", "شكوي", "اشتكي", "اشتكى", "اشكو", "غير راض", "مستاء", "استياء", "غير مقبول",
-            "سيء", "سيئ", "سيئه", "زفت", "مهزله", "فضيحه", "تعبت", "زهقت", "قرفت", "ظلم", "احتجاج",
+            "شكوى", "شكوي", "اشتكي", "اشتكى", "اشكو", "غير راض", "مستاء", "غير مقبول", "سيء",
+            "سيئ", "سيئه", "زفت", "مهزله", "فضيحه", "تعبت", "زهقت", "قرفت", "ظلم", "احتجاج",
             "اعتراض", "خطا", "غلط", "اهمال", "استهتار", "مزري", "للاسف", "مؤسف", "حرام", "كارثه",
             "نصب", "تلاعب", "خيبه", "محبط", "غضب", "اي خدمه هذه", "اي خدمه هذي", "وش هالخدمه",
             "تتجاهلون", "تجاهل", "اغلقوا الخط", "قفلوا الخط", "الخط في وجهي", "عيب عليكم", "عيب",
-            "الاسف", "مع الاسف", "=اسف", "فوضى",
+            "الاسف", "مع الاسف", "=اسف", "فوضى", "استيا", "خاطي", "غير موافق", "بدون موافقتي",
+            "دون موافقتي", "بدون اشعار", "دون اشعار", "بدون توضيح", "بدون سبب", "حقوقي", "=حقي",
+            "زعلان", "استهزا", "وعود",
         ),
         "dissatisfaction.polite": (
             "تفاجات", "استغربت", "مستغرب", "كنت اتوقع", "كنت انتظر", "يؤسفني", "قلق",
@@ -585,18 +607,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.broken": (
             "تالف", "معطل", "عطل", "خربان", "خراب", "مكسور", "منتهي الصلاحيه", "فاسد", "متضرر",
-            "مضروب", "عيب",
+            "مضروب", "عيب", "وسخ", "مخدوش", "خدش",
         ),
         "failure.lost": (
-            "ضاع", "مفقود", "ضائع", "اختفى", "فقدت",
+            "ضاع", "مفقود", "ضائع", "اختفى", "فقدت", "يضيع", "ضيع", "ضيعت", "ضيعوا", "ضاعت",
         ),
         "failure.error": (
-            "محظور", "مجمد", "تجميد", "ايقاف", "رفض", "مرفوض", "الغاء", "فشل", "خلل", "مشكله",
-            "مشاكل", "=قطع", "قطعتوا", "قطعوا", "انقطع", "فصل الخدمه",
+            "محظور", "مجمد", "تجميد", "ايقاف", "رفض", "مرفوض", "فشل", "خلل", "مشكله", "مشاكل",
+            "=قطع", "قطعتوا", "قطعوا", "انقطع", "فصل الخدمه", "اوقف", "وقفتوا",
         ),
         "failure.repeated_contact": (
             "مره اخرى", "مرارا", "عده مرات", "كل مره", "للمره الثالثه", "للمره الثانيه",
-            "اكثر من مره", "تكرارا", "من جديد",
+            "اكثر من مره", "تكرارا", "من جديد", "نفس المشكله", "نفس الصوت", "نفس العطل",
         ),
         "demand.refund": (
             "استرداد", "استرجاع", "تعويض", "ارجاع المبلغ", "اعاده المبلغ", "فلوسي",
@@ -610,7 +632,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "اختراق", "مخترق", "تصيد", "مزور", "لم اقم", "ما سويت",
         ),
         "severity.safety": (
-            "حريق", "دخان", "احترق", "صعق", "اصابه", "حروق", "تسمم", "انفجار", "انفجر",
+            "حريق", "دخان", "احترق", "صعق", "اصابه", "حروق", "تسمم", "انفجار", "انفجر", "شرار",
+            "حرق", "انحرق", "اصيب", "جرح",
         ),
         "vulnerability.third_party": (
             "والدتي", "والدي", "امي", "زوجي", "زوجتي", "ابني", "ابنتي", "نيابه عن", "بالنيابه",
@@ -642,11 +665,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "بيانات شخصيه", "بياناتي", "خصوصيه", "تسريب", "معلوماتي", "طرف ثالث", "سمه",
         ),
         "request.question": (
-            "كيف", "هل", "متى", "اين", "وين", "ماهي", "ما هي", "ممكن", "استفسار", "سؤال",
+            "كيف", "=هل", "متى", "=اين", "=وين", "ماهي", "ما هي", "ممكن", "استفسار", "سؤال",
             "اود معرفه", "ابغى اعرف", "ابي اعرف", "لو سمحت", "من فضلك", "ارجو",
         ),
         "request.hypothetical": (
-            "اذا", "في حال", "لو", "في حاله", "ماذا لو", "ماذا افعل",
+            "اذا", "في حال", "=لو", "في حاله", "ماذا لو", "ماذا افعل",
         ),
         "gratitude.thanks": (
             "شكرا", "مشكور", "اشكر", "ممتن", "جزاكم الله", "تحياتي",
@@ -660,8 +683,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "فشل التسليم", "لم يتم تسليم رسالتك",
         ),
         "marketing.promotion": (
-            "عرض", "عروض", "تخفيض", "تخفيضات", "خصومات", "اشترك", "اربح", "هديه", "مجانا",
-            "لفتره محدوده", "منحه", "لمعرفه المزيد", "الجمعه البيضاء", "المقاعد محدوده",
+            "=عرض", "عروض", "تخفيضات", "خصومات", "اشترك", "اربح", "هديه", "مجانا", "لفتره محدوده",
+            "منحه", "لمعرفه المزيد", "الجمعه البيضاء", "المقاعد محدوده",
         ),
         "failure.unreachable": (
             "مستحيل توصل", "مستحيل", "الخط دائما مشغول", "مشغول", "ما احد يرد", "لا يمكن التواصل",
@@ -671,13 +694,16 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ابي", "اريد", "ارغب", "ممكن تحجزون", "فعلوا", "افعل",
         ),
         "info.attachment": (
-            "مرفق", "ارفقت", "ارفقنا", "تذكير", "للعلم",
+            "مرفق", "ارفقت", "ارفقنا", "تذكير",
         ),
         "info.personal_update": (
             "بنتقل", "سانتقل", "العنوان الجديد", "بكون في", "مسافر", "سافر",
         ),
         "dissatisfaction.advises_against": (
             "لا انصح", "ما انصح", "لا تشتروا", "لا تشتري", "لا تتعاملوا", "ابتعدوا عن",
+        ),
+        "cancellation": (
+            "الغاء", "=الغي", "الغيت",
         ),
     },
     "fa": {
@@ -698,7 +724,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "حل", "درست", "برطرف", "رفع", "اصلاح",
         ),
         "refunded": (
-            "برگشت داده", "برگردوند", "برگرداند", "عودت", "استرداد شد",
+            "برگشت داده", "برگردوند", "برگرداند", "عودت", "استرداد شد", "برگردان", "پس بده",
+            "پس نداد",
         ),
         "praise": (
             "عالی", "فوق العاده", "خیلی خوب", "بی نظیر", "دمتون گرم", "دست مریزاد", "خوب",
@@ -713,7 +740,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "بو می داد", "بوی ماندگی", "=بد", "بده", "بدمزه", "حالم بد", "ضعیف", "رقیق", "مصنوعی",
             "بیات", "مونده", "جالب نبود", "جالب نیست", "خوشم نیومد", "خوشم نیامد", "دوست ندارم",
             "دوست نداشتم", "بی تاثیر", "کلاهبردار", "کم فروشی", "قطع کردند", "رویم قطع", "شرم",
-            "آشفتگی", "اشفتگی", "بی نظمی",
+            "آشفتگی", "اشفتگی", "بی نظمی", "بدون اطلاع", "بدون توضیح", "بدون دلیل", "بدون هماهنگی",
+            "حق من", "حقم",
         ),
         "dissatisfaction.polite": (
             "تعجب کردم", "تعجب", "انتظار داشتم", "انتظار نداشتم", "نگران", "با کمال تاسف",
@@ -736,7 +764,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "گم شد", "گم شده", "مفقود", "ناپدید", "پیدا نمیشه",
         ),
         "failure.error": (
-            "مسدود", "بلاک", "=قطع", "لغو", "رد شد", "خطا میده", "ارور", "ناموفق", "نشد", "قطع شد",
+            "مسدود", "بلاک", "=قطع", "رد شد", "خطا میده", "ارور", "ناموفق", "نشد", "قطع شد",
             "قطع است", "قطع کردید", "قطع کردند", "قطع شده", "وصل نمیشه",
         ),
         "failure.repeated_contact": (
@@ -755,7 +783,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "severity.safety": (
             "آتش", "اتش", "دود", "سوخت", "برق گرفت", "مصدوم", "مسمومیت", "مسموم", "انفجار",
-            "منفجر",
+            "منفجر", "سوزاند", "جرقه", "سوختگی",
         ),
         "vulnerability.third_party": (
             "مادرم", "پدرم", "مادربزرگ", "پدربزرگ", "همسرم", "شوهرم", "خانمم", "پسرم", "دخترم",
@@ -826,6 +854,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ارزش خرید ندار", "پولتون رو", "ریختم دور", "دور ریختم", "دور انداختم", "دیگه نمیخرم",
             "دیگه نمیگیرم", "دیگر نمی خرم",
         ),
+        "cancellation": (
+            "لغو", "کنسل",
+        ),
     },
     "ru": {
         "satisfaction": (
@@ -856,7 +887,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "возмут", "позор", "отвратител", "хамств", "хамск", "обман", "издева", "надоело",
             "достали", "бардак", "кошмар", "претензи", "ошибк", "неправильн", "безответствен",
             "некомпетент", "плох", "к сожалению", "халатн", "что это за сервис", "что за сервис",
-            "игнорируете", "бросили трубку", "бросил трубку", "позорище",
+            "игнорируете", "бросили трубку", "бросил трубку", "позорище", "без предупреждения",
+            "без объяснения", "без объяснений", "без причины", "без моего согласия", "мои права",
         ),
         "dissatisfaction.polite": (
             "удивлен", "удивлён", "удивило", "ожидал", "ожидала", "обеспокоен", "сожалени",
@@ -880,8 +912,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "потерял", "пропал", "потерян", "исчез", "утерян",
         ),
         "failure.error": (
-            "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "отмен", "закрыли",
-            "не проход", "отключ", "обрубил",
+            "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "закрыли", "не проход",
+            "отключ", "обрубил",
         ),
         "failure.repeated_contact": (
             "снова", "опять", "неоднократно", "несколько раз", "много раз", "третий раз",
@@ -900,6 +932,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "severity.safety": (
             "пожар", "дым", "загорел", "удар током", "травм", "ожог", "отравлен", "взрыв", "искр",
+            "обжёг", "обжег", "обжгл",
         ),
         "vulnerability.third_party": (
             "моя мама", "мама", "моей мамы", "мой отец", "отец", "папа", "бабушк", "дедушк",
@@ -972,6 +1005,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "не советую", "не рекомендую", "не покупайте", "обходите стороной", "больше никогда",
             "не стоит своих",
         ),
+        "cancellation": (
+            "отмен",
+        ),
     },
 }
 # fmt: on
@@ -980,17 +1016,27 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
 # Azerbaijani, Turkish) put the negator after what it negates ("razı deyiləm", "راضی
 # نیستم"); the others put it before ("not happy", "не доволен", "لم يصل").
 NEGATORS: dict[str, tuple[str, ...]] = {
-    "en": _words("not no never nothing nobody none cannot without neither nor hardly unable failed fail lack yet"),
+    "en": _words(
+        "not no never nothing nobody none cannot without neither nor hardly unable failed "
+        "fail lack yet"
+    ),
     "ru": _words("не нет ни никогда ничего никто без нельзя нигде"),
-    "ar": _words("لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"),
-    "fa": _words("نه هیچ بدون غیر نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "ar": _words(
+        "لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"
+    ),
+    "fa": _words(
+        "نه هیچ بدون غیر نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد "
+        "نداشتم نداشتند"
+    ),
     "az": _words("deyil deyiləm deyilik deyilsiniz yox yoxdur heç olmaz olmadı olmayıb"),
     "tr": _words("değil değilim değiliz yok yoktur hiç asla olmaz olmadı"),
-}  # fmt: skip
+}
 
 # Negators that reach back to the words before them (SOV order).
 NEGATES_BACKWARDS: dict[str, frozenset[str]] = {
-    "fa": _word_set("نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"),
+    "fa": _word_set(
+        "نیست نیستم نیستیم نیستند نبود نبوده نشد نشده نداشت نداره ندارد نداشتم نداشتند"
+    ),
     "az": _word_set("deyil deyiləm deyilik deyilsiniz yox yoxdur olmaz olmadı olmayıb"),
     "tr": _word_set("değil değilim değiliz yok yoktur olmaz olmadı"),
-}  # fmt: skip
+}

@@ -336,3 +336,20 @@ def test_reconciliation_takes_in_an_answer_whose_webhook_was_lost(desk: Desk) ->
     assert complaint.status is ComplaintStatus.ACKNOWLEDGED
     assert complaint.received_at == desk.created_at
     assert "intake.gap_closed" in desk.kinds()
+
+
+def test_the_jira_note_names_the_review_field_as_agents_know_it(
+    recogniser: FakeRecogniser,
+) -> None:
+    document = default_policy().model_dump(mode="json")
+    document["helpdesk_fields"]["jira"]["complaint_review_field"] = "customfield_10300"
+    desk = Desk(Policy.model_validate(document))
+    desk.deliver(source=SourceSystem.JIRA, ticket_id="SUP-8")
+    [note] = desk.helpdesk.applied
+    assert note.comment is not None
+    assert "Or set the field customfield_10300 to confirmed or dismissed." in note.comment
+    document["recognition"]["review"]["answer_fields"] = ["complaint_review", "Complaint review"]
+    desk = Desk(Policy.model_validate(document))
+    desk.deliver(source=SourceSystem.JIRA, ticket_id="SUP-9")
+    [note] = desk.helpdesk.applied
+    assert note.comment is not None and "the field Complaint review to" in note.comment

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade "pip<26.3"  # chalice package drives pip and requires pip<26.3
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
@@ -20,7 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy plaint connectors storage devstack console portal infra bench training tests functions/app.py functions/chalicelib
+	$(BIN)/mypy plaint connectors storage bootstrap devstack console portal infra bench training tests functions/app.py functions/chalicelib
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 

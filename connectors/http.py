@@ -287,3 +287,29 @@ def read_answer(response: requests.Response, model: type[M], what: str) -> M:
         return model.model_validate(response.json())
     except (ValueError, ValidationError) as exc:
         raise TransientDeliveryError(f"unexpected {what}: {exc}") from exc
+
+
+class ApiConnection:
+    """What every client and change feed of a helpdesk API holds: the base URL, the
+    credentials, and a session that paces its requests at `requests_per_minute` (per
+    container; see Pacer) and retries within the function's deadline, unless a `session`
+    is given, which is used as it is."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: AuthBase,
+        session: requests.Session | None,
+        *,
+        time_left: Callable[[], float] | None,
+        safety_margin: float,
+        requests_per_minute: float,
+        burst: int = DEFAULT_BURST,
+        retry_type: type[DeadlineRetry] = DeadlineRetry,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._auth = auth
+        self.pacer = Pacer(requests_per_minute, burst)
+        self._session = session or build_session(
+            time_left, safety_margin, pacer=self.pacer, retry_type=retry_type
+        )

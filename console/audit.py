@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bootstrap.root import Root
 from console import report
 from plaint.auditlog import export as audit_export
 from plaint.auditlog.chain import chain_of
@@ -36,7 +37,6 @@ from plaint.usecases.ports import CheckpointArchive
 from plaint.usecases.verification import Asked, gather
 from plaint.vocabulary.errors import QueryInvalidError
 from storage.dynamodb import DynamoStore
-from storage.trust import checkpoint_archive, checkpoint_signer
 
 FACETS = ("complaint", "kind", "category", "jurisdiction", "clock_status", "policy_version")
 
@@ -93,11 +93,8 @@ def instant(text: str) -> datetime:
     return value
 
 
-def run(args: argparse.Namespace, store: DynamoStore) -> int:
-    trust = Trust(
-        checkpoint_signer(args.kms_key_id, args.key_file, args.endpoint_url),
-        checkpoint_archive(args.archive_bucket, args.archive_dir, args.endpoint_url),
-    )
+def run(args: argparse.Namespace, root: Root) -> int:
+    trust = Trust(root.checkpoint_signer, root.checkpoint_archive)
     commands = {
         "query": _query,
         "verify": _verify,
@@ -106,7 +103,7 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
         "public-key": _public_key,
         "report": _report_command,
     }
-    return commands[args.command](args, store, trust)
+    return commands[args.command](args, root.store, trust)
 
 
 def _report_command(args: argparse.Namespace, store: DynamoStore, _: Trust) -> int:

@@ -3,8 +3,13 @@
 plaint policy check FILE...       every problem of each policy, with its path and line
 plaint policy diff OLD NEW        what changes for complaints received after the switch
 plaint policy schema              the policy JSON schema
-plaint policy publish FILE --by WHO
-                                  make a valid policy the one the running system judges by
+plaint policy propose FILE --by WHO
+plaint policy approve VERSION --by WHO
+                                  a valid policy becomes the one the running system judges
+                                  by when one person proposes it and another approves it
+plaint policy history             every version, who proposed and approved it, and when
+plaint policy what-if DRAFT --days N
+                                  what a draft would change for the last N days' deliveries
 plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply]
                                   re-freeze a complaint's open clocks under a policy,
                                   showing every deadline before and after; recorded in the
@@ -20,6 +25,8 @@ plaint referral show|offer|step COMPLAINT ...
                                   escalation to a dispute-resolution provider (ISO 10003)
 plaint recogniser labels [--since T] [--until T] [--out FILE]
                                   agents' answers to reviews, as labelled data (JSONL)
+plaint complaints search|show ...
+                                  complaint search through indexes, a complaint's story
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
@@ -32,57 +39,24 @@ import argparse
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-
-import boto3
 
 from console import audit as audit_cli
+from console import complaints as complaints_cli
 from console import policy as engine_cli
+from console import publication as publication_cli
 from console import recogniser as recogniser_cli
 from console import referrals as referrals_cli
 from console import retention as retention_cli
-from plaint.auditlog.chain import with_facets
+from console.opening import RefusedError, commit, complaint_for, root_of
 from plaint.clocks import timekeeping
-from plaint.vocabulary.errors import RevisionConflictError
-from storage.dynamodb import DynamoStore
-
-
-def _store(args: argparse.Namespace) -> DynamoStore:
-    client = boto3.client("dynamodb", endpoint_url=args.endpoint_url)
-    return DynamoStore(client, args.state_table, args.audit_table)
-
-
-def _publish(args: argparse.Namespace) -> int:
-    policy = engine_cli.load_or_report(args.file)
-    if policy is None:
-        return 1  # an invalid policy never reaches the running system
-    store = _store(args)
-    active = store.active_policy()
-    previous = active[0] if active else None
-    if previous == policy.version:
-        print(f"{policy.version[:12]} is already the active policy")
-        return 0
-    try:
-        store.publish_policy(policy.version, Path(args.file).read_text("utf-8"), previous)
-    except RevisionConflictError:
-        print("another publication moved the active policy meanwhile; run again")
-        return 1
-    print(
-        f"published {policy.version[:12]} (approved by {policy.approved_by}; published by "
-        f"{args.by}), replacing {previous[:12] if previous else 'the packaged policy'}"
-    )
-    return 0
 
 
 def _recalculate(args: argparse.Namespace) -> int:
     policy = engine_cli.load_or_report(args.policy)
     if policy is None:
         return 1
-    store = _store(args)
-    complaint = store.get_complaint(args.complaint)
-    if complaint is None:
-        print(f"no complaint {args.complaint}")
-        return 1
+    store = root_of(args).store
+    complaint = complaint_for(store, args.complaint)
     try:
         decision = timekeeping.recalculate(
             complaint, policy, datetime.now(UTC), requested_by=args.by, reason=args.reason
@@ -99,11 +73,7 @@ def _recalculate(args: argparse.Namespace) -> int:
     if not args.apply:
         print("nothing written: run again with --apply to record it")
         return 0
-    try:
-        store.commit(with_facets(decision, complaint, policy), args.ledger)
-    except RevisionConflictError:
-        print("the complaint changed meanwhile; run again")
-        return 1
+    commit(store, decision, complaint, policy, args.ledger)
     print("recorded in the audit log as clocks.recalculated")
     return 0
 
@@ -118,10 +88,7 @@ def _store_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     root, areas, policy = engine_cli.parser(__doc__)
-    publish = policy.add_parser("publish")
-    publish.add_argument("file")
-    publish.add_argument("--by", required=True, help="who publishes it, for the record")
-    _store_options(publish)
+    publication_cli.add_commands(policy, _store_options)
     clocks = areas.add_parser("clocks").add_subparsers(dest="command", required=True)
     recalc = clocks.add_parser("recalculate")
     recalc.add_argument("complaint")
@@ -134,18 +101,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     retention_cli.add_commands(areas, _store_options, audit_cli.instant)
     referrals_cli.add_commands(areas, _store_options)
     recogniser_cli.add_commands(areas, _store_options, audit_cli.instant)
+    complaints_cli.add_commands(areas, _store_options, audit_cli.instant)
     args = root.parse_args(argv)
-    store_areas = {"referral": referrals_cli.run, "recogniser": recogniser_cli.run}
-    if args.area in store_areas:
-        return store_areas[args.area](args, _store(args))
-    if args.area == "audit":
-        return audit_cli.run(args, _store(args))
-    if args.area in ("retention", "erasure"):
-        return retention_cli.run(args, _store(args))
+    try:
+        return _run(args)
+    except RefusedError as exc:
+        print(exc)
+        return exc.code
+
+
+def _run(args: argparse.Namespace) -> int:
+    on_store = {
+        "complaints": complaints_cli.run,
+        "recogniser": recogniser_cli.run,
+        "referral": referrals_cli.run,
+        "audit": audit_cli.run,
+        "retention": retention_cli.run,
+        "erasure": retention_cli.run,
+    }
+    if args.area in on_store:
+        return on_store[args.area](args, root_of(args))
     if args.area == "clocks":
         return _recalculate(args)
-    if args.command == "publish":
-        return _publish(args)
+    if args.command in publication_cli.COMMANDS:
+        return publication_cli.run(args, root_of(args))
     result = engine_cli.run_policy(args)
     return 2 if result is None else result
 

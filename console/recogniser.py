@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bootstrap.root import Root
 from plaint.auditlog.query import MAX_PAGE, AuditQuery
 from plaint.intake.labels import LABEL_KINDS, label_row, withheld
 from plaint.model.audit import AuditEntry
@@ -51,7 +52,8 @@ def add_commands(
     store_options(labels)
 
 
-def run(args: argparse.Namespace, store: DynamoStore) -> int:
+def run(args: argparse.Namespace, root: Root) -> int:
+    store = root.store
     until = args.until or datetime.now(UTC)
     since = args.since or until - DEFAULT_SPAN
     if until <= since:

@@ -16,13 +16,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from console.report import policy_option, policy_or_say
-from plaint.auditlog.chain import with_facets
+from bootstrap.root import Root
+from console.opening import commit, complaint_for, policy_for
+from console.report import policy_option
 from plaint.model.complaint import Complaint, ReferralOutcome, ReferralStage
 from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
-from plaint.usecases.handling import ComplaintHandling
-from plaint.vocabulary.errors import RevisionConflictError
 from plaint.vocabulary.terms import Money
 from storage.dynamodb import DynamoStore
 
@@ -55,14 +54,10 @@ def add_commands(
         policy_option(command)
 
 
-def run(args: argparse.Namespace, store: DynamoStore) -> int:
-    policy = policy_or_say(args, store)
-    if policy is None:
-        return 2
-    complaint = store.get_complaint(args.complaint)
-    if complaint is None:
-        print(f"no complaint {args.complaint}")
-        return 1
+def run(args: argparse.Namespace, root: Root) -> int:
+    store = root.store
+    policy = policy_for(args, store)
+    complaint = complaint_for(store, args.complaint)
     if args.command == "show":
         return _show(complaint)
     try:
@@ -71,7 +66,7 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
         print(f"cannot read the amount: {exc}")
         return 2
     if args.command == "offer":
-        return _offer(args, store, policy, money)
+        return _offer(args, root, policy, money)
     return _step(args, store, complaint, policy, money)
 
 
@@ -85,12 +80,8 @@ def _show(complaint: Complaint) -> int:
     return 0
 
 
-def _offer(
-    args: argparse.Namespace, store: DynamoStore, policy: Policy, money: Money | None
-) -> int:
-    now = datetime.now(UTC)
-    handling = ComplaintHandling(store=store, policy=policy, clock=lambda: now, ledger=args.ledger)
-    decision = handling.escalate(args.complaint, f"agent_request:{args.by}",
+def _offer(args: argparse.Namespace, root: Root, policy: Policy, money: Money | None) -> int:
+    decision = root.handling_under(policy).escalate(args.complaint, f"agent_request:{args.by}",
                                  provider_id=args.provider, amount_claimed=money)  # fmt: skip
     if decision is None:
         print("a referral is already open for this complaint")
@@ -112,13 +103,10 @@ def _step(
         decision = referrals.advance(
             complaint, args.referral, stage, policy, now, by=args.by, outcome=outcome, redress=money
         )
-        store.commit(with_facets(decision, complaint, policy), args.ledger)
     except referrals.ReferralStepError as exc:
         print(f"refused: {exc}")
         return 1
-    except RevisionConflictError:
-        print("the complaint changed meanwhile; run again")
-        return 1
+    commit(store, decision, complaint, policy, args.ledger)
     print(f"recorded: referral.{args.stage} on {args.referral}")
     return 0
 

@@ -65,14 +65,6 @@ def policy_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--policy", help="judge by this policy file, not the active one")
 
 
-def policy_or_say(args: argparse.Namespace, store: DynamoStore) -> Policy | None:
-    """The policy to judge by, or None after saying there is none."""
-    policy = active_policy(args, store)
-    if policy is None:
-        print("no policy: publish one, or pass --policy FILE")
-    return policy
-
-
 def active_policy(args: argparse.Namespace, store: DynamoStore) -> Policy | None:
     """The policy in --policy, else the one published as active."""
     if args.policy:

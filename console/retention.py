@@ -17,15 +17,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from console.report import policy_option, policy_or_say
-from plaint.auditlog.chain import with_facets
+from bootstrap.root import Root
+from console.opening import commit, complaint_for, policy_for
+from console.report import policy_option
 from plaint.model.complaint import Complaint
-from plaint.model.decision import Decision
 from plaint.policy.document import Policy
 from plaint.retention import decisions as retention
-from plaint.usecases.handling import ComplaintHandling
-from plaint.vocabulary.errors import RevisionConflictError
-from storage.dynamodb import DynamoStore
 
 
 def add_commands(
@@ -56,16 +53,12 @@ def add_commands(
         policy_option(command)
 
 
-def run(args: argparse.Namespace, store: DynamoStore) -> int:
-    policy = policy_or_say(args, store)
-    if policy is None:
-        return 2
+def run(args: argparse.Namespace, root: Root) -> int:
+    store = root.store
+    policy = policy_for(args, store)
     if args.area == "erasure":
-        return _erasure(args, store, policy)
-    complaint = store.get_complaint(args.complaint)
-    if complaint is None:
-        print(f"no complaint {args.complaint}")
-        return 1
+        return _erasure(args, root, policy)
+    complaint = complaint_for(store, args.complaint)
     if args.command == "show":
         return _show(complaint)
     now = datetime.now(UTC)
@@ -78,17 +71,7 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
     except (retention.HoldRefusedError, LookupError, ValueError) as exc:
         print(f"refused: {exc}")
         return 1
-    return _commit(store, decision, complaint, policy, args.ledger)
-
-
-def _commit(
-    store: DynamoStore, decision: Decision, complaint: Complaint, policy: Policy, ledger: str
-) -> int:
-    try:
-        store.commit(with_facets(decision, complaint, policy), ledger)
-    except RevisionConflictError:
-        print("the complaint changed meanwhile; run again")
-        return 1
+    commit(store, decision, complaint, policy, args.ledger)
     print(f"recorded: {decision.audit[0].kind} on {complaint.complaint_id}")
     return 0
 
@@ -113,11 +96,10 @@ def _show(complaint: Complaint) -> int:
     return 0
 
 
-def _erasure(args: argparse.Namespace, store: DynamoStore, policy: Policy) -> int:
-    handling = ComplaintHandling(
-        store=store, policy=policy, clock=lambda: datetime.now(UTC), ledger=args.ledger
+def _erasure(args: argparse.Namespace, root: Root, policy: Policy) -> int:
+    report = root.handling_under(policy).answer_erasure(
+        args.complainant, args.request_id, args.received_at
     )
-    report = handling.answer_erasure(args.complainant, args.request_id, args.received_at)
     for finding in report.findings:
         until = f" until {finding.kept_until.date()}" if finding.kept_until else ""
         print(f"  {finding.complaint_id}: {finding.result}{until}: {finding.reason}")

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bootstrap.root import Root
+from bootstrap.settings import Settings
 from devstack.local_ses import SENT_MESSAGES_PATH
 from devstack.stack import Stack, StackConfig, auditor_token
-from storage.dynamodb import DynamoStore
 
 
 def parse_args(argv: list[str] | None = None) -> StackConfig:
@@ -70,7 +71,7 @@ def banner(stack: Stack) -> str:
 
 def print_audit(stack: Stack, stop: threading.Event) -> None:
     """Show each audit entry as it is written: the complaint's story, live."""
-    store = DynamoStore(stack.dynamodb)
+    store = Root(Settings()).store  # the stack has set the environment the functions read
     since = datetime.now(UTC) - timedelta(seconds=5)
     seen: set[tuple[str, int]] = set()
     while not stop.wait(0.5):

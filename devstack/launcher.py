@@ -37,7 +37,7 @@ def wait_until(predicate: Callable[[], bool], what: str, seconds: float) -> None
 def reachable(url: str) -> bool:
     try:
         requests.get(url, timeout=1)
-    except requests.ConnectionError:
+    except requests.RequestException:  # refused, or too slow to answer yet: not ready
         return False
     return True
 

@@ -4,7 +4,7 @@ SNS signs each message it posts to an HTTPS subscriber with the key of an X.509 
 it serves from https://sns.<region>.amazonaws.com/. Plaint trusts only those hosts, plus the
 URL prefixes named in PLAINT_SNS_TRUSTED_CERTIFICATE_URLS, which the local stack sets to
 where the embedded AWS serves this signer's certificate (`CERTIFICATE_PATH`). Messages are
-signed exactly as SNS signs them (connectors.email.sns.string_to_sign; SignatureVersion 1
+signed exactly as SNS signs them (connectors.email.signature.string_to_sign; SignatureVersion 1
 is SHA1withRSA, 2 SHA256withRSA), so the app's verifier runs unchanged.
 
 The key and the certificate are made at the first start and kept with the local data (like
@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from connectors.email.sns import string_to_sign
+from connectors.email.signature import string_to_sign
 
 TRUSTED_PATH: Final = "/__local/sns/"
 CERTIFICATE_PATH: Final = TRUSTED_PATH + "SimpleNotificationService-local.pem"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
-PACKAGES = ("plaint", "connectors", "storage")
+PACKAGES = ("plaint", "connectors", "storage", "bootstrap")
 
 
 def stage_sources(policy: Path) -> None:

@@ -17,13 +17,13 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import boto3
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 
+from bootstrap.root import Root
 from plaint.auditlog.checkpoint import CheckpointSigner
 from plaint.auditlog.query import AuditQuery
 from plaint.auditlog.verify import Verification
@@ -31,8 +31,6 @@ from plaint.usecases.ports import AuditLog, CheckpointArchive
 from plaint.usecases.verification import Asked, verify_log
 from plaint.vocabulary.errors import QueryInvalidError
 from portal.settings import AuditorAuth, PortalSettings
-from storage.dynamodb import DynamoStore
-from storage.trust import checkpoint_archive, checkpoint_signer
 
 QUERY_FIELDS = (
     "complaint_id", "kind", "category", "jurisdiction", "clock_status", "policy_version",
@@ -138,15 +136,12 @@ def _missing(message: str) -> Any:
 
 def build(settings: PortalSettings | None = None) -> Flask:
     settings = settings or PortalSettings()
-    endpoint = settings.aws_endpoint_url
-    client = boto3.client("dynamodb", endpoint_url=endpoint)
+    root = Root(settings)
     sources = AuditSources(
-        log=DynamoStore(client, settings.state_table, settings.audit_table),
-        archive=checkpoint_archive(settings.checkpoint_bucket, settings.checkpoint_dir, endpoint),
-        signer=checkpoint_signer(
-            settings.checkpoint_kms_key_id, settings.checkpoint_key_file, endpoint
-        ),
-        ledger=settings.ledger,
-        clock=lambda: datetime.now(UTC),
+        log=root.store,
+        archive=root.checkpoint_archive,
+        signer=root.checkpoint_signer,
+        ledger=root.settings.ledger,
+        clock=root.clock,
     )
     return create_app(settings, sources)

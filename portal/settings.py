@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bootstrap.settings import Settings
 
 
 class AuditorAuth(StrEnum):
@@ -18,21 +18,14 @@ class AuditorAuth(StrEnum):
     TOKEN = "token"
 
 
-class PortalSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLAINT_", extra="ignore")
+class PortalSettings(Settings):
+    """The shared settings (tables, ledger, endpoint, checkpoint key and archive) and the
+    portal's own: how auditors sign in."""
 
-    state_table: str = "plaint-state"
-    audit_table: str = "plaint-audit"
-    ledger: str = "main"
-    aws_endpoint_url: str | None = None
     auditor_auth: AuditorAuth = AuditorAuth.TOKEN
-    auditor_token_hashes: Annotated[tuple[str, ...], NoDecode] = Field(
+    auditor_token_hashes: tuple[str, ...] = Field(
         default=(), description="Comma-separated SHA-256 (hex) of the auditors' tokens."
     )
-    checkpoint_kms_key_id: str | None = None
-    checkpoint_key_file: str | None = None
-    checkpoint_bucket: str | None = None
-    checkpoint_dir: str | None = None
 
     @field_validator("auditor_token_hashes", mode="before")
     @classmethod

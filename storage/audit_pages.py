@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from plaint.auditlog.chain import GENESIS_HASH, chain_of
 from plaint.auditlog.query import AuditPage, AuditQuery
@@ -27,6 +28,8 @@ TIME_ONLY_SPAN = timedelta(days=31)
 # Sorts after '#', the separator that follows the timestamp in `tkey`.
 _AFTER = "$"
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -36,6 +39,7 @@ class Plan:
     partitions: tuple[str, ...]
     low: str  # exclusive
     high: str  # exclusive
+    table: str = "audit"  # or "state": complaint search reads the state table's indexes
 
     def key_of(self, item: Item) -> Item:
         """The start key that resumes right after `item`."""
@@ -85,20 +89,65 @@ def month_steps(since: datetime, until: datetime) -> list[str]:
     return steps
 
 
-def encode_cursor(partition: int, key: Item) -> str:
-    raw = json.dumps({"p": partition, "k": key}, sort_keys=True).encode()
+def encode_cursor(partition: int, key: Item, scope: str = "") -> str:
+    """`scope` names the query a cursor belongs to, when cursors must not cross queries."""
+    document: Item = {"p": partition, "k": key} | ({"q": scope} if scope else {})
+    raw = json.dumps(document, sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> tuple[int, Item | None]:
+def decode_cursor(cursor: str | None, scope: str = "") -> tuple[int, Item | None]:
     if not cursor:
         return 0, None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         document = json.loads(raw)
-        return int(document["p"]), dict(document["k"])
+        position = int(document["p"]), dict(document["k"])
+        asked = document.get("q", "")
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
         raise QueryInvalidError("cursor: not one this log handed out") from exc
+    if asked != scope:
+        raise QueryInvalidError("cursor: handed out for another query; start again without it")
+    return position
+
+
+class PartitionReader(Protocol):
+    def __call__(
+        self, plan: Plan, partition: str, start: Item | None, limit: int
+    ) -> tuple[list[Item], Item | None]: ...
+
+
+def read_page(
+    read: PartitionReader,
+    the_plan: Plan,
+    cursor: str | None,
+    limit: int,
+    *,
+    decode: Callable[[Item], T],
+    keep: Callable[[T], bool],
+    scope: str = "",
+) -> tuple[list[T], str | None, int]:
+    """Up to `limit` decoded items that `keep` accepts, partition after partition from the
+    cursor: (found, the cursor to go on from or None at the end, items read)."""
+    partitions = the_plan.partitions
+    index, start = decode_cursor(cursor, scope)
+    found: list[T] = []
+    read_count = 0
+    while index < len(partitions):
+        # Ask for no more than is still missing, so nothing is read only to be dropped.
+        items, after = read(the_plan, partitions[index], start, limit - len(found))
+        for position, item in enumerate(items):
+            read_count += 1
+            decoded = decode(item)
+            if keep(decoded):
+                found.append(decoded)
+            if len(found) == limit:
+                more = position < len(items) - 1 or after is not None
+                more = more or index < len(partitions) - 1
+                next_cursor = encode_cursor(index, the_plan.key_of(item), scope) if more else None
+                return found, next_cursor, read_count
+        index, start = (index, after) if after is not None else (index + 1, None)
+    return found, None, read_count
 
 
 class AuditPages:
@@ -130,24 +179,8 @@ class AuditPages:
         raise NotImplementedError
 
     def query_audit(self, query: AuditQuery, now: datetime) -> AuditPage:
-        the_plan = plan(query, now)
-        partitions = the_plan.partitions
-        index, start = decode_cursor(query.cursor)
-        found: list[AuditEntry] = []
-        read = 0
-        while index < len(partitions):
-            # Ask for no more than is still missing, so nothing is read only to be dropped.
-            wanted = query.limit - len(found)
-            items, after = self._read_partition(the_plan, partitions[index], start, wanted)
-            for position, item in enumerate(items):
-                read += 1
-                entry = ac.entry_from_item(item)
-                if query.matches(entry):
-                    found.append(entry)
-                if len(found) == query.limit:
-                    more = position < len(items) - 1 or after is not None
-                    more = more or index < len(partitions) - 1
-                    cursor = encode_cursor(index, the_plan.key_of(item)) if more else None
-                    return AuditPage(entries=tuple(found), cursor=cursor, items_read=read)
-            index, start = (index, after) if after is not None else (index + 1, None)
-        return AuditPage(entries=tuple(found), cursor=None, items_read=read)
+        entries, cursor, read = read_page(
+            self._read_partition, plan(query, now), query.cursor, query.limit,
+            decode=ac.entry_from_item, keep=query.matches,
+        )  # fmt: skip
+        return AuditPage(entries=tuple(entries), cursor=cursor, items_read=read)

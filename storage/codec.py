@@ -7,6 +7,7 @@ both stores behave alike.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,9 @@ from typing import Any
 from plaint.model.actions import ActionStatus, OutboundAction
 from plaint.model.complaint import Complaint
 from plaint.model.events import Delivery, DeliveryStatus, TicketEvent
+from plaint.model.publication import PolicyRecord
+from storage import search_codec
+from storage.instants import sortable as sortable  # noqa: PLC0414 (read from here too)
 
 Item = dict[str, Any]
 
@@ -22,13 +26,6 @@ COMPLAINANT_INDEX = "by_complainant"
 COMPLAINT_BUCKET = "COMPLAINT"
 ACTION_BUCKET = "ACTION"
 DELIVERY_BUCKET = "DELIVERY"
-
-
-def sortable(at: datetime) -> str:
-    """UTC, fixed width, so string order is time order."""
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("timestamp must carry a UTC offset")
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def epoch_seconds(at: datetime) -> int:
@@ -64,9 +61,27 @@ def delivery_key(key: str) -> Item:
     return {"pk": f"DELIVERY#{key}", "sk": "DELIVERY"}
 
 
+# Every delivery is also in `deliveries_by_day`, partitioned by the UTC day it arrived and
+# a shard of its key (a busy day's writes spread over several partitions), sorted by
+# arrival: a what-if reads the deliveries of a period without a scan.
+DELIVERIES_INDEX = "deliveries_by_day"
+DELIVERY_SHARDS = 4
+
+
+def delivery_partition(day: str, shard: int) -> str:
+    return f"{day}#{shard}"
+
+
+def delivery_shard(key: str) -> int:
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % DELIVERY_SHARDS
+
+
 def delivery_item(delivery: Delivery, keep_until: datetime) -> Item:
+    arrived = sortable(delivery.received_at)
     item: Item = {
         **delivery_key(delivery.key),
+        "delivered_on": delivery_partition(arrived[:10], delivery_shard(delivery.key)),
+        "delivered_key": f"{arrived}#{delivery.key}",
         "source": delivery.source.value,
         "delivery_id": delivery.delivery_id,
         "status": delivery.status.value,
@@ -109,6 +124,7 @@ def complaint_item(complaint: Complaint) -> Item:
         "source_version": sortable(complaint.source_version),
         "status": complaint.status.value,
         **due_attrs(COMPLAINT_BUCKET, complaint.next_due_at()),
+        **search_codec.search_attributes(complaint),
     }
 
 
@@ -163,3 +179,25 @@ def sent_mail_instant(item: Item | None, name: str) -> datetime | None:
     """`name` ("sending_at" or "accepted_at") of an evidence item, if it has one."""
     value = None if item is None else item.get(name)
     return None if value is None else datetime.fromisoformat(str(value))
+
+
+# Policy publication: one record per version ever proposed, in one partition (a handful of
+# versions a year), so the history is one query.
+
+POLICY_PARTITION = "POLICIES"
+
+
+def policy_record_key(version: str) -> Item:
+    return {"pk": POLICY_PARTITION, "sk": f"VERSION#{version}"}
+
+
+def policy_record_item(record: PolicyRecord) -> Item:
+    return {
+        **policy_record_key(record.version),
+        "doc": record.model_dump_json(),
+        "revision": record.revision,
+    }
+
+
+def policy_record_from_item(item: Item) -> PolicyRecord:
+    return PolicyRecord.model_validate_json(item["doc"])

@@ -28,6 +28,7 @@ BATCH = 25
 class DynamoAuditLog(AuditPages):
     _client: DynamoDBClient
     _audit: str
+    _state: str
 
     def _get(self, table: str, key: Item) -> Item | None:
         raise NotImplementedError
@@ -207,7 +208,7 @@ class DynamoAuditLog(AuditPages):
         self, plan: Plan, partition: str, start: Item | None, limit: int
     ) -> tuple[list[Item], Item | None]:
         query: dict[str, Any] = {
-            "TableName": self._audit,
+            "TableName": self._audit if plan.table == "audit" else self._state,
             "KeyConditionExpression": f"{plan.partition_attribute} = :p AND "
             f"{plan.sort_attribute} BETWEEN :low AND :high",
             "ExpressionAttributeValues": wire(

@@ -29,10 +29,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from botocore.exceptions import ClientError
 
 from plaint.auditlog.chain import by_chain, place_on_chain
-from plaint.model.audit import AuditEntry, ChainHead, Erasure
+from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.model.events import Delivery, DeliveryStatus
+from plaint.model.publication import PolicyChange
 from plaint.vocabulary.errors import (
     AuditWindowClosedError,
     ChainConflictError,
@@ -41,7 +42,7 @@ from plaint.vocabulary.errors import (
     StoreUnavailableError,
 )
 from storage import audit_codec as ac
-from storage import codec
+from storage import codec, published
 from storage.codec import Item
 from storage.dynamo_audit import DynamoAuditLog
 from storage.dynamo_wire import error_code as _error_code
@@ -50,6 +51,7 @@ from storage.dynamo_wire import translated as _translated
 from storage.dynamo_wire import wire as _wire
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
+from storage.state_indexes import StateIndexes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -67,7 +69,7 @@ class _ChainMovedError(Exception):
     """The head changed between our read and our write."""
 
 
-class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
+class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes):
     def __init__(
         self,
         client: DynamoDBClient,
@@ -168,13 +170,42 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
     def commit(
         self, decision: Decision, ledger: str, delivery_key: str | None = None
     ) -> tuple[AuditEntry, ...]:
-        state_ops = self._state_ops(decision, delivery_key)
-        if not decision.audit:
+        return self._with_audit(self._state_ops(decision, delivery_key), decision.audit, ledger)
+
+    def record_policy_change(self, change: PolicyChange, ledger: str) -> tuple[AuditEntry, ...]:
+        """A proposal or approval in one transaction: the version's record, its document
+        when not kept yet, the active pointer when it moves, and the audit entries.
+        RevisionConflictError when the record or the pointer moved meanwhile."""
+        record = codec.policy_record_item(change.record)
+        if change.expected_revision is None:
+            ops = [self._put(self._state, record, NEW_ITEM)]
+        else:
+            values = {":expected": change.expected_revision}
+            ops = [self._put(self._state, record, "revision = :expected", values)]
+        if change.document is not None:
+            item = published.document_item(change.record.version, change.document)
+            ops.append(self._put(self._state, item, NEW_ITEM))
+        if change.activate:
+            active = published.active_item(change.record.version)
+            if change.expected_active is None:
+                ops.append(self._put(self._state, active, NEW_ITEM))
+            else:
+                expected = {":expected_active": change.expected_active}
+                names = {"#value": "value"}
+                condition = "#value = :expected_active"
+                ops.append(self._put(self._state, active, condition, expected, names))
+        return self._with_audit(ops, change.audit, ledger)
+
+    def _with_audit(
+        self, state_ops: list[TransactWriteItemTypeDef], drafts: Sequence[AuditDraft], ledger: str
+    ) -> tuple[AuditEntry, ...]:
+        """The state writes and the drafts placed on their chains, in one transaction."""
+        if not drafts:
             if state_ops:
                 self._transact(state_ops, [])
             return ()
-        chains = by_chain(ledger, decision.audit)
-        earliest = min(draft.at for draft in decision.audit)
+        chains = by_chain(ledger, drafts)
+        earliest = min(draft.at for draft in drafts)
         for attempt in range(CHAIN_ATTEMPTS):
             placed = [place_on_chain(self.chain_head(c), d) for c, d in chains.items()]
             chain_ops: list[Any] = [self.seal_check(ledger, earliest)]
@@ -324,6 +355,15 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog):
             ),
         }
         return self._paged(query, limit)
+
+    def _policy_items(self) -> list[Item]:
+        query = {
+            "TableName": self._state,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": _wire({":pk": codec.POLICY_PARTITION}),
+            "ConsistentRead": True,
+        }
+        return self._paged(query, 100_000)
 
     def _complainant_items(self, key: str) -> list[Item]:
         query = {

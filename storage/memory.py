@@ -13,21 +13,23 @@ from datetime import datetime
 
 from plaint.auditlog.chain import by_chain, place_on_chain
 from plaint.model.actions import ActionUpdate
-from plaint.model.audit import AuditEntry, ChainHead, Erasure
+from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.model.events import Delivery, DeliveryStatus
+from plaint.model.publication import PolicyChange
 from plaint.vocabulary.errors import (
     AuditWindowClosedError,
     DuplicateDeliveryError,
     RevisionConflictError,
 )
 from storage import audit_codec as ac
-from storage import codec
+from storage import codec, published
 from storage.codec import Item
 from storage.memory_audit import MemoryAuditLog
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
+from storage.state_indexes import StateIndexes
 
 Key = tuple[str, str]
 
@@ -36,7 +38,7 @@ def _key(item: Item) -> Key:
     return (item["pk"], item["sk"])
 
 
-class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
+class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes):
     def __init__(self, clock: Callable[[], datetime] = codec.utc_now) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}
@@ -96,6 +98,11 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             }
             return True
 
+    def _policy_items(self) -> list[Item]:
+        with self._lock:
+            found = [dict(i) for k, i in self._state.items() if k[0] == codec.POLICY_PARTITION]
+        return sorted(found, key=lambda item: item["sk"])
+
     def _complainant_items(self, key: str) -> list[Item]:
         with self._lock:
             found = [dict(i) for i in self._state.values() if i.get("complainant") == key]
@@ -109,14 +116,53 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
         with self._lock:
             if not self._conditions_hold(decision, delivery_key):
                 raise RevisionConflictError("the complaint, an action or the delivery moved on")
-            earliest = min((draft.at for draft in decision.audit), default=None)
-            if earliest is not None and not self.window_open(ledger, earliest):
-                raise AuditWindowClosedError("the entries are dated inside a sealed window")
-            chains = by_chain(ledger, decision.audit)
-            placed = [place_on_chain(self.chain_head(c), drafts) for c, drafts in chains.items()]
-            entries = tuple(entry for chain in placed for entry in chain)
+            entries = self._placed(decision.audit, ledger)
             self._apply(decision, delivery_key, entries)
             return entries
+
+    def record_policy_change(self, change: PolicyChange, ledger: str) -> tuple[AuditEntry, ...]:
+        record = codec.policy_record_item(change.record)
+        with self._lock:
+            stored = self._state.get(_key(record))
+            record_ok = (
+                stored is None
+                if change.expected_revision is None
+                else stored is not None and stored["revision"] == change.expected_revision
+            )
+            writes = [record]
+            if change.document is not None:
+                writes.append(published.document_item(change.record.version, change.document))
+            document_new = change.document is None or _key(writes[-1]) not in self._state
+            active = self._state.get(_key(published.active_item("")))
+            if change.activate:
+                writes.append(published.active_item(change.record.version))
+            active_ok = not change.activate or (
+                (active["value"] if active else None) == change.expected_active
+            )
+            if not (record_ok and document_new and active_ok):
+                raise RevisionConflictError("the policy record or the active policy moved on")
+            entries = self._placed(change.audit, ledger)
+            for item in writes:
+                self._state[_key(item)] = item
+            self._write_entries(entries)
+            return entries
+
+    def _placed(self, drafts: Sequence[AuditDraft], ledger: str) -> tuple[AuditEntry, ...]:
+        """The drafts as entries on their chains, if the ledger's window is open for them
+        (callers hold the lock)."""
+        earliest = min((draft.at for draft in drafts), default=None)
+        if earliest is not None and not self.window_open(ledger, earliest):
+            raise AuditWindowClosedError("the entries are dated inside a sealed window")
+        chains = by_chain(ledger, drafts)
+        placed = [place_on_chain(self.chain_head(c), group) for c, group in chains.items()]
+        return tuple(entry for chain in placed for entry in chain)
+
+    def _write_entries(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            item = ac.entry_item(entry)
+            self._audit[_key(item)] = item
+            head = ac.head_item(ChainHead(chain=entry.chain, seq=entry.seq, hash=entry.hash))
+            self._audit[_key(head)] = head
 
     def _conditions_hold(self, decision: Decision, delivery_key: str | None) -> bool:
         complaint_ok = decision.complaint is None or self._complaint_ok(
@@ -166,11 +212,7 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog):
             writes.append(codec.complaint_item(decision.complaint))
         for item in writes:
             self._state[_key(item)] = item
-        for entry in entries:
-            item = ac.entry_item(entry)
-            self._audit[_key(item)] = item
-            head = ac.head_item(ChainHead(chain=entry.chain, seq=entry.seq, hash=entry.hash))
-            self._audit[_key(head)] = head
+        self._write_entries(entries)
         if delivery_key is not None:
             self._mark_processed(delivery_key)
         for erasure in decision.erasures:

@@ -24,6 +24,7 @@ def key_of(item: Item) -> Key:
 class MemoryAuditLog(AuditPages):
     _lock: threading.Lock
     _audit: dict[Key, Item]
+    _state: dict[Key, Item]
 
     def _audit_item(self, key: Item) -> Item | None:
         item = self._audit.get(key_of(key))  # one dict read: atomic under the GIL
@@ -123,11 +124,12 @@ class MemoryAuditLog(AuditPages):
         self, plan: Plan, partition: str, start: Item | None, limit: int
     ) -> tuple[list[Item], Item | None]:
         sort = plan.sort_attribute
+        table = self._audit if plan.table == "audit" else self._state
         with self._lock:
             items = sorted(
                 (
                     dict(item)
-                    for item in self._audit.values()
+                    for item in table.values()
                     if item.get(plan.partition_attribute) == partition
                     and (plan.low or " ") <= str(item.get(sort, "")) <= plan.high
                 ),

@@ -1,13 +1,18 @@
-"""Published policies, kept in the state table: every version ever published (write-once,
-so an auditor can read the exact policy any decision names) and a pointer to the active
-one that moves only from the version the publisher saw."""
+"""Policies, kept in the state table: the document of every version ever proposed or
+published (write-once, so an auditor can read the exact policy any decision names), a
+pointer to the active one that moves only from the version the approver saw, and each
+version's record of proposals and publications (plaint.model.publication), all in one
+partition (storage.codec.policy_record_key)."""
 
 from __future__ import annotations
 
 from contextlib import suppress
 from typing import Protocol
 
+from plaint.model.publication import PolicyRecord
 from plaint.vocabulary.errors import RevisionConflictError
+from storage import codec
+from storage.codec import Item
 
 ACTIVE = "policy:active"
 
@@ -16,10 +21,24 @@ def _document_key(version: str) -> str:
     return f"policy-document:{version}"
 
 
+def document_item(version: str, document: str) -> Item:
+    return {**codec.cursor_key(_document_key(version)), "value": document}
+
+
+def active_item(version: str) -> Item:
+    return {**codec.cursor_key(ACTIVE), "value": version}
+
+
 class _Cursors(Protocol):
     def get_cursor(self, name: str) -> str | None: ...
 
     def put_cursor(self, name: str, value: str, expected: str | None) -> None: ...
+
+
+class _Records(Protocol):
+    def _state_item(self, key: Item) -> Item | None: ...
+
+    def _policy_items(self) -> list[Item]: ...
 
 
 class PublishedPolicies:
@@ -29,7 +48,8 @@ class PublishedPolicies:
         self: _Cursors, version: str, document: str, expected_active: str | None
     ) -> None:
         """Keep `document` under its version and make it active, only if the active
-        version is still `expected_active` (RevisionConflictError otherwise)."""
+        version is still `expected_active` (RevisionConflictError otherwise). Below the
+        two-person rule: plaint.usecases.publication publishes through approvals."""
         # Published before if it exists: the version is the content's hash, so it is the same.
         with suppress(RevisionConflictError):
             self.put_cursor(_document_key(version), document, expected=None)
@@ -45,3 +65,11 @@ class PublishedPolicies:
 
     def policy_document(self: _Cursors, version: str) -> str | None:
         return self.get_cursor(_document_key(version))
+
+    def policy_record(self: _Records, version: str) -> PolicyRecord | None:
+        item = self._state_item(codec.policy_record_key(version))
+        return None if item is None else codec.policy_record_from_item(item)
+
+    def policy_records(self: _Records) -> list[PolicyRecord]:
+        """Every version ever proposed (one query of the policy partition)."""
+        return [codec.policy_record_from_item(item) for item in self._policy_items()]

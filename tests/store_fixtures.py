@@ -10,9 +10,17 @@ from typing import Any
 from plaint.auditlog.verify import verify
 from plaint.model.actions import ActionKind, ActionStatus, ActionUpdate, OutboundAction
 from plaint.model.audit import AuditDraft, AuditEntry
-from plaint.model.complaint import Assessment, Complaint, ComplaintStatus, Severity
+from plaint.model.complaint import (
+    Assessment,
+    Clock,
+    ClockStatus,
+    Complaint,
+    ComplaintStatus,
+    Severity,
+)
 from plaint.model.decision import Decision
 from plaint.model.events import Channel, Delivery, SourceSystem, TicketEvent, TicketEventKind
+from plaint.vocabulary.terms import ClockKind, Duration, DurationUnit, Expiry, Milestone
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 LEDGER = "acme"
@@ -78,6 +86,15 @@ def complaint(
         "revision": revision,
     }
     return Complaint(**(fields | changes))
+
+
+def clock(status: ClockStatus = ClockStatus.RUNNING, due_in_days: int = 56) -> Clock:
+    return Clock(
+        clock_id="final_response", regime="uk-disp", kind=ClockKind.REGULATORY,
+        on_expiry=Expiry.BREACH, calendar="uk", met_by=(Milestone.FINAL_RESPONSE,),
+        within=Duration(amount=8, unit=DurationUnit.WEEKS), status=status,
+        started_at=T0, due_at=T0 + timedelta(days=due_in_days),
+    )  # fmt: skip
 
 
 def action(

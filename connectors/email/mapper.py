@@ -35,7 +35,7 @@ from typing import Final, Literal, NamedTuple
 from pydantic import ValidationError
 
 from connectors.email.mime import ParsedEmail
-from connectors.email.ses import ReceivedNotification
+from connectors.email.wire import ReceivedNotification
 from connectors.errors import PayloadInvalidError
 from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy.document import EmailIntakePolicy, VerdictHandling

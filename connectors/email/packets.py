@@ -10,7 +10,7 @@ from email.utils import formatdate, make_msgid
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from connectors.email.outbound import SendEmailClient, delivery_error
+from connectors.email.client import SendEmailClient, delivery_error
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 

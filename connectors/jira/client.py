@@ -87,15 +87,13 @@ from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
-    DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
+    ApiConnection,
     BearerAuth,
     DeadlineRetry,
-    Pacer,
     read_answer,
     send,
 )
-from connectors.http import build_session as build_http_session
 from connectors.jira.answers import raise_for_status
 from connectors.jira.disposal import IssueDisposal
 from connectors.jira.wire import (
@@ -141,18 +139,6 @@ class JiraRetry(DeadlineRetry):
         return super().is_retry(method, status_code, has_retry_after)
 
 
-def build_session(
-    time_left: Callable[[], float] | None = None,
-    safety_margin: float = DEFAULT_SAFETY_MARGIN,
-    retries: int = 4,
-    *,
-    pacer: Pacer | None = None,
-) -> requests.Session:
-    """A session that retries 429 and 5xx on GET, PUT and DELETE, and 429 on POST, within
-    the function's deadline, paced by `pacer` when given."""
-    return build_http_session(time_left, safety_margin, retries, pacer=pacer, retry_type=JiraRetry)
-
-
 def auth_for(auth: tuple[str, str] | str) -> AuthBase:
     """(email, API token) is basic auth (Jira Cloud); a string is a bearer token (an OAuth
     2.0 access token, or a Data Center personal access token)."""
@@ -162,7 +148,7 @@ def auth_for(auth: tuple[str, str] | str) -> AuthBase:
     return HTTPBasicAuth(email, api_token)
 
 
-class JiraClient:
+class JiraClient(ApiConnection):
     """Outbox for Jira and Jira Service Management issues.
 
     With `service_desk=True` the comment goes through the JSM request API
@@ -186,10 +172,9 @@ class JiraClient:
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
         requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
-        self._auth = auth_for(auth)
-        self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
-        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
+        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
+                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
+                         retry_type=JiraRetry)  # fmt: skip
         self._service_desk = service_desk
         # action id -> the status its transition leads to, as the transitions answer said.
         self._targets: dict[str, Named] = {}

@@ -31,9 +31,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from pydantic import Field, ValidationError
 
-from connectors.http import DEFAULT_BURST, DEFAULT_SAFETY_MARGIN, Pacer, read_answer, send
+from connectors.http import (
+    DEFAULT_SAFETY_MARGIN,
+    ApiConnection,
+    read_answer,
+    send,
+)
 from connectors.jira.answers import raise_for_status
-from connectors.jira.client import DEFAULT_REQUESTS_PER_MINUTE, auth_for, build_session
+from connectors.jira.client import DEFAULT_REQUESTS_PER_MINUTE, JiraRetry, auth_for
 from connectors.jira.mapper import channel_for, field_text, language_for, mapped_field, status_name
 from connectors.jira.wire import Issue, JiraTime, Wire
 from connectors.payload import validation_message
@@ -78,7 +83,7 @@ class FeedCursor(Wire):
         return self.model_dump_json()
 
 
-class JiraChangeFeed:
+class JiraChangeFeed(ApiConnection):
     """ChangeFeed over Jira's enhanced JQL search on updated time.
 
     `jql_scope` narrows the search (`project = SUP`); empty, every issue the user can see.
@@ -113,10 +118,9 @@ class JiraChangeFeed:
             self.zone = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {zone!r}") from exc
-        self._base_url = base_url.rstrip("/")
-        self._auth = auth_for(auth)
-        self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
-        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
+        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
+                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
+                         retry_type=JiraRetry)  # fmt: skip
         self.jql_scope = jql_scope.strip()
         self.window = window
         self.mapping = mapping or JiraFieldMapping()

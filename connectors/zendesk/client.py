@@ -35,9 +35,8 @@ from requests.auth import AuthBase, HTTPBasicAuth
 from connectors.http import (
     DEFAULT_BURST,
     DEFAULT_SAFETY_MARGIN,
+    ApiConnection,
     BearerAuth,
-    Pacer,
-    build_session,
     read_answer,
     send,
 )
@@ -63,7 +62,7 @@ def auth_for(auth: tuple[str, str] | str) -> AuthBase:
     return HTTPBasicAuth(f"{email}/token", api_token)
 
 
-class ZendeskClient:
+class ZendeskClient(ApiConnection):
     """Outbox for Zendesk Support tickets.
 
     Requests are paced at `requests_per_minute` (per container; see Pacer) unless a
@@ -82,10 +81,9 @@ class ZendeskClient:
         sleep: Callable[[float], None] = time.sleep,
         job_poll_interval: float = DEFAULT_JOB_POLL_INTERVAL,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
-        self._auth = auth_for(auth)
-        self.pacer = Pacer(requests_per_minute, DEFAULT_BURST)
-        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
+        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
+                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
+                         burst=DEFAULT_BURST)  # fmt: skip
         self._disposal = TicketDisposal(
             self._request, sleep=sleep, job_poll_interval=job_poll_interval
         )

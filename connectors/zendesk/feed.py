@@ -31,7 +31,12 @@ from typing import Any, Final
 import requests
 from pydantic import Field, ValidationError
 
-from connectors.http import DEFAULT_SAFETY_MARGIN, Pacer, build_session, read_answer, send
+from connectors.http import (
+    DEFAULT_SAFETY_MARGIN,
+    ApiConnection,
+    read_answer,
+    send,
+)
 from connectors.payload import validation_message
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.client import auth_for
@@ -65,7 +70,7 @@ class ExportPage(Wire):
     end_of_stream: bool = True
 
 
-class ZendeskChangeFeed:
+class ZendeskChangeFeed(ApiConnection):
     """ChangeFeed over Zendesk's cursor-based incremental ticket export.
 
     `window` is how far back a feed without a cursor starts. `project_filter`, when given,
@@ -91,10 +96,9 @@ class ZendeskChangeFeed:
     ) -> None:
         if window <= timedelta(0):
             raise ValueError(f"window must be positive, not {window}")
-        self._base_url = base_url.rstrip("/")
-        self._auth = auth_for(auth)
-        self.pacer = Pacer(requests_per_minute, DEFAULT_EXPORT_BURST)
-        self._session = session or build_session(time_left, safety_margin, pacer=self.pacer)
+        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
+                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
+                         burst=DEFAULT_EXPORT_BURST)  # fmt: skip
         self.window = window
         self._keep = project_filter
         self._per_page = per_page

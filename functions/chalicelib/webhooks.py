@@ -41,24 +41,31 @@ Reader = Callable[[dict[str, str], bytes], "TicketEvent | dict[str, Any]"]
 
 @webhooks.route("/webhooks/zendesk", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def zendesk_webhook() -> Response:
-    from chalicelib.readers import read_zendesk
+    from connectors.zendesk import webhook
 
-    return _receive("zendesk", read_zendesk)
+    rt = runtime()
+    secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
+    return _receive("zendesk", lambda headers, body: webhook.read(headers, body, secrets,
+                                                                  rt.clock()))  # fmt: skip
 
 
 @webhooks.route("/webhooks/jira", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def jira_webhook() -> Response:
-    from chalicelib.readers import read_jira
+    from connectors.jira import webhook
 
-    return _receive("jira", read_jira)
+    rt = runtime()
+    secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
+    return _receive("jira", lambda headers, body: webhook.read(
+        headers, body, secrets, rt.policy().helpdesk_fields.jira))  # fmt: skip
 
 
 @webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
 def ses_webhook() -> Response:
-    """Amazon SES receipts, delivered by an SNS HTTPS subscription."""
-    from chalicelib.readers import read_ses
+    """Amazon SES receipts and Send events, delivered by an SNS HTTPS subscription."""
+    from connectors.email import webhook
 
-    return _receive("ses", read_ses)
+    inbox = runtime().ses_inbox
+    return _receive("ses", lambda headers, body: webhook.read(headers, body, inbox))
 
 
 def _receive(source: str, read: Reader) -> Response:
@@ -90,16 +97,19 @@ def _refusal(source: str, exc: PlaintError) -> Response:
 
 
 def _accept(event: TicketEvent) -> Response:
+    from plaint.usecases.intake import accept
+
     rt = runtime()
+    store, queue = rt.store, rt.queue  # all the webhook needs, built together on first use
     try:
-        if not rt.handling.accept(event):
+        if not accept(store, event, rt.clock()):
             return _answer(200, status="duplicate", delivery_id=event.delivery_id)
     except PlaintError as exc:
         log.warning("could not record delivery %s: %s", event.delivery_id, exc)
         return _answer(503, error="temporarily_unavailable", detail="retry later")
     key = f"{event.source}:{event.delivery_id}"
     try:
-        rt.queue.enqueue(key)
+        queue.enqueue(key)
     except PlaintError as exc:
         log.warning("accepted %s but could not enqueue it; the sweep will: %s", key, exc)
     return _answer(202, status="accepted", delivery_id=event.delivery_id)

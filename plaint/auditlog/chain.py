@@ -38,7 +38,7 @@ from plaint.vocabulary.canonical import canonical_json
 GENESIS_HASH = "0" * 64
 NO_COMPLAINT = "-"
 # Entries that say where a clock stands, and how they say it.
-_CLOCK_STANDINGS = {
+_CLOCK_STANDINGS: dict[str, ClockStanding] = {
     AuditKind.CLOCK_MET: ClockStanding.ON_TIME,
     AuditKind.CLOCK_WARNING: ClockStanding.WARNED,
     AuditKind.CLOCK_BREACHED: ClockStanding.BREACHED,
@@ -135,13 +135,17 @@ def by_chain(ledger: str, drafts: Sequence[AuditDraft]) -> dict[str, list[AuditD
 
 def with_facets(decision: Decision, about: Complaint | None, policy: Policy) -> Decision:
     """The decision with each entry's query facets filled in from the complaint it is about
-    (its state after the decision, else `about`) and the policy's regimes."""
+    (its state after the decision, else `about`) and the policy's regimes; and the new state
+    carrying its regime's jurisdiction, which complaint search reads from the record."""
     complaint = decision.complaint or about
     category = jurisdiction = None
     if complaint is not None:
         category = complaint.assessment.category
         regime = policy.regime(complaint.regime) if complaint.regime else None
         jurisdiction = regime.jurisdiction if regime else None
+    state = decision.complaint
+    if state is not None and state.jurisdiction != jurisdiction:
+        state = state.model_copy(update={"jurisdiction": jurisdiction})
     drafts = tuple(
         draft.model_copy(
             update={
@@ -154,7 +158,7 @@ def with_facets(decision: Decision, about: Complaint | None, policy: Policy) -> 
         )
         for draft in decision.audit
     )
-    return decision.model_copy(update={"audit": drafts})
+    return decision.model_copy(update={"audit": drafts, "complaint": state})
 
 
 def clock_standing(draft: AuditDraft) -> ClockStanding | None:

@@ -1,5 +1,6 @@
-"""The acknowledgement clock's sweep: an acknowledgement overdue is recorded once and
-flagged on the ticket, together with whatever regime clocks fell due."""
+"""The acknowledgement clock: its deadline, counted from receipt on the policy's business
+calendar; and the sweep, where an acknowledgement overdue is recorded once and flagged on
+the ticket, together with whatever regime clocks fell due."""
 
 from __future__ import annotations
 
@@ -9,12 +10,30 @@ from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
 from plaint.clocks.review import review_overdue
 from plaint.model.actions import ActionKind, OutboundAction
-from plaint.model.audit import AuditKind
+from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.policy.document import Policy
 
 OVERDUE_MARKER_TAG = "plaint_ack_overdue"
+
+
+def acknowledgement_deadline(
+    complaint_id: str, received_at: datetime, policy: Policy, now: datetime
+) -> tuple[datetime, AuditDraft]:
+    """When the acknowledgement is due (ISO 10002 7.3 and the regime's rules), frozen at
+    receipt, and the audit entry that records it."""
+    ack = policy.acknowledgement
+    calendar = timekeeping.calendars(policy)(ack.calendar)
+    due_at = calendar.add(received_at, ack.within)
+    detail = {
+        "due_at": due_at.isoformat(),
+        "within": ack.within.model_dump(mode="json"),
+        "calendar": ack.calendar,
+        "timezone": calendar.policy.timezone,
+    }
+    kind = AuditKind.ACKNOWLEDGEMENT_DEADLINE_SET
+    return due_at, record(kind, complaint_id, policy, now, detail=detail)
 
 
 def acknowledgement_overdue(complaint: Complaint, policy: Policy, now: datetime) -> Decision:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
+from plaint.clocks.acknowledgement import acknowledgement_deadline
 from plaint.intake import review
 from plaint.intake.assessment import assess
 from plaint.letters import checks as letter_checks
@@ -179,22 +180,9 @@ def _opened(
     received_at = complaint.received_at
     regime = complaint.assessment.regime
     clocks = timekeeping.open_clocks(complaint.complaint_id, regime, received_at, policy, now)
-    ack = policy.acknowledgement
     calendar_for = timekeeping.calendars(policy)
-    calendar = calendar_for(ack.calendar)
-    due_at = calendar.add(received_at, ack.within)
-    deadline = record(
-        AuditKind.ACKNOWLEDGEMENT_DEADLINE_SET,
-        complaint.complaint_id,
-        policy,
-        now,
-        detail={
-            "due_at": due_at.isoformat(),
-            "within": ack.within.model_dump(mode="json"),
-            "calendar": ack.calendar,
-            "timezone": calendar.policy.timezone,
-        },
-    )
+    calendar = calendar_for(policy.acknowledgement.calendar)
+    due_at, deadline = acknowledgement_deadline(complaint.complaint_id, received_at, policy, now)
     acknowledgement = acknowledgement_action(
         event,
         language=complaint.language,

@@ -84,6 +84,9 @@ class AuditKind(StrEnum):
     PERSONAL_DATA_ERASED = "personal_data.erased"
     PERSONAL_DATA_RESTRICTED = "personal_data.restricted"
     ERASURE_ANSWERED = "erasure.answered"
+    # The policy itself, under the two-person rule (on the ledger's policy chain)
+    POLICY_PROPOSED = "policy.proposed"
+    POLICY_PUBLISHED = "policy.published"
 
     @classmethod
     def of_clock(cls, change: str) -> AuditKind:
@@ -111,9 +114,10 @@ class AuditFacets(Frozen):
 class AuditDraft(Frozen):
     """An audit entry before it is placed on the chain. `personal` holds the values that
     identify a person: the entry commits to salted digests of them, so they can be erased
-    later without breaking the chain."""
+    later without breaking the chain. Decisions name their kind by `AuditKind` (see
+    plaint.auditlog.drafts.record); the log itself keeps whatever kind it is given."""
 
-    kind: AuditKind
+    kind: str
     complaint_id: str | None
     policy_version: str
     at: AwareDatetime

@@ -230,6 +230,11 @@ class Complaint(Frozen):
         default=None, description="Set when an audited recalculation re-froze the clocks."
     )
     regime: str | None = None
+    jurisdiction: str | None = Field(
+        default=None,
+        description="Its regime's jurisdiction in the policy of its latest decision; what "
+        "complaint search filters by.",
+    )
     clocks: tuple[Clock, ...] = ()
     milestones: dict[Milestone, AwareDatetime] = Field(default_factory=dict)
     retention: Retention | None = None

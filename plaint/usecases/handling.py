@@ -21,14 +21,14 @@ from plaint.model.actions import ActionStatus, OutboundAction
 from plaint.model.audit import AuditEntry, AuditKind
 from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
-from plaint.model.events import Delivery, DeliveryStatus, SourceSystem, TicketEvent
+from plaint.model.events import DeliveryStatus, SourceSystem, TicketEvent
 from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
+from plaint.usecases import intake
 from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
 from plaint.usecases.retry import on_fresh_state
 from plaint.vocabulary.errors import (
-    DuplicateDeliveryError,
     PermanentDeliveryError,
     RevisionConflictError,
     TransientDeliveryError,
@@ -36,11 +36,6 @@ from plaint.vocabulary.errors import (
 from plaint.vocabulary.terms import Money
 
 log = logging.getLogger(__name__)
-
-
-# Helpdesks retry for up to 72 hours (Zendesk's documented retry window is shorter); keep
-# delivery ids for a week so every retry is recognised.
-DELIVERY_MEMORY = timedelta(days=7)
 
 
 REDRIVE_AFTER = timedelta(minutes=2)
@@ -85,15 +80,7 @@ class ComplaintHandling:
 
     def accept(self, event: TicketEvent) -> bool:
         """Record a delivery durably. False when it is a retry of one already accepted."""
-        now = self.clock()
-        delivery = Delivery(
-            source=event.source, delivery_id=event.delivery_id, received_at=now, event=event
-        )
-        try:
-            self.store.accept_delivery(delivery, keep_until=now + DELIVERY_MEMORY)
-        except DuplicateDeliveryError:
-            return False
-        return True
+        return intake.accept(self.store, event, self.clock())
 
     def process(self, delivery_key: str) -> tuple[OutboundAction, ...]:
         """Judge an accepted delivery; returns the actions it created (to dispatch now)."""

@@ -17,6 +17,8 @@ from plaint.model.audit import AuditEntry, ChainHead
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
 from plaint.model.events import Delivery, SourceSystem, TicketEvent
+from plaint.model.publication import PolicyChange, PolicyRecord
+from plaint.reporting.search import ComplaintPage, ComplaintQuery
 
 
 class ComplaintStore(Protocol):
@@ -163,3 +165,47 @@ class SentMailEvidence(Protocol):
     def accepted_at(self, token: str) -> datetime | None: ...
 
     def sending_noted_at(self, token: str) -> datetime | None: ...
+
+
+class ComplaintIndex(Protocol):
+    """Complaint search, for auditors (plaint.reporting.search)."""
+
+    def search_complaints(self, query: ComplaintQuery, now: datetime) -> ComplaintPage:
+        """A page of the complaints received in the period that meet every condition, read
+        through at most one facet's index. Raises QueryInvalidError for a search that would
+        need a scan (a period longer than the indexes answer, a cursor of another query)."""
+
+
+class ComplaintRecords(Protocol):
+    """A complaint's record and its chain, for its page."""
+
+    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+
+    def audit_entries(
+        self, chain: str, after_seq: int = 0, limit: int = 100
+    ) -> Sequence[AuditEntry]: ...
+
+
+class DeliveryLog(Protocol):
+    """The deliveries still remembered (plaint.usecases.intake.DELIVERY_MEMORY)."""
+
+    def deliveries_between(self, since: datetime, until: datetime) -> Iterable[Delivery]:
+        """Deliveries that arrived in [since, until), from an index by day: never a scan."""
+
+
+class PolicyRegister(Protocol):
+    """Policy versions: their documents, their records of proposals and publications, and
+    the active pointer."""
+
+    def active_policy(self) -> tuple[str, str] | None: ...
+
+    def policy_document(self, version: str) -> str | None: ...
+
+    def policy_record(self, version: str) -> PolicyRecord | None: ...
+
+    def policy_records(self) -> list[PolicyRecord]: ...
+
+    def record_policy_change(self, change: PolicyChange, ledger: str) -> tuple[AuditEntry, ...]:
+        """Commit one proposal or approval in one transaction (plaint.model.publication).
+        Raises RevisionConflictError when the record or the active pointer moved; nothing
+        is written then."""

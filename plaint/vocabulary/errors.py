@@ -57,7 +57,25 @@ class AuditWindowClosedError(RevisionConflictError):
 
 
 class QueryInvalidError(PlaintError):
-    """An audit query the log cannot answer as asked (a bad cursor, range or facet)."""
+    """A query the store cannot answer as asked without a scan (a bad cursor, range or
+    facet), or a window the data it needs is not kept for."""
+
+
+class PublicationRefusedError(PlaintError):
+    """A policy proposal or approval the two-person rule does not allow."""
+
+
+class TwoPersonRuleError(PublicationRefusedError):
+    """The approver is the proposer: a second person must approve."""
+
+
+class ProposalNotFoundError(PublicationRefusedError):
+    """No proposal of that version awaits approval (never proposed, or published already)."""
+
+
+class StaleProposalError(PublicationRefusedError):
+    """The active policy moved since the proposal was made, or the proposal is already the
+    active policy: propose again against the policy in force."""
 
 
 class CheckpointExistsError(PlaintError):

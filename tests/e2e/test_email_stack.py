@@ -16,7 +16,7 @@ import boto3
 import pytest
 import requests
 
-from connectors.email.outbound import ACTION_HEADER
+from connectors.email.client import ACTION_HEADER
 from devstack.launcher import StackProcess, wait_until
 from devstack.local_ses import LOCAL_MAILBOX, LOCAL_SENDER
 from devstack.local_sns import topic_arn

@@ -21,9 +21,18 @@ from tests.functional.test_worker_and_sweep import deliver, run_worker
 UK_PACK = ROOT / "policies" / "uk-fca-disp.json"
 
 
-def publish(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(["policy", "publish", str(path), "--by", "ops@example.com"])
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
     return code, capsys.readouterr().out
+
+
+def publish(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Proposed by one person, approved by another."""
+    code, out = run(capsys, "policy", "propose", str(path), "--by", "ops@example.com")
+    if code != 0:
+        return code, out
+    version = load_policy(path).version[:12]
+    return run(capsys, "policy", "approve", version, "--by", "head.of.complaints@example.com")
 
 
 def test_a_valid_policy_is_published_and_judged_by(
@@ -38,10 +47,35 @@ def test_a_valid_policy_is_published_and_judged_by(
     complaint = store.get_complaint("zendesk:7001")
     assert complaint is not None and complaint.policy_version == active[0]
     assert complaint.regime == "uk-disp" and complaint.clocks
-    assert publish(UK_PACK, capsys) == (0, f"{active[0][:12]} is already the active policy\n")
+    assert complaint.jurisdiction == "GB"
+    again = run(capsys, "policy", "propose", str(UK_PACK), "--by", "ops@example.com")
+    assert again == (1, f"not proposed: {active[0][:12]} is already the active policy\n")
 
 
-def test_an_invalid_policy_is_refused_at_publication(
+def test_publication_takes_two_people_and_is_recorded(
+    aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    version = load_policy(UK_PACK).version
+    code, out = run(capsys, "policy", "publish", str(UK_PACK), "--by", "ops@example.com")
+    assert code == 1 and "plaint policy propose" in out and "plaint policy approve" in out
+
+    assert run(capsys, "policy", "propose", str(UK_PACK), "--by", "ops@example.com")[0] == 0
+    code, out = run(capsys, "policy", "approve", version[:12], "--by", "OPS@example.com")
+    assert code == 1 and "another person must approve it" in out
+    code, out = run(capsys, "policy", "approve", "0" * 12, "--by", "head@example.com")
+    assert code == 1 and "no policy 000000000000 was proposed" in out
+    assert DynamoStore(aws["dynamodb"]).active_policy() is None
+
+    assert run(capsys, "policy", "approve", version[:12], "--by", "head@example.com")[0] == 0
+    code, out = run(capsys, "policy", "history")
+    assert code == 0 and f"{version[:12]}" in out and "[active]" in out
+    assert "proposed" in out and "by ops@example.com" in out and "by head@example.com" in out
+    store = DynamoStore(aws["dynamodb"])
+    kinds = [e.kind for e in ledger_entries(store)]
+    assert kinds == ["policy.proposed", "policy.published"]
+
+
+def test_an_invalid_policy_is_refused_at_proposal(
     aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     broken = json.loads(DEFAULT_POLICY.read_text("utf-8"))
@@ -49,9 +83,10 @@ def test_an_invalid_policy_is_refused_at_publication(
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(broken, indent=2), "utf-8")
     code, out = publish(path, capsys)
-    assert code == 1
+    assert code == 1 and "invalid, nothing proposed" in out
     assert "acknowledgement.calendar" in out and "unknown calendar 'nowhere'" in out
     assert DynamoStore(aws["dynamodb"]).active_policy() is None
+    assert DynamoStore(aws["dynamodb"]).policy_records() == []
 
 
 def test_a_running_system_keeps_its_valid_policy_when_a_bad_one_is_published(

@@ -9,14 +9,14 @@ from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from connectors.email.outbound import (
+from connectors.email.client import (
     ACTION_HEADER,
     EVENT_WAIT,
     SesMailer,
     action_token,
     message_id_for,
 )
-from connectors.email.ses_events import ACTION_TAG
+from connectors.email.sending_events import ACTION_TAG
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.events import SourceSystem
 from plaint.vocabulary.errors import (

@@ -45,7 +45,7 @@ def ses(functions: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     policy_path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("PLAINT_POLICY_PATH", str(policy_path))
     monkeypatch.setenv("PLAINT_SES_TOPIC_ARNS", TOPIC)
-    monkeypatch.setattr("chalicelib.readers.fetch_certificate", Certificates())
+    monkeypatch.setattr("connectors.email.webhook.fetch_certificate", Certificates())
     boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
     from chalicelib import wiring
 
@@ -118,7 +118,8 @@ def test_subscription_is_confirmed_only_for_our_topic(
 ) -> None:
     confirmed: list[str] = []
     monkeypatch.setattr(
-        "chalicelib.readers.confirm_subscription", lambda m: confirmed.append(m["SubscribeURL"])
+        "connectors.email.webhook.confirm_subscription",
+        lambda m: confirmed.append(m["SubscribeURL"]),
     )
     base = json.loads((EVENTS / "ses" / "sns_http_SubscriptionConfirmation_docs.json").read_text())
     answer = post(ses, signed(base | {"TopicArn": TOPIC}, key=KEY))
@@ -193,7 +194,7 @@ def test_a_certificate_outside_sns_is_refused_unless_its_folder_is_trusted(
 def test_a_trusted_prefix_must_be_a_whole_folder(
     prefixes: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.settings import Settings
+    from bootstrap.settings import Settings
 
     monkeypatch.setenv("PLAINT_POLICY_PATH", "policy.json")
     monkeypatch.setenv("PLAINT_SNS_TRUSTED_CERTIFICATE_URLS", prefixes)

@@ -10,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from plaint.auditlog.chain import GENESIS_HASH, chain_of
 from plaint.model.actions import ActionStatus
@@ -39,36 +38,10 @@ from tests.store_fixtures import (
     delivery,
     draft,
     new_complaint_decision,
-    serialize_requests,
 )
 
 Store = MemoryStore | DynamoStore
 REGION = "eu-west-1"
-
-
-@pytest.fixture
-def dynamo_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name=REGION)
-        create_tables(client)
-        serialize_requests(client)
-        yield client
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def store(request: pytest.FixtureRequest) -> Store:
-    # The stores read TTLs against their clock: the contract's clock stands at T0.
-    if request.param == "memory":
-        return MemoryStore(clock=lambda: T0)
-    return DynamoStore(request.getfixturevalue("dynamo_client"), clock=lambda: T0)
 
 
 def snapshot(store: Store, *, complaint_ids: tuple[str, ...] = (), action_ids=(), keys=()):
@@ -394,7 +367,15 @@ def test_tables_are_created_from_the_template(dynamo_client: Any) -> None:
     state = dynamo_client.describe_table(TableName="plaint-state")["Table"]
     indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]]
                for i in state["GlobalSecondaryIndexes"]}  # fmt: skip
-    assert indexes == {"due": ["due_bucket", "due_at"], "by_complainant": ["complainant"]}
+    search = {f"complaints_by_{facet}": [f"s_{facet}", "s_received"]
+              for facet in ("month", "category", "jurisdiction", "regime", "channel",
+                            "clock_status", "late", "referred")}  # fmt: skip
+    assert indexes == {
+        "due": ["due_bucket", "due_at"],
+        "by_complainant": ["complainant"],
+        "deliveries_by_day": ["delivered_on", "delivered_key"],
+        **search,
+    }
     assert state["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     ttl = dynamo_client.describe_time_to_live(TableName="plaint-state")["TimeToLiveDescription"]
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")

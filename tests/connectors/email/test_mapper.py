@@ -13,7 +13,7 @@ from connectors.email.mapper import (
     ticket_from_recipients,
 )
 from connectors.email.mime import parse_message
-from connectors.email.ses import ReceivedNotification, parse_notification
+from connectors.email.wire import ReceivedNotification, parse_notification
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.document import EmailIntakePolicy, VerdictHandling
 from tests.factories import EVENTS as EVENTS_DIR

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from connectors.email.client import action_token
 from connectors.email.mime import parse_message
-from connectors.email.outbound import action_token
-from connectors.email.ses import parse_notification
-from connectors.email.ses_events import ACTION_TAG, is_sending_event, parse_sending_event
+from connectors.email.sending_events import ACTION_TAG, is_sending_event, parse_sending_event
+from connectors.email.wire import parse_notification
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from tests.factories import EVENTS as EVENTS_DIR
 

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from connectors.email.sns import string_to_sign, verify_sns_message
+from connectors.email.signature import string_to_sign, verify_sns_message
 from connectors.errors import SignatureRejectedError
 from devstack.local_sns import self_signed_pem
 from tests.factories import EVENTS as EVENTS_DIR

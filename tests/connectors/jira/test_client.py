@@ -218,12 +218,6 @@ def test_unknown_issue_is_permanent(fake):
     assert "Issue does not exist" in str(caught.value)
 
 
-def test_wrong_credentials_are_permanent(fake):
-    with pytest.raises(PermanentDeliveryError) as caught:
-        JiraClient(fake.url, ("complaints@example.com", "wrong")).apply(action())
-    assert "401" in str(caught.value)
-
-
 def test_label_with_a_space_is_refused_before_any_call(fake):
     with pytest.raises(PermanentDeliveryError):
         client(fake).apply(action(add_tags=("two words",)))
@@ -726,24 +720,6 @@ def test_a_404_the_token_cannot_explain_is_not_taken_as_deleted(fake):
     assert jira.already_applied(disposal(DELETE, attempts=2)) is False
     with pytest.raises(PermanentDeliveryError, match="may not browse the project"):
         jira.apply(disposal(DELETE, attempts=2))
-
-
-def test_deletion_waits_out_429_with_its_retry_after(fake):
-    seed_issue(fake)
-    add_fault(fake, 429, count=1, retry_after=1)
-    started = time.monotonic()
-    client(fake, time_left=lambda: 900.0).apply(disposal(DELETE))
-    assert time.monotonic() - started >= 1.0
-    assert len(calls(fake, "DELETE")) == 2  # rate-limited, then sent again
-    assert issue_state(fake)["deleted"] is True
-
-
-def test_deletion_refused_is_permanent_and_deletes_nothing(fake):
-    seed_issue(fake)
-    add_fault(fake, 403, count=1)
-    with pytest.raises(PermanentDeliveryError, match="403"):
-        client(fake).apply(disposal(DELETE))
-    assert issue_state(fake)["deleted"] is False
 
 
 def test_redaction_deletes_comments_and_attachments_then_edits_and_marks(fake):

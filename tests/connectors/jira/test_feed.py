@@ -10,8 +10,7 @@ from connectors.jira.feed import JiraChangeFeed
 from devstack.fake_jira import SEARCH_PATH, FakeJira
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.document import JiraFieldMapping
-from plaint.usecases.ports import ChangeFeed
-from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
+from plaint.vocabulary.errors import PermanentDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 NOW = datetime.now(UTC).replace(second=30, microsecond=0)
@@ -78,11 +77,6 @@ def walk(jira, cursor, now=NOW):
             return events, cursor, pages
 
 
-def test_the_feed_is_a_change_feed(fake):
-    conforming: ChangeFeed = feed(fake)  # checked by mypy
-    assert conforming.source is SourceSystem.JIRA
-
-
 def test_pages_are_walked_to_the_end_of_the_result_set(fake):
     create(fake, "SUP-1", 50)
     create(fake, "SUP-2", 40)
@@ -137,18 +131,6 @@ def test_a_second_run_from_the_cursor_yields_only_later_changes(fake):
     assert second_run[0].delivery_id == first_run[2].delivery_id
     assert second_run[2].kind is TicketEventKind.UPDATED
     assert second_run[2].helpdesk_status == "resolved"
-
-
-def test_delivery_ids_are_stable_across_runs(fake):
-    for number, minutes_ago in ((1, 30), (2, 20), (3, 10)):
-        create(fake, f"SUP-{number}", minutes_ago)
-    jira = feed(fake)
-
-    once, _, _ = walk(jira, None)
-    again, _, _ = walk(jira, None)
-
-    assert [e.delivery_id for e in once] == [e.delivery_id for e in again]
-    assert len({e.delivery_id for e in once}) == 3
 
 
 def test_a_run_cut_short_resumes_mid_result_set(fake):
@@ -212,42 +194,6 @@ def test_mapped_fields_are_read_as_the_webhook_mapper_reads_them(fake):
     assert event.language == "az"
     assert (event.product, event.remedy_sought) == ("Card", "Refund")
     assert {"customfield_10001", "customfield_10004"} <= set(searches(fake)[0]["fields"])
-
-
-def test_a_rate_limit_beyond_the_time_left_is_transient(fake):
-    add_fault(fake, 429, count=5, retry_after=120)
-
-    with pytest.raises(TransientDeliveryError) as caught:
-        feed(fake, time_left=lambda: 30.0).changed_since(None, NOW)
-
-    assert caught.value.retry_after == 120
-    assert len(searches(fake)) == 1
-
-
-def test_a_rate_limit_within_the_time_left_is_waited_out(fake):
-    create(fake, "SUP-1", 10)
-    add_fault(fake, 429, count=1, retry_after=1)
-
-    page = feed(fake, time_left=lambda: 60.0).changed_since(None, NOW)
-
-    assert [e.ticket_id for e in page.events] == ["SUP-1"]
-
-
-def test_a_server_error_is_transient(fake):
-    add_fault(fake, 503, count=1)
-    with pytest.raises(TransientDeliveryError, match="503"):
-        feed(fake).changed_since(None, NOW)
-
-
-def test_wrong_credentials_are_permanent(fake):
-    with pytest.raises(PermanentDeliveryError, match="401"):
-        feed(fake, ("complaints@example.com", "wrong")).changed_since(None, NOW)
-
-
-def test_forbidden_is_permanent(fake):
-    add_fault(fake, 403, count=1)
-    with pytest.raises(PermanentDeliveryError, match="403"):
-        feed(fake).changed_since(None, NOW)
 
 
 def test_a_cursor_that_is_not_ours_is_permanent(fake):

@@ -7,7 +7,7 @@ record's `mail.tags` carries the message tags of the send (with SES's own `ses:*
 https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
 
 Event publishing records say `eventType`; receipt notifications and identity feedback
-notifications say `notificationType` (connectors.email.ses reads those).
+notifications say `notificationType` (connectors.email.wire reads those).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from pydantic import Field, ValidationError
 
-from connectors.email.ses import Wire
+from connectors.email.wire import Wire
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 
 SEND: Final = "Send"

@@ -51,7 +51,7 @@ from typing import Any, Final, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.email.mapper import reply_address
-from connectors.email.ses_events import ACTION_TAG
+from connectors.email.sending_events import ACTION_TAG
 from plaint.model.actions import OutboundAction
 from plaint.model.events import SourceSystem
 from plaint.usecases.ports import SentMailEvidence

@@ -1,29 +1,51 @@
-"""Configuration, read from the environment once into one typed model."""
+"""Configuration, read from the environment once into one typed model that every entry
+point shares (each reads only the fields of the parts it builds)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 # Zendesk's documented payload limit for webhooks is far below this; anything larger is not
 # a helpdesk delivery, and reading it would only cost memory.
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PLAINT_", extra="ignore")
+ENVIRONMENT_PREFIX = "PLAINT_"
 
-    policy_path: str = Field(description="Path of the policy JSON the functions judge by.")
+
+class Settings(BaseModel):
+    """Each field not given is read from the environment variable PLAINT_<FIELD NAME>.
+    Lists are comma-separated."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, given: Any) -> Any:
+        # A few lines rather than pydantic-settings, whose import alone costs every cold
+        # start about 100 ms (bench/import_time).
+        values = dict(given) if isinstance(given, dict) else {}
+        for name in cls.model_fields:
+            variable = ENVIRONMENT_PREFIX + name.upper()
+            if name not in values and variable in os.environ:
+                values[name] = os.environ[variable]
+        return values
+
+    policy_path: str | None = Field(
+        default=None,
+        description="Path of the policy JSON the functions judge by until one is published.",
+    )
     state_table: str = "plaint-state"
     audit_table: str = "plaint-audit"
     queue_name: str = "plaint-inbox"
     queue_url: str | None = None
     ledger: str = "main"
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
-    zendesk_webhook_secrets: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+    zendesk_webhook_secrets: tuple[SecretStr, ...] = Field(
         default=(), description="Comma-separated; two during a secret rotation."
     )
     zendesk_base_url: str | None = None
@@ -32,7 +54,7 @@ class Settings(BaseSettings):
     )
     zendesk_email: str | None = None
     zendesk_api_token: SecretStr | None = None
-    jira_webhook_secrets: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+    jira_webhook_secrets: tuple[SecretStr, ...] = Field(
         default=(), description="Comma-separated; two during a secret rotation."
     )
     jira_base_url: str | None = None
@@ -48,10 +70,10 @@ class Settings(BaseSettings):
     jira_service_desk: bool = Field(
         default=True, description="Post through the JSM request API, visible on the portal."
     )
-    ses_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+    ses_topic_arns: tuple[str, ...] = Field(
         default=(), description="Comma-separated SNS topics whose SES receipts are ours."
     )
-    ses_event_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+    ses_event_topic_arns: tuple[str, ...] = Field(
         default=(),
         description="Comma-separated SNS topics the configuration set publishes SES's Send "
         "events to (infra/resources.json sets it).",
@@ -62,7 +84,7 @@ class Settings(BaseSettings):
         "event destination reports each message SES accepted, so a retry never sends one "
         "twice. Unset: a retry after a lost outcome may send a second copy.",
     )
-    sns_trusted_certificate_urls: Annotated[tuple[str, ...], NoDecode] = Field(
+    sns_trusted_certificate_urls: tuple[str, ...] = Field(
         default=(),
         description="Local stack only, never in production: comma-separated URL prefixes "
         "(each ending in '/') under which an SNS SigningCertURL is trusted besides the https "

@@ -1,0 +1,283 @@
+"""One `Root` per process (per Lambda container): the parts of Plaint, each built once on
+first use from the settings, so an entry point pays only for the parts it touches.
+
+Heavy imports (boto3, the connectors, the decisions) happen inside the builders, not at
+import: Chalice imports the functions when it packages them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bootstrap.settings import Settings
+from plaint.vocabulary.errors import PlaintError, PolicyError
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from connectors.email.webhook import SesInbox
+    from plaint.auditlog.checkpoint import CheckpointSigner
+    from plaint.model.events import SourceSystem
+    from plaint.policy.book import PolicyBook
+    from plaint.policy.document import Policy
+    from plaint.usecases.checkpointing import Checkpointer
+    from plaint.usecases.handling import ComplaintHandling
+    from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
+    from storage.dynamodb import DynamoStore
+    from storage.sqs import SqsQueue
+
+log = logging.getLogger(__name__)
+
+POLICY_LOOK_EVERY = 60.0  # seconds between looks at the published policy, per process
+NO_DEADLINE = 900.0  # seconds an outside call may take when no function deadline applies
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Root:
+    """Plaint's parts, wired from `settings`. `clock` and `time_left` are read at each use,
+    so a function can set its invocation's deadline and a test can move time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        time_left: Callable[[], float] = lambda: NO_DEADLINE,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.time_left = time_left
+        self._clients: dict[str, Any] = {}
+        self._policy_looked_at = float("-inf")
+
+    def client(self, service: str) -> Any:
+        """A boto3 client, made once per service, at the stack's endpoint when one is set."""
+        if service not in self._clients:
+            import boto3
+
+            self._clients[service] = boto3.client(
+                service,  # type: ignore[call-overload]
+                endpoint_url=self.settings.aws_endpoint_url,
+            )
+        return self._clients[service]
+
+    # The compliance metadata: what every entry point needs.
+
+    @cached_property
+    def store(self) -> DynamoStore:
+        from storage.dynamodb import DynamoStore
+
+        settings = self.settings
+        return DynamoStore(
+            self.client("dynamodb"), settings.state_table, settings.audit_table, clock=self.clock
+        )
+
+    @cached_property
+    def queue(self) -> SqsQueue:
+        from storage.sqs import SqsQueue
+
+        sqs, settings = self.client("sqs"), self.settings
+        if settings.queue_url:
+            return SqsQueue(sqs, settings.queue_url)
+        return SqsQueue.by_name(sqs, settings.queue_name)
+
+    # The policy judged by: the packaged one until a valid one is published.
+
+    @cached_property
+    def packaged_policy(self) -> Policy:
+        from plaint.policy.loading import load_policy
+
+        if not self.settings.policy_path:
+            raise PolicyError(["PLAINT_POLICY_PATH: no policy file is configured"])
+        return load_policy(self.settings.policy_path)
+
+    @cached_property
+    def _policy_book(self) -> PolicyBook:
+        from plaint.policy.book import PolicyBook
+
+        return PolicyBook(self.packaged_policy)
+
+    def policy(self) -> Policy:
+        """The policy to judge by now: at most once a minute, take a newly published valid
+        policy; anything else is refused and the last valid policy stays."""
+        book = self._policy_book
+        if time.monotonic() - self._policy_looked_at >= POLICY_LOOK_EVERY:
+            self._policy_looked_at = time.monotonic()
+            try:
+                published = self.store.active_policy()
+            except PlaintError as exc:
+                log.warning("published policy unreadable; still judging by %s: %s",
+                            book.current.version[:12], exc)  # fmt: skip
+            else:
+                if published is not None:
+                    book.offer(*published)
+        return book.current
+
+    # The worker and the scheduler: decisions carried through the ports.
+
+    @cached_property
+    def _handling(self) -> ComplaintHandling:
+        return self.handling_under(self.policy())
+
+    @property
+    def handling(self) -> ComplaintHandling:
+        """The use cases, judging by the policy in force."""
+        handling = self._handling
+        handling.policy = self.policy()
+        return handling
+
+    def handling_under(self, policy: Policy) -> ComplaintHandling:
+        """The use cases judging by `policy` (an admin's --policy, say), carrying out their
+        actions through the same outboxes as the worker."""
+        from plaint.usecases.handling import ComplaintHandling
+
+        return ComplaintHandling(
+            store=self.store, policy=policy, clock=self.clock, ledger=self.settings.ledger,
+            outboxes=self._helpdesk_outboxes(policy) | self._email_outbox(policy),
+        )  # fmt: skip
+
+    @cached_property
+    def feeds(self) -> tuple[ChangeFeed, ...]:
+        """What reconciliation asks each helpdesk."""
+        from connectors.jira.feed import JiraChangeFeed
+        from connectors.zendesk.feed import ZendeskChangeFeed
+
+        settings = self.settings
+        feeds: list[ChangeFeed] = []
+        if settings.zendesk_base_url:
+            credentials = _credentials(settings.zendesk_email, settings.zendesk_api_token)
+            feeds.append(ZendeskChangeFeed(settings.zendesk_base_url, credentials,
+                                           time_left=self.time_left))  # fmt: skip
+        if settings.jira_base_url:
+            feeds.append(
+                JiraChangeFeed(
+                    settings.jira_base_url,
+                    _credentials(settings.jira_email, settings.jira_api_token),
+                    jql_scope=settings.jira_jql_scope,
+                    zone=settings.jira_time_zone,
+                    mapping=self.policy().helpdesk_fields.jira,
+                    time_left=self.time_left,
+                )
+            )
+        return tuple(feeds)
+
+    def _helpdesk_outboxes(self, policy: Policy) -> dict[SourceSystem, Outbox]:
+        from connectors.disputes.client import ProviderOutbox
+        from connectors.email.packets import SesPacketMailer
+        from connectors.jira.client import JiraClient
+        from connectors.zendesk.client import ZendeskClient
+        from plaint.model.events import SourceSystem
+
+        settings = self.settings
+        # Referral packets go to the providers the policy names (ISO 10003); providers whose
+        # method is email get the packet from the complaints sender.
+        sender = policy.email.sender
+        mailer = SesPacketMailer(self.client("sesv2"), sender) if sender else None
+        outboxes: dict[SourceSystem, Outbox] = {
+            SourceSystem.PROVIDER: ProviderOutbox(time_left=self.time_left, mailer=mailer)
+        }
+        if settings.zendesk_base_url:
+            outboxes[SourceSystem.ZENDESK] = ZendeskClient(
+                settings.zendesk_base_url,
+                _credentials(settings.zendesk_email, settings.zendesk_api_token),
+                time_left=self.time_left,
+                requests_per_minute=settings.zendesk_requests_per_minute,
+            )
+        if settings.jira_base_url:
+            outboxes[SourceSystem.JIRA] = JiraClient(
+                settings.jira_base_url,
+                _credentials(settings.jira_email, settings.jira_api_token),
+                time_left=self.time_left,
+                service_desk=settings.jira_service_desk,
+                requests_per_minute=settings.jira_requests_per_minute,
+            )
+        return outboxes
+
+    def _email_outbox(self, policy: Policy) -> dict[SourceSystem, Outbox]:
+        """Email complaints are answered by SES, from the policy's sender."""
+        from connectors.email.client import SesMailer
+        from plaint.model.events import SourceSystem
+
+        email = policy.email
+        if not (email.sender and email.mailbox):
+            return {}
+        if not self.settings.ses_configuration_set:
+            log.warning(
+                "PLAINT_SES_CONFIGURATION_SET is not set: SES will not report the "
+                "acknowledgement emails it accepts, so a retry after a lost outcome may send "
+                "a second copy"
+            )
+        mailer = SesMailer(
+            self.client("sesv2"), email.sender, email.mailbox, subjects=email.subjects,
+            configuration_set=self.settings.ses_configuration_set, evidence=self.store,
+            clock=self.clock,
+        )  # fmt: skip
+        return {SourceSystem.EMAIL: mailer}
+
+    # Email's webhook.
+
+    @cached_property
+    def ses_inbox(self) -> SesInbox:
+        from connectors.email.webhook import SesInbox
+
+        settings = self.settings
+        if settings.sns_trusted_certificate_urls:
+            # Trusting a signer other than Amazon SNS is for the local stack; say so loudly
+            # if a deployed function ever finds it set.
+            log.warning(
+                "trusting SNS signing certificates under %s besides Amazon SNS hosts "
+                "(PLAINT_SNS_TRUSTED_CERTIFICATE_URLS: local stack only)",
+                ", ".join(settings.sns_trusted_certificate_urls),
+            )
+        return SesInbox(
+            receipt_topics=settings.ses_topic_arns,
+            event_topics=settings.ses_event_topic_arns,
+            trusted_certificate_urls=settings.sns_trusted_certificate_urls,
+            intake=lambda: self.policy().email,
+            s3=lambda: self.client("s3"),
+            sent_mail=lambda: self.store,
+        )
+
+    # The compliance log's checkpoints.
+
+    @cached_property
+    def checkpoint_signer(self) -> CheckpointSigner | None:
+        from storage.trust import checkpoint_signer
+
+        settings = self.settings
+        return checkpoint_signer(settings.checkpoint_kms_key_id, settings.checkpoint_key_file,
+                                 settings.aws_endpoint_url)  # fmt: skip
+
+    @cached_property
+    def checkpoint_archive(self) -> CheckpointArchive | None:
+        from storage.trust import checkpoint_archive
+
+        settings = self.settings
+        return checkpoint_archive(settings.checkpoint_bucket, settings.checkpoint_dir,
+                                  settings.aws_endpoint_url)  # fmt: skip
+
+    @cached_property
+    def checkpointer(self) -> Checkpointer | None:
+        """None until a key and an archive are configured."""
+        from plaint.usecases.checkpointing import Checkpointer
+
+        signer, archive = self.checkpoint_signer, self.checkpoint_archive
+        if signer is None or archive is None:
+            return None
+        lag = timedelta(seconds=self.settings.checkpoint_lag_seconds)
+        return Checkpointer(self.store, archive, signer, clock=self.clock,
+                            ledger=self.settings.ledger, lag=lag)  # fmt: skip
+
+
+def _credentials(email: str | None, token: SecretStr | None) -> tuple[str, str] | str:
+    """(email, API token) for basic auth; a token alone is an OAuth bearer token."""
+    secret = token.get_secret_value() if token else ""
+    return (email, secret) if email else secret

@@ -1,0 +1,18 @@
+"""Jira's webhook: a delivery's signature checked on the raw bytes, then its payload read
+into the engine's words, with the custom fields the policy names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from connectors.jira.mapper import parse_delivery
+from connectors.jira.signature import verify_signature
+from plaint.model.events import TicketEvent
+from plaint.policy.document import JiraFieldMapping
+
+
+def read(
+    headers: Mapping[str, str], body: bytes, secrets: Sequence[str], fields: JiraFieldMapping
+) -> TicketEvent:
+    verify_signature(headers, body, secrets)
+    return parse_delivery(headers, body, fields)

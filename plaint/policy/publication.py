@@ -1,0 +1,147 @@
+"""Publishing a policy under the two-person rule: one person proposes a valid version,
+another approves it, and only the approval makes it the policy the running system judges
+by. Both acts are entries of the compliance log, on the ledger's policy chain.
+
+Pure decisions: each returns a PolicyChange (the version's record after the act, the
+document to keep, whether the active pointer moves and from where, the audit entries) that
+the store commits in one transaction, or raises why the act is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from plaint.model.audit import AuditDraft, AuditKind
+from plaint.model.publication import PolicyAct, PolicyChange, PolicyRecord, PolicyStep
+from plaint.policy.loading import parse_policy
+from plaint.vocabulary.errors import (
+    PolicyError,
+    ProposalNotFoundError,
+    PublicationRefusedError,
+    StaleProposalError,
+    TwoPersonRuleError,
+)
+
+# The chain policy entries go on, `<ledger>/policy`: named like a complaint's, so that
+# `plaint audit query|verify --complaint policy` read it as they read a complaint's.
+POLICY_CHAIN = "policy"
+
+
+def same_person(one: str, other: str) -> bool:
+    return one.strip().casefold() == other.strip().casefold()
+
+
+def _who(by: str) -> str:
+    name = by.strip()
+    if not name:
+        raise PublicationRefusedError("say who you are: proposals and approvals are signed")
+    return name
+
+
+def short(version: str | None) -> str:
+    return "the packaged policy" if version is None else version[:12]
+
+
+def propose(
+    document: str,
+    by: str,
+    now: datetime,
+    *,
+    record: PolicyRecord | None,
+    active: str | None,
+    document_kept: bool,
+) -> PolicyChange:
+    """Propose `document` for approval. Raises PolicyError with every problem of an invalid
+    one, PublicationRefusedError when the version already awaits approval against the
+    active policy, and StaleProposalError when it is the active policy."""
+    proposer = _who(by)
+    policy = parse_policy(document)
+    version = policy.version
+    # A proposal the active policy moved away from can only be made again, against it.
+    if record is not None and record.awaiting_approval and record.last.active_before == active:
+        waiting = record.last
+        raise PublicationRefusedError(
+            f"{short(version)} already awaits approval (proposed by {waiting.by} at "
+            f"{waiting.at.isoformat()})"
+        )
+    if active == version:
+        raise StaleProposalError(f"{short(version)} is already the active policy")
+    step = PolicyStep(act=PolicyAct.PROPOSED, by=proposer, at=now, active_before=active)
+    updated = PolicyRecord(
+        version=version,
+        name=policy.name,
+        steps=(*(record.steps if record else ()), step),
+        revision=1 if record is None else record.revision + 1,
+    )
+    entry = AuditDraft(
+        kind=AuditKind.POLICY_PROPOSED, complaint_id=POLICY_CHAIN, policy_version=version,
+        at=now, detail={"version": version, "name": policy.name, "proposed_by": proposer,
+                        "active_version": active},
+    )  # fmt: skip
+    return PolicyChange(
+        record=updated,
+        expected_revision=None if record is None else record.revision,
+        document=None if document_kept else document,
+        audit=(entry,),
+    )
+
+
+def approve(
+    version: str,
+    by: str,
+    now: datetime,
+    *,
+    record: PolicyRecord | None,
+    document: str | None,
+    active: str | None,
+) -> PolicyChange:
+    """Approve a proposed version, which publishes it. Raises ProposalNotFoundError (never
+    proposed, or awaiting no approval), TwoPersonRuleError (the proposer approving),
+    PolicyError (the kept document is invalid or not this version) or StaleProposalError
+    (the active policy moved since the proposal)."""
+    approver = _who(by)
+    if record is None:
+        raise ProposalNotFoundError(f"no policy {short(version)} was proposed")
+    if not record.awaiting_approval:
+        last = record.last
+        raise ProposalNotFoundError(
+            f"{short(version)} awaits no approval: {last.act} by {last.by} at "
+            f"{last.at.isoformat()}; propose it again to publish it again"
+        )
+    proposal = record.last
+    if same_person(proposal.by, approver):
+        raise TwoPersonRuleError(
+            f"{proposal.by} proposed {short(version)}: another person must approve it"
+        )
+    if document is None:
+        raise PolicyError([f"no document is kept for {short(version)}"])
+    policy = parse_policy(document)
+    if policy.version != version:
+        raise PolicyError(
+            [f"the document kept for {short(version)} is version {short(policy.version)}"]
+        )
+    if active != proposal.active_before:
+        raise StaleProposalError(
+            f"the active policy moved from {short(proposal.active_before)} to {short(active)} "
+            f"since {short(version)} was proposed; propose it again against the policy in force"
+        )
+    step = PolicyStep(act=PolicyAct.PUBLISHED, by=approver, at=now, active_before=active)
+    updated = record.model_copy(
+        update={"steps": (*record.steps, step), "revision": record.revision + 1}
+    )
+    entry = AuditDraft(
+        kind=AuditKind.POLICY_PUBLISHED, complaint_id=POLICY_CHAIN, policy_version=version,
+        at=now,
+        detail={
+            "version": version, "name": policy.name, "proposed_by": proposal.by,
+            "proposed_at": proposal.at.isoformat(), "approved_by": approver,
+            "previous_version": active, "document_approved_by": policy.approved_by,
+        },
+    )  # fmt: skip
+    return PolicyChange(
+        record=updated,
+        expected_revision=record.revision,
+        activate=True,
+        expected_active=active,
+        audit=(entry,),
+    )

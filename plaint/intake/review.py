@@ -17,7 +17,7 @@ from datetime import datetime
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
-from plaint.clocks.review import acknowledgement_due
+from plaint.clocks.acknowledgement import acknowledgement_due
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Assessment, Complaint, ComplaintStatus, RuleMatch

@@ -136,6 +136,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "without permission", "without her permission", "without his permission",
             "without our permission", "without authorisation", "without authorization",
             "without consent", "someone used", "used my card", "used her card", "used his card",
+            "fake", "tricked", "scammer",
         ),
         "severity.safety": (
             "fire", "smoke", "burn", "electric shock", "shock", "injur", "explod", "poison",
@@ -294,8 +295,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.charged_wrongly": (
             "iki dəfə", "artıq ödəniş", "artıq tutul", "tutuldu", "tutulub", "çıxıldı", "çıxılıb",
-            "silindi", "silinib", "kəsildi", "kəsilib", "komissiya", "əlavə haqq", "yanlış məbləğ",
-            "çıxarıl",
+            "silindi", "silinib", "kəsildi", "kəsilib", "yanlış məbləğ", "çıxarıl",
         ),
         "failure.broken": (
             "xarab", "zədələn", "sınıq", "sındı", "qırıl", "nasaz", "defekt", "korlan", "çürük",
@@ -367,7 +367,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "request.hypothetical": (
             "əgər", "olarsa", "olsa", "halında", "halda", "fərz edək", "təsəvvür edin",
-            "nə etməliyəm", "nə olar", "nə baş verər",
+            "nə etməliyəm", "nə olar", "nə baş verər", "tutaq ki", "deyək ki",
         ),
         "gratitude.thanks": (
             "təşəkkür", "sağ olun", "minnətdar", "çox sağ ol", "hörmətlə",
@@ -459,7 +459,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.charged_wrongly": (
             "iki kez", "iki defa", "fazla çekil", "fazladan", "kesildi", "kesinti", "çekildi",
-            "tahsil", "yansıtıl", "ücret alın", "komisyon", "aidat", "masraf",
+            "tahsil", "yansıtıl", "ücret alın",
         ),
         "failure.broken": (
             "bozuk", "bozul", "hasarlı", "hasar", "kırık", "kırıl", "arızalı", "arıza", "defolu",
@@ -621,8 +621,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "كم لازم انتظر", "تاجل", "تاجيل", "اجلوا", "يتاجل",
         ),
         "failure.charged_wrongly": (
-            "خصم", "مرتين", "خصموا", "سحب", "اقتطاع", "رسوم", "مبلغ زائد", "زياده", "تم خصم",
-            "انخصم", "اعلى من المعتاد", "اعلى بكثير", "الضعف", "ضعف المبلغ",
+            "خصم", "مرتين", "خصموا", "سحب", "اقتطاع", "مبلغ زائد", "زياده", "تم خصم", "انخصم",
+            "اعلى من المعتاد", "اعلى بكثير", "الضعف", "ضعف المبلغ",
         ),
         "failure.broken": (
             "تالف", "معطل", "عطل", "خربان", "خراب", "مكسور", "منتهي الصلاحيه", "فاسد", "متضرر",
@@ -649,7 +649,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "severity.fraud": (
             "احتيال", "نصب", "غير مصرح", "بدون علمي", "دون علمي", "بدون اذن", "سرقه", "سرق",
-            "اختراق", "مخترق", "تصيد", "مزور", "لم اقم", "ما سويت",
+            "اختراق", "مخترق", "تصيد", "مزور", "لم اقم", "ما سويت", "مزيف", "انخدع", "نصاب",
         ),
         "severity.safety": (
             "حريق", "دخان", "احترق", "صعق", "اصابه", "حروق", "تسمم", "انفجار", "انفجر", "شرار",
@@ -689,7 +689,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "اود معرفه", "ابغى اعرف", "ابي اعرف", "لو سمحت", "من فضلك", "ارجو",
         ),
         "request.hypothetical": (
-            "اذا", "في حال", "=لو", "في حاله", "ماذا لو", "ماذا افعل",
+            "اذا", "في حال", "=لو", "في حاله", "ماذا لو", "ماذا افعل", "لنفترض", "افترض",
         ),
         "gratitude.thanks": (
             "شكرا", "مشكور", "اشكر", "ممتن", "جزاكم الله", "تحياتي",
@@ -779,8 +779,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "چند روز", "تا کی", "چقدر دیگر", "چقدر باید صبر", "ماه است", "ماهه",
         ),
         "failure.charged_wrongly": (
-            "کسر شد", "کسر شده", "دو بار", "=دوبار", "برداشت", "کم شد", "کم شده", "کارمزد",
-            "هزینه اضافی",
+            "کسر شد", "کسر شده", "دو بار", "=دوبار", "برداشت", "کم شد", "کم شده", "هزینه اضافی",
         ),
         "failure.broken": (
             "خراب", "شکسته", "معیوب", "آسیب", "اسیب", "ترکیده", "پاره", "فاسد", "تاریخ گذشته",
@@ -933,8 +932,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "сколько можно",
         ),
         "failure.charged_wrongly": (
-            "списали", "списан", "дважды", "два раза", "лишн", "комисси", "удержал", "сняли",
-            "переплат",
+            "списали", "списан", "дважды", "два раза", "лишн", "удержал", "сняли", "переплат",
         ),
         "failure.broken": (
             "сломан", "слома", "брак", "дефект", "поврежд", "разбит", "неисправ", "испорч",

@@ -53,6 +53,9 @@ FOLDS = 5
 # no evidence either way should lean to "not a complaint" (the review band catches the
 # doubtful ones), as most helpdesk traffic is not complaints.
 NON_COMPLAINT_WEIGHT = 1.2
+# General chatter (greetings, news, sport: what a social channel also brings) teaches that
+# text with no evidence is no complaint, but it is not helpdesk traffic: it weighs less.
+GENERAL_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,8 @@ def weights_for(examples: Sequence[Example]) -> np.ndarray:
             english = totals[("en", 1, "tickets")] or 1
             weights.append(CFPB_SHARE * english / totals[key])
         else:
-            weights.append(
-                50.0 * (NON_COMPLAINT_WEIGHT if example.label == 0 else 1.0) / totals[key]
-            )
+            weight = 50.0 * (NON_COMPLAINT_WEIGHT if example.label == 0 else 1.0) / totals[key]
+            weights.append(weight * (GENERAL_WEIGHT if example.kind == "general" else 1.0))
     return np.asarray(weights, dtype=np.float64)
 
 

@@ -18,6 +18,13 @@ from plaint.policy.document import Policy
 OVERDUE_MARKER_TAG = "plaint_ack_overdue"
 
 
+def acknowledgement_due(received_at: datetime, policy: Policy) -> datetime:
+    """When the acknowledgement is due, counted from receipt on the acknowledgement
+    calendar; for a possible complaint, when it would be due were it confirmed."""
+    ack = policy.acknowledgement
+    return timekeeping.calendars(policy)(ack.calendar).add(received_at, ack.within)
+
+
 def acknowledgement_deadline(
     complaint_id: str, received_at: datetime, policy: Policy, now: datetime
 ) -> tuple[datetime, AuditDraft]:
@@ -25,7 +32,7 @@ def acknowledgement_deadline(
     receipt, and the audit entry that records it."""
     ack = policy.acknowledgement
     calendar = timekeeping.calendars(policy)(ack.calendar)
-    due_at = calendar.add(received_at, ack.within)
+    due_at = acknowledgement_due(received_at, policy)
     detail = {
         "due_at": due_at.isoformat(),
         "within": ack.within.model_dump(mode="json"),

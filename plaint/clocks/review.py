@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from plaint.auditlog.drafts import record
-from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditKind
 from plaint.model.complaint import Complaint
@@ -15,12 +14,6 @@ from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem
 from plaint.model.recognition import Review
 from plaint.policy.document import Policy
-
-
-def acknowledgement_due(received_at: datetime, policy: Policy) -> datetime:
-    """When the acknowledgement is due, counted from receipt, were the ticket a complaint."""
-    ack = policy.acknowledgement
-    return timekeeping.calendars(policy)(ack.calendar).add(received_at, ack.within)
 
 
 def review_overdue(complaint: Complaint, policy: Policy, now: datetime) -> Decision | None:

@@ -109,10 +109,10 @@ def read_ticket(event: TicketEvent, policy: Policy) -> Reading | None:
             languages=policy.languages,
             categories=category_hints(policy),
         )
+        return reading_of(result, len(text), policy)
     except Exception as exc:  # the model is a heuristic: its failure must not lose a ticket
         log.exception("recogniser failed on %s", event.complaint_id)
         return _failed(exc, len(text), policy)
-    return reading_of(result, len(text), policy)
 
 
 def reading_of(result: Recognition, total: int, policy: Policy) -> Reading:

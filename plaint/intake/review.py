@@ -17,7 +17,7 @@ from datetime import datetime
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
-from plaint.clocks.review import acknowledgement_due
+from plaint.clocks.acknowledgement import acknowledgement_due
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Assessment, Complaint, ComplaintStatus, RuleMatch
@@ -61,6 +61,8 @@ FIELD_HINT = {
 }
 
 NO_SCORE = "-"
+# The name a Jira review field's changes arrive under (helpdesk_fields.jira's role for it).
+REVIEW_ROLE = "complaint_review"
 
 
 class _Values(dict[str, str]):
@@ -99,9 +101,12 @@ def note_text(complaint: Complaint, due_at: datetime, policy: Policy) -> str:
     )
     field = policy.helpdesk_fields.jira.complaint_review_field
     if complaint.source is SourceSystem.JIRA and field:
+        # The field as agents know it: a display name the policy lists, else its id.
+        named = [name for name in rules.answer_fields if name.casefold() != REVIEW_ROLE]
         hint = FIELD_HINT.get(language, FIELD_HINT["en"])
         confirm, dismiss = rules.confirm_values[0], rules.dismiss_values[0]
-        text += " " + hint.format(field=field, confirm_value=confirm, dismiss_value=dismiss)
+        shown = named[0] if named else field
+        text += " " + hint.format(field=shown, confirm_value=confirm, dismiss_value=dismiss)
     return text
 
 

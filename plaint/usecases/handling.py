@@ -19,7 +19,7 @@ from plaint.clocks.acknowledgement import fallen_due
 from plaint.intake import reception
 from plaint.model.actions import ActionStatus, OutboundAction
 from plaint.model.audit import AuditEntry, AuditKind
-from plaint.model.complaint import Complaint
+from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
 from plaint.model.events import DeliveryStatus, SourceSystem, TicketEvent
 from plaint.policy.document import Policy
@@ -260,8 +260,12 @@ class ComplaintHandling:
         current = self.store.get_complaint(event.complaint_id)
         if current is not None and (
             current.source_version >= event.occurred_at
-            # Nothing we track moved: our own acknowledgement also updates the ticket.
-            or current.helpdesk_status == event.helpdesk_status
+            # Nothing we track moved: our own acknowledgement also updates the ticket. A
+            # possible complaint's tags may hold an agent's answer whose webhook was lost.
+            or (
+                current.helpdesk_status == event.helpdesk_status
+                and current.status is not ComplaintStatus.POSSIBLE_COMPLAINT
+            )
         ):
             return 0  # a webhook already told us
         if not self.accept(event):

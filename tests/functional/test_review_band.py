@@ -191,3 +191,32 @@ def test_a_zendesk_agent_dismisses_and_the_ticket_is_no_complaint(
     assert complaint.acknowledgement_due_at is None
     kinds = [e.kind for e in ledger_entries(store)]
     assert "complaint.dismissed" in kinds and "acknowledgement.sent" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("description", "outcome", "truncated"),
+    [
+        # Near the webhook's 256 KiB limit: cut at 3,000 characters, the same way each time.
+        ("Pulum hələ qaytarılmayıb, üç həftədir gözləyirəm. " * 4200, "judged", True),
+        ("😡😡😡 👎👎", "no_words", False),
+        ("", "empty", False),
+    ],
+)
+def test_bad_input_is_a_recorded_outcome_not_a_crashed_worker(
+    functions: Any, aws: Any, description: str, outcome: str, truncated: bool
+) -> None:
+    event = sample_event(ticket_id=6300)
+    event["detail"] |= {"subject": "", "description": description}
+    body = dumps(event)
+    assert len(body) < 256 * 1024
+    deliver_zendesk(functions, aws, event)
+    store = DynamoStore(aws["dynamodb"])
+    complaint = store.get_complaint("zendesk:6300")
+    assert complaint is not None
+    reading = complaint.assessment.recognition
+    assert reading is not None and reading.outcome == outcome
+    assert reading.truncated is truncated
+    assert reading.characters_total == len(description.strip())  # subject and text, trimmed
+    assert reading.characters_read <= 3000
+    assessed = next(e for e in ledger_entries(store) if e.kind == "complaint.assessed")
+    assert assessed.detail["recognition"]["truncated"] is truncated

@@ -451,8 +451,16 @@ _COMPLAINT_EVIDENCE = (
 _SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
 
 
+# Persian negated copulas and verbs of having/becoming in any person ("نبودم", "نداشتیم",
+# "نیستند") reach back like the negators listed in the lexicon.
+_PERSIAN_BACKWARD_PREFIXES = ("نیست", "نبود", "ندار", "نداشت", "نشد")
+
+
 def _negation_marks(words: list[Token], language: str) -> list[bool]:
     negators, backwards = _negators(language)
+    if language == "fa":
+        extra = {t.surface for t in words if t.surface.startswith(_PERSIAN_BACKWARD_PREFIXES)}
+        negators, backwards = negators | extra, backwards | extra
     marks = [token.negated_itself for token in words]
     for position, token in enumerate(words):
         # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",

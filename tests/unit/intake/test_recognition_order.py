@@ -301,3 +301,14 @@ def test_the_reading_holds_cue_identifiers_and_never_the_complainants_words() ->
     dumped = json.dumps(result.model_dump(mode="json"), ensure_ascii=False).lower()
     for word in ("xylophonic", "quetzalcoatl", "weeks", "nobody", "answers", "emails"):
         assert word not in dumped
+
+
+def test_an_answer_the_record_cannot_hold_is_a_recorded_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.fakes import FakeRecogniser
+
+    monkeypatch.setattr(reading_module, "recognise", FakeRecogniser(outcome="half_judged"))
+    result, read = real("My refund has not arrived")
+    assert read.outcome is ReadingOutcome.FAILED and read.error == "ValueError"
+    assert result.review

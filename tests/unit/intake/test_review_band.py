@@ -317,3 +317,39 @@ def test_the_real_recogniser_puts_an_unreadable_language_to_an_agent() -> None:
     reading = complaint.assessment.recognition
     assert reading is not None and reading.outcome == "unknown_language"
     assert reading.model_version.startswith("sha256:")
+
+
+def test_reconciliation_takes_in_an_answer_whose_webhook_was_lost(desk: Desk) -> None:
+    from tests.fakes import FakeFeed
+
+    desk.deliver(helpdesk_status="open")
+    desk.clock.advance(hours=1)
+    # The agent tagged the ticket; the webhook never came. The status did not move.
+    lost = ticket_event(
+        delivery_id="reconcile:101:1", created_at=desk.created_at, occurred_at=desk.clock.now,
+        kind=TicketEventKind.UPDATED, helpdesk_status="open", recovered=True,
+        tags=("possible_complaint", "complaint_confirmed"), description=QUESTION,
+    )  # fmt: skip
+    report = desk.handling.reconcile(FakeFeed([[lost]]))
+    assert report.gaps_closed == 1
+    complaint = desk.complaint()
+    assert complaint.status is ComplaintStatus.ACKNOWLEDGED
+    assert complaint.received_at == desk.created_at
+    assert "intake.gap_closed" in desk.kinds()
+
+
+def test_the_jira_note_names_the_review_field_as_agents_know_it(
+    recogniser: FakeRecogniser,
+) -> None:
+    document = default_policy().model_dump(mode="json")
+    document["helpdesk_fields"]["jira"]["complaint_review_field"] = "customfield_10300"
+    desk = Desk(Policy.model_validate(document))
+    desk.deliver(source=SourceSystem.JIRA, ticket_id="SUP-8")
+    [note] = desk.helpdesk.applied
+    assert note.comment is not None
+    assert "Or set the field customfield_10300 to confirmed or dismissed." in note.comment
+    document["recognition"]["review"]["answer_fields"] = ["complaint_review", "Complaint review"]
+    desk = Desk(Policy.model_validate(document))
+    desk.deliver(source=SourceSystem.JIRA, ticket_id="SUP-9")
+    [note] = desk.helpdesk.applied
+    assert note.comment is not None and "the field Complaint review to" in note.comment

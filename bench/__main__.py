@@ -13,8 +13,10 @@ from bench import (
     calendar_speed,
     dynamodb_requests,
     import_time,
+    portal_queries,
     sweep_reads,
     webhook_latency,
+    what_if,
 )
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -25,6 +27,8 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "calendar_speed": calendar_speed.measure,
     "sweep_reads": sweep_reads.measure,
     "audit_log": audit_log.measure,
+    "portal_queries": portal_queries.measure,
+    "what_if": what_if.measure,
 }
 
 

@@ -4,7 +4,10 @@ Two tables, both on demand. The state table holds deliveries, complaints and out
 actions under `pk`/`sk`. Whatever is still owed (an acknowledgement, an action attempt, an
 unprocessed delivery) also carries `due_bucket`/`due_at`, which feeds the sparse GSI `due`:
 the schedulers query "bucket = X and due_at <= now" and read only what is due, never the
-open backlog. `due_at` is fixed-width UTC text, so string order is time order. The audit
+open backlog. `due_at` is fixed-width UTC text, so string order is time order. Complaint
+records also feed the search indexes (storage.search_codec), deliveries the
+`deliveries_by_day` index (storage.codec), and policy versions keep their records in the
+`POLICIES` partition (storage.published); storage.state_indexes reads them. The audit
 table holds one chain per complaint: `SEQ#<n>` entries as plain attributes and a `HEAD`
 item that every append moves with a condition on its old seq (storage.audit_codec has the
 rest of its layout).

@@ -72,7 +72,7 @@ def _complaint(template: Complaint, n: int, total: int) -> Complaint:
                              "due_at": received + timedelta(days=56)})
         for c in template.clocks[:1]
     )  # fmt: skip
-    referrals = ()
+    referrals: tuple[Referral, ...] = ()
     if n % 50 == 7:
         referrals = (Referral(referral_id=f"r-{n}", provider_id="fos", trigger="missed",
                               stage=ReferralStage.REFERRED, offered_at=received,

@@ -113,7 +113,7 @@ def _run(total: int) -> dict[str, Any]:
         create_tables(client)
         items = [wire(codec.delivery_item(d, d.received_at + WEEK)) for d in deliveries]
         for start in range(0, len(items), 25):
-            batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+            batch: list[Any] = [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]
             client.batch_write_item(RequestItems={"plaint-state": batch})
         read = {"items": 0, "requests": 0}
 

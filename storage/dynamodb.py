@@ -359,6 +359,37 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
         }
         return self._paged(query, limit)
 
+    def reindex_complaints(self, refresh: Callable[[Complaint], Complaint]) -> int:
+        """Rewrite every complaint record with its search attributes, `refresh` applied
+        (what a table written before search needs, once): one scan, and a put per record
+        conditional on its revision, so a decision landing meanwhile wins. The number
+        rewritten."""
+        request: dict[str, Any] = {
+            "TableName": self._state,
+            "FilterExpression": "begins_with(pk, :complaint) AND sk = :state",
+            "ExpressionAttributeValues": _wire({":complaint": "COMPLAINT#", ":state": "STATE"}),
+        }
+        rewritten = 0
+        while True:
+            with _translated():
+                page = self._client.scan(**request)
+            for raw in page.get("Items", []):
+                item = _plain(raw)
+                rewrite = codec.complaint_item(refresh(codec.complaint_from_item(item)))
+                unchanged = {":revision": item["revision"]}
+                put = self._put(self._state, rewrite, "revision = :revision", unchanged)["Put"]
+                try:
+                    with _translated():
+                        self._client.put_item(**put)
+                except ClientError as exc:
+                    if _error_code(exc) != "ConditionalCheckFailedException":
+                        raise
+                    continue
+                rewritten += 1
+            if "LastEvaluatedKey" not in page:
+                return rewritten
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def _policy_items(self) -> list[Item]:
         query = {
             "TableName": self._state,

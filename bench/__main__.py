@@ -14,9 +14,11 @@ from bench import (
     dynamodb_requests,
     import_time,
     portal,
+    portal_queries,
     recogniser,
     sweep_reads,
     webhook_latency,
+    what_if,
 )
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -29,6 +31,8 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "audit_log": audit_log.measure,
     "recogniser": recogniser.measure,
     "portal": portal.measure,
+    "portal_queries": portal_queries.measure,
+    "what_if": what_if.measure,
 }
 
 

@@ -14,8 +14,10 @@ from bench import (
     dynamodb_requests,
     import_time,
     portal,
+    portal_queries,
     sweep_reads,
     webhook_latency,
+    what_if,
 )
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -27,6 +29,8 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "sweep_reads": sweep_reads.measure,
     "audit_log": audit_log.measure,
     "portal": portal.measure,
+    "portal_queries": portal_queries.measure,
+    "what_if": what_if.measure,
 }
 
 

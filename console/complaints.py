@@ -5,6 +5,9 @@ plaint complaints search [--since T] [--until T] [--category C | --jurisdiction 
                          --regime R | --channel CH | --clock-status S | --late yes|no |
                          --referred yes|no] [--limit N] [--cursor C] [--json]
 plaint complaints show COMPLAINT [--with-personal] [--json]
+plaint complaints reindex [--policy FILE]
+                         once, after upgrading: bring records written before search into
+                         its indexes (one scan of the state table)
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from console.report import policy_option, policy_or_say
 from plaint.reporting.search import ComplaintQuery, ComplaintRow
 from plaint.reporting.story import ComplaintStory
+from plaint.usecases.search import reindex
 from plaint.usecases.story import complaint_story
 from plaint.vocabulary.errors import QueryInvalidError
 from storage.dynamodb import DynamoStore
@@ -45,12 +50,24 @@ def add_commands(
     show.add_argument("complaint")
     show.add_argument("--with-personal", action="store_true", help="include personal values")
     show.add_argument("--json", action="store_true")
-    for command in (search, show):
+    reindex = commands.add_parser("reindex")
+    policy_option(reindex)
+    for command in (search, show, reindex):
         store_options(command)
 
 
 def run(args: argparse.Namespace, store: DynamoStore) -> int:
+    if args.command == "reindex":
+        return _reindex(args, store)
     return _search(args, store) if args.command == "search" else _show(args, store)
+
+
+def _reindex(args: argparse.Namespace, store: DynamoStore) -> int:
+    policy = policy_or_say(args, store)
+    if policy is None:
+        return 1
+    print(f"{reindex(store, policy)} complaint records in the search indexes")
+    return 0
 
 
 def _search(args: argparse.Namespace, store: DynamoStore) -> int:

@@ -4,7 +4,10 @@ Two tables, both on demand. The state table holds deliveries, complaints and out
 actions under `pk`/`sk`. Whatever is still owed (an acknowledgement, an action attempt, an
 unprocessed delivery) also carries `due_bucket`/`due_at`, which feeds the sparse GSI `due`:
 the schedulers query "bucket = X and due_at <= now" and read only what is due, never the
-open backlog. `due_at` is fixed-width UTC text, so string order is time order. The audit
+open backlog. `due_at` is fixed-width UTC text, so string order is time order. Complaint
+records also feed the search indexes (storage.search_codec), deliveries the
+`deliveries_by_day` index (storage.codec), and policy versions keep their records in the
+`POLICIES` partition (storage.published); storage.state_indexes reads them. The audit
 table holds one chain per complaint: `SEQ#<n>` entries as plain attributes and a `HEAD`
 item that every append moves with a condition on its old seq (storage.audit_codec has the
 rest of its layout).
@@ -355,6 +358,37 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
             ),
         }
         return self._paged(query, limit)
+
+    def reindex_complaints(self, refresh: Callable[[Complaint], Complaint]) -> int:
+        """Rewrite every complaint record with its search attributes, `refresh` applied
+        (what a table written before search needs, once): one scan, and a put per record
+        conditional on its revision, so a decision landing meanwhile wins. The number
+        rewritten."""
+        request: dict[str, Any] = {
+            "TableName": self._state,
+            "FilterExpression": "begins_with(pk, :complaint) AND sk = :state",
+            "ExpressionAttributeValues": _wire({":complaint": "COMPLAINT#", ":state": "STATE"}),
+        }
+        rewritten = 0
+        while True:
+            with _translated():
+                page = self._client.scan(**request)
+            for raw in page.get("Items", []):
+                item = _plain(raw)
+                rewrite = codec.complaint_item(refresh(codec.complaint_from_item(item)))
+                unchanged = {":revision": item["revision"]}
+                put = self._put(self._state, rewrite, "revision = :revision", unchanged)["Put"]
+                try:
+                    with _translated():
+                        self._client.put_item(**put)
+                except ClientError as exc:
+                    if _error_code(exc) != "ConditionalCheckFailedException":
+                        raise
+                    continue
+                rewritten += 1
+            if "LastEvaluatedKey" not in page:
+                return rewritten
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _policy_items(self) -> list[Item]:
         query = {

@@ -98,6 +98,14 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
             }
             return True
 
+    def reindex_complaints(self, refresh: Callable[[Complaint], Complaint]) -> int:
+        with self._lock:
+            keys = [k for k in self._state if k[0].startswith("COMPLAINT#") and k[1] == "STATE"]
+            for key in keys:
+                complaint = refresh(codec.complaint_from_item(self._state[key]))
+                self._state[key] = codec.complaint_item(complaint)
+        return len(keys)
+
     def _policy_items(self) -> list[Item]:
         with self._lock:
             found = [dict(i) for k, i in self._state.items() if k[0] == codec.POLICY_PARTITION]

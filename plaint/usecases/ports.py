@@ -5,7 +5,7 @@ Adapters implement primitives only; the judgement stays in plaint.services.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -174,6 +174,10 @@ class ComplaintIndex(Protocol):
         """A page of the complaints received in the period that meet every condition, read
         through at most one facet's index. Raises QueryInvalidError for a search that would
         need a scan (a period longer than the indexes answer, a cursor of another query)."""
+
+    def reindex_complaints(self, refresh: Callable[[Complaint], Complaint]) -> int:
+        """Rewrite every complaint record, `refresh` applied, with its search attributes:
+        once, for records written before search existed (a scan). Returns how many."""
 
 
 class ComplaintRecords(Protocol):

@@ -12,13 +12,19 @@ from pydantic import ValidationError
 from plaint.model.complaint import ClockStatus, Complaint, ComplaintStatus, Referral, ReferralStage
 from plaint.model.decision import Decision
 from plaint.model.events import Channel
+from plaint.policy.loading import parse_policy
 from plaint.reporting.search import ComplaintQuery
+from plaint.usecases.search import reindex
 from plaint.vocabulary.errors import QueryInvalidError
+from storage import codec
+from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore
+from tests.factories import ROOT
 from tests.store_fixtures import LEDGER, T0, ItemsRead, clock, complaint, delivery, draft
 
 Store = MemoryStore | DynamoStore
+UK = ROOT / "policies" / "uk-fca-disp.json"
 DAY = timedelta(days=1)
 MARCH = {"since": T0 - 2 * DAY, "until": T0 + 29 * DAY}  # T0 is 2025-03-03
 
@@ -190,3 +196,21 @@ def test_deliveries_are_read_through_their_index(dynamo_client: Any) -> None:
     found = list(store.deliveries_between(T0 - 4 * DAY, T0 + DAY))
 
     assert len(found) == 5 and read.count == 5
+
+
+def test_records_written_before_search_are_brought_into_it(store: Store) -> None:
+    old = received(1, 0, regime="uk-disp", clocks=(clock(),))
+    filed(store, old)
+    bare = {k: v for k, v in codec.complaint_item(old).items() if not k.startswith("s_")}
+    bare.pop("row")
+    if isinstance(store, MemoryStore):
+        store._state[(bare["pk"], bare["sk"])] = bare
+    else:
+        store._client.put_item(TableName="plaint-state", Item=wire(bare))
+    assert ids(store) == []
+
+    assert reindex(store, parse_policy(UK.read_text("utf-8"))) == 1
+
+    assert ids(store, jurisdiction="GB") == ["1"]
+    stored = store.get_complaint("zendesk:1")
+    assert stored is not None and stored.revision == old.revision

@@ -181,7 +181,7 @@ def _deliveries(client: Any, count: int) -> None:
         delivery = Delivery(
             source=SourceSystem.ZENDESK, delivery_id=f"d-{n}", received_at=arrived, event=event
         )
-        items.append(wire(codec.delivery_item(delivery, NOW + timedelta(days=7))))
+        items.append(wire(codec.delivery_item(delivery, datetime.now(UTC) + timedelta(days=7))))
     for start in range(0, len(items), 25):
         batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
         client.batch_write_item(RequestItems={"plaint-state": batch})

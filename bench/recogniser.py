@@ -206,14 +206,16 @@ class _Judge:
         document["recognition"]["enabled"] = False
         self.rules_only = Policy.model_validate(document)
         self.timings: list[float] = []
+        self.cpu_timings: list[float] = []
 
     def model(self, text: str, language: str) -> Recognition:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         result = recognise(
             text, language=language, languages=self.policy.languages,
             categories=DEFAULT_CATEGORY_HINTS,
         )  # fmt: skip
         self.timings.append(time.perf_counter() - started)
+        self.cpu_timings.append(time.thread_time() - cpu_started)
         return result
 
     def keywords(self, text: str, language: str) -> tuple[bool, str]:
@@ -375,7 +377,8 @@ def _print_table(figures: dict[str, Any]) -> None:
         print(f"ar positive tweets flagged                {pct(arabic['positive_flagged'])}  "
               f"{pct(arabic['keyword_positive_flagged'])}   <= 5%")  # fmt: skip
     speed = figures["speed"]
-    print(f"time per ticket p99 (ms)                  {speed['p99_ms']:6.2f}             <= 5")
+    print(f"time per ticket p99 (ms, wall clock)      {speed['p99_ms']:6.2f}             <= 5")
+    print(f"time per ticket p99 (ms, CPU)             {speed['cpu_p99_ms']:6.2f}             <= 5")
     print(f"model size (MB)                           {figures['model_mb']:6.2f}             <= 5")
     artifact = figures["artifact"]
     if "zip_mb" in artifact:
@@ -389,6 +392,7 @@ def measure() -> dict[str, Any]:
     judge = _Judge(policy)
     judge.model("warm-up: load the model", "en")
     judge.timings.clear()
+    judge.cpu_timings.clear()
     figures: dict[str, Any] = {
         "thresholds": {"complaint": COMPLAINT_THRESHOLD, "review": REVIEW_THRESHOLD},
         "tickets": _tickets(judge),
@@ -404,6 +408,10 @@ def measure() -> dict[str, Any]:
         "p50_ms": _percentile(judge.timings, 0.50),
         "p99_ms": _percentile(judge.timings, 0.99),
         "max_ms": _percentile(judge.timings, 1.0),
+        # CPU time of the thread: what the call costs, without the waits of a shared
+        # machine (wall-clock figures above include them).
+        "cpu_p50_ms": _percentile(judge.cpu_timings, 0.50),
+        "cpu_p99_ms": _percentile(judge.cpu_timings, 0.99),
         "body_256kib_ms": (time.perf_counter() - started) * 1000,
         "body_256kib_truncated": long_result.truncated,
     }

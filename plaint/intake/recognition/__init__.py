@@ -43,7 +43,7 @@ __all__ = [
 
 # The model reads at most this many characters of a ticket: the first MAX_CHARACTERS,
 # cut back to the last whitespace within the final 200 of them so no word is split.
-MAX_CHARACTERS = 3000
+MAX_CHARACTERS = 2000
 _CUT_WINDOW = 200
 
 

@@ -91,15 +91,21 @@ def best_category(analysis: Analysis, hints: Sequence[CategoryHint]) -> tuple[st
     if not usable:
         return None, 0.0
     prepared = _prepare(usable)
+    postings, idf, unseen = prepared.postings, prepared.idf, prepared.unseen_idf
+    cues = {cue_feature(cue) for cue in analysis.cues}
+    stems = analysis.stems - cues
+    grams = analysis.lexical - stems - cues
     scores = [0.0] * len(usable)
-    vector = _vector(analysis)
-    shared = vector.keys() & prepared.postings.keys()
-    norm = (len(vector) - len(shared)) * prepared.unseen_idf**2
-    for key in shared:
-        weighted = vector[key] * prepared.idf[key]
-        norm += weighted * weighted
-        for position, weight in prepared.postings[key]:
-            scores[position] += weighted * weight
+    norm = 0.0
+    # Only features some category has can score; the rest count towards the norm alone.
+    for features, value in ((grams, 1.0), (stems, STEM_WEIGHT), (cues, CUE_WEIGHT)):
+        shared = features & postings.keys()
+        norm += (len(features) - len(shared)) * (value * unseen) ** 2
+        for key in shared:
+            weighted = value * idf[key]
+            norm += weighted * weighted
+            for position, weight in postings[key]:
+                scores[position] += weighted * weight
     if norm == 0.0:
         return None, 0.0
     scale = 1.0 / math.sqrt(norm)

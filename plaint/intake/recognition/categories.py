@@ -32,9 +32,9 @@ CUE_WEIGHT = 3.0
 @dataclass(frozen=True)
 class _Prepared:
     ids: tuple[str, ...]
-    # feature -> ((category position, weight in that category's unit vector), ...)
-    postings: dict[int, tuple[tuple[int, float], ...]]
-    idf: dict[int, float]
+    # per category: feature -> idf x its weight in the category's unit vector
+    weights: tuple[dict[int, float], ...]
+    idf_squared: dict[int, float]  # features some category has
     unseen_idf: float
 
 
@@ -72,14 +72,14 @@ def _prepare(hints: tuple[CategoryHint, ...]) -> _Prepared:
         for key in vector:
             frequency[key] = frequency.get(key, 0) + 1
     idf = {key: math.log((1 + count) / (1 + seen)) + 1.0 for key, seen in frequency.items()}
-    postings: dict[int, list[tuple[int, float]]] = {}
-    for position, vector in enumerate(raw):
-        for key, value in _unit({k: v * idf[k] for k, v in vector.items()}).items():
-            postings.setdefault(key, []).append((position, value))
+    weights = tuple(
+        {k: idf[k] * v for k, v in _unit({k: v * idf[k] for k, v in vector.items()}).items()}
+        for vector in raw
+    )
     return _Prepared(
         tuple(hint.id for hint in hints),
-        {key: tuple(value) for key, value in postings.items()},
-        idf,
+        weights,
+        {key: value * value for key, value in idf.items()},
         math.log(1 + count) + 1.0,
     )
 
@@ -91,21 +91,25 @@ def best_category(analysis: Analysis, hints: Sequence[CategoryHint]) -> tuple[st
     if not usable:
         return None, 0.0
     prepared = _prepare(usable)
-    postings, idf, unseen = prepared.postings, prepared.idf, prepared.unseen_idf
-    cues = {cue_feature(cue) for cue in analysis.cues}
+    known = prepared.idf_squared
+    cues = frozenset(cue_feature(cue) for cue in analysis.cues)
     stems = analysis.stems - cues
     grams = analysis.lexical - stems - cues
     scores = [0.0] * len(usable)
     norm = 0.0
-    # Only features some category has can score; the rest count towards the norm alone.
+    # Set operations and sums over maps: the loops run in C.
     for features, value in ((grams, 1.0), (stems, STEM_WEIGHT), (cues, CUE_WEIGHT)):
-        shared = features & postings.keys()
-        norm += (len(features) - len(shared)) * (value * unseen) ** 2
-        for key in shared:
-            weighted = value * idf[key]
-            norm += weighted * weighted
-            for position, weight in postings[key]:
-                scores[position] += weighted * weight
+        shared = features & known.keys()
+        norm += (
+            value
+            * value
+            * (
+                sum(map(known.__getitem__, shared))
+                + (len(features) - len(shared)) * prepared.unseen_idf**2
+            )
+        )
+        for position, weights in enumerate(prepared.weights):
+            scores[position] += value * sum(map(weights.__getitem__, shared & weights.keys()))
     if norm == 0.0:
         return None, 0.0
     scale = 1.0 / math.sqrt(norm)

@@ -30,7 +30,6 @@ from tests.factories import DEFAULT_POLICY
 pytestmark = pytest.mark.packaging
 
 # What the Lambda Python runtime provides besides the standard library.
-RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
 SECRET = "packaging-secret"
 
 INVOKE = r"""
@@ -85,17 +84,6 @@ def test_packaged_template_passes_cfn_lint(build: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.fixture
-def runtime_dir(tmp_path: Path) -> Path:
-    """Only what Lambda's Python runtime ships: boto3 and its dependencies."""
-    site = Path(sysconfig.get_paths()["purelib"])
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    for name in RUNTIME_PACKAGES:
-        (runtime / name).symlink_to(site / name)
-    return runtime
 
 
 @pytest.fixture

@@ -131,6 +131,14 @@ def _searches() -> dict[str, ComplaintQuery]:
         "regime and channel, a quarter": ComplaintQuery(
             regime="uk-disp", channel=Channel.PHONE, **quarter
         ),
+        "category and clock status, a quarter": ComplaintQuery(
+            category="billing", clock_status="breached", **quarter
+        ),
+        "jurisdiction and late, a year": ComplaintQuery(jurisdiction="AZ", late=True, **year),
+        "category and late, a year": ComplaintQuery(category="service", late=True, **year),
+        "regime and clock status, a quarter": ComplaintQuery(
+            regime="ae-cbuae", clock_status="met", **quarter
+        ),
     }
 
 

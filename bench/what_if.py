@@ -76,7 +76,7 @@ def _draft() -> Any:
     document = json.loads((ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8"))
     document["rules"].insert(0, {
         "id": "late-parcel", "when": {"any_keywords": ["late", "gelmedi"]},
-        "then": {"is_complaint": True, "category": "delivery_delay"},
+        "then": {"is_complaint": True, "category": "payment_services"},
     })  # fmt: skip
     document["acknowledgement"]["within"] = {"amount": 2, "unit": "business_days"}
     document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}

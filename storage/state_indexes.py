@@ -19,12 +19,11 @@ DELIVERY_PAGE = 500
 
 
 def complaint_plan(query: ComplaintQuery, now: datetime) -> Plan:
-    """The index a search reads, its month partitions over the period, and the receipt
+    """The index a search reads (a pair's when it names one, storage.search_codec), its
+    month partitions over the period, and the receipt
     range. Raises QueryInvalidError for a period search does not read."""
     since, until = query.period(now)
-    facet = query.facet()
-    index = sc.BY_MONTH if facet is None else sc.FACETS[facet[0]]
-    value = None if facet is None else facet[1]
+    index, value = sc.index_for(query.facets())
     partitions = tuple(sc.partition(value, month) for month in month_steps(since, until))
     return Plan(index.name, index.attribute, sc.SORT, partitions, sortable(since),
                 sortable(until), table="state")  # fmt: skip

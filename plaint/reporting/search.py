@@ -3,11 +3,12 @@ answers looks like.
 
 Every complaint record carries its search row: what it is found by (received, category,
 jurisdiction, regime, channel, clock status, late, referred) and a little more to list it
-by. The store keeps the row in the same write as each decision, and one index per facet,
-partitioned by the month of receipt and sorted by receipt. One query names the period and
-reads through at most one facet's index, month by month, so it reads only the complaints it
-returns; further conditions are applied after reading and counted in `items_read`, as the
-compliance log's queries do (plaint.auditlog.query).
+by. The store keeps the row in the same write as each decision, one index per facet and
+one per common pair of facets (storage.search_codec.PAIRS), partitioned by the month of
+receipt and sorted by receipt. One query names the period and reads through one index,
+month by month, so it reads only the complaints it returns; conditions the index does not
+hold are applied after reading and counted in `items_read`, as the compliance log's queries
+do (plaint.auditlog.query).
 
 Tickets judged not to be complaints carry no row: they are in no search index.
 """
@@ -162,15 +163,23 @@ class ComplaintQuery(Frozen):
         return since, until
 
     def facet(self) -> tuple[str, str] | None:
-        """The indexed facet this query reads by, and its value as the index holds it."""
+        """The most selective indexed facet this query names, and its value as the index
+        holds it."""
+        named = self.facets()
+        return named[0] if named else None
+
+    def facets(self) -> tuple[tuple[str, str], ...]:
+        """Every indexed facet this query names, most selective first, with its value as
+        the indexes hold it; the store reads by the pair or the one that answers most."""
+        named: list[tuple[str, str]] = []
         for name in INDEXED:
             value = getattr(self, name)
             if name in ("late", "referred"):
                 if value is True:
-                    return name, "true"
+                    named.append((name, "true"))
             elif value is not None:
-                return name, str(value)
-        return None
+                named.append((name, str(value)))
+        return tuple(named)
 
     def conditions(self) -> str:
         """The query's conditions, without its paging: what a cursor belongs to."""

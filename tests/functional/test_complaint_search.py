@@ -107,11 +107,36 @@ def test_further_conditions_are_read_after_the_index_and_counted(store: Store) -
         channel = Channel.PHONE if n % 3 == 0 else Channel.EMAIL
         filed(store, received(n, n, channel=channel, regime="uk-disp", clocks=(clock(),)))
 
-    query = ComplaintQuery(regime="uk-disp", channel="phone", **MARCH)
+    # No index holds category and channel together.
+    query = ComplaintQuery(category="billing", channel="phone", **MARCH)
     page = store.search_complaints(query, T0 + 60 * DAY)
 
     assert [row.ticket_id for row in page.rows] == ["0", "3"]
-    assert page.items_read == 6  # read by regime; the channel applied after
+    assert page.items_read == 6  # read by category; the channel applied after
+
+
+def test_a_pair_of_facets_is_read_through_its_own_index(store: Store) -> None:
+    service = received(0, 0).assessment.model_copy(update={"category": "service"})
+    for n in range(12):
+        breached = ClockStatus.BREACHED if n % 4 == 0 else ClockStatus.RUNNING
+        extra: dict[str, Any] = {"regime": "uk-disp", "jurisdiction": "GB"} if n % 3 else {}
+        extra |= {"assessment": service} if n % 2 else {}
+        filed(store, received(n, n, clocks=(clock(breached),), channel=Channel.PHONE, **extra))
+    filed(store, received(20, 20, clocks=(clock(ClockStatus.BREACHED),),
+                          regime="az-cbar", jurisdiction="AZ"))  # fmt: skip
+
+    def read(**conditions: Any) -> tuple[list[str], int]:
+        page = store.search_complaints(ComplaintQuery(**(MARCH | conditions)), T0 + 60 * DAY)
+        return [row.ticket_id for row in page.rows], page.items_read
+
+    assert read(category="billing", clock_status="breached") == (["0", "4", "8", "20"], 4)
+    assert read(jurisdiction="GB", late=True) == (["4", "8"], 2)
+    assert read(regime="uk-disp", clock_status="running") == (
+        ["1", "2", "5", "7", "10", "11"], 6)  # fmt: skip
+    assert read(category="service", jurisdiction="GB") == (["1", "5", "7", "11"], 4)
+    assert read(regime="uk-disp", channel="phone", late=True) == (["4", "8"], 2)
+    # A third condition no pair holds is read after the pair's index.
+    assert read(category="billing", late=True, channel="email") == (["20"], 4)
 
 
 def test_pages_follow_the_cursor_and_read_only_what_they_return(store: Store) -> None:
@@ -170,6 +195,12 @@ def test_dynamodb_reads_one_item_per_complaint_returned(dynamo_client: Any) -> N
 
     assert len(page.rows) == 10
     assert read.count == page.items_read == 10
+
+    # Two facets of a pair: DynamoDB reads (ScannedCount) only the five shown.
+    pair = ComplaintQuery(regime="uk-disp", clock_status="running", limit=5, **MARCH)
+    page = store.search_complaints(pair, T0 + 60 * DAY)
+    assert len(page.rows) == 5 and page.cursor is not None
+    assert read.count - 10 == page.items_read == 5
 
 
 # Deliveries by day

@@ -53,3 +53,5 @@ def test_a_query_reads_by_its_most_selective_facet() -> None:
     assert ComplaintQuery(category="billing", late=True).facet() == ("late", "true")
     assert ComplaintQuery(late=False).facet() is None  # false is read after the index
     assert ComplaintQuery(clock_status="breached", referred=True).facet() == ("referred", "true")
+    assert ComplaintQuery(category="billing", late=True, referred=False).facets() == (
+        ("late", "true"), ("category", "billing"))  # fmt: skip

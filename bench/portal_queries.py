@@ -132,7 +132,7 @@ def _searches() -> dict[str, ComplaintQuery]:
             regime="uk-disp", channel=Channel.PHONE, **quarter
         ),
         "category and clock status, a quarter": ComplaintQuery(
-            category="billing", clock_status="breached", **quarter
+            category="service", clock_status="breached", **quarter
         ),
         "jurisdiction and late, a year": ComplaintQuery(jurisdiction="AZ", late=True, **year),
         "category and late, a year": ComplaintQuery(category="service", late=True, **year),

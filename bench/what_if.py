@@ -2,9 +2,11 @@
 
 Records 10,000 deliveries over seven days in the state table (moto, with infra/'s
 deliveries_by_day index): 7,000 tickets in six languages, complaints and questions, 3,000
-of them with a follow-up. Then judges them all again under the UK FCA DISP pack (active)
-and a draft of it that recognises late parcels, lengthens the acknowledgement and the final
-response, and reports the time taken (target: 60 s), split into judging and reading (moto's
+of them with a follow-up. Then asks for a what-if job of a draft of the UK FCA DISP pack
+(active) that recognises late parcels, lengthens the acknowledgement and the final response,
+runs it as the `run_what_if` worker does (plaint.usecases.what_if_jobs: claim, progress
+written to the job item, the report written in parts), and reports the time from claim to
+report (target: 60 s), split into judging and reading (moto's
 reading, which serialises each item it answers with in milliseconds and scans the whole
 table for each index query, where DynamoDB answers a 1 MB page in tens of milliseconds),
 the items read per delivery, and what changed.
@@ -25,11 +27,12 @@ from moto import mock_aws
 from devstack.stack import ROOT
 from plaint.model.events import Channel, Delivery, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy.loading import parse_policy
-from plaint.usecases.what_if import what_if
+from plaint.usecases.what_if_jobs import request_what_if, run_what_if_job
 from storage import codec
 from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
+from storage.what_if_jobs import DynamoWhatIfJobs
 
 NOW = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)
@@ -80,7 +83,17 @@ def _draft() -> Any:
     })  # fmt: skip
     document["acknowledgement"]["within"] = {"amount": 2, "unit": "business_days"}
     document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
-    return parse_policy(json.dumps(document))
+    text = json.dumps(document)
+    parse_policy(text)
+    return text
+
+
+class _Queue:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def enqueue(self, delivery_key: str) -> None:
+        self.sent.append(delivery_key)
 
 
 class _Timed:
@@ -106,7 +119,7 @@ class _Timed:
 
 def _run(total: int) -> dict[str, Any]:
     active = parse_policy((ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8"))
-    draft = _draft()
+    draft_text = _draft()
     deliveries = _deliveries(total)
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
@@ -122,12 +135,22 @@ def _run(total: int) -> dict[str, Any]:
             read["requests"] += 1
 
         client.meta.events.register("after-call.dynamodb.Query", count)
+        writes = {"progress": 0}
+
+        def wrote(params: dict[str, Any], **_: Any) -> None:
+            writes["progress"] += ":done" in str(params.get("ExpressionAttributeValues", {}))
+
+        client.meta.events.register("before-call.dynamodb.UpdateItem", wrote)
         store = _Timed(DynamoStore(client, clock=lambda: NOW))
-        calls: list[tuple[int, int]] = []
+        jobs, queue = DynamoWhatIfJobs(client), _Queue()
+        job = request_what_if(jobs, queue, draft_text=draft_text, active_version=active.version,
+                              days=7, by="bench", token="bench-run-0001", now=NOW)  # fmt: skip
         started = time.perf_counter()
-        report = what_if(store, draft, active, days=7, now=NOW,
-                         progress=lambda done, all_: calls.append((done, all_)))  # fmt: skip
+        ran = run_what_if_job(jobs, store, {active.version: active}.get, queue.sent[0],
+                              runner="bench", clock=lambda: NOW)  # fmt: skip
         elapsed = time.perf_counter() - started
+        report = jobs.job_report(job.job_id)
+        assert ran is not None and report is not None, ran
     return {
         "deliveries": report.deliveries,
         "tickets": report.tickets,
@@ -138,7 +161,7 @@ def _run(total: int) -> dict[str, Any]:
         "items_read_per_delivery": read["items"] / max(report.deliveries, 1),
         "queries": read["requests"],
         "megabytes_of_events_read": store.event_bytes / 1e6,
-        "progress_reports": len(calls),
+        "progress_writes": writes["progress"],
         "unchanged": report.unchanged,
         "changed": {k.value: v for k, v in report.counts.items()},
         "not_judged": len(report.not_judged),

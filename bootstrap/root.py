@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
+    from plaint.usecases.what_if_jobs import WhatIfJob
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
+    from storage.what_if_jobs import DynamoWhatIfJobs
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,38 @@ class Root:
         if settings.queue_url:
             return SqsQueue(sqs, settings.queue_url)
         return SqsQueue.by_name(sqs, settings.queue_name)
+
+    # What-ifs: jobs the portal asks for and the `run_what_if` function runs.
+
+    @cached_property
+    def what_if_jobs(self) -> DynamoWhatIfJobs:
+        from storage.what_if_jobs import DynamoWhatIfJobs
+
+        return DynamoWhatIfJobs(self.client("dynamodb"), self.settings.state_table)
+
+    @cached_property
+    def what_if_queue(self) -> SqsQueue:
+        from storage.sqs import SqsQueue
+
+        return SqsQueue.by_name(self.client("sqs"), self.settings.what_if_queue_name)
+
+    def policy_version(self, version: str) -> Policy | None:
+        """A policy by its version: the packaged one, or one recorded in the store."""
+        from plaint.policy.loading import parse_policy
+
+        if self.settings.policy_path and self.packaged_policy.version == version:
+            return self.packaged_policy
+        document = self.store.policy_document(version)
+        try:
+            return None if document is None else parse_policy(document)
+        except PolicyError:
+            return None
+
+    def run_what_if(self, job_id: str, runner: str) -> WhatIfJob | None:
+        from plaint.usecases.what_if_jobs import run_what_if_job
+
+        return run_what_if_job(self.what_if_jobs, self.store, self.policy_version, job_id,
+                               runner=runner, clock=self.clock)  # fmt: skip
 
     # The policy judged by: the packaged one until a valid one is published.
 

@@ -43,6 +43,9 @@ class Settings(BaseModel):
     audit_table: str = "plaint-audit"
     queue_name: str = "plaint-inbox"
     queue_url: str | None = None
+    what_if_queue_name: str = Field(
+        default="plaint-what-if", description="What-if jobs, from the portal to their worker."
+    )
     ledger: str = "main"
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0)
     zendesk_webhook_secrets: tuple[SecretStr, ...] = Field(

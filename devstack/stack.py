@@ -212,6 +212,7 @@ class Stack:
         self._serve_api()
         self._serve_portal()
         self._spawn(self._work, "worker")
+        self._spawn(self._work_what_ifs, "what-if worker")
         self._spawn(self._schedule, "scheduler")
         self._spawn(self._keep_snapshots, "snapshots")
 
@@ -246,7 +247,9 @@ class Stack:
         create_configuration_set(self.sesv2, CONFIGURATION_SET)
         create_tables(self.dynamodb)
         self.tables = sorted(table_names().values())
-        self.queue_url = create_queues(self.sqs)["plaint-inbox"]
+        queues = create_queues(self.sqs)
+        self.queue_url = queues["plaint-inbox"]
+        self.what_if_queue_url = queues["plaint-what-if"]
         restored = restore(self.dynamodb, self.snapshot_path)
         if restored:
             log.info("restored %d items from %s", restored, self.snapshot_path)
@@ -279,10 +282,18 @@ class Stack:
         return LambdaContext(name, 512, max_runtime_ms=seconds * 1000)
 
     def _work(self) -> None:
+        self._drain(self.queue_url, "process_inbox", 120)
+
+    def _work_what_ifs(self) -> None:
+        """What-if jobs the portal queued, each run by the functions' `run_what_if`, as
+        Lambda runs it on the plaint-what-if queue."""
+        self._drain(self.what_if_queue_url, "run_what_if", 900)
+
+    def _drain(self, queue_url: str, handler: str, seconds: int) -> None:
         while not self.stop.is_set():
             try:
                 messages = self.sqs.receive_message(
-                    QueueUrl=self.queue_url,
+                    QueueUrl=queue_url,
                     MaxNumberOfMessages=1,
                     WaitTimeSeconds=1,
                     AttributeNames=["All"],
@@ -293,21 +304,29 @@ class Stack:
                     time.sleep(1)
                 continue
             for message in messages:
-                self._handle(message, sqs_event(message, self.config.region))
+                event = sqs_event(message, self.config.region)
+                self._handle(message, event, queue_url, handler, seconds)
 
-    def _handle(self, message: Mapping[str, Any], event: dict[str, Any]) -> None:
+    def _handle(
+        self,
+        message: Mapping[str, Any],
+        event: dict[str, Any],
+        queue_url: str,
+        handler: str,
+        seconds: int,
+    ) -> None:
         try:
-            self.functions.process_inbox(event, self._context("process_inbox", 120))
+            getattr(self.functions, handler)(event, self._context(handler, seconds))
         except Exception:
             log.exception("worker failed on %s; SQS will hand it back", message["Body"])
             # Lambda would wait out the visibility timeout; locally, retry after a few seconds.
             self.sqs.change_message_visibility(
-                QueueUrl=self.queue_url,
+                QueueUrl=queue_url,
                 ReceiptHandle=message["ReceiptHandle"],
                 VisibilityTimeout=5,
             )
             return
-        self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def _schedule(self) -> None:
         """The sweep every tick; reconciliation with the helpdesks every sixth; a checkpoint
@@ -344,7 +363,7 @@ class Stack:
         started = time.monotonic()
         self.stop.set()
         for thread in self.threads:
-            if thread.name in ("worker", "scheduler", "snapshots"):
+            if thread.name in ("worker", "what-if worker", "scheduler", "snapshots"):
                 thread.join(timeout=5)
         joined = time.monotonic()
         self.snapshot()

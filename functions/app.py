@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from chalice.app import Chalice, Rate
@@ -16,6 +17,7 @@ app.log.setLevel(logging.INFO)
 app.register_blueprint(webhooks)
 
 INBOX_QUEUE = "plaint-inbox"
+WHAT_IF_QUEUE = "plaint-what-if"
 
 
 @app.on_sqs_message(queue=INBOX_QUEUE, batch_size=1)
@@ -27,6 +29,19 @@ def process_inbox(event: Any) -> None:
     for record in event:
         for action in handling.process(record.body):
             handling.dispatch(action)
+
+
+@app.on_sqs_message(queue=WHAT_IF_QUEUE, batch_size=1)
+def run_what_if(event: Any) -> None:
+    """Run a what-if the portal asked for (plaint.usecases.what_if_jobs): judge the recorded
+    deliveries again under the draft and the active policy, writing progress and the report
+    to the job. A job delivered twice runs once; raising hands the message back to SQS."""
+    deadline.set_from(event.context)
+    runner = getattr(event.context, "aws_request_id", None) or uuid.uuid4().hex
+    for record in event:
+        job = runtime().run_what_if(record.body.strip(), runner)
+        if job is not None:
+            app.log.info("what-if %s: %s, %d tickets", job.job_id, job.state, job.total)
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES))

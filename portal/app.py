@@ -24,6 +24,7 @@ from portal.security import add_headers, check_form, configure_sessions, csrf_to
 from portal.settings import PortalSettings
 from portal.sources import AuditSources, PortalSources
 from portal.views import api, complaints, log_pages, policies, reports, signin
+from portal.whatif import QueueOnFirstUse
 
 __all__ = ["AuditSources", "PortalSources", "build", "create_app"]
 
@@ -156,5 +157,7 @@ def build(settings: PortalSettings | None = None) -> Flask:
         ledger=settings.ledger,
         clock=root.clock,
         packaged=root.packaged_policy if settings.policy_path else None,
+        what_if_jobs=root.what_if_jobs,
+        what_if_queue=QueueOnFirstUse(lambda: root.what_if_queue),
     )
     return create_app(settings, sources)

@@ -196,6 +196,15 @@ _WORDS: dict[str, tuple[str, str, str, str]] = {
     ),
     "run_what_if": ("Run the what-if", "Ssenarini işə sal", "شغّل المحاكاة", "اجرای سناریو"),
     "progress": ("Progress", "Gedişat", "التقدم", "پیشرفت"),
+    "job_queued": (
+        "Waiting for a worker",
+        "İşçini gözləyir",
+        "بانتظار عامل",
+        "در انتظار اجراکننده",
+    ),
+    "job_running": ("Running", "İcra olunur", "قيد التشغيل", "در حال اجرا"),
+    "job_finished": ("Finished", "Başa çatdı", "اكتمل", "پایان یافت"),
+    "job_failed": ("Failed", "Alınmadı", "فشل", "ناموفق"),
     "error_title": ("Something is not right", "Nə isə düz deyil", "هناك خطأ ما", "مشکلی پیش آمده"),
     "nothing_changed": (
         "Nothing was changed.",

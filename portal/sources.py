@@ -11,11 +11,12 @@ from functools import lru_cache
 from plaint.auditlog.checkpoint import CheckpointSigner
 from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
-from plaint.usecases.ports import CheckpointArchive
+from plaint.usecases.ports import CheckpointArchive, Queue
 from plaint.usecases.publication import PolicyPublication
+from plaint.usecases.what_if_jobs import WhatIfJobs
 from plaint.vocabulary.errors import PolicyError
 from portal.ports import Records
-from portal.whatif import WhatIfRunner
+from portal.whatif import WhatIfDesk
 
 
 @dataclass
@@ -26,14 +27,20 @@ class PortalSources:
     ledger: str
     clock: Callable[[], datetime]
     packaged: Policy | None = None
+    # What-if jobs and the queue their worker reads; without them no what-if can start.
+    what_if_jobs: WhatIfJobs | None = None
+    what_if_queue: Queue | None = None
     policies: PolicyBook = field(init=False)
     publication: PolicyPublication = field(init=False)
-    what_if: WhatIfRunner = field(init=False)
+    what_if: WhatIfDesk | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.policies = PolicyBook(self.log, self.packaged)
         self.publication = PolicyPublication(self.log, self.clock, self.ledger)
-        self.what_if = WhatIfRunner(self.log, self.policies, self.clock)
+        jobs, queue = self.what_if_jobs, self.what_if_queue
+        self.what_if = None
+        if jobs is not None and queue is not None:
+            self.what_if = WhatIfDesk(jobs, queue, self.policies, self.clock)
 
 
 # The name the audit API's first tests know it by.

@@ -1,86 +1,59 @@
-"""What-ifs in the background with their progress shown: plaint.usecases.what_if judges
-the deliveries of the last days again under the draft and the active policy, in memory,
-and reports every ticket whose outcome differs. Nothing is written."""
+"""What-ifs as jobs (plaint.usecases.what_if_jobs): the portal records and queues one, a
+worker runs it (the functions' `run_what_if`, or the local stack's worker), and the page
+polls the job's progress from the store, so any portal container can show it. The portal
+itself judges nothing and writes only the job's request."""
 
 from __future__ import annotations
 
-import secrets
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from plaint.policy.document import Policy
-from plaint.usecases.what_if import WhatIfReport, what_if
+from plaint.usecases.ports import Queue
+from plaint.usecases.what_if import WhatIfReport
+from plaint.usecases.what_if_jobs import WhatIfJob, WhatIfJobs, request_what_if
 from plaint.vocabulary.errors import PlaintError
-from portal.ports import Records
 
 if TYPE_CHECKING:
     from portal.sources import PolicyBook
 
-_KEPT_JOBS = 20
 
-
-@dataclass
-class Job:
-    job_id: str
-    started_by: str
-    version: str
-    days: int
-    done: int = 0
-    total: int = 0
-    finished: bool = False
-    error: str | None = None
-    report: WhatIfReport | None = None
-
-    def progress(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-
-
-class WhatIfRunner:
-    """Runs what-ifs on threads and keeps the last few jobs for the page to ask after."""
-
+class WhatIfDesk:
     def __init__(
-        self, records: Records, policies: PolicyBook, clock: Callable[[], datetime]
+        self,
+        jobs: WhatIfJobs,
+        queue: Queue,
+        policies: PolicyBook,
+        clock: Callable[[], datetime],
     ) -> None:
-        self._records = records
+        self._jobs = jobs
+        self._queue = queue
         self._policies = policies
         self._clock = clock
-        self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
 
-    def start(self, draft: Policy, by: str, days: int) -> Job:
-        job = Job(job_id=secrets.token_urlsafe(12), started_by=by, version=draft.version, days=days)
-        with self._lock:
-            self._jobs[job.job_id] = job
-            for old in list(self._jobs)[:-_KEPT_JOBS]:
-                del self._jobs[old]
-        threading.Thread(target=self.run, args=(job, draft), daemon=True).start()
-        return job
+    def start(self, draft_text: str, by: str, days: int, token: str) -> WhatIfJob:
+        """Raises PlaintError when there is no active policy to compare with, PolicyError
+        for a draft that does not parse."""
+        active = self._policies.active()
+        if active is None or active[1] is None:
+            raise PlaintError("no active policy to compare the draft with")
+        return request_what_if(
+            self._jobs, self._queue, draft_text=draft_text, active_version=active[0],
+            days=days, by=by, token=token, now=self._clock(),
+        )  # fmt: skip
 
-    def run(self, job: Job, draft: Policy) -> None:
-        """Run a job on the caller's thread (a test's or the benchmark's way)."""
-        try:
-            active = self._policies.active()
-            current = active[1] if active else None
-            if current is None:
-                raise PlaintError("no active policy to compare the draft with")
-            job.report = what_if(
-                self._records,
-                draft,
-                current,
-                days=job.days,
-                now=self._clock(),
-                progress=job.progress,
-            )
-        except PlaintError as exc:
-            job.error = str(exc)
-        except Exception as exc:  # shown on the job's page; the run changes nothing
-            job.error = type(exc).__name__
-        finally:
-            job.finished = True
+    def job(self, job_id: str) -> WhatIfJob | None:
+        return self._jobs.get_job(job_id)
 
-    def job(self, job_id: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+    def report(self, job_id: str) -> WhatIfReport | None:
+        return self._jobs.job_report(job_id)
+
+
+class QueueOnFirstUse:
+    """A queue looked up when first sent to, so building the portal asks nothing of SQS."""
+
+    def __init__(self, make: Callable[[], Queue]) -> None:
+        self._make = make
+
+    def enqueue(self, delivery_key: str) -> None:
+        self._make().enqueue(delivery_key)

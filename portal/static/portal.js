@@ -9,6 +9,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!panel || panel.dataset.finished === "yes") return;
   const bar = document.getElementById("what-if-progress");
   const count = document.getElementById("what-if-count");
+  const state = document.getElementById("what-if-state");
   const poll = async () => {
     const answer = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
     if (!answer.ok) return;
@@ -16,6 +17,8 @@ document.addEventListener("DOMContentLoaded", () => {
     bar.max = Math.max(job.total, 1);
     bar.value = job.done;
     count.textContent = `${job.done} / ${job.total}`;
+    const label = panel.dataset[`state${job.state.charAt(0).toUpperCase()}${job.state.slice(1)}`];
+    if (state && label) state.textContent = label;
     if (job.finished) {
       window.location.reload();
     } else {

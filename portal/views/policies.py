@@ -4,6 +4,7 @@ difference from the active policy, a what-if, and publication under the two-pers
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,9 @@ from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
 from plaint.usecases.publication import PolicyPublication
 from plaint.usecases.what_if import WINDOW
+from plaint.usecases.what_if_jobs import WhatIfJob
 from plaint.vocabulary.errors import (
+    PlaintError,
     PolicyError,
     ProposalNotFoundError,
     PublicationRefusedError,
@@ -23,11 +26,13 @@ from plaint.vocabulary.errors import (
 )
 from portal.errors import BadInputError, ForbiddenError, NotFoundError
 from portal.views import sources, viewer
-from portal.whatif import WhatIfRunner
+from portal.whatif import WhatIfDesk
 
 blueprint = Blueprint("policies", __name__, url_prefix="/admin")
 VERSION = re.compile(r"^[0-9a-f]{64}$")
 LINE = re.compile(r"\(line (\d+)\)|^line (\d+), column")
+RUN_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 WHAT_IF_DAYS = tuple(range(1, WINDOW.days + 1))  # deliveries are remembered this long
 
 
@@ -41,7 +46,7 @@ class Checked:
 
 @blueprint.get("/policies")
 def history() -> Any:
-    desk = _desk()
+    desk = _publication()
     active = sources().policies.active()
     return render_template(
         "policies.html",
@@ -55,7 +60,7 @@ def history() -> Any:
 
 @blueprint.get("/policies/<version>")
 def document(version: str) -> Any:
-    text = _desk().document(_version(version))
+    text = _publication().document(_version(version))
     if text is None:
         raise NotFoundError(f"no policy {version[:12]}")
     return render_template("policy_document.html", version=version, text=text)
@@ -68,13 +73,21 @@ def draft() -> Any:
     text = published[1] if published else ""
     if not text and packaged is not None:
         text = packaged.model_dump_json(indent=2)
-    return render_template("draft.html", checked=None, text=text, days=WHAT_IF_DAYS)
+    return render_template(
+        "draft.html", checked=None, text=text, days=WHAT_IF_DAYS, run=secrets.token_urlsafe(16)
+    )
 
 
 @blueprint.post("/drafts")
 def check() -> Any:
     checked = _check(_draft_text())
-    return render_template("draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS)
+    return render_template(
+        "draft.html",
+        checked=checked,
+        text=checked.text,
+        days=WHAT_IF_DAYS,
+        run=secrets.token_urlsafe(16),
+    )
 
 
 @blueprint.post("/drafts/propose")
@@ -82,10 +95,14 @@ def propose() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
         return render_template(
-            "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
+            "draft.html",
+            checked=checked,
+            text=checked.text,
+            days=WHAT_IF_DAYS,
+            run=secrets.token_urlsafe(16),
         ), 400
     try:
-        record = _desk().propose(checked.text, viewer().name)
+        record = _publication().propose(checked.text, viewer().name)
     except PublicationRefusedError as exc:
         raise BadInputError(str(exc)) from exc
     return redirect(url_for("policies.proposal", version=record.version))
@@ -94,8 +111,8 @@ def propose() -> Any:
 @blueprint.get("/proposals/<version>")
 def proposal(version: str) -> Any:
     wanted = _version(version)
-    waiting = {r.version: r for r in _desk().awaiting_approval()}
-    text = _desk().document(wanted)
+    waiting = {r.version: r for r in _publication().awaiting_approval()}
+    text = _publication().document(wanted)
     if wanted not in waiting or text is None:
         raise NotFoundError(f"no proposal {version[:12]} awaits approval")
     checked = _check(text)
@@ -109,7 +126,7 @@ def proposal(version: str) -> Any:
 @blueprint.post("/proposals/<version>/approve")
 def approve(version: str) -> Any:
     try:
-        _desk().approve(_version(version), viewer().name)
+        _publication().approve(_version(version), viewer().name)
     except TwoPersonRuleError as exc:
         raise ForbiddenError(str(exc)) from exc
     except ProposalNotFoundError as exc:
@@ -128,29 +145,46 @@ def start_what_if() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
         return render_template(
-            "draft.html", checked=checked, text=checked.text, days=WHAT_IF_DAYS
+            "draft.html",
+            checked=checked,
+            text=checked.text,
+            days=WHAT_IF_DAYS,
+            run=secrets.token_urlsafe(16),
         ), 400
     days = request.form.get("days", type=int) or WINDOW.days
     if days not in WHAT_IF_DAYS:
         raise BadInputError("days: one of the periods offered")
-    job = _runner().start(checked.policy, viewer().name, days)
+    token = request.form.get("run", "")
+    if not RUN_TOKEN.match(token):
+        raise BadInputError("the form was altered: reload the draft page and try again")
+    try:
+        job = _desk().start(checked.text, viewer().name, days, token)
+    except PlaintError as exc:
+        raise BadInputError(str(exc)) from exc
     return redirect(url_for("policies.what_if", job_id=job.job_id))
 
 
 @blueprint.get("/what-if/<job_id>")
 def what_if(job_id: str) -> Any:
-    job = _runner().job(job_id)
-    if job is None:
-        raise NotFoundError("no such what-if (they are kept while the portal runs)")
-    return render_template("what_if.html", job=job)
+    job = _job(job_id)
+    report = _desk().report(job.job_id) if job.finished else None
+    return render_template("what_if.html", job=job, report=report)
 
 
 @blueprint.get("/what-if/<job_id>/progress")
 def what_if_progress(job_id: str) -> Any:
-    job = _runner().job(job_id)
-    if job is None:
+    job = _job(job_id)
+    return {"state": job.state.value, "done": job.done, "total": job.total,
+            "finished": job.finished, "error": job.error}  # fmt: skip
+
+
+def _job(job_id: str) -> WhatIfJob:
+    if not JOB_ID.match(job_id):
         raise NotFoundError("no such what-if")
-    return {"done": job.done, "total": job.total, "finished": job.finished, "error": job.error}
+    job = _desk().job(job_id)
+    if job is None:
+        raise NotFoundError("no such what-if (they are kept a week)")
+    return job
 
 
 def _check(text: str) -> Checked:
@@ -189,9 +223,12 @@ def _version(raw: str) -> str:
     return raw
 
 
-def _desk() -> PolicyPublication:
+def _publication() -> PolicyPublication:
     return sources().publication
 
 
-def _runner() -> WhatIfRunner:
-    return sources().what_if
+def _desk() -> WhatIfDesk:
+    desk = sources().what_if
+    if desk is None:
+        raise BadInputError("what-ifs are not configured here (no job table or queue)")
+    return desk

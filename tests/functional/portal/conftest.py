@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chalice.test import Client
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -22,6 +23,8 @@ from portal.settings import PortalSettings
 from storage.archive import DirectoryArchive
 from storage.dynamodb import DynamoStore
 from storage.keys import LocalSigner
+from storage.sqs import SqsQueue
+from storage.what_if_jobs import DynamoWhatIfJobs
 from tests.factories import ROOT
 from tests.functional.test_worker_and_sweep import deliver, run_worker
 
@@ -72,15 +75,35 @@ def clock() -> list[datetime]:
 
 
 @pytest.fixture
-def app(world: dict[str, Any], clock: list[datetime]) -> Flask:
+def app(world: dict[str, Any], clock: list[datetime], aws: dict[str, Any]) -> Flask:
     sources = PortalSources(
         log=world["store"],
         archive=world["archive"],
         signer=world["signer"],
         ledger="main",
         clock=lambda: clock[0],
+        what_if_jobs=DynamoWhatIfJobs(aws["dynamodb"]),
+        what_if_queue=SqsQueue(aws["sqs"], aws["queues"]["plaint-what-if"]),
     )
     return create_app(portal_settings(), sources)
+
+
+def run_what_ifs(functions: Any, aws: dict[str, Any]) -> int:
+    """Hand each queued what-if to the functions' `run_what_if`, as its SQS event source
+    would; returns how many messages there were."""
+    url = aws["queues"]["plaint-what-if"]
+    bodies: list[str] = []
+    while batch := aws["sqs"].receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in batch:
+            bodies.append(message["Body"])
+            aws["sqs"].delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    with Client(functions.app) as chalice:
+        for body in bodies:
+            event = chalice.events.generate_sqs_event(
+                message_bodies=[body], queue_name="plaint-what-if"
+            )
+            chalice.lambda_.invoke("run_what_if", event)
+    return len(bodies)
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.functional.portal.conftest import ADMIN_TOKEN, UK_PACK, csrf_of, sign_in
+from tests.functional.portal.conftest import ADMIN_TOKEN, UK_PACK, csrf_of, run_what_ifs, sign_in
 
 
 def admin(client: FlaskClient, name: str = "Leyla Admin") -> str:
@@ -108,20 +107,51 @@ def test_the_diff_and_two_person_publication(client: FlaskClient, world: dict[st
     assert "Leyla Admin" in str(acts[0][1]) and "Rashad Approver" in str(acts[1][1])
 
 
-def test_a_what_if_runs_with_its_progress(client: FlaskClient) -> None:
+def test_a_what_if_runs_as_a_job_with_its_progress(
+    client: FlaskClient, functions: Any, aws: dict[str, Any], world: dict[str, Any]
+) -> None:
     csrf = admin(client)
     document = json.loads(UK_PACK.read_text("utf-8"))
     document["regimes"][0]["clocks"][1]["within"] = {"amount": 10, "unit": "weeks"}
-    started = client.post(
-        "/admin/what-if", data={"text": json.dumps(document), "days": "7", "csrf_token": csrf}
-    )
+    form = {"text": json.dumps(document), "days": "7", "csrf_token": csrf, "run": "r" * 20}
+    started = client.post("/admin/what-if", data=form)
     assert started.status_code == 302
     url = started.headers["Location"]
-    for _ in range(100):
-        progress = client.get(f"{url}/progress").get_json()
-        if progress["finished"]:
-            break
-        time.sleep(0.05)
-    assert progress == {"done": 2, "total": 2, "finished": True, "error": None}
+    # The same form sent twice is one job, queued once.
+    assert client.post("/admin/what-if", data=form).headers["Location"] == url
+    waiting = client.get(f"{url}/progress").get_json()
+    assert waiting == {"state": "queued", "done": 0, "total": 0, "finished": False, "error": None}
+    assert "Waiting for a worker" in client.get(url).get_data(as_text=True)
+
+    assert run_what_ifs(functions, aws) == 1  # the worker's function, not the portal
+    progress = client.get(f"{url}/progress").get_json()
+    assert progress == {"state": "finished", "done": 2, "total": 2, "finished": True,
+                        "error": None}  # fmt: skip
     page = client.get(url).get_data(as_text=True)
     assert "clock deadlines" in page and "zendesk:5101" in page and "zendesk:5102" in page
+    # Delivered again (SQS delivers at least once), it does not run again.
+    job_id = url.rsplit("/", 1)[1]
+    before = world["store"]._client.get_item(
+        TableName="plaint-state", Key={"pk": {"S": f"WHATIF#{job_id}"}, "sk": {"S": "JOB"}}
+    )["Item"]
+    aws["sqs"].send_message(QueueUrl=aws["queues"]["plaint-what-if"], MessageBody=job_id)
+    assert run_what_ifs(functions, aws) == 1
+    after = world["store"]._client.get_item(
+        TableName="plaint-state", Key={"pk": {"S": f"WHATIF#{job_id}"}, "sk": {"S": "JOB"}}
+    )["Item"]
+    assert after == before
+
+
+def test_a_what_if_with_a_bad_form_starts_nothing(
+    client: FlaskClient, functions: Any, aws: dict[str, Any]
+) -> None:
+    csrf = admin(client)
+    text = UK_PACK.read_text("utf-8")
+    for form in ({"text": text, "days": "7", "csrf_token": csrf},  # no run token
+                 {"text": text, "days": "30", "csrf_token": csrf, "run": "r" * 20},
+                 {"text": "{", "days": "7", "csrf_token": csrf, "run": "r" * 20}):  # fmt: skip
+        answer = client.post("/admin/what-if", data=form)
+        assert answer.status_code == 400
+    assert run_what_ifs(functions, aws) == 0
+    assert client.get("/admin/what-if/" + "0" * 32).status_code == 404
+    assert client.get("/admin/what-if/..%2f..%2fetc").status_code == 404

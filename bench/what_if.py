@@ -138,9 +138,9 @@ def _run(total: int) -> dict[str, Any]:
         writes = {"progress": 0}
 
         def wrote(params: dict[str, Any], **_: Any) -> None:
-            writes["progress"] += ":done" in str(params.get("ExpressionAttributeValues", {}))
+            writes["progress"] += ":done" in params.get("ExpressionAttributeValues", {})
 
-        client.meta.events.register("before-call.dynamodb.UpdateItem", wrote)
+        client.meta.events.register("provide-client-params.dynamodb.UpdateItem", wrote)
         store = _Timed(DynamoStore(client, clock=lambda: NOW))
         jobs, queue = DynamoWhatIfJobs(client), _Queue()
         job = request_what_if(jobs, queue, draft_text=draft_text, active_version=active.version,

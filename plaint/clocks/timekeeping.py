@@ -24,10 +24,26 @@ from plaint.policy.document import Policy
 from plaint.policy.regimes import ClockPolicy, ClockReaction
 from plaint.vocabulary.terms import Milestone
 
+# The calendars of the last few policies judged by, by the policy object's identity (held
+# here, so the identity is not reused): built once per policy, not once per ticket.
+_CALENDARS_KEPT = 8
+_calendars: dict[int, tuple[Policy, CalendarFor]] = {}
+
 
 def calendars(policy: Policy) -> CalendarFor:
     """Calendars by id. A clock frozen under an earlier policy whose calendar has since
     been removed counts on the acknowledgement calendar rather than stopping the sweep."""
+    kept = _calendars.get(id(policy))
+    if kept is not None and kept[0] is policy:
+        return kept[1]
+    built = _calendars_of(policy)
+    while len(_calendars) >= _CALENDARS_KEPT:
+        _calendars.pop(next(iter(_calendars)), None)
+    _calendars[id(policy)] = (policy, built)
+    return built
+
+
+def _calendars_of(policy: Policy) -> CalendarFor:
     known = {c.id: c for c in policy.calendars}
     fallback = known[policy.acknowledgement.calendar]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from functools import lru_cache
 
 from plaint.intake import recognition as recogniser
 from plaint.intake.recognition import CUE_IDS, CategoryHint, Recognition, recognise
@@ -103,16 +104,22 @@ def read_ticket(event: TicketEvent, policy: Policy) -> Reading | None:
         return None
     text = ticket_text(event)
     try:
-        result = recognise(
-            text,
-            language=language_hint(event.language, text),
-            languages=policy.languages,
-            categories=category_hints(policy),
-        )
+        hint = language_hint(event.language, text)
+        result = _recognised(text, hint, tuple(policy.languages), category_hints(policy))
         return reading_of(result, len(text), policy)
     except Exception as exc:  # the model is a heuristic: its failure must not lose a ticket
         log.exception("recogniser failed on %s", event.complaint_id)
         return _failed(exc, len(text), policy)
+
+
+@lru_cache(maxsize=256)
+def _recognised(
+    text: str, hint: str | None, languages: tuple[str, ...], categories: tuple[CategoryHint, ...]
+) -> Recognition:
+    """The recogniser is a pure function of these: the same words under two policies with
+    the same languages and categories (a what-if's draft and active policy, ticket after
+    ticket) are read once."""
+    return recognise(text, language=hint, languages=languages, categories=categories)
 
 
 def reading_of(result: Recognition, total: int, policy: Policy) -> Reading:

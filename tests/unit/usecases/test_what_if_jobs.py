@@ -4,6 +4,7 @@ time, taken over only from a runner not heard of for a while, reported at the en
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ class Queued:
 def test_a_request_is_recorded_and_queued_once() -> None:
     clock, jobs, queue = ManualClock(), MemoryWhatIfJobs(), Queued()
     text = DEFAULT_POLICY.read_text("utf-8")
-    ask = {"draft_text": text, "active_version": "a" * 64, "days": 3, "by": "Leyla",
+    ask: dict[str, Any] = {"draft_text": text, "active_version": "a" * 64, "days": 3, "by": "Leyla",
            "token": "t" * 20, "now": clock.now}  # fmt: skip
 
     first = request_what_if(jobs, queue, **ask)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatchcase as fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,124 @@ def test_the_portal_is_deployed_with_cognito_sign_in_and_its_own_role() -> None:
     assert settings["environment_variables"]["PLAINT_AUDITOR_AUTH"] == "cognito"
     module, _, name = settings["app_function"].rpartition(".")
     assert (ROOT / (module.replace(".", "/") + ".py")).exists() and name == "app"
+
+
+def portal_writes_policy() -> dict[str, Any]:
+    resource = TEMPLATE["Resources"]["PortalPublication"]["Properties"]["PolicyDocument"]
+    document: dict[str, Any] = json.loads(json.dumps(resource))
+    arns = {"AuditTable": AUDIT_TABLE, "StateTable": STATE_TABLE,
+            "WhatIfQueue": ACCOUNT.format(service="sqs") + ":plaint-what-if"}  # fmt: skip
+    for statement in document["Statement"]:
+        statement["Resource"] = _resolve(statement["Resource"], arns)
+    return document
+
+
+def allows_item(document: dict[str, Any], action: str, resource: str, leading_key: str) -> bool:
+    """IAM's answer for one item of a request, with the `dynamodb:LeadingKeys` conditions
+    the portal's statements carry (moto's evaluation leaves conditions out)."""
+    for statement in document["Statement"]:
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        resources = (
+            statement["Resource"]
+            if isinstance(statement["Resource"], list)
+            else [statement["Resource"]]
+        )
+        if statement["Effect"] != "Allow" or not any(fnmatch(action, a) for a in actions):
+            continue
+        if not any(fnmatch(resource, r) for r in resources):
+            continue
+        condition = statement.get("Condition", {})
+        assert set(condition) <= {"ForAllValues:StringEquals", "ForAllValues:StringLike"}
+        equals = condition.get("ForAllValues:StringEquals", {}).get("dynamodb:LeadingKeys")
+        like = condition.get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
+        if equals is not None and leading_key not in equals:
+            continue
+        if like is not None and not any(fnmatch(leading_key, p) for p in like):
+            continue
+        return True
+    return False
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def written_items(client: Any) -> list[tuple[str, str, str]]:
+    """(IAM action, table ARN, partition key) of every item each write request touches."""
+    seen: list[tuple[str, str, str]] = []
+    actions = {"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem",
+               "Delete": "dynamodb:DeleteItem",
+               "ConditionCheck": "dynamodb:ConditionCheckItem"}  # fmt: skip
+
+    def table_arn(name: str) -> str:
+        return ACCOUNT.format(service="dynamodb") + f":table/{name}"
+
+    def record(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        operation = event_name.rsplit(".", 1)[-1]
+        if operation == "TransactWriteItems":
+            for op in params["TransactItems"]:
+                ((kind, body),) = op.items()
+                key = body.get("Item") or body.get("Key")
+                seen.append((actions[kind], table_arn(body["TableName"]), key["pk"]["S"]))
+        elif operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            key = params.get("Item") or params["Key"]
+            seen.append((f"dynamodb:{operation}", table_arn(params["TableName"]), key["pk"]["S"]))
+        elif operation == "BatchWriteItem":
+            for table, requests in params["RequestItems"].items():
+                for request in requests:
+                    item = (
+                        request.get("PutRequest", {}).get("Item") or request["DeleteRequest"]["Key"]
+                    )
+                    seen.append(("dynamodb:BatchWriteItem", table_arn(table), item["pk"]["S"]))
+
+    client.meta.events.register("provide-client-params.dynamodb", record)
+    return seen
+
+
+def test_the_portal_writes_only_publications_and_what_if_jobs(aws: dict[str, Any]) -> None:
+    from plaint.model.decision import Decision
+    from plaint.policy.loading import load_policy
+    from plaint.usecases.publication import PolicyPublication
+    from plaint.usecases.what_if_jobs import request_what_if
+    from storage.dynamodb import DynamoStore
+    from storage.sqs import SqsQueue
+    from storage.what_if_jobs import DynamoWhatIfJobs
+    from tests.store_fixtures import complaint, draft
+
+    policy = portal_writes_policy()
+    pack = ROOT / "policies" / "uk-fca-disp.json"
+    store = DynamoStore(aws["dynamodb"])
+    seen = written_items(aws["dynamodb"])
+    desk = PolicyPublication(store, lambda: datetime.now(UTC), "main")
+    desk.propose(pack.read_text("utf-8"), "Leyla")
+    desk.approve(load_policy(pack).version, "Rashad")
+    request_what_if(DynamoWhatIfJobs(aws["dynamodb"]),
+                    SqsQueue(aws["sqs"], aws["queues"]["plaint-what-if"]),
+                    draft_text=pack.read_text("utf-8"), active_version="a" * 64, days=7,
+                    by="Leyla", token="t" * 20, now=datetime.now(UTC))  # fmt: skip
+    portal_writes = list(seen)
+    assert {pk.split("#")[0] for _, _, pk in portal_writes} >= {"POLICIES", "CURSOR", "CHAIN",
+                                                               "LEDGER", "WHATIF"}  # fmt: skip
+    for action, table, pk in portal_writes:
+        assert allows_item(policy, action, table, pk), (action, table, pk)
+
+    # What the worker writes for a complaint, the portal may not: neither its record nor
+    # its chain, nor the seal, nor any entry of the policy chain by UpdateItem or DeleteItem.
+    seen.clear()
+    store.commit(
+        Decision(complaint=complaint("7"), audit=(draft(complaint_id="zendesk:7"),)), "main"
+    )
+    writes = [(a, t, pk) for a, t, pk in seen if a != "dynamodb:ConditionCheckItem"]
+    assert {pk.split("#")[0] for _, _, pk in writes} == {"COMPLAINT", "CHAIN"}
+    assert not any(allows_item(policy, action, table, pk) for action, table, pk in writes)
+    for action in ("dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"):
+        assert not allows_item(policy, action, AUDIT_TABLE, "CHAIN#main/policy")
+        assert not allows_item(policy, action, STATE_TABLE, "CURSOR#policy:active")
+    assert not allows_item(policy, "dynamodb:PutItem", AUDIT_TABLE, "LEDGER#main")
+    assert not allows_item(policy, "dynamodb:PutItem", AUDIT_TABLE, "CHAIN#main/zendesk:7")
+    assert not allows_item(policy, "dynamodb:PutItem", STATE_TABLE, "CURSOR#zendesk")
+    assert not permitted(policy, "sqs:SendMessage", ACCOUNT.format(service="sqs") + ":plaint-inbox")
+    role = TEMPLATE["Resources"]["PortalRole"]["Properties"]["ManagedPolicyArns"]
+    assert {"Ref": "PortalPublication"} in role and {"Ref": "AuditorReadOnly"} in role

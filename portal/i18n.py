@@ -188,6 +188,16 @@ _WORDS: dict[str, tuple[str, str, str, str]] = {
     ),
     "proposals": ("Awaiting approval", "Təsdiq gözləyir", "بانتظار الموافقة", "در انتظار تأیید"),
     "approve": ("Approve and publish", "Təsdiq et və dərc et", "وافق وانشر", "تأیید و انتشار"),
+    "withdraw": ("Withdraw the proposal", "Təklifi geri götür", "اسحب المقترح", "پس گرفتن پیشنهاد"),
+    "withdraw_reason": (
+        "Why (optional)",
+        "Səbəb (istəyə bağlı)",
+        "السبب (اختياري)",
+        "دلیل (اختیاری)",
+    ),
+    "act_proposed": ("proposed", "təklif edildi", "اقتُرح", "پیشنهاد شد"),
+    "act_published": ("published", "dərc edildi", "نُشر", "منتشر شد"),
+    "act_withdrawn": ("withdrawn", "geri götürüldü", "سُحب", "پس گرفته شد"),
     "own_proposal": (
         "You proposed this version: another admin must approve it.",
         "Bu versiyanı siz təklif etmisiniz: onu başqa administrator təsdiq etməlidir.",

@@ -87,6 +87,7 @@ class AuditKind(StrEnum):
     # The policy itself, under the two-person rule (on the ledger's policy chain)
     POLICY_PROPOSED = "policy.proposed"
     POLICY_PUBLISHED = "policy.published"
+    POLICY_WITHDRAWN = "policy.withdrawn"
 
     @classmethod
     def of_clock(cls, change: str) -> AuditKind:

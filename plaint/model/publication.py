@@ -14,6 +14,7 @@ from plaint.vocabulary.base import AwareDatetime, Frozen
 class PolicyAct(StrEnum):
     PROPOSED = "proposed"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"  # a proposal taken back before anyone approved it
 
 
 class PolicyStep(Frozen):
@@ -67,6 +68,7 @@ class PolicyRecord(Frozen):
         for step in self.steps:
             if step.act is PolicyAct.PROPOSED:
                 proposal = step
+            if step.act is not PolicyAct.PUBLISHED:
                 continue
             found.append(
                 Publication(

@@ -1,6 +1,7 @@
 """Publishing a policy under the two-person rule: one person proposes a valid version,
 another approves it, and only the approval makes it the policy the running system judges
-by. Both acts are entries of the compliance log, on the ledger's policy chain.
+by; until then the proposer, or an admin, may withdraw the proposal. Every act is an entry
+of the compliance log, on the ledger's policy chain.
 
 Pure decisions: each returns a PolicyChange (the version's record after the act, the
 document to keep, whether the active pointer moves and from where, the audit entries) that
@@ -145,3 +146,52 @@ def approve(
         expected_active=active,
         audit=(entry,),
     )
+
+
+MAX_REASON = 500
+
+
+def withdraw(
+    version: str,
+    by: str,
+    now: datetime,
+    *,
+    record: PolicyRecord | None,
+    admin: bool,
+    reason: str = "",
+) -> PolicyChange:
+    """Withdraw a proposal awaiting approval: its proposer may, and so may an admin.
+    Raises ProposalNotFoundError (never proposed, or awaiting no approval),
+    PublicationRefusedError (someone else, not an admin; a reason too long). The document
+    stays kept under its version: entries may name it, and it can be proposed again."""
+    who = _who(by)
+    if record is None:
+        raise ProposalNotFoundError(f"no policy {short(version)} was proposed")
+    if not record.awaiting_approval:
+        last = record.last
+        raise ProposalNotFoundError(
+            f"{short(version)} awaits no approval: {last.act} by {last.by} at "
+            f"{last.at.isoformat()}; there is nothing to withdraw"
+        )
+    proposal = record.last
+    if not admin and not same_person(proposal.by, who):
+        raise PublicationRefusedError(
+            f"{proposal.by} proposed {short(version)}: only they or an admin may withdraw it"
+        )
+    why = reason.strip()
+    if len(why) > MAX_REASON:
+        raise PublicationRefusedError(f"a reason of at most {MAX_REASON} characters")
+    step = PolicyStep(act=PolicyAct.WITHDRAWN, by=who, at=now,
+                      active_before=proposal.active_before)  # fmt: skip
+    updated = record.model_copy(
+        update={"steps": (*record.steps, step), "revision": record.revision + 1}
+    )
+    entry = AuditDraft(
+        kind=AuditKind.POLICY_WITHDRAWN, complaint_id=POLICY_CHAIN, policy_version=version,
+        at=now,
+        detail={
+            "version": version, "name": record.name, "proposed_by": proposal.by,
+            "proposed_at": proposal.at.isoformat(), "withdrawn_by": who, "reason": why or None,
+        },
+    )  # fmt: skip
+    return PolicyChange(record=updated, expected_revision=record.revision, audit=(entry,))

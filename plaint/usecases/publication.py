@@ -1,6 +1,6 @@
-"""Policy publication under the two-person rule: propose, approve (which publishes), and
-the history of every version (plaint.policy.publication decides; this carries it through
-the PolicyRegister port, one transaction per act)."""
+"""Policy publication under the two-person rule: propose, approve (which publishes),
+withdraw a proposal, and the history of every version (plaint.policy.publication decides;
+this carries it through the PolicyRegister port, one transaction per act)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,20 @@ class PolicyPublication:
             return change.record
 
         return on_fresh_state(attempt, f"approval of {full[:12]}")
+
+    def withdraw(self, version: str, by: str, *, admin: bool, reason: str = "") -> PolicyRecord:
+        """Withdraw a proposal awaiting approval (its proposer, or an admin), recorded on
+        the policy chain as `policy.withdrawn`. Raises ProposalNotFoundError or
+        PublicationRefusedError; nothing changes then."""
+        full = self.resolve(version)
+
+        def attempt() -> PolicyRecord:
+            change = decide.withdraw(full, by, self.clock(), admin=admin, reason=reason,
+                                     record=self.register.policy_record(full))  # fmt: skip
+            self.register.record_policy_change(change, self.ledger)
+            return change.record
+
+        return on_fresh_state(attempt, f"withdrawal of {full[:12]}")
 
     def active_version(self) -> str | None:
         active = self.register.active_policy()

@@ -140,6 +140,23 @@ def approve(version: str) -> Any:
     return redirect(url_for("policies.history"))
 
 
+@blueprint.post("/proposals/<version>/withdraw")
+def withdraw(version: str) -> Any:
+    """The proposer, or any admin (every viewer of these pages is one), takes a proposal
+    back before it is approved; recorded as `policy.withdrawn`, shown in the history."""
+    reason = request.form.get("reason", "")
+    try:
+        _publication().withdraw(_version(version), viewer().name, admin=viewer().is_admin,
+                                reason=reason)  # fmt: skip
+    except ProposalNotFoundError as exc:
+        raise NotFoundError(str(exc)) from exc
+    except PublicationRefusedError as exc:
+        raise BadInputError(str(exc)) from exc
+    except RevisionConflictError as exc:
+        raise BadInputError("the proposal changed meanwhile; look again") from exc
+    return redirect(url_for("policies.history"))
+
+
 @blueprint.post("/what-if")
 def start_what_if() -> Any:
     checked = _check(_draft_text())

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from devstack.launcher import StackProcess, wait_until
-from tests.browser.conftest import TICKETS, shot, signed_in
+from tests.browser.conftest import TICKETS, audit_entries, shot, signed_in
 from tests.factories import ROOT
 
 pytestmark = pytest.mark.browser
@@ -124,6 +124,33 @@ def test_two_person_publication(browser: Any, stack: StackProcess) -> None:
     assert "Leyla Admin" in history and "Rashad Approver" in history
     assert "UK pack, reviewed in the portal" in history
     shot(approver, "07-policy-history")
+
+
+def test_a_proposal_withdrawn_by_its_proposer(browser: Any, stack: StackProcess) -> None:
+    proposer = signed_in(browser, stack, "Leyla Admin", admin=True)
+    proposer.goto(f"{stack.portal_url}/admin/drafts")
+    document = json.loads(UK_PACK.read_text("utf-8"))
+    document["name"] = "UK pack, proposed and taken back"
+    proposer.fill("textarea[name=text]", json.dumps(document, indent=2))
+    proposer.click("#draft-form button >> nth=0")
+    proposer.wait_for_selector("#changes")
+    proposer.click("#propose")
+    proposer.wait_for_selector("#own-proposal")
+    url = proposer.url
+    proposer.fill("#withdraw-form input[name=reason]", "the wrong regime was edited")
+    proposer.click("#withdraw")
+    proposer.wait_for_url("**/admin/policies")
+    assert "UK pack, proposed and taken back" not in proposer.locator("#proposals").inner_text()
+    versions = proposer.locator("ul.versions").inner_text()
+    line = next(v for v in versions.splitlines() if "proposed and taken back" in v)
+    assert "withdrawn" in line and "Leyla Admin" in line
+    shot(proposer, "08-proposal-withdrawn")
+    entries = audit_entries(stack, kind="policy.withdrawn")
+    assert any(e["detail"]["reason"] == "the wrong regime was edited" for e in entries)
+    # The withdrawn proposal can no longer be approved: its page is gone.
+    approver = signed_in(browser, stack, "Rashad Approver", admin=True)
+    answer = approver.goto(url)
+    assert answer is not None and answer.status == 404
 
 
 def test_an_arabic_page_is_laid_out_right_to_left(browser: Any, stack: StackProcess) -> None:

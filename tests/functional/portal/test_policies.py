@@ -155,3 +155,38 @@ def test_a_what_if_with_a_bad_form_starts_nothing(
     assert run_what_ifs(functions, aws) == 0
     assert client.get("/admin/what-if/" + "0" * 32).status_code == 404
     assert client.get("/admin/what-if/..%2f..%2fetc").status_code == 404
+
+
+def test_a_proposal_is_withdrawn_and_the_history_shows_it(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    csrf = admin(client)
+    form = {"text": edited_pack(name="Taken back"), "csrf_token": csrf}
+    proposed = client.post("/admin/drafts/propose", data=form)
+    proposal_url = proposed.headers["Location"]
+    version = proposal_url.rsplit("/", 1)[1]
+    assert 'id="withdraw"' in client.get(proposal_url).get_data(as_text=True)
+    stale = client.post(f"{proposal_url}/withdraw", data={"reason": "no token"})
+    assert stale.status_code == 400
+    too_long = client.post(f"{proposal_url}/withdraw",
+                           data={"csrf_token": csrf, "reason": "x" * 501})  # fmt: skip
+    assert too_long.status_code == 400
+    unknown = client.post("/admin/proposals/" + "0" * 64 + "/withdraw", data={"csrf_token": csrf})
+    assert unknown.status_code == 404
+    assert [e.kind for e in world["store"].complaint_entries("main", "policy")] == [
+        "policy.proposed"
+    ]
+
+    done = client.post(f"{proposal_url}/withdraw", data={"csrf_token": csrf, "reason": "typo"})
+
+    assert done.status_code == 302
+    acts = world["store"].complaint_entries("main", "policy")
+    assert [e.kind for e in acts] == ["policy.proposed", "policy.withdrawn"]
+    assert acts[1].detail["withdrawn_by"] == "Leyla Admin" and acts[1].detail["reason"] == "typo"
+    history = client.get("/admin/policies").get_data(as_text=True)
+    assert 'class="act-withdrawn">withdrawn</span>' in history
+    assert client.get(proposal_url).status_code == 404
+    again = client.post(f"{proposal_url}/withdraw", data={"csrf_token": csrf})
+    assert again.status_code == 404
+    assert client.post(f"/admin/proposals/{version}/approve",
+                       data={"csrf_token": csrf}).status_code == 404  # fmt: skip

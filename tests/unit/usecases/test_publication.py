@@ -196,3 +196,37 @@ def test_history_lists_every_version_and_a_rollback_needs_two_people_again(
     assert store.active_policy() == (uk.version, UK)
     assert [e.detail.get("previous_version") for e in policy_entries(store)][-1] == second.version
     assert chain_holds(policy_entries(store))
+
+
+def test_a_proposal_is_withdrawn_by_its_proposer_or_an_admin_and_recorded(
+    desk: PolicyPublication, store: MemoryStore, clock: ManualClock
+) -> None:
+    version = parse_policy(UK).version
+    desk.propose(UK, "Leyla")
+    with pytest.raises(PublicationRefusedError, match="only they or an admin"):
+        desk.withdraw(version, "Rashad", admin=False)
+    with pytest.raises(PublicationRefusedError, match="at most"):
+        desk.withdraw(version, "Leyla", admin=False, reason="x" * 501)
+    assert [r.version for r in desk.awaiting_approval()] == [version]
+    assert [e.kind for e in policy_entries(store)] == ["policy.proposed"]
+
+    clock.advance(minutes=5)
+    record = desk.withdraw(version[:12], "leyla ", admin=False, reason="wrong regime")
+
+    assert [s.act for s in record.steps] == [PolicyAct.PROPOSED, PolicyAct.WITHDRAWN]
+    assert desk.awaiting_approval() == [] and desk.publications() == []
+    entries = policy_entries(store)
+    assert [e.kind for e in entries] == ["policy.proposed", "policy.withdrawn"]
+    assert entries[1].detail["withdrawn_by"] == "leyla" and entries[1].at == clock.now
+    assert entries[1].detail["reason"] == "wrong regime" and chain_holds(entries)
+    with pytest.raises(ProposalNotFoundError, match="nothing to withdraw"):
+        desk.withdraw(version, "Leyla", admin=True)
+    with pytest.raises(ProposalNotFoundError):
+        desk.approve(version, "Rashad")  # a withdrawn proposal cannot be published
+    assert store.active_policy() is None
+
+    # Proposed again, an admin other than the proposer withdraws it.
+    desk.propose(UK, "Leyla")
+    desk.withdraw(version, "Rashad", admin=True)
+    assert [s.act for s in desk.history()[0].steps][-1] is PolicyAct.WITHDRAWN
+    assert desk.document(version) == UK  # the document stays kept under its version

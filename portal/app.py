@@ -102,7 +102,8 @@ def create_app(settings: PortalSettings, sources: PortalSources) -> Flask:
     def _portal_error(error: PortalError) -> Any:
         if isinstance(error, SignInRequiredError) and not _wants_json():
             return redirect(url_for("signin.sign_in", expired=1, next=request.full_path))
-        return _error_page(error.status, error.words, error.detail)
+        shown = i18n.detail(_viewer_language(), error.template, error.values)
+        return _error_page(error.status, error.words, error.detail, shown)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
@@ -131,7 +132,13 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_page(status: int, words: str, detail: str) -> Any:
+def _viewer_language() -> str:
+    viewer = g.get("viewer")
+    return viewer.language if viewer else _language()
+
+
+def _error_page(status: int, words: str, detail: str, shown: str | None = None) -> Any:
+    """`detail` in English (the API's message); `shown` in the viewer's language."""
     if _wants_json():
         kind = {
             400: "bad_request",
@@ -142,7 +149,7 @@ def _error_page(status: int, words: str, detail: str) -> Any:
         }.get(status, "error")
         headers = {"WWW-Authenticate": 'Bearer realm="plaint-audit"'} if status == 401 else {}
         return {"error": kind, "message": detail or words}, status, headers
-    page = render_template("error.html", words=words, detail=detail, status=status)
+    page = render_template("error.html", words=words, detail=shown or detail, status=status)
     return page, status
 
 

@@ -11,9 +11,13 @@ class PortalError(PlaintError):
     status = 400
     words = "error_title"
 
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str = "", /, **values: object) -> None:
+        """`detail` is English; with `values` a template of them (`"{name}: yes, no or
+        any"`), which the page shows in the viewer's language (portal.i18n.detail)."""
+        self.template = detail
+        self.values = values
+        self.detail = detail.format(**values) if values else detail
+        super().__init__(self.detail)
 
 
 class BadInputError(PortalError):

@@ -114,7 +114,7 @@ def check_form(request: Request) -> None:
         return
     origin = request.headers.get("Origin")
     if origin and origin != "null" and _host(origin) != _host(request.host_url):
-        raise StaleFormError(f"a form sent from {origin}")
+        raise StaleFormError("a form sent from {origin}", origin=origin)
     sent = request.form.get(CSRF_FIELD, "") or request.headers.get("X-CSRF-Token", "")
     known = session.get("csrf", "")
     if not (sent and known and hmac.compare_digest(str(sent), str(known))):

@@ -59,7 +59,7 @@ def complaint(complaint_id: str) -> Any:
     here = sources()
     story = complaint_story(here.log, here.ledger, wanted, with_personal=viewer().sees_personal)
     if story is None:
-        raise NotFoundError(f"no complaint {wanted}")
+        raise NotFoundError("no complaint {id}", id=wanted)
     zone = complaint_zone(story)
     late = story.acknowledgement.overdue or any(
         c.status is ClockStatus.BREACHED for c in story.clocks

@@ -39,7 +39,7 @@ def facet(raw: str | None, name: str) -> str | None:
     if not value:
         return None
     if not FACET_VALUE.match(value):
-        raise BadInputError(f"{name}: letters, digits and . _ : @ + - only")
+        raise BadInputError("{name}: letters, digits and . _ : @ + - only", name=name)
     return value
 
 
@@ -50,7 +50,7 @@ def choice(
     if not value:
         return None
     if value not in allowed:
-        raise BadInputError(f"{name}: not one of the choices offered")
+        raise BadInputError("{name}: not one of the choices offered", name=name)
     return value
 
 
@@ -59,7 +59,7 @@ def yes_no(raw: str | None, name: str) -> bool | None:
     if value in ("", "any"):
         return None
     if value not in ("yes", "no"):
-        raise BadInputError(f"{name}: yes, no or any")
+        raise BadInputError("{name}: yes, no or any", name=name)
     return value == "yes"
 
 
@@ -70,8 +70,8 @@ def period(args: Mapping[str, str], time_zone: str, today: date, default_days: i
         raise BadInputError("the period ends before it starts")
     if (end - start).days + 1 > LONGEST_DAYS:
         raise BadInputError(
-            f"a period of more than {LONGEST_DAYS} days would read the whole index: "
-            "choose a shorter one"
+            "a period of more than {days} days would read the whole index: choose a shorter one",
+            days=LONGEST_DAYS,
         )
     zone = i18n.zone(time_zone)
     since = datetime.combine(start, time(), zone)
@@ -96,4 +96,4 @@ def _day(raw: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise BadInputError(f"{name}: a date as YYYY-MM-DD") from exc
+        raise BadInputError("{name}: a date as YYYY-MM-DD", name=name) from exc

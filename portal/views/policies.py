@@ -62,7 +62,7 @@ def history() -> Any:
 def document(version: str) -> Any:
     text = _publication().document(_version(version))
     if text is None:
-        raise NotFoundError(f"no policy {version[:12]}")
+        raise NotFoundError("no policy {version}", version=version[:12])
     return render_template("policy_document.html", version=version, text=text)
 
 
@@ -114,7 +114,7 @@ def proposal(version: str) -> Any:
     waiting = {r.version: r for r in _publication().awaiting_approval()}
     text = _publication().document(wanted)
     if wanted not in waiting or text is None:
-        raise NotFoundError(f"no proposal {version[:12]} awaits approval")
+        raise NotFoundError("no proposal {version} awaits approval", version=version[:12])
     checked = _check(text)
     proposal = waiting[wanted].proposal
     own = proposal.by.casefold() == viewer().name.casefold()

@@ -90,7 +90,7 @@ def preferences() -> Any:
 def _name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name or len(name) > NAME_LIMIT:
-        raise BadInputError(f"give your name, at most {NAME_LIMIT} characters")
+        raise BadInputError("give your name, at most {limit} characters", limit=NAME_LIMIT)
     if any(unicodedata.category(c).startswith("C") for c in name):
         raise BadInputError("a name has no control characters")
     return name

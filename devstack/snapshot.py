@@ -6,6 +6,7 @@ sweep hands unprocessed ones back to the worker after a restart.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from collections.abc import Iterable
@@ -23,7 +24,8 @@ def save(client: Any, tables: Iterable[str], path: Path) -> int:
             items.extend(page["Items"])
         dump[table] = items
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(dump, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(dump, ensure_ascii=False, default=_binary)
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)  # atomic: a crash mid-write never leaves half a snapshot
     return sum(len(items) for items in dump.values())
 
@@ -31,7 +33,8 @@ def save(client: Any, tables: Iterable[str], path: Path) -> int:
 def restore(client: Any, path: Path) -> int:
     if not path.exists():
         return 0
-    dump: dict[str, list[dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    dump: dict[str, list[dict[str, Any]]] = json.loads(text, object_hook=_unbinary)
     restored = 0
     for table, items in dump.items():
         for start in range(0, len(items), BATCH):
@@ -41,3 +44,19 @@ def restore(client: Any, path: Path) -> int:
                 pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems", {})
             restored += len(chunk)
     return restored
+
+
+# Binary attributes (a what-if report's parts) as base64 in the JSON, and back.
+_BYTES = "__base64__"
+
+
+def _binary(value: object) -> dict[str, str]:
+    if isinstance(value, bytes | bytearray):
+        return {_BYTES: base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"{type(value).__name__} is not kept in a snapshot")
+
+
+def _unbinary(document: dict[str, Any]) -> Any:
+    if set(document) == {_BYTES}:
+        return base64.b64decode(document[_BYTES])
+    return document

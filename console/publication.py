@@ -33,7 +33,7 @@ from plaint.vocabulary.errors import (
 )
 from storage.dynamodb import DynamoStore
 
-COMMANDS = ("propose", "approve", "history", "what-if", "publish")
+COMMANDS = ("propose", "approve", "withdraw", "history", "what-if", "publish")
 
 
 def add_commands(
@@ -46,6 +46,12 @@ def add_commands(
     approve = policy.add_parser("approve")
     approve.add_argument("version", help="as `plaint policy history` prints it")
     approve.add_argument("--by", required=True, help="who approves it: not the proposer")
+    withdraw = policy.add_parser("withdraw")
+    withdraw.add_argument("version", help="as `plaint policy history` prints it")
+    withdraw.add_argument("--by", required=True, help="who withdraws it: its proposer")
+    withdraw.add_argument("--admin", action="store_true",
+                          help="withdraw another person's proposal, as an admin")  # fmt: skip
+    withdraw.add_argument("--reason", default="", help="why, for the record")
     history = policy.add_parser("history")
     what = policy.add_parser("what-if")
     what.add_argument("draft", help="a policy file, or a proposed version")
@@ -56,7 +62,7 @@ def add_commands(
     publish = policy.add_parser("publish")
     publish.add_argument("file")
     publish.add_argument("--by")
-    for command in (propose, approve, history, what, publish):
+    for command in (propose, approve, withdraw, history, what, publish):
         store_options(command)
 
 
@@ -66,6 +72,7 @@ def run(args: argparse.Namespace, root: Root) -> int:
     commands = {
         "propose": _propose,
         "approve": _approve,
+        "withdraw": _withdraw,
         "history": _history,
         "what-if": _what_if,
         "publish": _publish,
@@ -108,6 +115,17 @@ def _approve(args: argparse.Namespace, desk: PolicyPublication, _: DynamoStore) 
     return 0
 
 
+def _withdraw(args: argparse.Namespace, desk: PolicyPublication, _: DynamoStore) -> int:
+    try:
+        record = desk.withdraw(args.version, by=args.by, admin=args.admin, reason=args.reason)
+    except (PublicationRefusedError, RevisionConflictError) as exc:
+        print(f"not withdrawn: {exc}")
+        return 1
+    print(f"withdrew {record.version[:12]} ({record.name}), proposed by {record.proposal.by}; "
+          f"it can be proposed again")  # fmt: skip
+    return 0
+
+
 def _history(_: argparse.Namespace, desk: PolicyPublication, __: DynamoStore) -> int:
     active = desk.active_version()
     records = desk.history()
@@ -120,7 +138,8 @@ def _history(_: argparse.Namespace, desk: PolicyPublication, __: DynamoStore) ->
 
 def _describe(record: PolicyRecord, active: str | None) -> str:
     state = "active" if record.version == active else (
-        "awaiting approval" if record.awaiting_approval else "published before")  # fmt: skip
+        "awaiting approval" if record.awaiting_approval else
+        "withdrawn" if record.last.act == "withdrawn" else "published before")  # fmt: skip
     lines = [f"{record.version[:12]}  {record.name}  [{state}]"]
     for step in record.steps:
         against = "against" if step.act == "proposed" else "replacing"

@@ -75,6 +75,25 @@ def test_publication_takes_two_people_and_is_recorded(
     assert kinds == ["policy.proposed", "policy.published"]
 
 
+def test_a_proposal_is_withdrawn_from_the_command_line(
+    aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    version = load_policy(UK_PACK).version[:12]
+    assert run(capsys, "policy", "propose", str(UK_PACK), "--by", "ops@example.com")[0] == 0
+    code, out = run(capsys, "policy", "withdraw", version, "--by", "head@example.com")
+    assert code == 1 and "only they or an admin may withdraw it" in out
+    code, out = run(capsys, "policy", "withdraw", version, "--by", "head@example.com",
+                    "--admin", "--reason", "not yet")  # fmt: skip
+    assert code == 0 and f"withdrew {version}" in out
+    code, out = run(capsys, "policy", "approve", version, "--by", "head@example.com")
+    assert code == 1 and "awaits no approval: withdrawn by head@example.com" in out
+    code, out = run(capsys, "policy", "history")
+    assert "[withdrawn]" in out and "withdrawn" in out.splitlines()[-1]
+    store = DynamoStore(aws["dynamodb"])
+    kinds = [e.kind for e in ledger_entries(store)]
+    assert kinds == ["policy.proposed", "policy.withdrawn"] and store.active_policy() is None
+
+
 def test_an_invalid_policy_is_refused_at_proposal(
     aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

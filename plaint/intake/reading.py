@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from functools import lru_cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from plaint.intake import recognition as recogniser
 from plaint.intake.recognition import CUE_IDS, CategoryHint, Recognition, recognise
@@ -112,14 +114,38 @@ def read_ticket(event: TicketEvent, policy: Policy) -> Reading | None:
         return _failed(exc, len(text), policy)
 
 
-@lru_cache(maxsize=256)
+# Within `readings_remembered()` (a what-if run), the same words under the same languages
+# and categories are read once: the recogniser is a pure function of them, and a what-if
+# judges every ticket under two policies. Outside it nothing is kept.
+_remembered: ContextVar[OrderedDict[tuple[object, ...], Recognition] | None] = ContextVar(
+    "plaint_readings", default=None
+)
+_REMEMBERED = 256
+
+
+@contextmanager
+def readings_remembered() -> Iterator[None]:
+    token = _remembered.set(OrderedDict())
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def _recognised(
     text: str, hint: str | None, languages: tuple[str, ...], categories: tuple[CategoryHint, ...]
 ) -> Recognition:
-    """The recogniser is a pure function of these: the same words under two policies with
-    the same languages and categories (a what-if's draft and active policy, ticket after
-    ticket) are read once."""
-    return recognise(text, language=hint, languages=languages, categories=categories)
+    memo = _remembered.get()
+    if memo is None:
+        return recognise(text, language=hint, languages=languages, categories=categories)
+    key = (text, hint, languages, categories)
+    found = memo.get(key)
+    if found is None:
+        found = recognise(text, language=hint, languages=languages, categories=categories)
+        memo[key] = found
+        if len(memo) > _REMEMBERED:
+            memo.popitem(last=False)
+    return found
 
 
 def reading_of(result: Recognition, total: int, policy: Policy) -> Reading:

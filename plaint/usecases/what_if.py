@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from plaint.intake.reading import readings_remembered
 from plaint.intake.reception import receive
 from plaint.model.complaint import Complaint, Severity
 from plaint.model.events import Delivery
@@ -98,7 +99,20 @@ def what_if(
             f"a what-if reads deliveries of 1 to {WINDOW.days} days (they are remembered "
             f"{WINDOW.days} days); {days} asked"
         )
-    since = now - timedelta(days=days)
+    with readings_remembered():
+        return _judged_again(deliveries, draft, active, (now - timedelta(days=days), now),
+                             progress=progress)  # fmt: skip
+
+
+def _judged_again(
+    deliveries: DeliveryLog,
+    draft: Policy,
+    active: Policy,
+    window: tuple[datetime, datetime],
+    *,
+    progress: Progress | None,
+) -> WhatIfReport:
+    since, now = window
     tickets = _by_ticket(deliveries.deliveries_between(since, now))
     differences: list[TicketDifference] = []
     not_judged: dict[str, str] = {}

@@ -131,3 +131,36 @@ def test_the_window_is_what_deliveries_are_remembered_for() -> None:
     clock.advance(days=8)
     report = what_if(store, default_policy(), default_policy(), days=7, now=clock.now)
     assert report.tickets == 0 and report.differences == ()
+
+
+def test_a_tickets_words_are_read_once_for_both_policies_and_only_within_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plaint.intake import reading
+
+    clock = ManualClock()
+    store = stocked(clock)
+    active = parse_policy(UK.read_text("utf-8"))
+    ten_weeks = draft_of(UK, lambda d: d["regimes"][0]["clocks"][1].update(
+        within={"amount": 10, "unit": "weeks"}))  # fmt: skip
+    read: list[str] = []
+    original = reading.recognise  # type: ignore[attr-defined]
+
+    def counted(text: str, **kwargs: Any) -> Any:
+        read.append(text)
+        return original(text, **kwargs)
+
+    monkeypatch.setattr(reading, "recognise", counted)
+
+    with_memory = what_if(store, ten_weeks, active, days=7, now=clock.now + timedelta(hours=1))
+
+    # Four tickets read on first sight, each once although judged under two policies.
+    assert len(read) == len(set(read)) == with_memory.tickets == 4
+    # Outside a what-if nothing is remembered: the same reading twice asks twice.
+    event = ticket_event(ticket_id="9", description="I was charged twice, I complain")
+    reading.read_ticket(event, active)
+    reading.read_ticket(event, active)
+    assert len(read) == 6
+    monkeypatch.setattr(reading, "recognise", original)
+    assert what_if(store, ten_weeks, active, days=7,
+                   now=clock.now + timedelta(hours=1)) == with_memory  # fmt: skip

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from plaint.reporting.charts import ENGLISH, ChartWords
+
 LANGUAGES = {"en": "English", "az": "Azərbaycanca", "ar": "العربية", "fa": "فارسی"}
 RIGHT_TO_LEFT = frozenset({"ar", "fa"})
 DEFAULT_LANGUAGE = "en"
@@ -543,6 +545,94 @@ _DETAILS: dict[str, tuple[str, str, str]] = {
         "{name}: بله، خیر یا هر کدام",
     ),
 }
+
+# The report's charts (plaint.reporting.charts.ChartWords), field by field:
+# (Azerbaijani, Arabic, Persian), with the same names in braces as the English.
+_CHART_WORDS: dict[str, tuple[str, str, str]] = {
+    "received_between": (
+        "{first} – {last} arasında daxil olub ({zone})",
+        "الواردة من {first} إلى {last} ({zone})",
+        "دریافت‌شده از {first} تا {last} ({zone})",
+    ),
+    "by_category_title": (
+        "Hər {bucket} daxil olan şikayətlər, kateqoriyalar üzrə",
+        "الشكاوى الواردة لكل {bucket}، حسب الفئة",
+        "شکایت‌های دریافتی در هر {bucket}، به تفکیک دسته",
+    ),
+    "no_complaints": (
+        "Bu dövrdə şikayət daxil olmayıb",
+        "لم ترد شكاوى في هذه الفترة",
+        "در این بازه شکایتی دریافت نشده است",
+    ),
+    "by_category_desc": (
+        "{period}. Cəmi {complaints} şikayət; kateqoriyalar üzrə: {totals}. "
+        "Hər {bucket}: {per_bucket}.",
+        "{period}. مجموع الشكاوى {complaints}؛ حسب الفئة: {totals}. لكل {bucket}: {per_bucket}.",
+        "{period}. در مجموع {complaints} شکایت؛ به تفکیک دسته: {totals}. "
+        "در هر {bucket}: {per_bucket}.",
+    ),
+    "none": ("yoxdur", "لا شيء", "هیچ"),
+    "other_categories": ("digər kateqoriyalar", "فئات أخرى", "دسته‌های دیگر"),
+    "stack_part": (
+        "{bucket}: {name}, {total} şikayətdən {count}",
+        "{bucket}: {name}، {count} من {total}",
+        "{bucket}: {name}، {count} از {total}",
+    ),
+    "no_deadline_reached": ("heç bir son tarix çatmayıb", "لم يحن أي موعد", "هنوز مهلتی نرسیده"),
+    "kept": (
+        "{what} {share}: {denominator} üzrə {on_time} vaxtında, {pending} gözləmədə",
+        "{what} {share}: {on_time} من {denominator} في الموعد، و{pending} قيد الانتظار",
+        "{what} {share}: {on_time} از {denominator} به‌موقع، {pending} در انتظار",
+    ),
+    "acknowledgement": ("qəbul bildirişi", "الإقرار", "اعلام وصول"),
+    "final_response": ("yekun cavab", "الرد النهائي", "پاسخ نهایی"),
+    "on_time_title": (
+        "Vaxtında cavablar, daxilolma {bucket} üzrə",
+        "المواعيد المحترمة لكل {bucket} استلام",
+        "مهلت‌های رعایت‌شده در هر {bucket} دریافت",
+    ),
+    "on_time_desc": (
+        "{period}. Hədəf {target}. Bütün dövr: {acknowledgement}; {final_response}. {per_bucket}.",
+        "{period}. الهدف {target}. الفترة كلها: {acknowledgement}؛ {final_response}. {per_bucket}.",
+        "{period}. هدف {target}. کل بازه: {acknowledgement}؛ {final_response}. {per_bucket}.",
+    ),
+    "not_applicable": ("yoxdur", "غ/م", "ندارد"),
+    "target": ("hədəf {share}", "الهدف {share}", "هدف {share}"),
+    "breaches_title": (
+        "Saatlar üzrə müddət pozuntuları",
+        "تجاوزات المهل حسب الساعة",
+        "نقض مهلت‌ها به تفکیک ساعت",
+    ),
+    "no_clocks": ("Saat yoxdur.", "لا ساعات.", "ساعتی نیست."),
+    "nothing_to_breach": (
+        "Bu dövrdə pozula bilən saat yoxdur",
+        "لا توجد ساعة يمكن تجاوز مهلتها في هذه الفترة",
+        "در این بازه ساعتی نیست که مهلتش نقض شود",
+    ),
+    "breach": (
+        "{clock} ({kind} saatı): {carried} üzrə {breached} pozuntu, "
+        "{warnings} xəbərdarlıq göndərilib",
+        "{clock} (ساعة {kind}): {breached} تجاوزًا من {carried}، و{warnings} تنبيهات مرسلة",
+        "{clock} (ساعت {kind}): {breached} نقض از {carried}، {warnings} هشدار فرستاده شد",
+    ),
+    "of": ("{total} üzrə {count}", "{count} من {total}", "{count} از {total}"),
+}
+_CHART_BUCKETS: dict[str, tuple[str, str, str]] = {
+    "day": ("gün", "يوم", "روز"),
+    "week": ("həftə", "أسبوع", "هفته"),
+    "month": ("ay", "شهر", "ماه"),
+}
+
+
+def chart_words(language: str) -> ChartWords:
+    """The charts' words in `language` (English when it has none)."""
+    index = _INDEX.get(language, 0)
+    if not index:
+        return ENGLISH
+    chosen = {name: texts[index - 1] for name, texts in _CHART_WORDS.items()}
+    buckets = {size: texts[index - 1] for size, texts in _CHART_BUCKETS.items()}
+    return ChartWords(**chosen, buckets=buckets)
+
 
 _INDEX = {"en": 0, "az": 1, "ar": 2, "fa": 3}
 

@@ -4,14 +4,15 @@ Three charts a complaints manager reads at a glance: complaints received per buc
 stacked by category; the share of acknowledgements and final responses on time per
 bucket against the organisation's target; and breaches per clock. Each carries its
 figures in words too (<title>, <desc>, a tooltip per bar) for screen readers. Colours are
-the Okabe-Ito palette, told apart with the common colour-vision deficiencies.
+the Okabe-Ito palette, told apart with the common colour-vision deficiencies. Their words
+are English unless a `ChartWords` in another language is given (the portal's, per viewer).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
@@ -31,10 +32,51 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 OTHER_COLOUR = "#8f9ba8"
 
 
-OTHER = "other categories"
+SHARE_COLOURS = ("#0072B2", "#E69F00")
 
 
-SHARE_SERIES = (("acknowledgement", "#0072B2"), ("final response", "#E69F00"))
+@dataclass(frozen=True)
+class ChartWords:
+    """Every word the charts show, as templates (names in braces are filled in)."""
+
+    received_between: str = "Received {first} to {last} ({zone})"
+    by_category_title: str = "Complaints received per {bucket}, by category"
+    buckets: dict[str, str] = field(
+        default_factory=lambda: {"day": "day", "week": "week", "month": "month"}
+    )
+    no_complaints: str = "No complaints received in this period"
+    by_category_desc: str = (
+        "{period}. {complaints} complaints in all; by category: {totals}. "
+        "Per {bucket}: {per_bucket}."
+    )
+    none: str = "none"
+    other_categories: str = "other categories"
+    stack_part: str = "{bucket}: {name}, {count} of {total}"
+    no_deadline_reached: str = "no deadline reached"
+    kept: str = "{what} {share}: {on_time} of {denominator} on time, {pending} pending"
+    acknowledgement: str = "acknowledgement"
+    final_response: str = "final response"
+    on_time_title: str = "Deadlines kept per {bucket} of receipt"
+    on_time_desc: str = (
+        "{period}. Target {target}. Whole period: {acknowledgement}; {final_response}. "
+        "{per_bucket}."
+    )
+    not_applicable: str = "n/a"
+    target: str = "target {share}"
+    breaches_title: str = "Clock breaches by clock"
+    no_clocks: str = "No clocks."
+    nothing_to_breach: str = "No clock that can be breached in this period"
+    breach: str = (
+        "{clock} ({kind} clock): {breached} breached of {carried}, {warnings} warnings sent"
+    )
+    of: str = "{count} of {total}"
+
+    def bucket(self, size: str) -> str:
+        return self.buckets.get(size, size)
+
+
+ENGLISH = ChartWords()
+OTHER = ENGLISH.other_categories
 
 
 BREACH_COLOUR = "#D55E00"
@@ -97,16 +139,18 @@ def _scale(largest: float) -> tuple[int, int]:
     return math.ceil(largest / step) * step, step
 
 
-def _period_words(report: ComplaintReport) -> str:
+def _period_words(report: ComplaintReport, words: ChartWords) -> str:
     zone = ZoneInfo(report.time_zone)
     first = report.period.start.astimezone(zone).date()
     last = (report.period.end - timedelta(microseconds=1)).astimezone(zone).date()
-    return f"Received {first.isoformat()} to {last.isoformat()} ({report.time_zone})"
+    return words.received_between.format(
+        first=first.isoformat(), last=last.isoformat(), zone=report.time_zone
+    )
 
 
-def _headings(root: ET.Element, title: str, report: ComplaintReport) -> None:
+def _headings(root: ET.Element, title: str, report: ComplaintReport, words: ChartWords) -> None:
     svg.text(root, 16, HEADING_Y, title, size=16, font_weight="600")
-    svg.text(root, 16, SUBHEADING_Y, _period_words(report), fill=svg.MUTED)
+    svg.text(root, 16, SUBHEADING_Y, _period_words(report, words), fill=svg.MUTED)
 
 
 def _nothing(root: ET.Element, plot: _Plot, message: str) -> None:
@@ -170,7 +214,7 @@ def _legend_row(root: ET.Element, x: float, y: float, entries: Sequence[tuple[st
         x += 18 + svg.text_width(name) + 24
 
 
-def _category_series(breakdown: Breakdown, most: int) -> list[_Series]:
+def _category_series(breakdown: Breakdown, most: int, other: str = OTHER) -> list[_Series]:
     """The `most` - 1 largest categories and the rest together, when there are more than
     `most`: past about seven colours a stack stops being readable."""
     names = [t.key for t in breakdown.totals]
@@ -182,38 +226,40 @@ def _category_series(breakdown: Breakdown, most: int) -> list[_Series]:
     ]
     if len(shown) < len(names):
         rest = tuple(sum(n for k, n in c.items() if k not in shown) for c in per_bucket)
-        series.append(_Series(OTHER, OTHER_COLOUR, rest))
+        series.append(_Series(other, OTHER_COLOUR, rest))
     return series
 
 
-def _stacked_desc(report: ComplaintReport, series: Sequence[_Series]) -> str:
-    size = report.bucket_size.value
+def _stacked_desc(report: ComplaintReport, series: Sequence[_Series], words: ChartWords) -> str:
     totals = ", ".join(f"{s.name} {sum(s.values)}" for s in series)
     per_bucket = ", ".join(
         f"{b.label} {sum(s.values[i] for s in series)}" for i, b in enumerate(report.buckets)
     )
-    return (
-        f"{_period_words(report)}. {report.complaints} complaints in all; by category: "
-        f"{totals or 'none'}. Per {size}: {per_bucket}."
-    )
+    return words.by_category_desc.format(
+        period=_period_words(report, words), complaints=report.complaints,
+        totals=totals or words.none, bucket=words.bucket(report.bucket_size.value),
+        per_bucket=per_bucket,
+    )  # fmt: skip
 
 
-def complaints_by_category_chart(report: ComplaintReport, *, most: int = 7) -> str:
+def complaints_by_category_chart(
+    report: ComplaintReport, *, most: int = 7, words: ChartWords = ENGLISH
+) -> str:
     """Complaints received per bucket, stacked by category, largest category at the base."""
-    series = _category_series(report.by_category, most)
+    series = _category_series(report.by_category, most, words.other_categories)
     height = max(380, 96 + 20 * len(series))
     plot = _Plot(left=56, top=64, right=540, bottom=height - 44)
-    title = f"Complaints received per {report.bucket_size.value}, by category"
+    title = words.by_category_title.format(bucket=words.bucket(report.bucket_size.value))
     root = svg.document(
-        WIDTH, height, "complaints-by-category", title, _stacked_desc(report, series)
+        WIDTH, height, "complaints-by-category", title, _stacked_desc(report, series, words)
     )
-    _headings(root, title, report)
+    _headings(root, title, report, words)
     labels = [b.label for b in report.buckets]
     stacks = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top = _count_axis(root, plot, max(stacks, default=0))
     slot = _bucket_axis(root, plot, report.buckets)
     if not report.complaints:
-        _nothing(root, plot, "No complaints received in this period")
+        _nothing(root, plot, words.no_complaints)
     bar = min(slot * 0.7, 48)
     for i, label in enumerate(labels):
         base = plot.bottom
@@ -228,7 +274,9 @@ def complaints_by_category_chart(report: ComplaintReport, *, most: int = 7) -> s
                 bar,
                 h,
                 fill=s.colour,
-                label=f"{label}: {s.name}, {s.values[i]} of {stacks[i]}",
+                label=words.stack_part.format(
+                    bucket=label, name=s.name, count=s.values[i], total=stacks[i]
+                ),
             )
             base -= h
         if stacks[i] and bar >= VALUE_LABEL_ROOM:
@@ -240,29 +288,30 @@ def complaints_by_category_chart(report: ComplaintReport, *, most: int = 7) -> s
     return svg.serialise(root)
 
 
-def _percent(share: float | None) -> str:
-    return "no deadline reached" if share is None else f"{share:.0%}"
+def _percent(share: float | None, words: ChartWords) -> str:
+    return words.no_deadline_reached if share is None else f"{share:.0%}"
 
 
-def _kept_words(what: str, kept: Timeliness) -> str:
+def _kept_words(what: str, kept: Timeliness, words: ChartWords) -> str:
     on_time = kept.on_time + kept.discharged
-    return (
-        f"{what} {_percent(kept.share)}: {on_time} of {kept.denominator} on time, "
-        f"{kept.pending} pending"
-    )
+    return words.kept.format(
+        what=what, share=_percent(kept.share, words), on_time=on_time,
+        denominator=kept.denominator, pending=kept.pending,
+    ).strip()  # fmt: skip
 
 
-def _on_time_desc(report: ComplaintReport, target: float) -> str:
+def _on_time_desc(report: ComplaintReport, target: float, words: ChartWords) -> str:
+    ack, final = words.acknowledgement, words.final_response
     per_bucket = "; ".join(
-        f"{b.bucket}: {_kept_words('acknowledgement', b.acknowledgement)}, "
-        f"{_kept_words('final response', b.final_response)}"
+        f"{b.bucket}: {_kept_words(ack, b.acknowledgement, words)}, "
+        f"{_kept_words(final, b.final_response, words)}"
         for b in report.timeliness_by_bucket
     )
-    return (
-        f"{_period_words(report)}. Target {target:.0%}. Whole period: "
-        f"{_kept_words('acknowledgement', report.acknowledgement)}; "
-        f"{_kept_words('final response', report.final_response)}. {per_bucket}."
-    )
+    return words.on_time_desc.format(
+        period=_period_words(report, words), target=f"{target:.0%}",
+        acknowledgement=_kept_words(ack, report.acknowledgement, words),
+        final_response=_kept_words(final, report.final_response, words), per_bucket=per_bucket,
+    )  # fmt: skip
 
 
 def _share_axis(root: ET.Element, plot: _Plot) -> None:
@@ -281,8 +330,9 @@ def _share_bar(
     colour: str,
     label: str,
     kept: Timeliness,
+    chart_words: ChartWords = ENGLISH,
 ) -> None:
-    words = f"{label}: {_kept_words('', kept).strip()}"
+    words = f"{label}: {_kept_words('', kept, chart_words)}"
     roomy = width >= VALUE_LABEL_ROOM
     if kept.share is None:
         # Nothing to measure yet: a mark at the baseline, never a bar of zero.
@@ -290,7 +340,7 @@ def _share_bar(
             root,
             x + width / 2,
             plot.bottom - 4,
-            "n/a" if roomy else "–",
+            chart_words.not_applicable if roomy else "–",
             side="middle",
             size=10,
             fill=svg.MUTED,
@@ -306,7 +356,7 @@ def _share_bar(
         )
 
 
-def _target_line(root: ET.Element, plot: _Plot, target: float) -> None:
+def _target_line(root: ET.Element, plot: _Plot, target: float, words: ChartWords) -> None:
     y = plot.bottom - target * plot.height
     svg.line(
         root,
@@ -316,26 +366,31 @@ def _target_line(root: ET.Element, plot: _Plot, target: float) -> None:
         stroke_width="1.5",
         stroke_dasharray="6 4",
     )
-    svg.text(root, plot.right + 6, y + 4, f"target {target:.0%}", font_weight="600")
+    svg.text(
+        root, plot.right + 6, y + 4, words.target.format(share=f"{target:.0%}"), font_weight="600"
+    )
 
 
-def on_time_chart(report: ComplaintReport, *, target: float = 0.95) -> str:
+def on_time_chart(
+    report: ComplaintReport, *, target: float = 0.95, words: ChartWords = ENGLISH
+) -> str:
     """Share of acknowledgements and of final responses on time, per bucket of receipt,
     with the organisation's target as a dashed line. `target` is a share in [0, 1]."""
     if not 0 <= target <= 1:
         raise ValueError("target must be a share between 0 and 1")
     height = 380
     plot = _Plot(left=56, top=88, right=640, bottom=height - 44)
-    title = f"Deadlines kept per {report.bucket_size.value} of receipt"
-    root = svg.document(WIDTH, height, "on-time", title, _on_time_desc(report, target))
-    _headings(root, title, report)
+    title = words.on_time_title.format(bucket=words.bucket(report.bucket_size.value))
+    root = svg.document(WIDTH, height, "on-time", title, _on_time_desc(report, target, words))
+    _headings(root, title, report, words)
+    series = tuple(zip((words.acknowledgement, words.final_response), SHARE_COLOURS, strict=True))
     _share_axis(root, plot)
     slot = _bucket_axis(root, plot, report.buckets)
     bar = min(slot * 0.35, 24)
     for i, bucket in enumerate(report.timeliness_by_bucket):
         middle = plot.left + (i + 0.5) * slot
         pair = (bucket.acknowledgement, bucket.final_response)
-        for offset, (what, colour), kept in zip((-bar - 1, 1), SHARE_SERIES, pair, strict=True):
+        for offset, (what, colour), kept in zip((-bar - 1, 1), series, pair, strict=True):
             _share_bar(
                 root,
                 plot,
@@ -344,20 +399,21 @@ def on_time_chart(report: ComplaintReport, *, target: float = 0.95) -> str:
                 colour=colour,
                 label=f"{bucket.bucket} {what}",
                 kept=kept,
+                chart_words=words,
             )
-    _target_line(root, plot, target)
-    _legend_row(root, 16, plot.top - 16, SHARE_SERIES)
+    _target_line(root, plot, target, words)
+    _legend_row(root, 16, plot.top - 16, series)
     return svg.serialise(root)
 
 
-def _breach_words(clock: ClockFigures) -> str:
-    return (
-        f"{clock.clock_id} ({clock.kind} clock): {clock.breached} breached of "
-        f"{clock.carried}, {clock.warnings} warnings sent"
-    )
+def _breach_words(clock: ClockFigures, words: ChartWords) -> str:
+    return words.breach.format(
+        clock=clock.clock_id, kind=clock.kind, breached=clock.breached, carried=clock.carried,
+        warnings=clock.warnings,
+    )  # fmt: skip
 
 
-def breaches_by_clock_chart(report: ComplaintReport) -> str:
+def breaches_by_clock_chart(report: ComplaintReport, *, words: ChartWords = ENGLISH) -> str:
     """Breaches per clock, most first, as horizontal bars. Clocks that only lapse (a
     referral window) are left out unless one was breached: they cannot breach."""
     clocks = [c for c in report.clocks if c.can_breach or c.breached]
@@ -365,12 +421,13 @@ def breaches_by_clock_chart(report: ComplaintReport) -> str:
     left = 24 + max((svg.text_width(n) for n in names), default=0)
     height = max(200, 112 + 28 * len(clocks))
     plot = _Plot(left=max(left, 120), top=64, right=WIDTH - 96, bottom=height - 40)
-    title = "Clock breaches by clock"
-    desc = f"{_period_words(report)}. " + ("; ".join(map(_breach_words, clocks)) or "No clocks.")
+    title = words.breaches_title
+    each = "; ".join(_breach_words(c, words) for c in clocks)
+    desc = f"{_period_words(report, words)}. " + (each or words.no_clocks)
     root = svg.document(WIDTH, height, "breaches-by-clock", title, desc)
-    _headings(root, title, report)
+    _headings(root, title, report, words)
     if not clocks:
-        _nothing(root, plot, "No clock that can be breached in this period")
+        _nothing(root, plot, words.nothing_to_breach)
         return svg.serialise(root)
     top, step = _scale(max(c.breached for c in clocks))
     for tick in range(0, top + 1, step):
@@ -384,22 +441,25 @@ def breaches_by_clock_chart(report: ComplaintReport) -> str:
         svg.tooltip(label, clock.clock_id)
         length = clock.breached / top * plot.width
         svg.rect(
-            root, plot.left, middle - 9, length, 18, fill=BREACH_COLOUR, label=_breach_words(clock)
-        )
+            root, plot.left, middle - 9, length, 18, fill=BREACH_COLOUR,
+            label=_breach_words(clock, words),
+        )  # fmt: skip
         svg.text(
             root,
             plot.left + length + 6,
             middle + 4,
-            f"{clock.breached} of {clock.carried}",
+            words.of.format(count=clock.breached, total=clock.carried),
             fill=svg.MUTED,
         )
     return svg.serialise(root)
 
 
-def charts(report: ComplaintReport, *, target: float = 0.95) -> dict[str, str]:
+def charts(
+    report: ComplaintReport, *, target: float = 0.95, words: ChartWords = ENGLISH
+) -> dict[str, str]:
     """Every chart, by the file name it is meant to be saved under."""
     return {
-        "complaints-by-category.svg": complaints_by_category_chart(report),
-        "on-time.svg": on_time_chart(report, target=target),
-        "breaches-by-clock.svg": breaches_by_clock_chart(report),
+        "complaints-by-category.svg": complaints_by_category_chart(report, words=words),
+        "on-time.svg": on_time_chart(report, target=target, words=words),
+        "breaches-by-clock.svg": breaches_by_clock_chart(report, words=words),
     }

@@ -34,7 +34,8 @@ def report() -> Any:
         )
     made = _report()
     # The charts are SVG that plaint.reporting builds with ElementTree, every text escaped.
-    drawn = {name: Markup(svg) for name, svg in charts(made).items()}
+    words = i18n.chart_words(viewer().language)
+    drawn = {name: Markup(svg) for name, svg in charts(made, words=words).items()}
     return render_template(
         "report.html",
         report=made,

@@ -7,8 +7,10 @@ from __future__ import annotations
 import ast
 import re
 import string
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -147,3 +149,35 @@ def test_a_refusal_is_explained_in_the_viewers_language(client: FlaskClient) -> 
     sign_in(client, name="Leyla Admin", token=ADMIN_TOKEN, lang="az")
     text = client.get("/admin/what-if/" + "0" * 32).get_data(as_text=True)
     assert "belə ssenari yoxdur (ssenarilər bir həftə saxlanılır)" in text
+
+
+def test_the_charts_words_are_in_every_language() -> None:
+    from dataclasses import fields
+
+    from plaint.reporting.charts import ENGLISH, ChartWords
+    from plaint.reporting.figures import BucketSize
+
+    def names(template: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    for language in ("az", "ar", "fa"):
+        words = i18n.chart_words(language)
+        for spec in fields(ChartWords):
+            english, shown = getattr(ENGLISH, spec.name), getattr(words, spec.name)
+            if isinstance(english, str):
+                assert shown != english and names(shown) == names(english), (language, spec.name)
+        for size in BucketSize:
+            assert words.bucket(size.value) != ENGLISH.bucket(size.value)
+    assert i18n.chart_words("en") is ENGLISH
+
+
+def test_the_report_s_charts_speak_the_viewer_s_language(
+    client: FlaskClient, clock: list[Any]
+) -> None:
+    sign_in(client, lang="ar")
+    day = clock[0].date()
+    asked = {"from": (day - timedelta(days=1)).isoformat(), "to": day.isoformat(), "bucket": "day"}
+    text = client.get("/reports", query_string=asked).get_data(as_text=True)
+    assert text.count("<svg") == 3
+    assert "الشكاوى الواردة لكل يوم، حسب الفئة" in text and "تجاوزات المهل حسب الساعة" in text
+    assert "Complaints received per" not in text and "Clock breaches" not in text

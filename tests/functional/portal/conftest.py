@@ -21,7 +21,7 @@ from portal.app import PortalSources, create_app
 from portal.settings import PortalSettings
 from storage.archive import DirectoryArchive
 from storage.dynamodb import DynamoStore
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from tests.factories import ROOT
 from tests.functional.test_worker_and_sweep import deliver, run_worker
 

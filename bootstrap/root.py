@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from connectors.email.webhook import SesInbox
     from plaint.auditlog.checkpoint import CheckpointSigner
     from plaint.model.events import SourceSystem
-    from plaint.policy.book import PolicyBook
+    from plaint.policy.book import IntakeBook, PolicyBook
     from plaint.policy.document import Policy
+    from plaint.policy.intake import IntakeSections, JiraFieldMapping
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
@@ -56,7 +57,7 @@ class Root:
         self.clock = clock
         self.time_left = time_left
         self._clients: dict[str, Any] = {}
-        self._policy_looked_at = float("-inf")
+        self._looked_at: dict[str, float] = {}  # reader -> when it last looked for a policy
 
     def client(self, service: str) -> Any:
         """A boto3 client, made once per service, at the stack's endpoint when one is set."""
@@ -92,12 +93,18 @@ class Root:
     # The policy judged by: the packaged one until a valid one is published.
 
     @cached_property
-    def packaged_policy(self) -> Policy:
-        from plaint.policy.loading import load_policy
+    def _packaged_document(self) -> str:
+        from pathlib import Path
 
         if not self.settings.policy_path:
             raise PolicyError(["PLAINT_POLICY_PATH: no policy file is configured"])
-        return load_policy(self.settings.policy_path)
+        return Path(self.settings.policy_path).read_text(encoding="utf-8")
+
+    @cached_property
+    def packaged_policy(self) -> Policy:
+        from plaint.policy.loading import parse_policy
+
+        return parse_policy(self._packaged_document)
 
     @cached_property
     def _policy_book(self) -> PolicyBook:
@@ -109,17 +116,52 @@ class Root:
         """The policy to judge by now: at most once a minute, take a newly published valid
         policy; anything else is refused and the last valid policy stays."""
         book = self._policy_book
-        if time.monotonic() - self._policy_looked_at >= POLICY_LOOK_EVERY:
-            self._policy_looked_at = time.monotonic()
-            try:
-                published = self.store.active_policy()
-            except PlaintError as exc:
-                log.warning("published policy unreadable; still judging by %s: %s",
-                            book.current.version[:12], exc)  # fmt: skip
-            else:
-                if published is not None:
-                    book.offer(*published)
+        published = self._published_if_due("policy")
+        if published is not None:
+            book.offer(*published)
         return book.current
+
+    def _published_if_due(self, reader: str) -> tuple[str, str] | None:
+        """The active published policy's (version, document), looked up at most once a
+        minute for each reader; None between looks, before any publication, or when the
+        store cannot say (the reader keeps what it has)."""
+        now = time.monotonic()
+        if now - self._looked_at.get(reader, float("-inf")) < POLICY_LOOK_EVERY:
+            return None
+        self._looked_at[reader] = now
+        try:
+            return self.store.active_policy()
+        except PlaintError as exc:
+            log.warning("published policy unreadable; %s keeps its policy: %s", reader, exc)
+            return None
+
+    # What webhooks read payloads with: the policy's intake sections, not the whole policy.
+
+    @cached_property
+    def packaged_intake(self) -> IntakeSections:
+        from plaint.policy.intake import intake_sections
+
+        return intake_sections(self._packaged_document)
+
+    @cached_property
+    def _intake_book(self) -> IntakeBook:
+        from plaint.policy.book import IntakeBook
+
+        return IntakeBook(self.packaged_intake)
+
+    def intake(self) -> IntakeSections:
+        """The intake sections in force, found as policy() finds the policy. A container
+        that has built the whole policy (the worker's) reads them from it."""
+        if "_policy_book" in self.__dict__:
+            return self.policy().intake
+        book = self._intake_book
+        published = self._published_if_due("intake")
+        if published is not None:
+            book.offer(*published)
+        return book.current
+
+    def jira_fields(self) -> JiraFieldMapping:
+        return self.intake().helpdesk_fields.jira
 
     # The worker and the scheduler: decisions carried through the ports.
 
@@ -163,7 +205,7 @@ class Root:
                     _credentials(settings.jira_email, settings.jira_api_token),
                     jql_scope=settings.jira_jql_scope,
                     zone=settings.jira_time_zone,
-                    mapping=self.policy().helpdesk_fields.jira,
+                    mapping=self.jira_fields(),
                     time_left=self.time_left,
                 )
             )
@@ -241,7 +283,7 @@ class Root:
             receipt_topics=settings.ses_topic_arns,
             event_topics=settings.ses_event_topic_arns,
             trusted_certificate_urls=settings.sns_trusted_certificate_urls,
-            intake=lambda: self.policy().email,
+            intake=lambda: self.intake().email,
             s3=lambda: self.client("s3"),
             sent_mail=lambda: self.store,
         )

@@ -32,7 +32,7 @@ from connectors.email.wire import ReceivedNotification, decode_message, parse_no
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
 from connectors.http import CONNECT_TIMEOUT, READ_TIMEOUT
 from plaint.model.events import TicketEvent
-from plaint.policy.document import EmailIntakePolicy
+from plaint.policy.intake import EmailIntakePolicy
 from plaint.usecases.ports import SentMailEvidence
 from plaint.vocabulary.errors import StoreUnavailableError
 

@@ -43,7 +43,7 @@ from connectors.jira.mapper import channel_for, field_text, language_for, mapped
 from connectors.jira.wire import Issue, JiraTime, Wire
 from connectors.payload import validation_message
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 from plaint.usecases.ports import ChangePage
 from plaint.vocabulary.errors import PermanentDeliveryError
 

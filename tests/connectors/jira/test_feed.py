@@ -9,7 +9,7 @@ import requests
 from connectors.jira.feed import JiraChangeFeed
 from devstack.fake_jira import SEARCH_PATH, FakeJira
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 from plaint.vocabulary.errors import PermanentDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from plaint.policy.intake import IntakeSections, JiraFieldMapping
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
+    from plaint.usecases.intake import DeliveryInbox
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
@@ -80,6 +81,16 @@ class Root:
         return DynamoStore(
             self.client("dynamodb"), settings.state_table, settings.audit_table, clock=self.clock
         )
+
+    @cached_property
+    def inbox(self) -> DeliveryInbox:
+        """Where a webhook records deliveries: the one write it makes, without the imports
+        of the whole store (the store itself once this container has built it)."""
+        if "store" in self.__dict__:
+            return self.store
+        from storage.inbox import DynamoInbox
+
+        return DynamoInbox(self.client("dynamodb"), self.settings.state_table, clock=self.clock)
 
     @cached_property
     def queue(self) -> SqsQueue:

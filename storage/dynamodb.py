@@ -35,23 +35,24 @@ from plaint.auditlog.chain import by_chain, place_on_chain
 from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
-from plaint.model.events import Delivery, DeliveryStatus
+from plaint.model.events import DeliveryStatus
 from plaint.model.publication import PolicyChange
 from plaint.vocabulary.errors import (
     AuditWindowClosedError,
     ChainConflictError,
-    DuplicateDeliveryError,
     RevisionConflictError,
     StoreUnavailableError,
 )
 from storage import audit_codec as ac
 from storage import codec, published
-from storage.codec import Item
+from storage.deliveries import delivery_key
 from storage.dynamo_audit import DynamoAuditLog
 from storage.dynamo_wire import error_code as _error_code
 from storage.dynamo_wire import plain as _plain
 from storage.dynamo_wire import translated as _translated
 from storage.dynamo_wire import wire as _wire
+from storage.inbox import NEW_ITEM, DynamoInbox
+from storage.layout import COMPLAINANT_INDEX, DUE_INDEX, Item, utc_now
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 from storage.state_indexes import StateIndexes
@@ -65,45 +66,25 @@ MAX_TRANSACT_ITEMS = 100
 # Cancellation reasons on chain items that mean "someone appended first".
 CHAIN_RACE_CODES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 STATUS = {"#status": "status"}
-NEW_ITEM = "attribute_not_exists(pk)"
 
 
 class _ChainMovedError(Exception):
     """The head changed between our read and our write."""
 
 
-class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes):
+class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes):
     def __init__(
         self,
         client: DynamoDBClient,
         state_table: str = "plaint-state",
         audit_table: str = "plaint-audit",
-        clock: Callable[[], datetime] = codec.utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._client = client
-        self._state = state_table
+        super().__init__(client, state_table, clock)
         self._audit = audit_table
-        self._clock = clock
 
     def _now(self) -> datetime:
         return self._clock()
-
-    # Deliveries
-
-    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
-        try:
-            with _translated():
-                self._client.put_item(
-                    TableName=self._state,
-                    Item=_wire(codec.delivery_item(delivery, keep_until)),
-                    # A delivery remembered past its TTL is forgotten, deleted or not.
-                    ConditionExpression=f"{NEW_ITEM} OR expires_at <= :now",
-                    ExpressionAttributeValues=_wire({":now": int(self._clock().timestamp())}),
-                )
-        except ClientError as exc:
-            if _error_code(exc) == "ConditionalCheckFailedException":
-                raise DuplicateDeliveryError(delivery.key) from exc
-            raise
 
     # Reconciliation cursors
 
@@ -321,7 +302,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
     def _mark_processed_op(self, key: str) -> Any:
         return {
             "TableName": self._state,
-            "Key": _wire(codec.delivery_key(key)),
+            "Key": _wire(delivery_key(key)),
             "UpdateExpression": "SET #status = :status, outcome = :outcome "
             "REMOVE due_bucket, due_at",
             # Only an accepted delivery closes: two workers never both record an outcome.
@@ -351,7 +332,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
         operator = "<=" if inclusive else "<"
         query = {
             "TableName": self._state,
-            "IndexName": codec.DUE_INDEX,
+            "IndexName": DUE_INDEX,
             "KeyConditionExpression": f"due_bucket = :bucket AND due_at {operator} :instant",
             "ExpressionAttributeValues": _wire(
                 {":bucket": bucket, ":instant": codec.sortable(instant)}
@@ -402,7 +383,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
     def _complainant_items(self, key: str) -> list[Item]:
         query = {
             "TableName": self._state,
-            "IndexName": codec.COMPLAINANT_INDEX,
+            "IndexName": COMPLAINANT_INDEX,
             "KeyConditionExpression": "complainant = :c",
             "ExpressionAttributeValues": _wire({":c": key}),
         }

@@ -12,7 +12,7 @@ from typing import Protocol
 from plaint.model.publication import PolicyRecord
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import codec
-from storage.codec import Item
+from storage.layout import Item
 
 ACTIVE = "policy:active"
 

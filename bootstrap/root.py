@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bootstrap.settings import Settings
 from plaint.vocabulary.errors import PlaintError, PolicyError
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from connectors.email.webhook import SesInbox
+    from connectors.http import ApiAccess
     from plaint.auditlog.checkpoint import CheckpointSigner
     from plaint.model.events import SourceSystem
     from plaint.policy.book import IntakeBook, PolicyBook
@@ -205,22 +207,30 @@ class Root:
 
         settings = self.settings
         feeds: list[ChangeFeed] = []
-        if settings.zendesk_base_url:
-            credentials = _credentials(settings.zendesk_email, settings.zendesk_api_token)
-            feeds.append(ZendeskChangeFeed(settings.zendesk_base_url, credentials,
-                                           time_left=self.time_left))  # fmt: skip
-        if settings.jira_base_url:
-            feeds.append(
-                JiraChangeFeed(
-                    settings.jira_base_url,
-                    _credentials(settings.jira_email, settings.jira_api_token),
-                    jql_scope=settings.jira_jql_scope,
-                    zone=settings.jira_time_zone,
-                    mapping=self.jira_fields(),
-                    time_left=self.time_left,
-                )
-            )
+        # At each export endpoint's own pace, not the outbox's.
+        if zendesk := self._access("zendesk"):
+            feeds.append(ZendeskChangeFeed(replace(zendesk, requests_per_minute=None)))
+        if jira := self._access("jira"):
+            feeds.append(JiraChangeFeed(
+                replace(jira, requests_per_minute=None), jql_scope=settings.jira_jql_scope,
+                zone=settings.jira_time_zone, mapping=self.jira_fields(),
+            ))  # fmt: skip
         return tuple(feeds)
+
+    def _access(self, helpdesk: Literal["zendesk", "jira"]) -> ApiAccess | None:
+        """How to reach the helpdesk's API, from the settings; None where it is not set."""
+        from connectors.http import ApiAccess
+
+        s = self.settings
+        base_url, email, token, rate = {
+            "zendesk": (s.zendesk_base_url, s.zendesk_email, s.zendesk_api_token,
+                        s.zendesk_requests_per_minute),
+            "jira": (s.jira_base_url, s.jira_email, s.jira_api_token, s.jira_requests_per_minute),
+        }[helpdesk]  # fmt: skip
+        if not base_url:
+            return None
+        credentials = _credentials(email, token)
+        return ApiAccess(base_url, credentials, time_left=self.time_left, requests_per_minute=rate)
 
     def _helpdesk_outboxes(self, policy: Policy) -> dict[SourceSystem, Outbox]:
         from connectors.disputes.client import ProviderOutbox
@@ -237,21 +247,10 @@ class Root:
         outboxes: dict[SourceSystem, Outbox] = {
             SourceSystem.PROVIDER: ProviderOutbox(time_left=self.time_left, mailer=mailer)
         }
-        if settings.zendesk_base_url:
-            outboxes[SourceSystem.ZENDESK] = ZendeskClient(
-                settings.zendesk_base_url,
-                _credentials(settings.zendesk_email, settings.zendesk_api_token),
-                time_left=self.time_left,
-                requests_per_minute=settings.zendesk_requests_per_minute,
-            )
-        if settings.jira_base_url:
-            outboxes[SourceSystem.JIRA] = JiraClient(
-                settings.jira_base_url,
-                _credentials(settings.jira_email, settings.jira_api_token),
-                time_left=self.time_left,
-                service_desk=settings.jira_service_desk,
-                requests_per_minute=settings.jira_requests_per_minute,
-            )
+        if zendesk := self._access("zendesk"):
+            outboxes[SourceSystem.ZENDESK] = ZendeskClient(zendesk)
+        if jira := self._access("jira"):
+            outboxes[SourceSystem.JIRA] = JiraClient(jira, service_desk=settings.jira_service_desk)
         return outboxes
 
     def _email_outbox(self, policy: Policy) -> dict[SourceSystem, Outbox]:

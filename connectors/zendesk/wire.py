@@ -46,6 +46,8 @@ TRIGGER_TEMPLATE: Final[dict[str, Any]] = {
         "language": "{{ticket.requester.language}}",
         "locale": "{{ticket.requester.locale}}",
     },
+    # Who made the update that fired the trigger: an agent's reply is no complainant's word.
+    "current_user": {"id": "{{current_user.id}}"},
 }
 
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
@@ -205,10 +207,15 @@ class TriggerRequester(Wire):
     locale: Text = None
 
 
+class TriggerUpdater(Wire):
+    id: Text = None
+
+
 class TriggerBody(Wire):
     plaint_template: Literal["zendesk-trigger/1"]
     ticket: TriggerTicket
     requester: TriggerRequester = TriggerRequester()
+    current_user: TriggerUpdater = TriggerUpdater()
 
 
 # --- REST API ----------------------------------------------------------------------------

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from plaint.policy.intake import IntakeSections, JiraFieldMapping
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
-    from plaint.usecases.intake import DeliveryInbox
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
     from storage.dynamodb import DynamoStore
+    from storage.inbox import DynamoInbox
     from storage.sqs import SqsQueue
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,10 @@ class Root:
         )
 
     @cached_property
-    def inbox(self) -> DeliveryInbox:
-        """Where a webhook records deliveries: the one write it makes, without the imports
-        of the whole store (the store itself once this container has built it)."""
+    def inbox(self) -> DynamoInbox:
+        """What a webhook asks of DynamoDB (record a delivery, read the active policy),
+        without the imports of the whole store; the store itself once this container has
+        built it."""
         if "store" in self.__dict__:
             return self.store
         from storage.inbox import DynamoInbox
@@ -143,7 +144,7 @@ class Root:
             return None
         self._looked_at[reader] = now
         try:
-            return self.store.active_policy()
+            return self.inbox.active_policy()
         except PlaintError as exc:
             log.warning("published policy unreadable; %s keeps its policy: %s", reader, exc)
             return None

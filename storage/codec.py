@@ -51,10 +51,6 @@ def complaint_from_item(item: Item) -> Complaint:
 # Reconciliation cursors
 
 
-def cursor_key(name: str) -> Item:
-    return {"pk": f"CURSOR#{name}", "sk": "CURSOR"}
-
-
 # Outbound actions
 
 

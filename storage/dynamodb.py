@@ -43,8 +43,8 @@ from plaint.vocabulary.errors import (
     RevisionConflictError,
     StoreUnavailableError,
 )
+from storage import active_policy, codec
 from storage import audit_codec as ac
-from storage import codec, published
 from storage.deliveries import delivery_key
 from storage.dynamo_audit import DynamoAuditLog
 from storage.dynamo_wire import error_code as _error_code
@@ -52,7 +52,7 @@ from storage.dynamo_wire import plain as _plain
 from storage.dynamo_wire import translated as _translated
 from storage.dynamo_wire import wire as _wire
 from storage.inbox import NEW_ITEM, DynamoInbox
-from storage.layout import COMPLAINANT_INDEX, DUE_INDEX, Item, utc_now
+from storage.layout import COMPLAINANT_INDEX, DUE_INDEX, Item, cursor_key, utc_now
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 from storage.state_indexes import StateIndexes
@@ -88,14 +88,10 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
 
     # Reconciliation cursors
 
-    def get_cursor(self, name: str) -> str | None:
-        item = self._get(self._state, codec.cursor_key(name))
-        return None if item is None else str(item["value"])
-
     def put_cursor(self, name: str, value: str, expected: str | None) -> None:
         request: dict[str, Any] = {
             "TableName": self._state,
-            "Item": _wire({**codec.cursor_key(name), "value": value}),
+            "Item": _wire({**cursor_key(name), "value": value}),
             "ConditionExpression": "attribute_not_exists(pk)",
         }
         if expected is not None:
@@ -167,10 +163,10 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
             values = {":expected": change.expected_revision}
             ops = [self._put(self._state, record, "revision = :expected", values)]
         if change.document is not None:
-            item = published.document_item(change.record.version, change.document)
+            item = active_policy.document_item(change.record.version, change.document)
             ops.append(self._put(self._state, item, NEW_ITEM))
         if change.activate:
-            active = published.active_item(change.record.version)
+            active = active_policy.active_item(change.record.version)
             if change.expected_active is None:
                 ops.append(self._put(self._state, active, NEW_ITEM))
             else:
@@ -316,12 +312,6 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
                 }
             ),
         }
-
-    def _get(self, table: str, key: Item) -> Item | None:
-        with _translated():
-            response = self._client.get_item(TableName=table, Key=_wire(key), ConsistentRead=True)
-        item = response.get("Item")
-        return None if item is None else _plain(item)
 
     def _state_item(self, key: Item) -> Item | None:
         return self._get(self._state, key)

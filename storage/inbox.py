@@ -1,6 +1,6 @@
-"""Recording deliveries in DynamoDB: the one write a webhook makes. Its own small class, so
-the webhook function imports neither the complaint and audit models nor their codecs;
-DynamoStore inherits it."""
+"""What a webhook does in DynamoDB: record a delivery, and read which policy is active (for
+its intake sections). Its own small class, so the webhook function imports neither the
+complaint and audit models nor their codecs; DynamoStore inherits it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from botocore.exceptions import ClientError
 
 from plaint.model.events import Delivery
 from plaint.vocabulary.errors import DuplicateDeliveryError
+from storage.active_policy import ActivePolicy
 from storage.deliveries import delivery_item
-from storage.dynamo_wire import error_code, translated, wire
-from storage.layout import utc_now
+from storage.dynamo_wire import error_code, plain, translated, wire
+from storage.layout import Item, cursor_key, utc_now
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 NEW_ITEM = "attribute_not_exists(pk)"
 
 
-class DynamoInbox:
+class DynamoInbox(ActivePolicy):
     def __init__(
         self,
         client: DynamoDBClient,
@@ -47,3 +48,13 @@ class DynamoInbox:
             if error_code(exc) == "ConditionalCheckFailedException":
                 raise DuplicateDeliveryError(delivery.key) from exc
             raise
+
+    def get_cursor(self, name: str) -> str | None:
+        item = self._get(self._state, cursor_key(name))
+        return None if item is None else str(item["value"])
+
+    def _get(self, table: str, key: Item) -> Item | None:
+        with translated():
+            response = self._client.get_item(TableName=table, Key=wire(key), ConsistentRead=True)
+        item = response.get("Item")
+        return None if item is None else plain(item)

@@ -43,3 +43,8 @@ def complainant_key(complainant_ref: str) -> str:
 
 def due_attrs(bucket: str, at: datetime | None) -> Item:
     return {} if at is None else {"due_bucket": bucket, "due_at": sortable(at)}
+
+
+def cursor_key(name: str) -> Item:
+    """A named value: a reconciliation cursor, the active policy, a policy's document."""
+    return {"pk": f"CURSOR#{name}", "sk": "CURSOR"}

@@ -23,9 +23,9 @@ from plaint.vocabulary.errors import (
     DuplicateDeliveryError,
     RevisionConflictError,
 )
+from storage import active_policy, codec, deliveries
 from storage import audit_codec as ac
-from storage import codec, deliveries, published
-from storage.layout import Item, live, utc_now
+from storage.layout import Item, cursor_key, live, utc_now
 from storage.memory_audit import MemoryAuditLog
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
@@ -65,16 +65,16 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     # Reconciliation cursors
 
     def get_cursor(self, name: str) -> str | None:
-        item = self._read(self._state, codec.cursor_key(name))
+        item = self._read(self._state, cursor_key(name))
         return None if item is None else str(item["value"])
 
     def put_cursor(self, name: str, value: str, expected: str | None) -> None:
-        key = _key(codec.cursor_key(name))
+        key = _key(cursor_key(name))
         with self._lock:
             current = self._state.get(key)
             if (current["value"] if current else None) != expected:
                 raise RevisionConflictError(f"cursor {name} moved on meanwhile")
-            self._state[key] = {**codec.cursor_key(name), "value": value}
+            self._state[key] = {**cursor_key(name), "value": value}
 
     # Sent mail evidence (plaint.ports.SentMailEvidence)
 
@@ -139,11 +139,11 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
             )
             writes = [record]
             if change.document is not None:
-                writes.append(published.document_item(change.record.version, change.document))
+                writes.append(active_policy.document_item(change.record.version, change.document))
             document_new = change.document is None or _key(writes[-1]) not in self._state
-            active = self._state.get(_key(published.active_item("")))
+            active = self._state.get(_key(active_policy.active_item("")))
             if change.activate:
-                writes.append(published.active_item(change.record.version))
+                writes.append(active_policy.active_item(change.record.version))
             active_ok = not change.activate or (
                 (active["value"] if active else None) == change.expected_active
             )

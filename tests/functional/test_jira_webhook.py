@@ -98,3 +98,6 @@ def test_a_published_policy_names_the_fields_the_webhook_reads(functions: Any, a
     assert post(functions, body, signed(body)).status_code == 202
     delivery = store.get_delivery("jira:jira-delivery-1")
     assert delivery is not None and delivery.event.product == "some value"
+    # Found through the webhook's inbox: neither the whole store nor the policy was built.
+    built = functions.runtime().__dict__
+    assert "inbox" in built and "store" not in built and "_policy_book" not in built

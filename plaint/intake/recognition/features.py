@@ -448,7 +448,23 @@ _COMPLAINT_EVIDENCE = (
     "dissatisfaction.", "failure.", "sarcasm.", "demand.", "severity.", "regulatory.",
 )  # fmt: skip
 
-_SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
+# Words that turn to another matter ("good, but late", "خوب بود ولی دیر رسید"): negation
+# does not reach across them, and praise before one is sincere praise of something else,
+# not sarcasm. Written normalised, as tokens are (Arabic kaf and yeh folded).
+_CONTRASTS = frozenset(
+    normalise(word)
+    for words in (
+        "but however though although",
+        "но однако зато",
+        "لكن ولكن بس لاكن",
+        "اما ولی ولیکن فقط منتها",
+        "amma ancaq lakin",
+        "ama ancak fakat",
+    )
+    for word in words.split()
+)
+# "فقط" (only) and "بس" (but, only, enough) turn to another matter without ending a negation.
+_SCOPE_BREAKS = _BREAKS | (_CONTRASTS - {normalise("فقط"), normalise("بس")})
 
 
 # Persian negated copulas and verbs of having/becoming in any person ("نبودم", "نداشتیم",
@@ -552,6 +568,8 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
     cues: set[str] = set()
     polar: set[str] = set()
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
+    praised: list[int] = []  # where praise or thanks stand
+    failed: list[int] = []  # where a plain failure stands
     for first, last, label in _lexicon_hits(words, language):
         span = words[first : last + 1]
         if (
@@ -567,19 +585,30 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
             token.surface in negators for token in span
         )
         if "." not in label:
+            found = NEGATED[label] if is_negated else label
             if is_negated:
-                cues.add(NEGATED[label])
+                cues.add(found)
             else:
-                polar.add(label)
+                polar.add(found)
         elif is_negated and label.startswith(_NEGATABLE_EVIDENCE):
             polar.add("negated_failure")
+            continue
         else:
             cues.add(label)
+            found = label
+        if found in ("praise", "gratitude.thanks"):
+            praised.append(first)
+        elif found in _PLAIN_FAILURES:
+            failed.append(first)
     if language in _TURKIC_CONDITIONAL and any(
         _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
     ):
         cues.add("request.hypothetical")
-    if ("praise" in polar or "gratitude.thanks" in cues) and cues & _PLAIN_FAILURES:
+    # Praise beside a failure reads as sarcasm ("great, it broke again"), unless a contrast
+    # stands between them: "good quality, only the packaging is weak" praises one thing and
+    # faults another (the fault is still evidence on its own).
+    contrasts = [i for i, token in enumerate(words) if token.surface in _CONTRASTS]
+    if any(not any(min(p, f) < c < max(p, f) for c in contrasts) for p in praised for f in failed):
         cues.add("sarcasm.praise_with_failure")
     return cues, polar
 

@@ -110,7 +110,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "failure.error": (
             "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
             "failed", "fails", "failure", "reject", "closed my", "suspended", "block", "cut off",
-            "cutting off", "cut my", "disconnected", "switched off",
+            "cutting off", "cut my", "disconnected", "switched off", "problem",
         ),
         "failure.repeated_contact": (
             "again", "third time", "several times", "many times", "multiple times", "numerous",
@@ -306,7 +306,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "bağlandı", "uğursuz",
-            "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi", "söndürül",
+            "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi", "söndürül", "problem",
         ),
         "failure.repeated_contact": (
             "yenə", "yenidən", "dəfələrlə", "neçə dəfə", "bir neçə dəfə", "üçüncü dəfə",
@@ -470,7 +470,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "kapatıl", "başarısız",
-            "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti", "kapattınız",
+            "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti", "kapattınız", "sorun",
         ),
         "failure.repeated_contact": (
             "tekrar", "yine", "defalarca", "kaç kez", "birkaç kez", "üçüncü kez", "ikinci kez",
@@ -943,7 +943,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "закрыли", "не проход",
-            "отключ", "обрубил",
+            "отключ", "обрубил", "проблем",
         ),
         "failure.repeated_contact": (
             "снова", "опять", "неоднократно", "несколько раз", "много раз", "третий раз",
@@ -1056,7 +1056,9 @@ NEGATORS: dict[str, tuple[str, ...]] = {
         "not no never nothing nobody none cannot without neither nor hardly unable failed "
         "fail lack yet"
     ),
-    "ru": _words("не нет ни никогда ничего никто без нельзя нигде"),
+    "ru": _words(
+        "не нет ни никогда ничего никто без нельзя нигде никаких никакой никакого никакие"
+    ),
     "ar": _words(
         "لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"
     ),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -406,6 +407,9 @@ class Analysis:
     lexical_value: float
     named: tuple[int, ...]
     cues: frozenset[str]
+    # Stems the text repeats, with how often: what a long text is mostly about (categories
+    # weigh them; the model does not).
+    repeated: tuple[tuple[int, int], ...] = ()
 
     @property
     def features(self) -> dict[int, float]:
@@ -505,11 +509,40 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
 
 _DIGITS_HEAD = zlib.crc32(b"b:0")
 
+# Emoji are no words, but in chat and social posts they say how the writer feels: hearts,
+# flowers and applause beside praise and greetings, angry and crying faces beside a
+# grievance, laughter beside jokes (and sarcasm). Each kind found is one shape feature.
+_EMOJI = (
+    (
+        "m:emoji_positive",
+        re.compile("[\u2764\u2665\U0001f499-\U0001f49f\U0001f90d\U0001f9e1\U0001f495"
+                   "\U0001f496\U0001f497\U0001f490\U0001f339\U0001f338\U0001f337"
+                   "\U0001f33a\U0001f33c\U0001f44f\U0001f44d\U0001f44c\U0001f64f"
+                   "\U0001f932\U0001f389\U0001f38a\U0001f973\U0001f60a\U0001f603"
+                   "\U0001f604\U0001f601\u263a\U0001f970\U0001f618\U0001f60d\u2728"
+                   "\U0001f31f\u2b50\U0001f3c6\U0001f4aa\U0001f60c\U0001f60b]"),
+    ),
+    (
+        "m:emoji_negative",
+        re.compile("[\U0001f621\U0001f92c\U0001f620\U0001f624\U0001f44e\U0001f494"
+                   "\U0001f61e\U0001f614\U0001f622\U0001f62d\U0001f629\U0001f62b"
+                   "\U0001f644\U0001f612\U0001f92e\U0001f922\U0001f616\U0001f623"
+                   "\U0001f61f\U0001f615]"),
+    ),
+    ("m:emoji_laugh", re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605]")),
+)  # fmt: skip
+_EMOJI_SAMPLE = 4000
+_ANY_EMOJI = re.compile("|".join(pattern.pattern for _, pattern in _EMOJI))
 
-def _lexical(words: list[Token], negated: list[bool]) -> tuple[set[int], set[int]]:
-    """The character n-grams, and the stems and stem bigrams, of the words."""
+
+def _lexical(
+    words: list[Token], negated: list[bool]
+) -> tuple[set[int], set[int], tuple[tuple[int, int], ...]]:
+    """The character n-grams, and the stems and stem bigrams, of the words; and the stems
+    that occur more than once, with their counts."""
     lexical: set[int] = set()
     stems: set[int] = set()
+    each: list[int] = []
     head = -1  # CRC of "b:<previous stem>", or -1 after a break
     for token, is_negated in zip(words, negated, strict=True):
         if token.surface in _BREAKS:
@@ -519,11 +552,14 @@ def _lexical(words: list[Token], negated: list[bool]) -> tuple[set[int], set[int
             head = _DIGITS_HEAD
             continue
         lexical.update(token.grams)
-        stems.add(token.negated_id if is_negated else token.plain_id)
+        stem = token.negated_id if is_negated else token.plain_id
+        stems.add(stem)
+        each.append(stem)
         if head != -1:
             stems.add(zlib.crc32(token.bigram_tail, head) & _MASK)
         head = token.bigram_head
-    return lexical, stems
+    repeated = tuple(sorted((stem, n) for stem, n in Counter(each).items() if n > 1))
+    return lexical, stems, repeated
 
 
 def analyse(text: str, language: str) -> Analysis:
@@ -532,7 +568,7 @@ def analyse(text: str, language: str) -> Analysis:
     normalised = normalise(prepared, language)
     words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
     negated = _negation_marks(words, language)
-    grams, stems = _lexical(words, negated)
+    grams, stems, repeated = _lexical(words, negated)
     lexical = grams | stems
     cues, polar = _cues(words, negated, language)
     # Question and exclamation marks mean one thing beside evidence of a complaint ("How
@@ -548,6 +584,10 @@ def analyse(text: str, language: str) -> Analysis:
         shape.append("m:digits")
     if not evidence:
         shape.append("m:no_complaint_cue")
+    if _ANY_EMOJI.search(text, 0, _EMOJI_SAMPLE) is not None:
+        shape.extend(
+            name for name, pattern in _EMOJI if pattern.search(text, 0, _EMOJI_SAMPLE) is not None
+        )
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
     return Analysis(
@@ -556,7 +596,27 @@ def analyse(text: str, language: str) -> Analysis:
         lexical_value=1.0 / math.sqrt(len(lexical)) if lexical else 0.0,
         named=tuple(hashed(name) for name in shape),
         cues=frozenset(cues),
+        repeated=repeated,
     )
+
+
+_PRAISING = frozenset({"praise", "quality"})
+
+
+def _inside_praise(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The hits, less those inside a longer praise pattern: there the word is part of the
+    praise ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again)."""
+    praise = [(first, last) for first, last, label in hits if label in _PRAISING and last > first]
+    if not praise:
+        return hits
+    return [
+        (first, last, label)
+        for first, last, label in hits
+        if not any(
+            p_first <= first and last <= p_last and p_last - p_first > last - first
+            for p_first, p_last in praise
+        )
+    ]
 
 
 def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
@@ -570,7 +630,7 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     praised: list[int] = []  # where praise or thanks stand
     failed: list[int] = []  # where a plain failure stands
-    for first, last, label in _lexicon_hits(words, language):
+    for first, last, label in _inside_praise(_lexicon_hits(words, language)):
         span = words[first : last + 1]
         if (
             label == "praise"

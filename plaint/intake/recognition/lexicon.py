@@ -36,6 +36,9 @@ NEGATED: dict[str, str] = {
     "resolution": "failure.not_resolved",
     "refunded": "failure.not_refunded",
     "praise": "dissatisfaction.negated_praise",
+    # Plain good qualities ("fresh", "on time", "I buy it every week"): no sarcasm beside a
+    # fault, as praise can be, but their negation is a complaint like negated praise.
+    "quality": "dissatisfaction.negated_praise",
     "cancellation": "failure.not_resolved",
 }
 
@@ -757,6 +760,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "عالی", "فوق العاده", "خیلی خوب", "بی نظیر", "دمتون گرم", "دست مریزاد", "خوب",
             "خوشمزه", "بینظیر", "محشر", "ارزش", "پیشنهاد میکنم",
         ),
+        "quality": (
+            # what a good product is: fresh, tasty, of quality, clean, intact, complete, good
+            # value, on time ("تازه نبود", "کامل نرسید" are then negated praise)
+            "تازه", "خوش طعم", "خوشطعم", "خوش عطر", "خوشعطر", "با کیفیت", "باکیفیت", "مرغوب",
+            "لذیذ", "ترد", "داغ", "تمیز", "=سالم", "=سالمه", "سالم رسید", "کامل بود", "کامل رسید",
+            "=کامله", "به صرفه", "بصرفه", "ارزان", "ارزون",
+            "مناسب", "به موقع", "سریع", "=ارزه", "=میارزه", "ارزید", "دوست داشت",
+            # a customer who buys again
+            "دوباره میخر", "دوباره خرید", "دوباره سفارش", "باز هم میخر", "بازم میخر",
+            "بازم سفارش", "همیشه میخر", "همیشه خرید", "همیشه سفارش", "بارها خرید",
+            "چند بار خرید", "چندبار خرید", "هر بار میخر", "هر هفته میخر", "هر ماه میخر",
+        ),
         "dissatisfaction.explicit": (
             "شکایت", "ناراضی", "نارضایتی", "اعتراض", "افتضاح", "بدترین", "غیرقابل قبول",
             "غیر قابل قبول", "مسخره", "خسته شدم", "کلافه", "ظلم", "بی احترامی", "بی ادب", "توهین",
@@ -877,7 +892,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "dissatisfaction.advises_against": (
             "نخرید", "نخرین", "نخرید.", "پیشنهاد نمی", "پیشنهاد نمیشه", "توصیه نمی",
             "ارزش خرید ندار", "پولتون رو", "ریختم دور", "دور ریختم", "دور انداختم", "دیگه نمیخرم",
-            "دیگه نمیگیرم", "دیگر نمی خرم",
+            "دیگه نمیگیرم", "دیگر نمی خرم", "دوباره نمیخر", "دیگه سفارش نمید",
         ),
         "cancellation": (
             "لغو", "کنسل",

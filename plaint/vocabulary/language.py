@@ -41,6 +41,9 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 _SPACES = re.compile(r"\s+")
 
+# Arabic harakat (U+064B-U+065F) and the superscript alef (U+0670), deleted.
+_HARAKAT = dict.fromkeys([*range(0x064B, 0x0660), 0x0670])
+
 
 def casefold(text: str, language: str | None) -> str:
     """Case-fold `text`; Turkic languages map İ->i and I->ı before folding."""
@@ -54,9 +57,7 @@ def normalise(text: str, language: str | None = None) -> str:
     decomposed = unicodedata.normalize("NFKD", casefold(text, language))
     # Drop combining marks that are Arabic harakat (diacritics), keep Latin ones such as the
     # cedilla of ş or the breve of ğ, which distinguish words in Azerbaijani and Turkish.
-    stripped = "".join(
-        ch for ch in decomposed if not ("\u064b" <= ch <= "\u065f" or ch == "\u0670")
-    )
+    stripped = decomposed.translate(_HARAKAT)
     folded = unicodedata.normalize("NFC", stripped).translate(_ARABIC_SCRIPT_FOLD)
     return _SPACES.sub(" ", folded.translate(_DIGITS)).strip()
 

@@ -120,16 +120,19 @@ def best_category(analysis: Analysis, hints: Sequence[CategoryHint]) -> tuple[st
             scores[position] += value * sum(map(weights.__getitem__, shared & weights.keys()))
     # A stem the ticket repeats weighs 1 + ln(count) times as much: a long narrative about a
     # debt that mentions a credit report once is about the debt.
-    unseen = prepared.unseen_idf**2
-    for stem, count in analysis.repeated:
-        boost = math.log(count)
-        idf_squared = known.get(stem)
-        norm += STEM_WEIGHT * STEM_WEIGHT * ((1.0 + boost) ** 2 - 1.0) * (idf_squared or unseen)
-        if idf_squared is not None:
-            for position, weights in enumerate(prepared.weights):
-                weight = weights.get(stem)
-                if weight is not None:
-                    scores[position] += STEM_WEIGHT * boost * weight
+    if analysis.repeated:
+        boosts = {stem: math.log(count) for stem, count in analysis.repeated}
+        unseen = prepared.unseen_idf**2
+        norm += (
+            STEM_WEIGHT
+            * STEM_WEIGHT
+            * sum(((1.0 + b) ** 2 - 1.0) * known.get(stem, unseen) for stem, b in boosts.items())
+        )
+        found = boosts.keys() & known.keys()
+        for position, weights in enumerate(prepared.weights):
+            scores[position] += STEM_WEIGHT * sum(
+                boosts[stem] * weights[stem] for stem in found & weights.keys()
+            )
     if norm == 0.0:
         return None, 0.0
     scale = 1.0 / math.sqrt(norm)

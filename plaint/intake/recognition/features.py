@@ -317,32 +317,35 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
     return {key: tuple(value) for key, value in index.items()}
 
 
-def _word_matches(pattern_word: str, token: Token) -> bool:
+def _word_matches(pattern_word: str, surface: str, base: str) -> bool:
     if pattern_word.startswith("="):
-        return token.surface == pattern_word[1:] or token.base == pattern_word[1:]
-    return token.base.startswith(pattern_word) or token.surface.startswith(pattern_word)
+        return surface == pattern_word[1:] or base == pattern_word[1:]
+    return base.startswith(pattern_word) or surface.startswith(pattern_word)
 
 
 @lru_cache(maxsize=65536)
-def _matches_of(token: Token, language: str) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
-    """The pattern words `token` matches (every prefix of its forms is looked up once), and
-    the patterns that start with one of them; cached per token."""
+def _matches_of(
+    surface: str, base: str, language: str
+) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+    """The pattern words a token (its surface and base forms) matches (every prefix of its
+    forms is looked up once), and the patterns that start with one of them; cached per
+    form (strings hash once, a Token each time)."""
     index = _patterns(language)
     words: set[str] = set()
     starting: list[_Pattern] = []
-    for form in (token.base, token.surface):
+    for form in (base, surface):
         for end in range(1, len(form) + 1):
             key = form[:end]
             if key in words or ("=" + key) in words:
                 continue
             for pattern in index.get(key, ()):
                 first = pattern.words[0]
-                if _word_matches(first, token):
+                if _word_matches(first, surface, base):
                     words.add(first)
                     starting.append(pattern)
-    words.update(_continuations(language).get(token.base, ()))
-    words.update(_continuations(language).get(token.surface, ()))
-    for form in (token.base, token.surface):
+    words.update(_continuations(language).get(base, ()))
+    words.update(_continuations(language).get(surface, ()))
+    for form in (base, surface):
         for end in range(1, len(form) + 1):
             words.update(_prefix_continuations(language).get(form[:end], ()))
     return frozenset(words), tuple(dict.fromkeys(starting))
@@ -374,7 +377,7 @@ def _prefix_continuations(language: str) -> dict[str, tuple[str, ...]]:
 
 def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, str]]:
     """(first token, last token, label) for each pattern found."""
-    matched = [_matches_of(token, language) for token in tokens]
+    matched = [_matches_of(token.surface, token.base, language) for token in tokens]
     count = len(tokens)
     hits: list[tuple[int, int, str]] = []
     for position, (_, starting) in enumerate(matched):

@@ -92,11 +92,7 @@ _ARABIZI_DIGIT = re.compile(r"[^\W\d_][235789]|[2357][^\W\d_]", re.UNICODE)
 
 
 _SAMPLE = 1000
-# Words (counted once each) holding ə; holding q (not "qu") or x (not "ex"); holding ğ, ı
-# or ş. One pass of the text each.
-_SCHWA_WORDS = re.compile(r"[^\W\d_]*ə[^\W\d_]*")
-_AZ_LETTER_WORDS = re.compile(r"[^\W\d_]*(?:q(?!u)|(?<!e)x)[^\W\d_]*")
-_TURKIC_LETTER_WORDS = re.compile(r"[^\W\d_]*[ğış][^\W\d_]*")
+_AZ_LETTERS = re.compile(r"q(?!u)|(?<!e)x")
 _TR_PRESENT = re.compile(r"[ıiuü]yor")
 
 
@@ -143,8 +139,14 @@ def _latin_language(text: str) -> Detection:
     # Azerbaijani ("Səbinə Əliyeva, Bakı") does not outweigh the English around it. Without
     # ə, the words the two share count half for Azerbaijani (Turkish written without its
     # letters is the likelier reading).
-    turkic_letters = len(_TURKIC_LETTER_WORDS.findall(lowered))
-    az_letters = 2 * len(_SCHWA_WORDS.findall(lowered)) + len(_AZ_LETTER_WORDS.findall(lowered))
+    turkic_letters = (
+        sum(1 for word in words if "ğ" in word or "ı" in word or "ş" in word)
+        if "ğ" in lowered or "ı" in lowered or "ş" in lowered
+        else 0
+    )
+    az_letters = (2 * sum(1 for word in words if "ə" in word) if "ə" in lowered else 0) + sum(
+        1 for word in words if ("q" in word or "x" in word) and _AZ_LETTERS.search(word)
+    )
     az_words = _votes(words, _AZ)
     scores = {
         "en": _votes(words, _EN),

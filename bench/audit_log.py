@@ -32,7 +32,7 @@ from plaint.model.audit import AuditDraft, AuditEntry, AuditFacets, ChainHead, C
 from storage import audit_codec
 from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from storage.tables import create_tables
 
 START = datetime(2025, 1, 1, tzinfo=UTC)

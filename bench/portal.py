@@ -47,6 +47,7 @@ from plaint.vocabulary.terms import ClockKind, Duration, Expiry, Milestone
 from portal.app import PortalSources, create_app
 from portal.settings import PortalSettings
 from storage import audit_codec, codec
+from storage.deliveries import delivery_item
 from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
@@ -182,7 +183,7 @@ def _deliveries(client: Any, count: int) -> None:
         delivery = Delivery(
             source=SourceSystem.ZENDESK, delivery_id=f"d-{n}", received_at=arrived, event=event
         )
-        items.append(wire(codec.delivery_item(delivery, datetime.now(UTC) + timedelta(days=7))))
+        items.append(wire(delivery_item(delivery, datetime.now(UTC) + timedelta(days=7))))
     for start in range(0, len(items), 25):
         batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
         client.batch_write_item(RequestItems={"plaint-state": batch})

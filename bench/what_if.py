@@ -29,7 +29,7 @@ from devstack.stack import ROOT
 from plaint.model.events import Channel, Delivery, SourceSystem, TicketEvent, TicketEventKind
 from plaint.policy.loading import parse_policy
 from plaint.usecases.what_if_jobs import request_what_if, run_what_if_job
-from storage import codec
+from storage.deliveries import delivery_item
 from storage.dynamo_wire import wire
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
@@ -125,7 +125,7 @@ def _run(total: int) -> dict[str, Any]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-west-1")
         create_tables(client)
-        items = [wire(codec.delivery_item(d, d.received_at + WEEK)) for d in deliveries]
+        items = [wire(delivery_item(d, d.received_at + WEEK)) for d in deliveries]
         for start in range(0, len(items), 25):
             batch: list[Any] = [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]
             client.batch_write_item(RequestItems={"plaint-state": batch})

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bootstrap.settings import Settings
 from plaint.vocabulary.errors import PlaintError, PolicyError
@@ -21,15 +22,18 @@ if TYPE_CHECKING:
     from pydantic import SecretStr
 
     from connectors.email.webhook import SesInbox
+    from connectors.http import ApiAccess
     from plaint.auditlog.checkpoint import CheckpointSigner
     from plaint.model.events import SourceSystem
-    from plaint.policy.book import PolicyBook
+    from plaint.policy.book import IntakeBook, PolicyBook
     from plaint.policy.document import Policy
+    from plaint.policy.intake import IntakeSections, JiraFieldMapping
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
     from plaint.usecases.what_if_jobs import WhatIfJob
     from storage.dynamodb import DynamoStore
+    from storage.inbox import DynamoInbox
     from storage.sqs import SqsQueue
     from storage.what_if_jobs import DynamoWhatIfJobs
 
@@ -58,7 +62,7 @@ class Root:
         self.clock = clock
         self.time_left = time_left
         self._clients: dict[str, Any] = {}
-        self._policy_looked_at = float("-inf")
+        self._looked_at: dict[str, float] = {}  # reader -> when it last looked for a policy
 
     def client(self, service: str) -> Any:
         """A boto3 client, made once per service, at the stack's endpoint when one is set."""
@@ -81,6 +85,17 @@ class Root:
         return DynamoStore(
             self.client("dynamodb"), settings.state_table, settings.audit_table, clock=self.clock
         )
+
+    @cached_property
+    def inbox(self) -> DynamoInbox:
+        """What a webhook asks of DynamoDB (record a delivery, read the active policy),
+        without the imports of the whole store; the store itself once this container has
+        built it."""
+        if "store" in self.__dict__:
+            return self.store
+        from storage.inbox import DynamoInbox
+
+        return DynamoInbox(self.client("dynamodb"), self.settings.state_table, clock=self.clock)
 
     @cached_property
     def queue(self) -> SqsQueue:
@@ -126,12 +141,18 @@ class Root:
     # The policy judged by: the packaged one until a valid one is published.
 
     @cached_property
-    def packaged_policy(self) -> Policy:
-        from plaint.policy.loading import load_policy
+    def _packaged_document(self) -> str:
+        from pathlib import Path
 
         if not self.settings.policy_path:
             raise PolicyError(["PLAINT_POLICY_PATH: no policy file is configured"])
-        return load_policy(self.settings.policy_path)
+        return Path(self.settings.policy_path).read_text(encoding="utf-8")
+
+    @cached_property
+    def packaged_policy(self) -> Policy:
+        from plaint.policy.loading import parse_policy
+
+        return parse_policy(self._packaged_document)
 
     @cached_property
     def _policy_book(self) -> PolicyBook:
@@ -143,17 +164,52 @@ class Root:
         """The policy to judge by now: at most once a minute, take a newly published valid
         policy; anything else is refused and the last valid policy stays."""
         book = self._policy_book
-        if time.monotonic() - self._policy_looked_at >= POLICY_LOOK_EVERY:
-            self._policy_looked_at = time.monotonic()
-            try:
-                published = self.store.active_policy()
-            except PlaintError as exc:
-                log.warning("published policy unreadable; still judging by %s: %s",
-                            book.current.version[:12], exc)  # fmt: skip
-            else:
-                if published is not None:
-                    book.offer(*published)
+        published = self._published_if_due("policy")
+        if published is not None:
+            book.offer(*published)
         return book.current
+
+    def _published_if_due(self, reader: str) -> tuple[str, str] | None:
+        """The active published policy's (version, document), looked up at most once a
+        minute for each reader; None between looks, before any publication, or when the
+        store cannot say (the reader keeps what it has)."""
+        now = time.monotonic()
+        if now - self._looked_at.get(reader, float("-inf")) < POLICY_LOOK_EVERY:
+            return None
+        self._looked_at[reader] = now
+        try:
+            return self.inbox.active_policy()
+        except PlaintError as exc:
+            log.warning("published policy unreadable; %s keeps its policy: %s", reader, exc)
+            return None
+
+    # What webhooks read payloads with: the policy's intake sections, not the whole policy.
+
+    @cached_property
+    def packaged_intake(self) -> IntakeSections:
+        from plaint.policy.intake import intake_sections
+
+        return intake_sections(self._packaged_document)
+
+    @cached_property
+    def _intake_book(self) -> IntakeBook:
+        from plaint.policy.book import IntakeBook
+
+        return IntakeBook(self.packaged_intake)
+
+    def intake(self) -> IntakeSections:
+        """The intake sections in force, found as policy() finds the policy. A container
+        that has built the whole policy (the worker's) reads them from it."""
+        if "_policy_book" in self.__dict__:
+            return self.policy().intake
+        book = self._intake_book
+        published = self._published_if_due("intake")
+        if published is not None:
+            book.offer(*published)
+        return book.current
+
+    def jira_fields(self) -> JiraFieldMapping:
+        return self.intake().helpdesk_fields.jira
 
     # The worker and the scheduler: decisions carried through the ports.
 
@@ -186,22 +242,30 @@ class Root:
 
         settings = self.settings
         feeds: list[ChangeFeed] = []
-        if settings.zendesk_base_url:
-            credentials = _credentials(settings.zendesk_email, settings.zendesk_api_token)
-            feeds.append(ZendeskChangeFeed(settings.zendesk_base_url, credentials,
-                                           time_left=self.time_left))  # fmt: skip
-        if settings.jira_base_url:
-            feeds.append(
-                JiraChangeFeed(
-                    settings.jira_base_url,
-                    _credentials(settings.jira_email, settings.jira_api_token),
-                    jql_scope=settings.jira_jql_scope,
-                    zone=settings.jira_time_zone,
-                    mapping=self.policy().helpdesk_fields.jira,
-                    time_left=self.time_left,
-                )
-            )
+        # At each export endpoint's own pace, not the outbox's.
+        if zendesk := self._access("zendesk"):
+            feeds.append(ZendeskChangeFeed(replace(zendesk, requests_per_minute=None)))
+        if jira := self._access("jira"):
+            feeds.append(JiraChangeFeed(
+                replace(jira, requests_per_minute=None), jql_scope=settings.jira_jql_scope,
+                zone=settings.jira_time_zone, mapping=self.jira_fields(),
+            ))  # fmt: skip
         return tuple(feeds)
+
+    def _access(self, helpdesk: Literal["zendesk", "jira"]) -> ApiAccess | None:
+        """How to reach the helpdesk's API, from the settings; None where it is not set."""
+        from connectors.http import ApiAccess
+
+        s = self.settings
+        base_url, email, token, rate = {
+            "zendesk": (s.zendesk_base_url, s.zendesk_email, s.zendesk_api_token,
+                        s.zendesk_requests_per_minute),
+            "jira": (s.jira_base_url, s.jira_email, s.jira_api_token, s.jira_requests_per_minute),
+        }[helpdesk]  # fmt: skip
+        if not base_url:
+            return None
+        credentials = _credentials(email, token)
+        return ApiAccess(base_url, credentials, time_left=self.time_left, requests_per_minute=rate)
 
     def _helpdesk_outboxes(self, policy: Policy) -> dict[SourceSystem, Outbox]:
         from connectors.disputes.client import ProviderOutbox
@@ -218,21 +282,10 @@ class Root:
         outboxes: dict[SourceSystem, Outbox] = {
             SourceSystem.PROVIDER: ProviderOutbox(time_left=self.time_left, mailer=mailer)
         }
-        if settings.zendesk_base_url:
-            outboxes[SourceSystem.ZENDESK] = ZendeskClient(
-                settings.zendesk_base_url,
-                _credentials(settings.zendesk_email, settings.zendesk_api_token),
-                time_left=self.time_left,
-                requests_per_minute=settings.zendesk_requests_per_minute,
-            )
-        if settings.jira_base_url:
-            outboxes[SourceSystem.JIRA] = JiraClient(
-                settings.jira_base_url,
-                _credentials(settings.jira_email, settings.jira_api_token),
-                time_left=self.time_left,
-                service_desk=settings.jira_service_desk,
-                requests_per_minute=settings.jira_requests_per_minute,
-            )
+        if zendesk := self._access("zendesk"):
+            outboxes[SourceSystem.ZENDESK] = ZendeskClient(zendesk)
+        if jira := self._access("jira"):
+            outboxes[SourceSystem.JIRA] = JiraClient(jira, service_desk=settings.jira_service_desk)
         return outboxes
 
     def _email_outbox(self, policy: Policy) -> dict[SourceSystem, Outbox]:
@@ -275,7 +328,7 @@ class Root:
             receipt_topics=settings.ses_topic_arns,
             event_topics=settings.ses_event_topic_arns,
             trusted_certificate_urls=settings.sns_trusted_certificate_urls,
-            intake=lambda: self.policy().email,
+            intake=lambda: self.intake().email,
             s3=lambda: self.client("s3"),
             sent_mail=lambda: self.store,
         )

@@ -8,6 +8,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
 
@@ -289,27 +290,37 @@ def read_answer(response: requests.Response, model: type[M], what: str) -> M:
         raise TransientDeliveryError(f"unexpected {what}: {exc}") from exc
 
 
+@dataclass(frozen=True)
+class ApiAccess:
+    """How to reach one helpdesk account's API: where it is, the credentials (an (email,
+    API token) pair, or an OAuth or personal access token), and how requests are paced
+    (`requests_per_minute` per container, None for the endpoint's own default; see Pacer)
+    and retried within the function's deadline. A `session`, when given, is used as it is."""
+
+    base_url: str
+    credentials: tuple[str, str] | str
+    session: requests.Session | None = None
+    time_left: Callable[[], float] | None = None
+    safety_margin: float = DEFAULT_SAFETY_MARGIN
+    requests_per_minute: float | None = None
+
+
 class ApiConnection:
     """What every client and change feed of a helpdesk API holds: the base URL, the
-    credentials, and a session that paces its requests at `requests_per_minute` (per
-    container; see Pacer) and retries within the function's deadline, unless a `session`
-    is given, which is used as it is."""
+    credentials as the vendor reads them (`auth`), and a paced, retrying session."""
 
     def __init__(
         self,
-        base_url: str,
+        access: ApiAccess,
         auth: AuthBase,
-        session: requests.Session | None,
         *,
-        time_left: Callable[[], float] | None,
-        safety_margin: float,
-        requests_per_minute: float,
+        default_rate: float,
         burst: int = DEFAULT_BURST,
         retry_type: type[DeadlineRetry] = DeadlineRetry,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
+        self._base_url = access.base_url.rstrip("/")
         self._auth = auth
-        self.pacer = Pacer(requests_per_minute, burst)
-        self._session = session or build_session(
-            time_left, safety_margin, pacer=self.pacer, retry_type=retry_type
+        self.pacer = Pacer(access.requests_per_minute or default_rate, burst)
+        self._session = access.session or build_session(
+            access.time_left, access.safety_margin, pacer=self.pacer, retry_type=retry_type
         )

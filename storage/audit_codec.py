@@ -22,7 +22,8 @@ from typing import Final
 from plaint.auditlog.chain import ledger_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
 from plaint.model.audit import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
-from storage.codec import Item, sortable
+from storage.codec import sortable
+from storage.layout import Item
 
 HEAD_SK: Final = "HEAD"
 SEAL_SK: Final = "SEAL"

@@ -21,7 +21,8 @@ from plaint.auditlog.query import AuditPage, AuditQuery
 from plaint.model.audit import AuditEntry, ChainHead
 from plaint.vocabulary.errors import QueryInvalidError
 from storage import audit_codec as ac
-from storage.codec import Item, sortable
+from storage.codec import sortable
+from storage.layout import Item
 
 DEFAULT_SPAN = timedelta(days=366)
 TIME_ONLY_SPAN = timedelta(days=31)

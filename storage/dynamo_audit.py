@@ -14,8 +14,9 @@ from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan, day_steps
-from storage.codec import Item, sortable
+from storage.codec import sortable
 from storage.dynamo_wire import error_code, plain, translated, wire
+from storage.layout import Item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from plaint.vocabulary.errors import StoreUnavailableError
-from storage.codec import Item
+from storage.layout import Item
 
 UNAVAILABLE_CODES = frozenset(
     {

@@ -35,23 +35,24 @@ from plaint.auditlog.chain import by_chain, place_on_chain
 from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
-from plaint.model.events import Delivery, DeliveryStatus
+from plaint.model.events import DeliveryStatus
 from plaint.model.publication import PolicyChange
 from plaint.vocabulary.errors import (
     AuditWindowClosedError,
     ChainConflictError,
-    DuplicateDeliveryError,
     RevisionConflictError,
     StoreUnavailableError,
 )
+from storage import active_policy, codec
 from storage import audit_codec as ac
-from storage import codec, published
-from storage.codec import Item
+from storage.deliveries import delivery_key
 from storage.dynamo_audit import DynamoAuditLog
 from storage.dynamo_wire import error_code as _error_code
 from storage.dynamo_wire import plain as _plain
 from storage.dynamo_wire import translated as _translated
 from storage.dynamo_wire import wire as _wire
+from storage.inbox import NEW_ITEM, DynamoInbox
+from storage.layout import COMPLAINANT_INDEX, DUE_INDEX, Item, cursor_key, utc_now
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 from storage.state_indexes import StateIndexes
@@ -65,56 +66,32 @@ MAX_TRANSACT_ITEMS = 100
 # Cancellation reasons on chain items that mean "someone appended first".
 CHAIN_RACE_CODES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
 STATUS = {"#status": "status"}
-NEW_ITEM = "attribute_not_exists(pk)"
 
 
 class _ChainMovedError(Exception):
     """The head changed between our read and our write."""
 
 
-class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes):
+class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes):
     def __init__(
         self,
         client: DynamoDBClient,
         state_table: str = "plaint-state",
         audit_table: str = "plaint-audit",
-        clock: Callable[[], datetime] = codec.utc_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._client = client
-        self._state = state_table
+        super().__init__(client, state_table, clock)
         self._audit = audit_table
-        self._clock = clock
 
     def _now(self) -> datetime:
         return self._clock()
 
-    # Deliveries
-
-    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
-        try:
-            with _translated():
-                self._client.put_item(
-                    TableName=self._state,
-                    Item=_wire(codec.delivery_item(delivery, keep_until)),
-                    # A delivery remembered past its TTL is forgotten, deleted or not.
-                    ConditionExpression=f"{NEW_ITEM} OR expires_at <= :now",
-                    ExpressionAttributeValues=_wire({":now": int(self._clock().timestamp())}),
-                )
-        except ClientError as exc:
-            if _error_code(exc) == "ConditionalCheckFailedException":
-                raise DuplicateDeliveryError(delivery.key) from exc
-            raise
-
     # Reconciliation cursors
-
-    def get_cursor(self, name: str) -> str | None:
-        item = self._get(self._state, codec.cursor_key(name))
-        return None if item is None else str(item["value"])
 
     def put_cursor(self, name: str, value: str, expected: str | None) -> None:
         request: dict[str, Any] = {
             "TableName": self._state,
-            "Item": _wire({**codec.cursor_key(name), "value": value}),
+            "Item": _wire({**cursor_key(name), "value": value}),
             "ConditionExpression": "attribute_not_exists(pk)",
         }
         if expected is not None:
@@ -186,10 +163,10 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
             values = {":expected": change.expected_revision}
             ops = [self._put(self._state, record, "revision = :expected", values)]
         if change.document is not None:
-            item = published.document_item(change.record.version, change.document)
+            item = active_policy.document_item(change.record.version, change.document)
             ops.append(self._put(self._state, item, NEW_ITEM))
         if change.activate:
-            active = published.active_item(change.record.version)
+            active = active_policy.active_item(change.record.version)
             if change.expected_active is None:
                 ops.append(self._put(self._state, active, NEW_ITEM))
             else:
@@ -321,7 +298,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
     def _mark_processed_op(self, key: str) -> Any:
         return {
             "TableName": self._state,
-            "Key": _wire(codec.delivery_key(key)),
+            "Key": _wire(delivery_key(key)),
             "UpdateExpression": "SET #status = :status, outcome = :outcome "
             "REMOVE due_bucket, due_at",
             # Only an accepted delivery closes: two workers never both record an outcome.
@@ -336,12 +313,6 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
             ),
         }
 
-    def _get(self, table: str, key: Item) -> Item | None:
-        with _translated():
-            response = self._client.get_item(TableName=table, Key=_wire(key), ConsistentRead=True)
-        item = response.get("Item")
-        return None if item is None else _plain(item)
-
     def _state_item(self, key: Item) -> Item | None:
         return self._get(self._state, key)
 
@@ -351,7 +322,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
         operator = "<=" if inclusive else "<"
         query = {
             "TableName": self._state,
-            "IndexName": codec.DUE_INDEX,
+            "IndexName": DUE_INDEX,
             "KeyConditionExpression": f"due_bucket = :bucket AND due_at {operator} :instant",
             "ExpressionAttributeValues": _wire(
                 {":bucket": bucket, ":instant": codec.sortable(instant)}
@@ -402,7 +373,7 @@ class DynamoStore(DecodedReads, PublishedPolicies, DynamoAuditLog, StateIndexes)
     def _complainant_items(self, key: str) -> list[Item]:
         query = {
             "TableName": self._state,
-            "IndexName": codec.COMPLAINANT_INDEX,
+            "IndexName": COMPLAINANT_INDEX,
             "KeyConditionExpression": "complainant = :c",
             "ExpressionAttributeValues": _wire({":c": key}),
         }

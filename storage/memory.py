@@ -23,9 +23,9 @@ from plaint.vocabulary.errors import (
     DuplicateDeliveryError,
     RevisionConflictError,
 )
+from storage import active_policy, codec, deliveries
 from storage import audit_codec as ac
-from storage import codec, published
-from storage.codec import Item
+from storage.layout import Item, cursor_key, live, utc_now
 from storage.memory_audit import MemoryAuditLog
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
@@ -39,7 +39,7 @@ def _key(item: Item) -> Key:
 
 
 class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes):
-    def __init__(self, clock: Callable[[], datetime] = codec.utc_now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         self._lock = threading.Lock()
         self._state: dict[Key, Item] = {}
         self._audit: dict[Key, Item] = {}
@@ -51,30 +51,30 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     # Deliveries
 
     def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
-        item = codec.delivery_item(delivery, keep_until)
+        item = deliveries.delivery_item(delivery, keep_until)
         with self._lock:
-            if codec.live(self._state.get(_key(item)), self._clock()) is not None:
+            if live(self._state.get(_key(item)), self._clock()) is not None:
                 raise DuplicateDeliveryError(delivery.key)
             self._state[_key(item)] = item
 
     def expires_at(self, key: str) -> int | None:
         """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""
-        item = self._read(self._state, codec.delivery_key(key))
+        item = self._read(self._state, deliveries.delivery_key(key))
         return None if item is None else int(item["expires_at"])
 
     # Reconciliation cursors
 
     def get_cursor(self, name: str) -> str | None:
-        item = self._read(self._state, codec.cursor_key(name))
+        item = self._read(self._state, cursor_key(name))
         return None if item is None else str(item["value"])
 
     def put_cursor(self, name: str, value: str, expected: str | None) -> None:
-        key = _key(codec.cursor_key(name))
+        key = _key(cursor_key(name))
         with self._lock:
             current = self._state.get(key)
             if (current["value"] if current else None) != expected:
                 raise RevisionConflictError(f"cursor {name} moved on meanwhile")
-            self._state[key] = {**codec.cursor_key(name), "value": value}
+            self._state[key] = {**cursor_key(name), "value": value}
 
     # Sent mail evidence (plaint.ports.SentMailEvidence)
 
@@ -139,11 +139,11 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
             )
             writes = [record]
             if change.document is not None:
-                writes.append(published.document_item(change.record.version, change.document))
+                writes.append(active_policy.document_item(change.record.version, change.document))
             document_new = change.document is None or _key(writes[-1]) not in self._state
-            active = self._state.get(_key(published.active_item("")))
+            active = self._state.get(_key(active_policy.active_item("")))
             if change.activate:
-                writes.append(published.active_item(change.record.version))
+                writes.append(active_policy.active_item(change.record.version))
             active_ok = not change.activate or (
                 (active["value"] if active else None) == change.expected_active
             )
@@ -183,7 +183,7 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
         delivery = (
             None
             if delivery_key is None
-            else self._state.get(_key(codec.delivery_key(delivery_key)))
+            else self._state.get(_key(deliveries.delivery_key(delivery_key)))
         )
         delivery_ok = delivery_key is None or (
             delivery is not None and delivery["status"] == DeliveryStatus.ACCEPTED.value
@@ -234,7 +234,7 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     # Primitives (callers hold the lock where it matters)
 
     def _mark_processed(self, key: str) -> None:
-        k = _key(codec.delivery_key(key))
+        k = _key(deliveries.delivery_key(key))
         item = {n: v for n, v in self._state[k].items() if n not in ("due_bucket", "due_at")}
         self._state[k] = {**item, "status": DeliveryStatus.PROCESSED.value, "outcome": "decided"}
 

@@ -12,7 +12,8 @@ from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
 from storage.audit_pages import AuditPages, Plan
-from storage.codec import Item, sortable
+from storage.codec import sortable
+from storage.layout import Item
 
 Key = tuple[str, str]
 

@@ -12,26 +12,11 @@ from typing import Protocol
 from plaint.model.publication import PolicyRecord
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import codec
-from storage.codec import Item
-
-ACTIVE = "policy:active"
-
-
-def _document_key(version: str) -> str:
-    return f"policy-document:{version}"
+from storage.active_policy import ACTIVE, ActivePolicy, CursorReads, document_key
+from storage.layout import Item
 
 
-def document_item(version: str, document: str) -> Item:
-    return {**codec.cursor_key(_document_key(version)), "value": document}
-
-
-def active_item(version: str) -> Item:
-    return {**codec.cursor_key(ACTIVE), "value": version}
-
-
-class _Cursors(Protocol):
-    def get_cursor(self, name: str) -> str | None: ...
-
+class _Cursors(CursorReads, Protocol):
     def put_cursor(self, name: str, value: str, expected: str | None) -> None: ...
 
 
@@ -41,7 +26,7 @@ class _Records(Protocol):
     def _policy_items(self) -> list[Item]: ...
 
 
-class PublishedPolicies:
+class PublishedPolicies(ActivePolicy):
     """Mixed into both stores; built on their conditional cursor writes."""
 
     def publish_policy(
@@ -52,19 +37,8 @@ class PublishedPolicies:
         two-person rule: plaint.usecases.publication publishes through approvals."""
         # Published before if it exists: the version is the content's hash, so it is the same.
         with suppress(RevisionConflictError):
-            self.put_cursor(_document_key(version), document, expected=None)
+            self.put_cursor(document_key(version), document, expected=None)
         self.put_cursor(ACTIVE, version, expected=expected_active)
-
-    def active_policy(self: _Cursors) -> tuple[str, str] | None:
-        """(version, document) of the active policy, or None before any publication."""
-        version = self.get_cursor(ACTIVE)
-        if version is None:
-            return None
-        document = self.get_cursor(_document_key(version))
-        return None if document is None else (version, document)
-
-    def policy_document(self: _Cursors, version: str) -> str | None:
-        return self.get_cursor(_document_key(version))
 
     def policy_record(self: _Records, version: str) -> PolicyRecord | None:
         item = self._state_item(codec.policy_record_key(version))

@@ -9,7 +9,15 @@ from plaint.model.actions import OutboundAction
 from plaint.model.complaint import Complaint
 from plaint.model.events import Delivery
 from storage import codec
-from storage.codec import Item
+from storage.deliveries import delivery_from_item, delivery_key
+from storage.layout import (
+    ACTION_BUCKET,
+    COMPLAINT_BUCKET,
+    DELIVERY_BUCKET,
+    Item,
+    complainant_key,
+    live,
+)
 
 
 class DecodedReads:
@@ -30,8 +38,8 @@ class DecodedReads:
         raise NotImplementedError
 
     def get_delivery(self, key: str) -> Delivery | None:
-        item = codec.live(self._state_item(codec.delivery_key(key)), self._now())
-        return None if item is None else codec.delivery_from_item(item)
+        item = live(self._state_item(delivery_key(key)), self._now())
+        return None if item is None else delivery_from_item(item)
 
     def get_complaint(self, complaint_id: str) -> Complaint | None:
         item = self._state_item(codec.complaint_key(complaint_id))
@@ -42,17 +50,17 @@ class DecodedReads:
         return None if item is None else codec.action_from_item(item)
 
     def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
-        items = self._due_items(codec.DELIVERY_BUCKET, older_than, limit, inclusive=False)
+        items = self._due_items(DELIVERY_BUCKET, older_than, limit, inclusive=False)
         now = self._now()
-        return [codec.delivery_from_item(item) for item in items if codec.live(item, now)]
+        return [delivery_from_item(item) for item in items if live(item, now)]
 
     def complaints_of(self, complainant_ref: str) -> Sequence[Complaint]:
         """The complaints this complainant made that still name them (by_complainant)."""
-        items = self._complainant_items(codec.complainant_key(complainant_ref))
+        items = self._complainant_items(complainant_key(complainant_ref))
         return [codec.complaint_from_item(item) for item in items]
 
     def due_complaints(self, now: datetime, limit: int) -> Sequence[Complaint]:
-        items = self._due_items(codec.COMPLAINT_BUCKET, now, limit, inclusive=True)
+        items = self._due_items(COMPLAINT_BUCKET, now, limit, inclusive=True)
         return [codec.complaint_from_item(item) for item in items]
 
     def accepted_at(self, token: str) -> datetime | None:
@@ -63,8 +71,8 @@ class DecodedReads:
         return codec.sent_mail_instant(self._sent_mail(token), "sending_at")
 
     def _sent_mail(self, token: str) -> Item | None:
-        return codec.live(self._state_item(codec.sent_mail_key(token)), self._now())
+        return live(self._state_item(codec.sent_mail_key(token)), self._now())
 
     def due_actions(self, now: datetime, limit: int) -> Sequence[OutboundAction]:
-        items = self._due_items(codec.ACTION_BUCKET, now, limit, inclusive=True)
+        items = self._due_items(ACTION_BUCKET, now, limit, inclusive=True)
         return [codec.action_from_item(item) for item in items]

@@ -10,10 +10,16 @@ from datetime import datetime
 
 from plaint.model.events import Delivery
 from plaint.reporting.search import ComplaintPage, ComplaintQuery
-from storage import codec
 from storage import search_codec as sc
 from storage.audit_pages import Plan, day_steps, month_steps, read_page
-from storage.codec import Item, sortable
+from storage.codec import sortable
+from storage.deliveries import (
+    DELIVERIES_INDEX,
+    DELIVERY_SHARDS,
+    delivery_from_item,
+    delivery_partition,
+)
+from storage.layout import Item, live
 
 DELIVERY_PAGE = 500
 
@@ -31,11 +37,11 @@ def complaint_plan(query: ComplaintQuery, now: datetime) -> Plan:
 
 def delivery_plan(since: datetime, until: datetime) -> Plan:
     partitions = tuple(
-        codec.delivery_partition(day, shard)
+        delivery_partition(day, shard)
         for day in day_steps(since, until)
-        for shard in range(codec.DELIVERY_SHARDS)
+        for shard in range(DELIVERY_SHARDS)
     )
-    return Plan(codec.DELIVERIES_INDEX, "delivered_on", "delivered_key", partitions,
+    return Plan(DELIVERIES_INDEX, "delivered_on", "delivered_key", partitions,
                 sortable(since), sortable(until), table="state")  # fmt: skip
 
 
@@ -74,7 +80,7 @@ class StateIndexes:
             while True:
                 items, start = self._read_partition(plan, partition, start, DELIVERY_PAGE)
                 for item in items:
-                    if codec.live(item, now) is not None:
-                        yield codec.delivery_from_item(item)
+                    if live(item, now) is not None:
+                        yield delivery_from_item(item)
                 if start is None:
                     break

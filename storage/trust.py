@@ -11,7 +11,7 @@ import boto3
 from plaint.auditlog.checkpoint import CheckpointSigner
 from plaint.usecases.ports import CheckpointArchive
 from storage.archive import DirectoryArchive, S3Archive
-from storage.keys import KmsSigner, LocalSigner
+from storage.keys import KmsSigner
 
 # Seven years: past the longest retention a complaint record needs under the packs.
 DEFAULT_RETENTION = timedelta(days=7 * 366)
@@ -23,6 +23,9 @@ def checkpoint_signer(
     if kms_key_id:
         return KmsSigner(boto3.client("kms", endpoint_url=endpoint_url), kms_key_id)
     if key_file:
+        # Imported here: the key file's cryptography is not in the Lambda artifact.
+        from storage.key_file import LocalSigner  # noqa: PLC0415
+
         return LocalSigner(Path(key_file))
     return None
 

@@ -25,9 +25,9 @@ from botocore.exceptions import ClientError
 
 from plaint.usecases.what_if import WhatIfReport
 from plaint.usecases.what_if_jobs import STALE_AFTER, JobState, WhatIfJob
-from storage.codec import Item, epoch_seconds
 from storage.dynamo_wire import error_code, plain, translated, wire
 from storage.instants import sortable
+from storage.layout import Item, epoch_seconds
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -38,7 +38,7 @@ from connectors.email.mime import ParsedEmail
 from connectors.email.wire import ReceivedNotification
 from connectors.errors import PayloadInvalidError
 from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy.document import EmailIntakePolicy, VerdictHandling
+from plaint.policy.intake import EmailIntakePolicy, VerdictHandling
 from plaint.vocabulary.language import guess_language
 
 AUTO_SUBMITTED_TAG: Final = "auto_submitted"

@@ -23,10 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509 import load_pem_x509_certificate
+import rsa
+from asn1crypto import pem, x509
 
 from connectors.errors import PayloadInvalidError, SignatureRejectedError
 
@@ -52,10 +50,9 @@ _SPELLINGS: Final[Mapping[str, tuple[str, ...]]] = {
     "SigningCertURL": ("SigningCertURL", "SigningCertUrl"),
     "SubscribeURL": ("SubscribeURL", "SubscribeUrl"),
 }
-_HASHES: Final[Mapping[str, Callable[[], hashes.HashAlgorithm]]] = {
-    "1": hashes.SHA1,
-    "2": hashes.SHA256,
-}
+# The digest each SignatureVersion signs with, as python-rsa names it. Checking the name
+# rsa.verify reports keeps a SHA1 signature from passing for a version 2 message.
+_HASHES: Final[Mapping[str, str]] = {"1": "SHA-1", "2": "SHA-256"}
 _SNS_HOST: Final = re.compile(r"sns\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?")
 MAX_CERTIFICATE_BYTES: Final = 64 * 1024
 
@@ -99,11 +96,13 @@ def verify_sns_message(
     to_sign = string_to_sign(message)
     key = _public_key(fetch_certificate(url))
     try:
-        key.verify(signature, to_sign, padding.PKCS1v15(), algorithm())
-    except InvalidSignature:
+        used = rsa.verify(to_sign, signature, key)
+    except rsa.VerificationError:
+        used = None
+    if used != algorithm:
         raise SignatureRejectedError(
             "signature_mismatch", "the signature does not match the message"
-        ) from None
+        )
 
 
 def string_to_sign(message: Mapping[str, Any]) -> bytes:
@@ -191,15 +190,20 @@ def _signature(value: str) -> bytes:
         raise SignatureRejectedError("signature_mismatch", "Signature is not base64") from None
 
 
-def _public_key(pem: bytes) -> rsa.RSAPublicKey:
-    if len(pem) > MAX_CERTIFICATE_BYTES:
+def _public_key(certificate: bytes) -> rsa.PublicKey:
+    """The RSA key of a PEM X.509 certificate. Pure Python (asn1crypto, python-rsa): the
+    Lambda artifact carries no native cryptography library for one verification."""
+    if len(certificate) > MAX_CERTIFICATE_BYTES:
         raise SignatureRejectedError("signature_mismatch", "certificate is too large")
     try:
-        key = load_pem_x509_certificate(pem).public_key()
-    except ValueError:
+        _, _, der = pem.unarmor(certificate)
+        info = x509.Certificate.load(der).public_key
+        algorithm = info.algorithm
+    except (ValueError, TypeError, KeyError):
         raise SignatureRejectedError(
             "signature_mismatch", "SigningCertURL did not return a PEM certificate"
         ) from None
-    if not isinstance(key, rsa.RSAPublicKey):
+    if algorithm != "rsa":
         raise SignatureRejectedError("signature_mismatch", "certificate key is not RSA")
-    return key
+    numbers = info["public_key"].parsed
+    return rsa.PublicKey(numbers["modulus"].native, numbers["public_exponent"].native)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
@@ -32,9 +32,11 @@ from connectors.email.wire import ReceivedNotification, decode_message, parse_no
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
 from connectors.http import CONNECT_TIMEOUT, READ_TIMEOUT
 from plaint.model.events import TicketEvent
-from plaint.policy.document import EmailIntakePolicy
-from plaint.usecases.ports import SentMailEvidence
+from plaint.policy.intake import EmailIntakePolicy
 from plaint.vocabulary.errors import StoreUnavailableError
+
+if TYPE_CHECKING:  # the store, once a Send event needs it: not the webhook's first imports
+    from plaint.usecases.ports import SentMailEvidence
 
 TIMEOUTS = (CONNECT_TIMEOUT, READ_TIMEOUT)
 # SES accepts messages up to 40 MB; a complaint with more than this is attachments, which

@@ -79,7 +79,6 @@ Lambda container: see Pacer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any, Final, Self
 
 import requests
@@ -87,7 +86,7 @@ from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
-    DEFAULT_SAFETY_MARGIN,
+    ApiAccess,
     ApiConnection,
     BearerAuth,
     DeadlineRetry,
@@ -157,24 +156,14 @@ class JiraClient(ApiConnection):
     through the platform API (POST /rest/api/3/issue/{key}/comment) with the text as an ADF
     document; on a JSM issue such a comment is public by default.
 
-    Requests are paced at `requests_per_minute` (per container; see Pacer) unless a
-    `session` is given, which is used as it is.
+    Requests are paced at 100 a minute unless the access says otherwise.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        auth: tuple[str, str] | str,
-        session: requests.Session | None = None,
-        time_left: Callable[[], float] | None = None,
-        *,
-        service_desk: bool = False,
-        safety_margin: float = DEFAULT_SAFETY_MARGIN,
-        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
-    ) -> None:
-        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
-                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
-                         retry_type=JiraRetry)  # fmt: skip
+    def __init__(self, access: ApiAccess, *, service_desk: bool = False) -> None:
+        auth = auth_for(access.credentials)
+        super().__init__(
+            access, auth, default_rate=DEFAULT_REQUESTS_PER_MINUTE, retry_type=JiraRetry
+        )
         self._service_desk = service_desk
         # action id -> the status its transition leads to, as the transitions answer said.
         self._targets: dict[str, Named] = {}

@@ -23,16 +23,15 @@ minute and `token` goes back to null. Jira keeps a token for 7 days.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import requests
 from pydantic import Field, ValidationError
 
 from connectors.http import (
-    DEFAULT_SAFETY_MARGIN,
+    ApiAccess,
     ApiConnection,
     read_answer,
     send,
@@ -43,7 +42,7 @@ from connectors.jira.mapper import channel_for, field_text, language_for, mapped
 from connectors.jira.wire import Issue, JiraTime, Wire
 from connectors.payload import validation_message
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 from plaint.usecases.ports import ChangePage
 from plaint.vocabulary.errors import PermanentDeliveryError
 
@@ -90,17 +89,15 @@ class JiraChangeFeed(ApiConnection):
     `window` is how far back a feed without a cursor starts. `zone` is the Jira user's time
     zone, in which JQL reads dates. `mapping` names the fields that hold the channel, the
     language, the product and the remedy, as in the webhook mapper; `fields` are the fields
-    asked for besides those. Requests are paced at `requests_per_minute` (per container; see
-    Pacer) unless a `session` is given, which is used as it is.
+    asked for besides those. Requests are paced as the access says (see
+    connectors.http.ApiAccess).
     """
 
     source = SourceSystem.JIRA
 
     def __init__(
         self,
-        base_url: str,
-        auth: tuple[str, str] | str,
-        session: requests.Session | None = None,
+        access: ApiAccess,
         *,
         jql_scope: str = "",
         window: timedelta = DEFAULT_WINDOW,
@@ -108,9 +105,6 @@ class JiraChangeFeed(ApiConnection):
         fields: Sequence[str] = BASE_FIELDS,
         mapping: JiraFieldMapping | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-        time_left: Callable[[], float] | None = None,
-        safety_margin: float = DEFAULT_SAFETY_MARGIN,
-        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
     ) -> None:
         if window <= timedelta(0):
             raise ValueError(f"window must be positive, not {window}")
@@ -118,9 +112,10 @@ class JiraChangeFeed(ApiConnection):
             self.zone = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {zone!r}") from exc
-        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
-                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
-                         retry_type=JiraRetry)  # fmt: skip
+        auth = auth_for(access.credentials)
+        super().__init__(
+            access, auth, default_rate=DEFAULT_REQUESTS_PER_MINUTE, retry_type=JiraRetry
+        )
         self.jql_scope = jql_scope.strip()
         self.window = window
         self.mapping = mapping or JiraFieldMapping()

@@ -14,7 +14,7 @@ from connectors.jira.wire import Comment, Issue, IssueFields, User, WebhookPaylo
 from connectors.payload import decode_object, validate, validation_message
 from connectors.signing import header_value
 from plaint.model.events import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 
 DELIVERY_ID_HEADER: Final = "X-Atlassian-Webhook-Identifier"
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from connectors.jira.mapper import parse_delivery
 from connectors.jira.signature import verify_signature
 from plaint.model.events import TicketEvent
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 
 
 def read(

@@ -245,12 +245,19 @@ class WebhookPayload(Wire):
 # --- REST API ----------------------------------------------------------------------------
 
 
-class ApiComment(Wire):
+class ApiWire(Wire):
+    """The REST API's answers: read by the worker's outbound calls, never by a webhook, so
+    their validators are built on first use rather than when a webhook imports this."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ApiComment(ApiWire):
     id: str | None = None
     body: RichText = None
 
 
-class ApiCommentPage(Wire):
+class ApiCommentPage(ApiWire):
     """GET /rest/api/3/issue/{key}/comment (PageOfComments)."""
 
     start_at: int = Field(default=0, alias="startAt")
@@ -259,44 +266,44 @@ class ApiCommentPage(Wire):
     comments: tuple[ApiComment, ...] = ()
 
 
-class ApiIssueLabels(Wire):
+class ApiIssueLabels(ApiWire):
     """GET /rest/api/3/issue/{key}?fields=labels."""
 
     key: str | None = None
     fields: IssueFields = IssueFields()
 
 
-class ApiAttachment(Wire):
+class ApiAttachment(ApiWire):
     id: str
     filename: str | None = None
 
 
-class DisposalFields(Wire):
+class DisposalFields(ApiWire):
     summary: str | None = None
     labels: tuple[str, ...] = ()
     attachment: tuple[ApiAttachment, ...] = ()
 
 
-class ApiIssueForDisposal(Wire):
+class ApiIssueForDisposal(ApiWire):
     """GET /rest/api/3/issue/{key}?fields=summary,labels,attachment."""
 
     key: str | None = None
     fields: DisposalFields = DisposalFields()
 
 
-class ApiTransition(Wire):
+class ApiTransition(ApiWire):
     id: str
     name: str = ""
     to: Named | None = None
 
 
-class ApiTransitions(Wire):
+class ApiTransitions(ApiWire):
     """GET /rest/api/3/issue/{key}/transitions: the transitions open to the issue now."""
 
     transitions: tuple[ApiTransition, ...] = ()
 
 
-class ApiEntityProperty(Wire):
+class ApiEntityProperty(ApiWire):
     """GET /rest/api/3/issue/{key}/properties/{propertyKey}: {"key", "value"}, the value
     any JSON object the writer chose."""
 
@@ -304,7 +311,7 @@ class ApiEntityProperty(Wire):
     value: Any = None
 
 
-class TransitionRecord(Wire):
+class TransitionRecord(ApiWire):
     """The value of the issue property in which Plaint records its own transitions (see
     connectors/jira/client.py). Plaint's shape, not Jira's: Jira stores it as sent.
 

@@ -33,8 +33,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
-    DEFAULT_BURST,
-    DEFAULT_SAFETY_MARGIN,
+    ApiAccess,
     ApiConnection,
     BearerAuth,
     read_answer,
@@ -65,25 +64,19 @@ def auth_for(auth: tuple[str, str] | str) -> AuthBase:
 class ZendeskClient(ApiConnection):
     """Outbox for Zendesk Support tickets.
 
-    Requests are paced at `requests_per_minute` (per container; see Pacer) unless a
-    `session` is given, which is used as it is.
+    Requests are paced at 100 a minute unless the access says otherwise.
     """
 
     def __init__(
         self,
-        base_url: str,
-        auth: tuple[str, str] | str,
-        session: requests.Session | None = None,
-        time_left: Callable[[], float] | None = None,
+        access: ApiAccess,
         *,
-        safety_margin: float = DEFAULT_SAFETY_MARGIN,
-        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
         sleep: Callable[[float], None] = time.sleep,
         job_poll_interval: float = DEFAULT_JOB_POLL_INTERVAL,
     ) -> None:
-        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
-                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
-                         burst=DEFAULT_BURST)  # fmt: skip
+        super().__init__(
+            access, auth_for(access.credentials), default_rate=DEFAULT_REQUESTS_PER_MINUTE
+        )
         self._disposal = TicketDisposal(
             self._request, sleep=sleep, job_poll_interval=job_poll_interval
         )

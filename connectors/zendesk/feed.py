@@ -28,11 +28,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-import requests
 from pydantic import Field, ValidationError
 
 from connectors.http import (
-    DEFAULT_SAFETY_MARGIN,
+    ApiAccess,
     ApiConnection,
     read_answer,
     send,
@@ -75,30 +74,28 @@ class ZendeskChangeFeed(ApiConnection):
 
     `window` is how far back a feed without a cursor starts. `project_filter`, when given,
     keeps only the events it returns True for (a brand, a group, a form: whatever tells the
-    complaint tickets from the rest). Requests are paced at `requests_per_minute` (per
-    container; see Pacer) unless a `session` is given, which is used as it is.
+    complaint tickets from the rest). Requests are paced as the access says (see
+    connectors.http.ApiAccess).
     """
 
     source = SourceSystem.ZENDESK
 
     def __init__(
         self,
-        base_url: str,
-        auth: tuple[str, str] | str,
-        session: requests.Session | None = None,
+        access: ApiAccess,
         *,
         window: timedelta = DEFAULT_WINDOW,
         project_filter: TicketFilter | None = None,
-        time_left: Callable[[], float] | None = None,
-        safety_margin: float = DEFAULT_SAFETY_MARGIN,
-        requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE,
         per_page: int | None = None,
     ) -> None:
         if window <= timedelta(0):
             raise ValueError(f"window must be positive, not {window}")
-        super().__init__(base_url, auth_for(auth), session, time_left=time_left,
-                         safety_margin=safety_margin, requests_per_minute=requests_per_minute,
-                         burst=DEFAULT_EXPORT_BURST)  # fmt: skip
+        super().__init__(
+            access,
+            auth_for(access.credentials),
+            default_rate=DEFAULT_REQUESTS_PER_MINUTE,
+            burst=DEFAULT_EXPORT_BURST,
+        )
         self.window = window
         self._keep = project_filter
         self._per_page = per_page

@@ -130,7 +130,12 @@ def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, A
     # only on the update that created the ticket.
     created = ticket.created_at == ticket.updated_at
     kind = TicketEventKind.CREATED if created else TicketEventKind.UPDATED
-    latest = None if created else ticket.latest_public_comment
+    # The latest public comment is the complainant's word only when the requester made the
+    # update: an agent's reply ("sorry for the trouble") must not be judged as theirs. A
+    # body without current_user (an older template) cannot tell, and is read as before.
+    updater = trigger.current_user.id
+    by_complainant = updater is None or updater == requester.id
+    latest = ticket.latest_public_comment if by_complainant and not created else None
     return _event(
         delivery_id=_trigger_delivery_id(headers, body, ticket.id, ticket.updated_at.isoformat()),
         ticket_id=ticket.id,

@@ -46,6 +46,8 @@ TRIGGER_TEMPLATE: Final[dict[str, Any]] = {
         "language": "{{ticket.requester.language}}",
         "locale": "{{ticket.requester.locale}}",
     },
+    # Who made the update that fired the trigger: an agent's reply is no complainant's word.
+    "current_user": {"id": "{{current_user.id}}"},
 }
 
 _PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
@@ -205,16 +207,28 @@ class TriggerRequester(Wire):
     locale: Text = None
 
 
+class TriggerUpdater(Wire):
+    id: Text = None
+
+
 class TriggerBody(Wire):
     plaint_template: Literal["zendesk-trigger/1"]
     ticket: TriggerTicket
     requester: TriggerRequester = TriggerRequester()
+    current_user: TriggerUpdater = TriggerUpdater()
 
 
 # --- REST API ----------------------------------------------------------------------------
 
 
-class ApiTicket(Wire):
+class ApiWire(Wire):
+    """The REST API's answers: read by the worker's outbound calls, never by a webhook, so
+    their validators are built on first use rather than when a webhook imports this."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ApiTicket(ApiWire):
     """The part of GET /api/v2/tickets/{id}.json the outbound side reads."""
 
     id: int
@@ -225,11 +239,11 @@ class ApiTicket(Wire):
     subject: str | None = None
 
 
-class ApiTicketResponse(Wire):
+class ApiTicketResponse(ApiWire):
     ticket: ApiTicket
 
 
-class CursorMeta(Wire):
+class CursorMeta(ApiWire):
     """`meta` of a cursor-paginated list (https://developer.zendesk.com/api-reference/
     introduction/pagination/)."""
 
@@ -237,14 +251,14 @@ class CursorMeta(Wire):
     after_cursor: str | None = None
 
 
-class ApiAttachment(Wire):
+class ApiAttachment(ApiWire):
     id: int | None = None
     file_name: str | None = None
     content_url: str | None = None
     deleted: bool = False
 
 
-class ApiComment(Wire):
+class ApiComment(ApiWire):
     """One entry of GET /api/v2/tickets/{id}/comments.json."""
 
     id: int
@@ -255,16 +269,16 @@ class ApiComment(Wire):
     attachments: list[ApiAttachment] = Field(default_factory=list)
 
 
-class ApiCommentPage(Wire):
+class ApiCommentPage(ApiWire):
     comments: list[ApiComment] = Field(default_factory=list)
     meta: CursorMeta = CursorMeta()
 
 
-class ApiDeletedTicket(Wire):
+class ApiDeletedTicket(ApiWire):
     id: int
 
 
-class ApiDeletedTicketPage(Wire):
+class ApiDeletedTicketPage(ApiWire):
     """A page of GET /api/v2/deleted_tickets.json: the soft-deleted tickets not yet
     deleted for good."""
 
@@ -272,7 +286,7 @@ class ApiDeletedTicketPage(Wire):
     meta: CursorMeta = CursorMeta()
 
 
-class ApiJobStatus(Wire):
+class ApiJobStatus(ApiWire):
     """A background job (https://developer.zendesk.com/api-reference/ticketing/
     ticket-management/job_statuses/): `status` is queued, working, failed or completed."""
 
@@ -282,5 +296,5 @@ class ApiJobStatus(Wire):
     results: Any = None
 
 
-class ApiJobStatusResponse(Wire):
+class ApiJobStatusResponse(ApiWire):
     job_status: ApiJobStatus

@@ -56,7 +56,7 @@ def jira_webhook() -> Response:
     rt = runtime()
     secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
     return _receive("jira", lambda headers, body: webhook.read(
-        headers, body, secrets, rt.policy().helpdesk_fields.jira))  # fmt: skip
+        headers, body, secrets, rt.jira_fields()))  # fmt: skip
 
 
 @webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
@@ -100,9 +100,9 @@ def _accept(event: TicketEvent) -> Response:
     from plaint.usecases.intake import accept
 
     rt = runtime()
-    store, queue = rt.store, rt.queue  # all the webhook needs, built together on first use
+    inbox, queue = rt.inbox, rt.queue  # all the webhook needs, built together on first use
     try:
-        if not accept(store, event, rt.clock()):
+        if not accept(inbox, event, rt.clock()):
             return _answer(200, status="duplicate", delivery_id=event.delivery_id)
     except PlaintError as exc:
         log.warning("could not record delivery %s: %s", event.delivery_id, exc)

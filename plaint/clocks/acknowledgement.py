@@ -92,12 +92,5 @@ def fallen_due(complaint: Complaint, policy: Policy, now: datetime) -> Decision 
     clocks = timekeeping.sweep_due(base, policy, now)
     if clocks is None or clocks.complaint is None:
         return decision
-    if decision is None:
-        return clocks
-    return Decision(
-        # One write: the clocks were judged on the overdue state, which this revision replaces.
-        complaint=clocks.complaint.model_copy(update={"revision": complaint.revision + 1}),
-        expected_revision=complaint.revision,
-        audit=(*decision.audit, *clocks.audit),
-        new_actions=(*decision.new_actions, *clocks.new_actions),
-    )
+    # One write: the clocks were judged on the overdue state.
+    return clocks if decision is None else clocks.following(decision)

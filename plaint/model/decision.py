@@ -24,3 +24,17 @@ class Decision(Frozen):
     new_actions: tuple[OutboundAction, ...] = ()
     action_updates: tuple[ActionUpdate, ...] = ()
     erasures: tuple[Erasure, ...] = ()
+
+    def following(self, first: Decision) -> Decision:
+        """`first` and then this decision (judged on first's complaint) as one write, from
+        first's expected revision: the complaint is this one's state at first's revision."""
+        if first.complaint is None or self.complaint is None:
+            raise ValueError("only two decisions about one complaint are written as one")
+        return Decision(
+            complaint=self.complaint.model_copy(update={"revision": first.complaint.revision}),
+            expected_revision=first.expected_revision,
+            audit=(*first.audit, *self.audit),
+            new_actions=(*first.new_actions, *self.new_actions),
+            action_updates=(*first.action_updates, *self.action_updates),
+            erasures=(*first.erasures, *self.erasures),
+        )

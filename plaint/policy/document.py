@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from plaint.model.complaint import Flag, Severity
 from plaint.model.events import Channel
+from plaint.policy.intake import EmailIntakePolicy, HelpdeskFields, IntakeSections
 from plaint.policy.letters import LetterPolicy
 from plaint.policy.providers import EscalationPolicy
 from plaint.policy.recognition import RecognitionPolicy, recognition_problems
@@ -201,62 +202,6 @@ class AcknowledgementPolicy(Frozen):
     overdue_tags: tuple[str, ...] = ("complaint_ack_overdue",)
 
 
-FieldId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
-
-
-class JiraFieldMapping(Frozen):
-    """Which Jira fields hold what Plaint reads, as the admin configures it: field ids such
-    as "customfield_10010" (the JSM request type field), or None when there is none."""
-
-    request_type_field: FieldId | None = None
-    product_field: FieldId | None = None
-    remedy_field: FieldId | None = None
-    channel_field: FieldId | None = None
-    language_field: FieldId | None = None
-    complaint_review_field: FieldId | None = Field(
-        default=None,
-        description="The field agents answer a possible complaint with (confirm or "
-        "dismiss); its changes arrive as complaint_review (see recognition.review).",
-    )
-
-
-class VerdictHandling(StrEnum):
-    ACCEPT = "accept"
-    FLAG = "flag"  # judged, with a tag the rules and agents can see
-    SET_ASIDE = "set_aside"  # recorded as received, not judged
-
-
-class EmailIntakePolicy(Frozen):
-    """How inbound email is trusted: SES's verdicts, and the mailbox replies go to."""
-
-    mailbox: str | None = Field(
-        default=None,
-        description="The complaints address; acknowledgements ask for replies to a "
-        "plus-address of it that names the complaint.",
-    )
-    sender: str | None = Field(default=None, description="From address of acknowledgements.")
-    on_spam: VerdictHandling = VerdictHandling.SET_ASIDE
-    on_virus: VerdictHandling = VerdictHandling.SET_ASIDE
-    on_dmarc_fail: VerdictHandling = Field(
-        default=VerdictHandling.SET_ASIDE,
-        description="When DMARC fails and the sender's domain asks for quarantine or reject.",
-    )
-    on_spf_or_dkim_fail: VerdictHandling = VerdictHandling.FLAG
-    flag_tag: str = "email_authentication_failed"
-    subjects: dict[LanguageTag, str] = Field(
-        default_factory=dict,
-        description="Subject of the acknowledgement email per language, over the built-in "
-        "ones (en, ar, fa, az, tr, ru).",
-    )
-
-
-class HelpdeskFields(Frozen):
-    """Where each helpdesk keeps what the engine reads, for helpdesks whose fields are the
-    admin's own (Zendesk's trigger template names them instead)."""
-
-    jira: JiraFieldMapping = JiraFieldMapping()
-
-
 class Policy(Frozen):
     """Everything an admin decides about complaint handling."""
 
@@ -300,6 +245,10 @@ class Policy(Frozen):
         if problems:
             raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
         return self
+
+    @cached_property
+    def intake(self) -> IntakeSections:
+        return IntakeSections(helpdesk_fields=self.helpdesk_fields, email=self.email)
 
     @cached_property
     def version(self) -> str:

@@ -254,7 +254,9 @@ class ComplaintReport(Frozen):
     `time_zone`, as the records stood at `as_of`.
 
     `complaints` counts records the initial assessment judged a complaint; every other
-    figure is over those. `not_a_complaint` counts the rest, received in the same period.
+    figure is over those. `possible_complaints` counts those still waiting for an agent to
+    confirm or dismiss them (the review band), and `not_a_complaint` the rest, received in
+    the same period.
     No personal data: complainants are counted, never named.
     """
 
@@ -264,6 +266,7 @@ class ComplaintReport(Frozen):
     time_zone: str
     buckets: tuple[TimeBucket, ...]
     complaints: int = Field(ge=0)
+    possible_complaints: int = Field(ge=0)
     not_a_complaint: int = Field(ge=0)
     by_category: Breakdown
     by_channel: Breakdown

@@ -16,7 +16,14 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from plaint.model.complaint import Clock, ClockStatus, Complaint, Referral, ReferralStage
+from plaint.model.complaint import (
+    Clock,
+    ClockStatus,
+    Complaint,
+    ComplaintStatus,
+    Referral,
+    ReferralStage,
+)
 from plaint.reporting.figures import (
     HOURS_DECIMALS,
     UNSPECIFIED,
@@ -73,6 +80,8 @@ def build_report(
         raise ReportRequestError("as_of must carry a UTC offset")
     received = [r for r in records if period.holds(r.received_at)]
     complaints = [r for r in received if r.assessment.is_complaint]
+    # Not yet judged either way: a person has still to confirm or dismiss them.
+    possible = sum(1 for r in received if r.status is ComplaintStatus.POSSIBLE_COMPLAINT)
     buckets = time_buckets(period, bucket_size, zone)
 
     def bucket_of(complaint: Complaint) -> str:
@@ -88,7 +97,8 @@ def build_report(
         time_zone=time_zone,
         buckets=buckets,
         complaints=len(complaints),
-        not_a_complaint=len(received) - len(complaints),
+        possible_complaints=possible,
+        not_a_complaint=len(received) - len(complaints) - possible,
         by_category=breakdown(Dimension.CATEGORY, lambda c: c.assessment.category),
         by_channel=breakdown(Dimension.CHANNEL, lambda c: c.channel.value),
         by_product=breakdown(Dimension.PRODUCT, lambda c: c.product or UNSPECIFIED),

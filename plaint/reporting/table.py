@@ -178,6 +178,7 @@ def rows(report: ComplaintReport) -> Iterator[Row]:
     """The report's rows, in the order of `COLUMNS`, header row not included."""
     yield from _header(report)
     yield _row("complaints", report.complaints)
+    yield _row("possible_complaints", report.possible_complaints)
     yield _row("not_a_complaint", report.not_a_complaint)
     for breakdown in report.breakdowns:
         yield from _breakdown(breakdown)

@@ -7,9 +7,9 @@ and the ports, not the decisions.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from plaint.model.events import Delivery, TicketEvent
-from plaint.usecases.ports import ComplaintStore
 from plaint.vocabulary.errors import DuplicateDeliveryError
 
 # Helpdesks retry for up to 72 hours (Zendesk's documented retry window is shorter); keep
@@ -17,7 +17,14 @@ from plaint.vocabulary.errors import DuplicateDeliveryError
 DELIVERY_MEMORY = timedelta(days=7)
 
 
-def accept(store: ComplaintStore, event: TicketEvent, now: datetime) -> bool:
+class DeliveryInbox(Protocol):
+    """The one port accepting needs (every ComplaintStore is one)."""
+
+    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        """Record it, or raise DuplicateDeliveryError if it is already remembered."""
+
+
+def accept(store: DeliveryInbox, event: TicketEvent, now: datetime) -> bool:
     """Record a delivery durably. False when it is a retry of one already accepted."""
     delivery = Delivery(
         source=event.source, delivery_id=event.delivery_id, received_at=now, event=event

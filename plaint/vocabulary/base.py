@@ -18,4 +18,4 @@ AwareDatetime = Annotated[datetime, AfterValidator(_require_aware)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

@@ -41,6 +41,9 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 _SPACES = re.compile(r"\s+")
 
+# Arabic harakat (U+064B-U+065F) and the superscript alef (U+0670), deleted.
+_HARAKAT = dict.fromkeys([*range(0x064B, 0x0660), 0x0670])
+
 
 def casefold(text: str, language: str | None) -> str:
     """Case-fold `text`; Turkic languages map İ->i and I->ı before folding."""
@@ -54,9 +57,7 @@ def normalise(text: str, language: str | None = None) -> str:
     decomposed = unicodedata.normalize("NFKD", casefold(text, language))
     # Drop combining marks that are Arabic harakat (diacritics), keep Latin ones such as the
     # cedilla of ş or the breve of ğ, which distinguish words in Azerbaijani and Turkish.
-    stripped = "".join(
-        ch for ch in decomposed if not ("\u064b" <= ch <= "\u065f" or ch == "\u0670")
-    )
+    stripped = decomposed.translate(_HARAKAT)
     folded = unicodedata.normalize("NFC", stripped).translate(_ARABIC_SCRIPT_FOLD)
     return _SPACES.sub(" ", folded.translate(_DIGITS)).strip()
 
@@ -68,6 +69,18 @@ _AZERBAIJANI_ONLY = frozenset("əƏ")
 
 
 _TURKISH_ONLY = frozenset("ğĞşŞıİ")  # ç, ö, ü are shared with German, French...
+
+# The most frequent English words: English text that merely names a person or a place in
+# Azerbaijani or Turkish ("Regards, Səbinə Əliyeva, Bakı") is not Azerbaijani or Turkish.
+_ENGLISH_TEXT = """
+    the and to i my is a of it you not was have for on in this that with be are me your
+    please no but has can would thank thanks hi hello dear been still we they our an at
+    from will what why when how did do does there their had just as so if or all any about
+    since after again only also which who regards kind
+"""
+_ENGLISH = frozenset(_ENGLISH_TEXT.split())
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_AZERBAIJANI_Q_X = re.compile(r"[qQ](?![uU])|[xX]")
 
 
 def guess_language(text: str) -> str | None:
@@ -82,8 +95,17 @@ def guess_language(text: str) -> str | None:
         return "fa" if persian else "ar"
     if cyrillic > len(letters) / 2:
         return "ru"
-    if any(ch in _AZERBAIJANI_ONLY for ch in text):
+    return _turkic_language(_WORDS.findall(text))
+
+
+def _turkic_language(words: list[str]) -> str | None:
+    """Azerbaijani or Turkish by their letters, unless the words are mostly English."""
+    azerbaijani = sum(1 for word in words if _AZERBAIJANI_ONLY & set(word))
+    turkish = sum(1 for word in words if _TURKISH_ONLY & set(word))
+    if sum(word.lower() in _ENGLISH for word in words) > azerbaijani + turkish:
+        return None
+    # Turkish letters with q or x, which Turkish does not write: Azerbaijani typed without ə
+    # ("Bu gün hava yaxşıdır").
+    if azerbaijani or (turkish and any(_AZERBAIJANI_Q_X.search(word) for word in words)):
         return "az"
-    if any(ch in _TURKISH_ONLY for ch in text):
-        return "tr"
-    return None
+    return "tr" if turkish else None

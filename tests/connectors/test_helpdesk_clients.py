@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from connectors.http import ApiAccess
 from connectors.jira.client import JiraClient
 from connectors.zendesk.client import ZendeskClient
 from devstack.fake_jira import FakeJira
@@ -43,7 +44,7 @@ HELPDESKS = {
     "zendesk": Helpdesk(
         fake=FakeZendesk,
         client=zendesk.disposer,
-        with_credentials=lambda fake, credentials: ZendeskClient(fake.url, credentials),
+        with_credentials=lambda fake, credentials: ZendeskClient(ApiAccess(fake.url, credentials)),
         action=zendesk.action,
         seed=zendesk.seed_ticket,
         deletion=lambda: zendesk.disposal(DELETE),
@@ -60,7 +61,7 @@ HELPDESKS = {
     "jira": Helpdesk(
         fake=FakeJira,
         client=jira.client,
-        with_credentials=lambda fake, credentials: JiraClient(fake.url, credentials),
+        with_credentials=lambda fake, credentials: JiraClient(ApiAccess(fake.url, credentials)),
         action=jira.action,
         seed=jira.seed_issue,
         deletion=lambda: jira.disposal(DELETE),

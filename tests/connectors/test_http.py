@@ -5,7 +5,7 @@ import threading
 import pytest
 import requests
 
-from connectors.http import DeadlineRetry, PacedAdapter, Pacer, build_session
+from connectors.http import ApiAccess, DeadlineRetry, PacedAdapter, Pacer, build_session
 from connectors.jira.client import JiraClient, JiraRetry
 from connectors.zendesk.client import ZendeskClient
 from plaint.vocabulary.errors import TransientDeliveryError
@@ -153,12 +153,14 @@ def test_a_retry_takes_a_token_after_its_back_off():
 
 
 def test_clients_pace_at_the_rate_they_are_given():
-    zendesk = ZendeskClient("https://example.zendesk.com", "token", requests_per_minute=250)
-    jira = JiraClient("https://example.atlassian.net", "token", requests_per_minute=40)
+    zendesk = ZendeskClient(
+        ApiAccess("https://example.zendesk.com", "token", requests_per_minute=250)
+    )
+    jira = JiraClient(ApiAccess("https://example.atlassian.net", "token", requests_per_minute=40))
     assert zendesk.pacer.requests_per_minute == 250
     assert jira.pacer.requests_per_minute == 40
     adapter = jira._session.get_adapter("https://")
     assert isinstance(adapter, PacedAdapter)
     assert isinstance(adapter.max_retries, JiraRetry)
-    assert ZendeskClient("https://x", "t").pacer.requests_per_minute == 100
-    assert JiraClient("https://x", "t").pacer.requests_per_minute == 100
+    assert ZendeskClient(ApiAccess("https://x", "t")).pacer.requests_per_minute == 100
+    assert JiraClient(ApiAccess("https://x", "t")).pacer.requests_per_minute == 100

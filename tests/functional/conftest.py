@@ -3,7 +3,6 @@ tables of infra/resources.json."""
 
 from __future__ import annotations
 
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,14 +11,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from infra.build import lambda_runtime
 from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore
 from storage.tables import create_tables
 from tests.store_fixtures import T0, serialize_requests
 
 REGION = "eu-west-1"
-# What Lambda's Python runtime ships, for tests that run a package as Lambda would.
-RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
 
 
 @pytest.fixture
@@ -50,9 +48,4 @@ def store(request: pytest.FixtureRequest) -> MemoryStore | DynamoStore:
 @pytest.fixture
 def runtime_dir(tmp_path: Path) -> Path:
     """Only what Lambda's Python runtime ships: boto3 and its dependencies."""
-    site = Path(sysconfig.get_paths()["purelib"])
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    for name in RUNTIME_PACKAGES:
-        (runtime / name).symlink_to(site / name)
-    return runtime
+    return lambda_runtime(tmp_path / "runtime")

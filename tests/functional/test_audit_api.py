@@ -16,7 +16,7 @@ from portal.app import AuditSources, create_app
 from portal.settings import AuditorAuth, PortalSettings
 from storage.archive import DirectoryArchive
 from storage.dynamodb import DynamoStore
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from tests.conftest import SECRETS
 
 TOKEN = "auditor-token-4f1c2a9e"

@@ -23,7 +23,8 @@ from plaint.usecases.checkpointing import Checkpointer
 from plaint.vocabulary.errors import CheckpointExistsError
 from storage.archive import S3Archive
 from storage.dynamodb import DynamoStore
-from storage.keys import KmsSigner, LocalSigner
+from storage.key_file import LocalSigner
+from storage.keys import KmsSigner
 from storage.memory import MemoryStore
 from tests.store_fixtures import ItemsRead
 

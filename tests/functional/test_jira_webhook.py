@@ -12,8 +12,10 @@ from chalice.test import Client
 
 from connectors.jira.signature import sign
 from devstack.fake_jira import FakeJira
+from plaint.policy.loading import parse_policy
 from storage.dynamodb import DynamoStore
 from tests.conftest import SECRETS, dumps, load_event, queued_messages, table_items
+from tests.factories import DEFAULT_POLICY
 
 COMPLAINT = "Hesabımdan pul iki dəfə çıxılıb. Bu qəbuledilməzdir, şikayət edirəm."
 
@@ -84,3 +86,18 @@ def test_deleted_comment_is_ignored(functions: Any, aws: Any) -> None:
     assert answer.status_code == 200
     assert json.loads(answer.body)["status"] == "ignored"
     assert not table_items(aws, "plaint-state")
+
+
+def test_a_published_policy_names_the_fields_the_webhook_reads(functions: Any, aws: Any) -> None:
+    policy = json.loads(DEFAULT_POLICY.read_text("utf-8"))
+    policy["helpdesk_fields"] = {"jira": {"product_field": "customfield_10078"}}
+    document = json.dumps(policy)
+    store = DynamoStore(aws["dynamodb"])
+    store.publish_policy(parse_policy(document).version, document, None)
+    body = complaint_body()
+    assert post(functions, body, signed(body)).status_code == 202
+    delivery = store.get_delivery("jira:jira-delivery-1")
+    assert delivery is not None and delivery.event.product == "some value"
+    # Found through the webhook's inbox: neither the whole store nor the policy was built.
+    built = functions.runtime().__dict__
+    assert "inbox" in built and "store" not in built and "_policy_book" not in built

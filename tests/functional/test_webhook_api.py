@@ -128,12 +128,12 @@ def test_store_outage_while_recording_gets_503_so_zendesk_retries(
     functions: Any, aws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from plaint.vocabulary.errors import StoreUnavailableError
-    from storage.dynamodb import DynamoStore
+    from storage.inbox import DynamoInbox
 
     def throttled(*_: Any, **__: Any) -> None:
         raise StoreUnavailableError("ProvisionedThroughputExceededException")
 
-    monkeypatch.setattr(DynamoStore, "accept_delivery", throttled)
+    monkeypatch.setattr(DynamoInbox, "accept_delivery", throttled)
     body = dumps(sample_event())
     answer = post(functions, body, signed(body))
     assert answer.status_code == 503

@@ -3,10 +3,11 @@
 Nothing here knows a category by name: each CategoryHint's texts (description, example
 phrases, in any language) are read the way tickets are read, into character n-grams,
 stems and cues, and a ticket goes to the category whose texts it resembles most (cosine
-similarity, each feature weighted by how few categories share it). Adding or renaming a
-category in the policy needs no code; a category described with Persian examples is found
-in Persian tickets, and cues (fraud, delivery failure, data protection...) carry a
-category across languages. The prepared vectors are computed once per set of hints.
+similarity, each feature weighted by how few categories share it, and a stem the ticket
+repeats by 1 + ln of its count). Adding or renaming a category in the policy needs no code;
+a category described with Persian examples is found in Persian tickets, and cues (fraud,
+delivery failure, data protection...) carry a category across languages. The prepared
+vectors are computed once per set of hints.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ MINIMUM_SCORE = 0.02
 STEM_WEIGHT = 4.0
 # A cue weighs as much as this many n-grams: cues carry a topic across languages.
 CUE_WEIGHT = 3.0
+# Cues of tone rather than topic (how dissatisfied, how polite, how long it has taken, what
+# is demanded) say nothing about which category a ticket is in: they are not compared.
+_TONE = (
+    "dissatisfaction.", "sarcasm.", "demand.", "request.", "gratitude.", "notice.", "info.",
+    "failure.delay", "failure.repeated_contact", "failure.broken_promise",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,8 @@ def _vector(analysis: Analysis) -> dict[int, float]:
     for stem in analysis.stems:
         vector[stem] = STEM_WEIGHT
     for cue in analysis.cues:
-        vector[cue_feature(cue)] = CUE_WEIGHT
+        if not cue.startswith(_TONE):
+            vector[cue_feature(cue)] = CUE_WEIGHT
     return vector
 
 
@@ -92,7 +100,7 @@ def best_category(analysis: Analysis, hints: Sequence[CategoryHint]) -> tuple[st
         return None, 0.0
     prepared = _prepare(usable)
     known = prepared.idf_squared
-    cues = frozenset(cue_feature(cue) for cue in analysis.cues)
+    cues = frozenset(cue_feature(cue) for cue in analysis.cues if not cue.startswith(_TONE))
     stems = analysis.stems - cues
     grams = analysis.lexical - stems - cues
     scores = [0.0] * len(usable)
@@ -110,6 +118,21 @@ def best_category(analysis: Analysis, hints: Sequence[CategoryHint]) -> tuple[st
         )
         for position, weights in enumerate(prepared.weights):
             scores[position] += value * sum(map(weights.__getitem__, shared & weights.keys()))
+    # A stem the ticket repeats weighs 1 + ln(count) times as much: a long narrative about a
+    # debt that mentions a credit report once is about the debt.
+    if analysis.repeated:
+        boosts = {stem: math.log(count) for stem, count in analysis.repeated}
+        unseen = prepared.unseen_idf**2
+        norm += (
+            STEM_WEIGHT
+            * STEM_WEIGHT
+            * sum(((1.0 + b) ** 2 - 1.0) * known.get(stem, unseen) for stem, b in boosts.items())
+        )
+        found = boosts.keys() & known.keys()
+        for position, weights in enumerate(prepared.weights):
+            scores[position] += STEM_WEIGHT * sum(
+                boosts[stem] * weights[stem] for stem in found & weights.keys()
+            )
     if norm == 0.0:
         return None, 0.0
     scale = 1.0 / math.sqrt(norm)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -316,32 +317,35 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
     return {key: tuple(value) for key, value in index.items()}
 
 
-def _word_matches(pattern_word: str, token: Token) -> bool:
+def _word_matches(pattern_word: str, surface: str, base: str) -> bool:
     if pattern_word.startswith("="):
-        return token.surface == pattern_word[1:] or token.base == pattern_word[1:]
-    return token.base.startswith(pattern_word) or token.surface.startswith(pattern_word)
+        return surface == pattern_word[1:] or base == pattern_word[1:]
+    return base.startswith(pattern_word) or surface.startswith(pattern_word)
 
 
 @lru_cache(maxsize=65536)
-def _matches_of(token: Token, language: str) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
-    """The pattern words `token` matches (every prefix of its forms is looked up once), and
-    the patterns that start with one of them; cached per token."""
+def _matches_of(
+    surface: str, base: str, language: str
+) -> tuple[frozenset[str], tuple[_Pattern, ...]]:
+    """The pattern words a token (its surface and base forms) matches (every prefix of its
+    forms is looked up once), and the patterns that start with one of them; cached per
+    form (strings hash once, a Token each time)."""
     index = _patterns(language)
     words: set[str] = set()
     starting: list[_Pattern] = []
-    for form in (token.base, token.surface):
+    for form in (base, surface):
         for end in range(1, len(form) + 1):
             key = form[:end]
             if key in words or ("=" + key) in words:
                 continue
             for pattern in index.get(key, ()):
                 first = pattern.words[0]
-                if _word_matches(first, token):
+                if _word_matches(first, surface, base):
                     words.add(first)
                     starting.append(pattern)
-    words.update(_continuations(language).get(token.base, ()))
-    words.update(_continuations(language).get(token.surface, ()))
-    for form in (token.base, token.surface):
+    words.update(_continuations(language).get(base, ()))
+    words.update(_continuations(language).get(surface, ()))
+    for form in (base, surface):
         for end in range(1, len(form) + 1):
             words.update(_prefix_continuations(language).get(form[:end], ()))
     return frozenset(words), tuple(dict.fromkeys(starting))
@@ -373,7 +377,7 @@ def _prefix_continuations(language: str) -> dict[str, tuple[str, ...]]:
 
 def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, str]]:
     """(first token, last token, label) for each pattern found."""
-    matched = [_matches_of(token, language) for token in tokens]
+    matched = [_matches_of(token.surface, token.base, language) for token in tokens]
     count = len(tokens)
     hits: list[tuple[int, int, str]] = []
     for position, (_, starting) in enumerate(matched):
@@ -406,6 +410,9 @@ class Analysis:
     lexical_value: float
     named: tuple[int, ...]
     cues: frozenset[str]
+    # Stems the text repeats, with how often: what a long text is mostly about (categories
+    # weigh them; the model does not).
+    repeated: tuple[tuple[int, int], ...] = ()
 
     @property
     def features(self) -> dict[int, float]:
@@ -448,7 +455,23 @@ _COMPLAINT_EVIDENCE = (
     "dissatisfaction.", "failure.", "sarcasm.", "demand.", "severity.", "regulatory.",
 )  # fmt: skip
 
-_SCOPE_BREAKS = _BREAKS | {"but", "но", "لكن", "اما", "amma", "ama", "ancaq", "ancak"}
+# Words that turn to another matter ("good, but late", "خوب بود ولی دیر رسید"): negation
+# does not reach across them, and praise before one is sincere praise of something else,
+# not sarcasm. Written normalised, as tokens are (Arabic kaf and yeh folded).
+_CONTRASTS = frozenset(
+    normalise(word)
+    for words in (
+        "but however though although",
+        "но однако зато",
+        "لكن ولكن بس لاكن",
+        "اما ولی ولیکن فقط منتها",
+        "amma ancaq lakin",
+        "ama ancak fakat",
+    )
+    for word in words.split()
+)
+# "فقط" (only) and "بس" (but, only, enough) turn to another matter without ending a negation.
+_SCOPE_BREAKS = _BREAKS | (_CONTRASTS - {normalise("فقط"), normalise("بس")})
 
 
 # Persian negated copulas and verbs of having/becoming in any person ("نبودم", "نداشتیم",
@@ -489,11 +512,40 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
 
 _DIGITS_HEAD = zlib.crc32(b"b:0")
 
+# Emoji are no words, but in chat and social posts they say how the writer feels: hearts,
+# flowers and applause beside praise and greetings, angry and crying faces beside a
+# grievance, laughter beside jokes (and sarcasm). Each kind found is one shape feature.
+_EMOJI = (
+    (
+        "m:emoji_positive",
+        re.compile("[\u2764\u2665\U0001f499-\U0001f49f\U0001f90d\U0001f9e1\U0001f495"
+                   "\U0001f496\U0001f497\U0001f490\U0001f339\U0001f338\U0001f337"
+                   "\U0001f33a\U0001f33c\U0001f44f\U0001f44d\U0001f44c\U0001f64f"
+                   "\U0001f932\U0001f389\U0001f38a\U0001f973\U0001f60a\U0001f603"
+                   "\U0001f604\U0001f601\u263a\U0001f970\U0001f618\U0001f60d\u2728"
+                   "\U0001f31f\u2b50\U0001f3c6\U0001f4aa\U0001f60c\U0001f60b]"),
+    ),
+    (
+        "m:emoji_negative",
+        re.compile("[\U0001f621\U0001f92c\U0001f620\U0001f624\U0001f44e\U0001f494"
+                   "\U0001f61e\U0001f614\U0001f622\U0001f62d\U0001f629\U0001f62b"
+                   "\U0001f644\U0001f612\U0001f92e\U0001f922\U0001f616\U0001f623"
+                   "\U0001f61f\U0001f615]"),
+    ),
+    ("m:emoji_laugh", re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605]")),
+)  # fmt: skip
+_EMOJI_SAMPLE = 4000
+_ANY_EMOJI = re.compile("|".join(pattern.pattern for _, pattern in _EMOJI))
 
-def _lexical(words: list[Token], negated: list[bool]) -> tuple[set[int], set[int]]:
-    """The character n-grams, and the stems and stem bigrams, of the words."""
+
+def _lexical(
+    words: list[Token], negated: list[bool]
+) -> tuple[set[int], set[int], tuple[tuple[int, int], ...]]:
+    """The character n-grams, and the stems and stem bigrams, of the words; and the stems
+    that occur more than once, with their counts."""
     lexical: set[int] = set()
     stems: set[int] = set()
+    each: list[int] = []
     head = -1  # CRC of "b:<previous stem>", or -1 after a break
     for token, is_negated in zip(words, negated, strict=True):
         if token.surface in _BREAKS:
@@ -503,11 +555,14 @@ def _lexical(words: list[Token], negated: list[bool]) -> tuple[set[int], set[int
             head = _DIGITS_HEAD
             continue
         lexical.update(token.grams)
-        stems.add(token.negated_id if is_negated else token.plain_id)
+        stem = token.negated_id if is_negated else token.plain_id
+        stems.add(stem)
+        each.append(stem)
         if head != -1:
             stems.add(zlib.crc32(token.bigram_tail, head) & _MASK)
         head = token.bigram_head
-    return lexical, stems
+    repeated = tuple(sorted((stem, n) for stem, n in Counter(each).items() if n > 1))
+    return lexical, stems, repeated
 
 
 def analyse(text: str, language: str) -> Analysis:
@@ -516,7 +571,7 @@ def analyse(text: str, language: str) -> Analysis:
     normalised = normalise(prepared, language)
     words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
     negated = _negation_marks(words, language)
-    grams, stems = _lexical(words, negated)
+    grams, stems, repeated = _lexical(words, negated)
     lexical = grams | stems
     cues, polar = _cues(words, negated, language)
     # Question and exclamation marks mean one thing beside evidence of a complaint ("How
@@ -532,6 +587,10 @@ def analyse(text: str, language: str) -> Analysis:
         shape.append("m:digits")
     if not evidence:
         shape.append("m:no_complaint_cue")
+    if _ANY_EMOJI.search(text, 0, _EMOJI_SAMPLE) is not None:
+        shape.extend(
+            name for name, pattern in _EMOJI if pattern.search(text, 0, _EMOJI_SAMPLE) is not None
+        )
     shape.extend(f"q:{cue}" for cue in sorted(cues))
     shape.extend(f"p:{label}" for label in sorted(polar))
     return Analysis(
@@ -540,7 +599,27 @@ def analyse(text: str, language: str) -> Analysis:
         lexical_value=1.0 / math.sqrt(len(lexical)) if lexical else 0.0,
         named=tuple(hashed(name) for name in shape),
         cues=frozenset(cues),
+        repeated=repeated,
     )
+
+
+_PRAISING = frozenset({"praise", "quality"})
+
+
+def _inside_praise(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The hits, less those inside a longer praise pattern: there the word is part of the
+    praise ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again)."""
+    praise = [(first, last) for first, last, label in hits if label in _PRAISING and last > first]
+    if not praise:
+        return hits
+    return [
+        (first, last, label)
+        for first, last, label in hits
+        if not any(
+            p_first <= first and last <= p_last and p_last - p_first > last - first
+            for p_first, p_last in praise
+        )
+    ]
 
 
 def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
@@ -552,7 +631,9 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
     cues: set[str] = set()
     polar: set[str] = set()
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
-    for first, last, label in _lexicon_hits(words, language):
+    praised: list[int] = []  # where praise or thanks stand
+    failed: list[int] = []  # where a plain failure stands
+    for first, last, label in _inside_praise(_lexicon_hits(words, language)):
         span = words[first : last + 1]
         if (
             label == "praise"
@@ -567,19 +648,30 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
             token.surface in negators for token in span
         )
         if "." not in label:
+            found = NEGATED[label] if is_negated else label
             if is_negated:
-                cues.add(NEGATED[label])
+                cues.add(found)
             else:
-                polar.add(label)
+                polar.add(found)
         elif is_negated and label.startswith(_NEGATABLE_EVIDENCE):
             polar.add("negated_failure")
+            continue
         else:
             cues.add(label)
+            found = label
+        if found in ("praise", "gratitude.thanks"):
+            praised.append(first)
+        elif found in _PLAIN_FAILURES:
+            failed.append(first)
     if language in _TURKIC_CONDITIONAL and any(
         _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
     ):
         cues.add("request.hypothetical")
-    if ("praise" in polar or "gratitude.thanks" in cues) and cues & _PLAIN_FAILURES:
+    # Praise beside a failure reads as sarcasm ("great, it broke again"), unless a contrast
+    # stands between them: "good quality, only the packaging is weak" praises one thing and
+    # faults another (the fault is still evidence on its own).
+    contrasts = [i for i, token in enumerate(words) if token.surface in _CONTRASTS]
+    if any(not any(min(p, f) < c < max(p, f) for c in contrasts) for p in praised for f in failed):
         cues.add("sarcasm.praise_with_failure")
     return cues, polar
 

@@ -35,6 +35,11 @@ _EN = _word_set(
     please no but has can would thank thanks hi hello dear been still we they our an at from
     will what why when how did do does there their had just as so if or all any about since
     been after before again only also which who
+    account card order payment refund delivery delivered delayed delay received charged
+    blocked locked cancelled canceled cancel missing broken wrong help urgent issue update
+    request login password balance statement fee fees invoice subscription parcel package
+    complaint money still yet never nobody anyone someone damaged regards team yesterday
+    today kind support
     """
 )
 _AZ = _word_set(
@@ -87,6 +92,8 @@ _ARABIZI_DIGIT = re.compile(r"[^\W\d_][235789]|[2357][^\W\d_]", re.UNICODE)
 
 
 _SAMPLE = 1000
+_AZ_LETTERS = re.compile(r"q(?!u)|(?<!e)x")
+_TR_PRESENT = re.compile(r"[ıiuü]yor")
 
 
 @dataclass(frozen=True)
@@ -127,13 +134,27 @@ def _latin_language(text: str) -> Detection:
     words = _WORD.findall(lowered)
     if not words:
         return Detection(LATIN, None)
+    # Letters: ə, and q and x (not the "qu" of English words), are Azerbaijani, never
+    # Turkish; ğ, ı, ş both write. Each counts once per word, so a name or an address in
+    # Azerbaijani ("Səbinə Əliyeva, Bakı") does not outweigh the English around it. Without
+    # ə, the words the two share count half for Azerbaijani (Turkish written without its
+    # letters is the likelier reading).
+    turkic_letters = (
+        sum(1 for word in words if "ğ" in word or "ı" in word or "ş" in word)
+        if "ğ" in lowered or "ı" in lowered or "ş" in lowered
+        else 0
+    )
+    az_letters = (2 * sum(1 for word in words if "ə" in word) if "ə" in lowered else 0) + sum(
+        1 for word in words if ("q" in word or "x" in word) and _AZ_LETTERS.search(word)
+    )
+    az_words = _votes(words, _AZ)
     scores = {
         "en": _votes(words, _EN),
-        "az": _votes(words, _AZ) + 3 * lowered.count("ə") + lowered.count("q"),
-        "tr": _votes(words, _TR) + sum(lowered.count(ch) for ch in "ğış"),
+        "az": (az_words if "ə" in lowered else az_words // 2) + az_letters,
+        "tr": _votes(words, _TR) + turkic_letters + 2 * len(_TR_PRESENT.findall(lowered)),
     }
-    if "ə" not in lowered:
-        scores["az"] = scores["az"] // 2
+    if az_letters and turkic_letters:
+        scores["az"] += turkic_letters
     arabizi = _votes(words, _ARABIZI) + 2 * len(_ARABIZI_DIGIT.findall(lowered))
     finglish = _votes(words, _FINGLISH)
     best = max(scores, key=lambda key: (scores[key], key == "en"))

@@ -36,6 +36,9 @@ NEGATED: dict[str, str] = {
     "resolution": "failure.not_resolved",
     "refunded": "failure.not_refunded",
     "praise": "dissatisfaction.negated_praise",
+    # Plain good qualities ("fresh", "on time", "I buy it every week"): no sarcasm beside a
+    # fault, as praise can be, but their negation is a complaint like negated praise.
+    "quality": "dissatisfaction.negated_praise",
     "cancellation": "failure.not_resolved",
 }
 
@@ -110,7 +113,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "failure.error": (
             "declin", "blocked", "frozen", "freez", "locked out", "crash", "glitch", "bug",
             "failed", "fails", "failure", "reject", "closed my", "suspended", "block", "cut off",
-            "cutting off", "cut my", "disconnected", "switched off",
+            "cutting off", "cut my", "disconnected", "switched off", "problem",
         ),
         "failure.repeated_contact": (
             "again", "third time", "several times", "many times", "multiple times", "numerous",
@@ -306,7 +309,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "blokla", "bloka", "dondurul", "xəta ver", "imtina", "rədd", "bağlandı", "uğursuz",
-            "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi", "söndürül",
+            "alınmır", "alınmadı", "kəsdiniz", "kəsildi", "kəsilib", "kəsdi", "söndürül", "problem",
         ),
         "failure.repeated_contact": (
             "yenə", "yenidən", "dəfələrlə", "neçə dəfə", "bir neçə dəfə", "üçüncü dəfə",
@@ -470,7 +473,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "bloke", "bloka", "donduruldu", "hata veriyor", "reddedil", "kapatıl", "başarısız",
-            "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti", "kapattınız",
+            "olmuyor", "olmadı", "askıya", "kestiniz", "kesildi", "kesti", "kapattınız", "sorun",
         ),
         "failure.repeated_contact": (
             "tekrar", "yine", "defalarca", "kaç kez", "birkaç kez", "üçüncü kez", "ikinci kez",
@@ -757,6 +760,18 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "عالی", "فوق العاده", "خیلی خوب", "بی نظیر", "دمتون گرم", "دست مریزاد", "خوب",
             "خوشمزه", "بینظیر", "محشر", "ارزش", "پیشنهاد میکنم",
         ),
+        "quality": (
+            # what a good product is: fresh, tasty, of quality, clean, intact, complete, good
+            # value, on time ("تازه نبود", "کامل نرسید" are then negated praise)
+            "تازه", "خوش طعم", "خوشطعم", "خوش عطر", "خوشعطر", "با کیفیت", "باکیفیت", "مرغوب",
+            "لذیذ", "ترد", "داغ", "تمیز", "=سالم", "=سالمه", "سالم رسید", "کامل بود", "کامل رسید",
+            "=کامله", "به صرفه", "بصرفه", "ارزان", "ارزون",
+            "مناسب", "به موقع", "سریع", "=ارزه", "=میارزه", "ارزید", "دوست داشت",
+            # a customer who buys again
+            "دوباره میخر", "دوباره خرید", "دوباره سفارش", "باز هم میخر", "بازم میخر",
+            "بازم سفارش", "همیشه میخر", "همیشه خرید", "همیشه سفارش", "بارها خرید",
+            "چند بار خرید", "چندبار خرید", "هر بار میخر", "هر هفته میخر", "هر ماه میخر",
+        ),
         "dissatisfaction.explicit": (
             "شکایت", "ناراضی", "نارضایتی", "اعتراض", "افتضاح", "بدترین", "غیرقابل قبول",
             "غیر قابل قبول", "مسخره", "خسته شدم", "کلافه", "ظلم", "بی احترامی", "بی ادب", "توهین",
@@ -877,7 +892,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "dissatisfaction.advises_against": (
             "نخرید", "نخرین", "نخرید.", "پیشنهاد نمی", "پیشنهاد نمیشه", "توصیه نمی",
             "ارزش خرید ندار", "پولتون رو", "ریختم دور", "دور ریختم", "دور انداختم", "دیگه نمیخرم",
-            "دیگه نمیگیرم", "دیگر نمی خرم",
+            "دیگه نمیگیرم", "دیگر نمی خرم", "دوباره نمیخر", "دیگه سفارش نمید",
         ),
         "cancellation": (
             "لغو", "کنسل",
@@ -943,7 +958,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "failure.error": (
             "заблокир", "заморож", "сбой", "ошибка", "отказ", "отклон", "закрыли", "не проход",
-            "отключ", "обрубил",
+            "отключ", "обрубил", "проблем",
         ),
         "failure.repeated_contact": (
             "снова", "опять", "неоднократно", "несколько раз", "много раз", "третий раз",
@@ -1056,7 +1071,9 @@ NEGATORS: dict[str, tuple[str, ...]] = {
         "not no never nothing nobody none cannot without neither nor hardly unable failed "
         "fail lack yet"
     ),
-    "ru": _words("не нет ни никогда ничего никто без нельзя нигде"),
+    "ru": _words(
+        "не нет ни никогда ничего никто без нельзя нигде никаких никакой никакого никакие"
+    ),
     "ar": _words(
         "لا لم لن ليس ليست لست لسنا ما غير بدون مش مو ماني مب ولا ولم فلم فلا دون عدم ماعاد مافي"
     ),

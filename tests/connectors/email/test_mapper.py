@@ -15,7 +15,7 @@ from connectors.email.mapper import (
 from connectors.email.mime import parse_message
 from connectors.email.wire import ReceivedNotification, parse_notification
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
-from plaint.policy.document import EmailIntakePolicy, VerdictHandling
+from plaint.policy.intake import EmailIntakePolicy, VerdictHandling
 from tests.factories import EVENTS as EVENTS_DIR
 
 EVENTS = EVENTS_DIR

@@ -1,10 +1,13 @@
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
 
 from connectors.email.signature import string_to_sign, verify_sns_message
 from connectors.errors import SignatureRejectedError
@@ -207,6 +210,33 @@ def test_non_base64_signature_and_non_certificate_are_rejected():
     message = signed(load("sns_http_Notification_docs.json"))
     rejected("signature_mismatch", {**message, "Signature": "not base64!"}, Fetcher())
     rejected("signature_mismatch", message, Fetcher(b"<html>not a certificate</html>"))
+
+
+def test_a_certificate_whose_key_is_not_rsa_is_rejected():
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.test.invalid")])
+    now = datetime.now(UTC)
+    builder = x509.CertificateBuilder().subject_name(name).issuer_name(name)
+    certificate = (
+        builder.public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    error = rejected(
+        "signature_mismatch",
+        signed(load("sns_http_Notification_docs.json")),
+        Fetcher(certificate.public_bytes(serialization.Encoding.PEM)),
+    )
+    assert "not RSA" in str(error)
+
+
+def test_pem_armour_around_something_else_is_rejected():
+    armoured = b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"
+    error = rejected("signature_mismatch", signed(load("sns_http_Notification_docs.json")),
+                     Fetcher(armoured))  # fmt: skip
+    assert "PEM certificate" in str(error)
 
 
 def test_error_names_the_check_without_echoing_the_signature():

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
+from connectors.http import ApiAccess
 from connectors.jira.client import TRANSITION_PROPERTY, JiraClient, adf_document, comment_text
 from connectors.jira.wire import adf_text
 from devstack.fake_jira import FakeJira, status_id
@@ -28,8 +29,8 @@ def fake():
         yield server
 
 
-def client(fake, **kwargs):
-    return JiraClient(fake.url, CREDENTIALS, **kwargs)
+def client(fake, service_desk=False, **access):
+    return JiraClient(ApiAccess(fake.url, CREDENTIALS, **access), service_desk=service_desk)
 
 
 def action(ticket_id=KEY, **changes):
@@ -231,7 +232,7 @@ def test_not_an_issue_key_is_refused_before_any_call(fake):
 
 
 def test_unreachable_jira_is_transient():
-    jira = JiraClient("http://127.0.0.1:9", CREDENTIALS, time_left=lambda: 0.0)
+    jira = JiraClient(ApiAccess("http://127.0.0.1:9", CREDENTIALS, time_left=lambda: 0.0))
     with pytest.raises(TransientDeliveryError):
         jira.apply(action())
 
@@ -579,7 +580,7 @@ def handling_with(fake, clock, store):
     ack = policy.acknowledgement.model_copy(
         update={"fields": {"transition": "Respond to customer"}}
     )
-    jira = JiraClient(fake.url, CREDENTIALS, session=requests.Session())
+    jira = JiraClient(ApiAccess(fake.url, CREDENTIALS, session=requests.Session()))
     return ComplaintHandling(
         store=store,
         policy=policy.model_copy(update={"acknowledgement": ack}),
@@ -680,7 +681,7 @@ def hide_project(fake, project="SUP"):
 
 def without_retries(fake):
     """A client whose session does not retry, so a lost answer reaches the caller."""
-    return JiraClient(fake.url, CREDENTIALS, session=requests.Session())
+    return JiraClient(ApiAccess(fake.url, CREDENTIALS, session=requests.Session()))
 
 
 def test_delete_issue_for_good_with_its_subtasks(fake):
@@ -803,7 +804,7 @@ class RefusesAttachmentDeletion(requests.Session):
 
 def test_redaction_refused_is_permanent_and_leaves_no_marker(fake):
     seed_issue(fake)
-    jira = JiraClient(fake.url, CREDENTIALS, session=RefusesAttachmentDeletion(fake))
+    jira = JiraClient(ApiAccess(fake.url, CREDENTIALS, session=RefusesAttachmentDeletion(fake)))
     with pytest.raises(PermanentDeliveryError, match="403"):
         jira.apply(disposal(REDACT))
     fields = issue_state(fake)["issue"]["fields"]
@@ -823,7 +824,9 @@ class AgentDeletesFirst(requests.Session):
 
 def test_an_attachment_deleted_meanwhile_is_not_an_error(fake):
     seed_issue(fake)
-    JiraClient(fake.url, CREDENTIALS, session=AgentDeletesFirst()).apply(disposal(REDACT))
+    JiraClient(ApiAccess(fake.url, CREDENTIALS, session=AgentDeletesFirst())).apply(
+        disposal(REDACT)
+    )
     statuses = [r["path"] for r in calls(fake, "DELETE", "") if "/attachment/" in r["path"]]
     assert len(statuses) == 4  # each twice: the agent's, then ours answered 404
     assert issue_state(fake)["issue"]["fields"]["summary"] == "[redacted]"

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from connectors.http import ApiAccess
 from connectors.jira.feed import JiraChangeFeed
 from devstack.fake_jira import SEARCH_PATH, FakeJira
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 from plaint.vocabulary.errors import PermanentDeliveryError
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
@@ -22,10 +23,10 @@ def fake():
         yield server
 
 
-def feed(fake, credentials=CREDENTIALS, **kwargs):
-    kwargs.setdefault("requests_per_minute", 6000)
+def feed(fake, credentials=CREDENTIALS, time_left=None, **kwargs):
     kwargs.setdefault("page_size", 2)
-    return JiraChangeFeed(fake.url, credentials, **kwargs)
+    access = ApiAccess(fake.url, credentials, time_left=time_left, requests_per_minute=6000)
+    return JiraChangeFeed(access, **kwargs)
 
 
 def stamp(minutes_ago):

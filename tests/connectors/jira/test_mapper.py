@@ -7,7 +7,7 @@ from connectors.errors import PayloadInvalidError, UnsupportedEventError
 from connectors.jira.mapper import channel_for, field_text, language_for, parse_delivery
 from connectors.jira.wire import adf_text
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
-from plaint.policy.document import JiraFieldMapping
+from plaint.policy.intake import JiraFieldMapping
 from tests.factories import EVENTS as EVENTS_DIR
 
 EVENTS = EVENTS_DIR / "jira"

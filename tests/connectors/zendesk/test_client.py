@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from connectors.http import build_session
+from connectors.http import ApiAccess, build_session
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.redaction import marked_html
 from connectors.zendesk.wire import ApiComment
@@ -24,8 +24,9 @@ def fake():
         yield server
 
 
-def client(fake, **kwargs):
-    return ZendeskClient(fake.url, CREDENTIALS, **kwargs)
+def client(fake, job_poll_interval=1.0, **access):
+    return ZendeskClient(ApiAccess(fake.url, CREDENTIALS, **access),
+                         job_poll_interval=job_poll_interval)  # fmt: skip
 
 
 def action(ticket_id="42", **changes):
@@ -126,7 +127,7 @@ class InterferingSession(requests.Session):
 
 def test_a_concurrent_update_is_not_overwritten(fake):
     session = InterferingSession(fake)
-    ZendeskClient(fake.url, CREDENTIALS, session=session).apply(action())
+    ZendeskClient(ApiAccess(fake.url, CREDENTIALS, session=session)).apply(action())
     state = ticket_state(fake)
     assert session.interfered
     assert "agent_edit" in state["ticket"]["tags"]
@@ -165,7 +166,7 @@ def test_server_errors_exhaust_into_a_transient_error(fake):
     add_fault(fake, 503, count=3)
     session = build_session(retries=1)
     with pytest.raises(TransientDeliveryError) as caught:
-        ZendeskClient(fake.url, CREDENTIALS, session=session).already_applied(action())
+        ZendeskClient(ApiAccess(fake.url, CREDENTIALS, session=session)).already_applied(action())
     assert "503" in str(caught.value)
     assert caught.value.retry_after is None
     assert len(recorded(fake)) == 2
@@ -189,7 +190,7 @@ def test_the_fake_refuses_requests_without_authorization(fake):
 
 def test_oauth_token_is_sent_as_bearer():
     with FakeZendesk(auth="oauth-access-token") as fake:
-        ZendeskClient(fake.url, "oauth-access-token").apply(action())
+        ZendeskClient(ApiAccess(fake.url, "oauth-access-token")).apply(action())
         assert {r["headers"]["authorization"] for r in recorded(fake)} == {"Bearer"}
 
 
@@ -208,7 +209,7 @@ def test_non_numeric_custom_field_id_is_permanent(fake):
 def test_unreachable_zendesk_is_transient():
     with FakeZendesk() as gone:
         url = gone.url
-    zendesk = ZendeskClient(url, CREDENTIALS, session=build_session(retries=0))
+    zendesk = ZendeskClient(ApiAccess(url, CREDENTIALS, session=build_session(retries=0)))
     with pytest.raises(TransientDeliveryError, match="failed"):
         zendesk.already_applied(action())
 
@@ -431,7 +432,7 @@ class DiesOnSecondRedaction(requests.Session):
 
 def test_redaction_cut_short_carries_on_where_it_stopped(fake):
     seed_ticket(fake)
-    first = ZendeskClient(fake.url, CREDENTIALS, session=DiesOnSecondRedaction())
+    first = ZendeskClient(ApiAccess(fake.url, CREDENTIALS, session=DiesOnSecondRedaction()))
     with pytest.raises(TransientDeliveryError):
         first.apply(disposal(REDACT))
     state = ticket_state(fake)
@@ -461,7 +462,9 @@ class ReplaysRedactions(requests.Session):
 
 def test_a_replayed_redaction_refused_as_stale_is_seen_done(fake):
     seed_ticket(fake)
-    ZendeskClient(fake.url, CREDENTIALS, session=ReplaysRedactions()).apply(disposal(REDACT))
+    ZendeskClient(ApiAccess(fake.url, CREDENTIALS, session=ReplaysRedactions())).apply(
+        disposal(REDACT)
+    )
     redactions = [r for r in recorded(fake) if r["path"].startswith("/api/v2/comment_redactions/")]
     assert len(redactions) == 4  # the fake refused each copy: its text was gone already
     assert ticket_state(fake)["ticket"]["subject"] == "[redacted]"

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from connectors.http import ApiAccess
 from connectors.zendesk.feed import ZendeskChangeFeed, start_time_for
 from devstack.fake_zendesk import EXPORT_PATH, FakeZendesk
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
@@ -19,9 +20,9 @@ def fake():
         yield server
 
 
-def feed(fake, credentials=CREDENTIALS, **kwargs):
-    kwargs.setdefault("requests_per_minute", 6000)
-    return ZendeskChangeFeed(fake.url, credentials, **kwargs)
+def feed(fake, credentials=CREDENTIALS, time_left=None, **kwargs):
+    access = ApiAccess(fake.url, credentials, time_left=time_left, requests_per_minute=6000)
+    return ZendeskChangeFeed(access, **kwargs)
 
 
 def at(minutes_ago):

@@ -425,3 +425,14 @@ def test_the_envelope_names_who_made_the_change():
     doc = document("event_ticket_created_docs.json")
     del doc["detail"]["actor_id"]
     assert parse_delivery({}, encode(doc)).actor is None
+
+
+def test_an_agents_public_reply_is_not_read_as_the_complainants_word():
+    doc = document("trigger_rendered_ar_updated_CONSTRUCTED.json")
+    doc["ticket"]["latest_public_comment"] = "نعتذر عن الإزعاج، سنرسل فنياً غداً."
+    doc["current_user"] = {"id": "9100000000999"}  # the agent who replied
+    event = parse_delivery(INVOCATION, encode(doc))
+    assert event.kind is TicketEventKind.UPDATED
+    assert event.description == doc["ticket"]["description"]
+    doc["current_user"] = {"id": doc["requester"]["id"]}  # the complainant wrote it
+    assert parse_delivery(INVOCATION, encode(doc)).description.startswith("نعتذر")

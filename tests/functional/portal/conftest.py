@@ -22,7 +22,7 @@ from portal.app import PortalSources, create_app
 from portal.settings import PortalSettings
 from storage.archive import DirectoryArchive
 from storage.dynamodb import DynamoStore
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from storage.sqs import SqsQueue
 from storage.what_if_jobs import DynamoWhatIfJobs
 from tests.factories import ROOT

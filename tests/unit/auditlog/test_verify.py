@@ -21,7 +21,7 @@ from plaint.model.decision import Decision
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.vocabulary.errors import AuditWindowClosedError
 from storage.archive import DirectoryArchive
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from storage.memory import MemoryStore
 
 START = datetime(2026, 3, 1, 9, tzinfo=UTC)

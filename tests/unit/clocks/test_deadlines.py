@@ -11,7 +11,9 @@ import pytest
 
 from plaint.clocks import timekeeping
 from plaint.model.actions import ActionKind
+from plaint.model.audit import AuditDraft
 from plaint.model.complaint import ClockStatus, Complaint
+from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem, TicketEventKind
 from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
@@ -323,3 +325,28 @@ def test_a_complaint_with_no_regime_has_no_clocks(clock: ManualClock) -> None:
     deliver(handling, 1, RECEIVED)
     assert complaint(handling).clocks == ()
     assert complaint(handling).next_due_at() == RECEIVED + timedelta(hours=32)
+
+
+def test_an_overdue_acknowledgement_and_a_clock_falling_due_are_one_write(
+    handling: ComplaintHandling,
+) -> None:
+    """The sweep judges the clocks on the overdue state, then writes both as one revision."""
+    deliver(handling, 1, RECEIVED)
+    stored = complaint(handling)
+    draft = AuditDraft(kind="clock.warning", complaint_id=stored.complaint_id,
+                       policy_version=stored.policy_version, at=RECEIVED)  # fmt: skip
+    overdue = Decision(complaint=stored.revised(acknowledgement_overdue=True),
+                       expected_revision=stored.revision, audit=(draft,))  # fmt: skip
+    assert overdue.complaint is not None
+    warned = Decision(
+        complaint=overdue.complaint.revised(helpdesk_status="open"),
+        expected_revision=overdue.complaint.revision,
+        audit=(draft, draft),
+    )
+    merged = warned.following(overdue)
+    assert merged.expected_revision == stored.revision
+    assert merged.complaint is not None and merged.complaint.revision == stored.revision + 1
+    assert merged.complaint.acknowledgement_overdue and merged.complaint.helpdesk_status == "open"
+    assert len(merged.audit) == 3
+    with pytest.raises(ValueError, match="one complaint"):
+        warned.following(Decision(complaint=None, audit=(draft,)))

@@ -86,6 +86,7 @@ def clock(
 
 def complaint(n: int, received_at: datetime, **fields: Any) -> Complaint:
     is_complaint = fields.pop("is_complaint", True)
+    possible = fields.pop("possible", False)  # in the review band, not yet confirmed
     regime = fields.pop("regime", "uk-disp")
     values: dict[str, Any] = {
         "complaint_id": f"zendesk:{n}",
@@ -105,7 +106,11 @@ def complaint(n: int, received_at: datetime, **fields: Any) -> Complaint:
             severity=Severity.MEDIUM,
             regime=regime,
         ),
-        "status": ComplaintStatus.RECEIVED if is_complaint else ComplaintStatus.NOT_A_COMPLAINT,
+        "status": ComplaintStatus.RECEIVED
+        if is_complaint
+        else ComplaintStatus.POSSIBLE_COMPLAINT
+        if possible
+        else ComplaintStatus.NOT_A_COMPLAINT,
         "policy_version": "v1",
         "acknowledgement_due_at": received_at + timedelta(days=1),
         "regime": regime,
@@ -192,6 +197,14 @@ def march_report(**options: Any) -> ComplaintReport:
 
 def tallies(breakdown: Any) -> list[tuple[str, int]]:
     return [(t.key, t.complaints) for t in breakdown.totals]
+
+
+def test_possible_complaints_awaiting_review_are_counted_apart() -> None:
+    found = [*march(), complaint(90, at(12, 9), is_complaint=False, possible=True)]
+    report = build_report(found, MARCH, bucket_size=BucketSize.WEEK, time_zone=LONDON,
+                          as_of=AS_OF)  # fmt: skip
+    assert (report.complaints, report.possible_complaints, report.not_a_complaint) == (6, 1, 1)
+    assert ("possible_complaints", "1") in [(r[0], r[4]) for r in rows(report)]
 
 
 def test_complaints_are_counted_by_category_channel_product_and_jurisdiction() -> None:
@@ -537,10 +550,12 @@ def records(draw: st.DrawFn, n: int) -> Complaint:
     has_clock = draw(st.booleans())
     acknowledged = draw(st.none() | hours_after)
     resolved = draw(st.none() | hours_after)
+    is_complaint = draw(st.booleans())
     return complaint(
         n,
         received,
-        is_complaint=draw(st.booleans()),
+        is_complaint=is_complaint,
+        possible=not is_complaint and draw(st.booleans()),
         category=draw(st.sampled_from(CATEGORIES)),
         product=draw(st.sampled_from([None, "card", "loan"])),
         complainant_ref=draw(st.sampled_from([None, "p1", "p2", "p3"])),
@@ -581,7 +596,8 @@ def test_any_records_give_shares_within_bounds_and_counts_that_add_up(
         found, period, bucket_size=size, time_zone=zone, as_of=START + timedelta(days=45)
     )
     in_period = [c for c in found if period.start <= c.received_at < period.end]
-    assert report.complaints + report.not_a_complaint == len(in_period)
+    counted = report.complaints + report.possible_complaints + report.not_a_complaint
+    assert counted == len(in_period)
     for breakdown in report.breakdowns:
         assert sum(t.complaints for t in breakdown.totals) == report.complaints
         per_bucket = sum(t.complaints for b in breakdown.by_bucket for t in b.counts)

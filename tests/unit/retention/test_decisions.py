@@ -23,7 +23,7 @@ from plaint.retention.decisions import ErasureResult, HoldRefusedError, release_
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.usecases.handling import ComplaintHandling
 from storage.archive import DirectoryArchive
-from storage.keys import LocalSigner
+from storage.key_file import LocalSigner
 from storage.memory import MemoryStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import FakeHelpdesk, ManualClock

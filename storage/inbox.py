@@ -1,0 +1,60 @@
+"""What a webhook does in DynamoDB: record a delivery, and read which policy is active (for
+its intake sections). Its own small class, so the webhook function imports neither the
+complaint and audit models nor their codecs; DynamoStore inherits it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+from plaint.model.events import Delivery
+from plaint.vocabulary.errors import DuplicateDeliveryError
+from storage.active_policy import ActivePolicy
+from storage.deliveries import delivery_item
+from storage.dynamo_wire import error_code, plain, translated, wire
+from storage.layout import Item, cursor_key, utc_now
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+NEW_ITEM = "attribute_not_exists(pk)"
+
+
+class DynamoInbox(ActivePolicy):
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        state_table: str = "plaint-state",
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._client = client
+        self._state = state_table
+        self._clock = clock
+
+    def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        try:
+            with translated():
+                self._client.put_item(
+                    TableName=self._state,
+                    Item=wire(delivery_item(delivery, keep_until)),
+                    # A delivery remembered past its TTL is forgotten, deleted or not.
+                    ConditionExpression=f"{NEW_ITEM} OR expires_at <= :now",
+                    ExpressionAttributeValues=wire({":now": int(self._clock().timestamp())}),
+                )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise DuplicateDeliveryError(delivery.key) from exc
+            raise
+
+    def get_cursor(self, name: str) -> str | None:
+        item = self._get(self._state, cursor_key(name))
+        return None if item is None else str(item["value"])
+
+    def _get(self, table: str, key: Item) -> Item | None:
+        with translated():
+            response = self._client.get_item(TableName=table, Key=wire(key), ConsistentRead=True)
+        item = response.get("Item")
+        return None if item is None else plain(item)

@@ -1,0 +1,142 @@
+"""How the recogniser reads plain positive text, negated criticism, mixed reviews, and which
+language it takes text to be in: the cases found in use (an Azerbaijani remark about the
+weather judged a complaint; English mail with an Azerbaijani name or address taken for
+Azerbaijani, then judged as such or refused as an unknown language)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plaint.intake.recognition import COMPLAINT_THRESHOLD, Recognition, recognise
+from plaint.intake.recognition.features import analyse
+from plaint.intake.recognition.languages import detect
+from plaint.vocabulary.language import guess_language
+
+LANGUAGES = ("az", "ar", "fa", "en", "tr", "ru")
+
+
+def judge(text: str, language: str | None = None) -> Recognition:
+    return recognise(text, language=language, languages=LANGUAGES)
+
+
+def flagged(result: Recognition) -> bool:
+    return result.probability is not None and result.probability >= COMPLAINT_THRESHOLD
+
+
+# ---- the Azerbaijani weather -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["az", None])
+def test_the_weather_is_good_today_in_azerbaijani_is_no_complaint(language: str | None) -> None:
+    result = judge("Bu gün hava yaxşıdır", language)
+    assert result.outcome == "judged"
+    assert result.language == "az"
+    assert not flagged(result)
+    assert not any(cue.startswith(("failure.", "dissatisfaction.")) for cue in result.cues)
+
+
+def test_azerbaijani_without_its_letter_schwa_is_still_azerbaijani() -> None:
+    # q and x are written in Azerbaijani, never in Turkish.
+    assert detect("Bu gün hava yaxşıdır").language == "az"
+    assert detect("Çox sağ olun").language == "az"
+    assert guess_language("Bu gün hava yaxşıdır") == "az"
+    # ...while Turkish stays Turkish.
+    assert detect("Bugün hava çok güzel, kargom da geldi").language == "tr"
+    assert guess_language("Kargo hala gelmedi, çok kızgınım") == "tr"
+    assert guess_language("İade istiyorum") == "tr"
+
+
+# ---- English read as English ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi team, my card was blocked yesterday. Regards, Səbinə Əliyeva, Bakı",
+        "Dear support, I paid for order 4411 but it never arrived. Address: Nizami küç. 12, Bakı",
+        "I am writing about my account at the Şişli branch, which was blocked",
+    ],
+)
+def test_english_with_an_azerbaijani_or_turkish_name_or_address_is_not_taken_for_them(
+    text: str,
+) -> None:
+    # The email connector passes guess_language on as the ticket's language: an
+    # Azerbaijani guess made the recogniser judge English as Azerbaijani, or refuse it as
+    # an unknown language where the policy does not list Azerbaijani.
+    assert guess_language(text) is None
+    assert detect(text).language == "en"
+    result = judge(text)
+    assert result.outcome == "judged" and result.language == "en"
+    assert flagged(result)
+    refused_az = recognise(text, language=guess_language(text), languages=("en",))
+    assert refused_az.outcome == "judged" and refused_az.language == "en"
+
+
+@pytest.mark.parametrize(
+    "text", ["Card blocked", "Account locked", "Box damaged", "Refund not received"]
+)
+def test_short_english_subjects_are_english(text: str) -> None:
+    assert detect(text).language == "en"
+    result = judge(text)
+    assert result.outcome == "judged" and result.language == "en"
+
+
+# ---- negated criticism is praise ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Not bad at all, I quite liked it.", "en"),
+        ("No problems at all, everything arrived on time.", "en"),
+        ("بد نیست، با این قیمت می‌ارزه.", "fa"),
+        ("هیچ مشکلی نداشت، همه چیز کامل رسید.", "fa"),
+        ("مشکلی نداشت، خیلی هم خوشمزه بود.", "fa"),
+        ("ما فيه أي مشكلة، كل شي تمام", "ar"),
+        ("Pis deyil, bəyəndim.", "az"),
+        ("Fena değil, beğendim.", "tr"),
+        ("Никаких проблем, всё в порядке.", "ru"),
+    ],
+)
+def test_negated_criticism_is_no_complaint(text: str, language: str) -> None:
+    result = judge(text, language)
+    assert not flagged(result), result
+    assert "failure.broken" not in result.cues and "failure.error" not in result.cues
+
+
+def test_a_negated_problem_is_not_evidence_of_a_failure() -> None:
+    assert "failure.broken" in analyse("مشکل داشت", "fa").cues
+    assert "failure.broken" not in analyse("مشکلی نداشت", "fa").cues
+
+
+# ---- praise beside a fault: sarcasm, or a mixed review ----------------------------------------
+
+
+def test_praise_then_a_contrast_is_a_mixed_review_not_sarcasm() -> None:
+    mixed = analyse("کیفیت خوبی داره، فقط بسته‌بندیش ضعیفه", "fa")
+    assert "dissatisfaction.explicit" in mixed.cues
+    assert "sarcasm.praise_with_failure" not in mixed.cues
+    assert (
+        "sarcasm.praise_with_failure"
+        not in analyse("Great staff, but the parcel never arrived", "en").cues
+    )
+    # Without a contrast, praise beside a failure is still read as sarcasm.
+    assert (
+        "sarcasm.praise_with_failure" in analyse("Great, the parcel never arrived again", "en").cues
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("غذا گرم و تازه رسید، کیفیتش عالی بود.", "fa"),
+        ("خوشمزه بود و زود رسید، ممنون", "fa"),
+        ("صباح الخير يا أحلى ناس ☀️🌸", "ar"),
+        ("مبروك للفريق الفوز، أداء رائع الليلة ⚽️🔥", "ar"),
+        ("The weather is lovely today.", "en"),
+        ("Bugün hava çok güzel.", "tr"),
+        ("Сегодня прекрасная погода.", "ru"),
+    ],
+)
+def test_plain_positive_text_is_no_complaint(text: str, language: str) -> None:
+    assert not flagged(judge(text, language))

@@ -297,6 +297,12 @@ _WORDS: dict[str, tuple[str, str, str, str]] = {
     "missing": ("missing", "çatışmır", "ناقصة", "کم است"),
     "disposed": ("disposed", "məhv edilib", "أُتلفت", "امحا شد"),
     "not_a_complaint": ("not a complaint", "şikayət deyil", "ليست شكوى", "شکایت نیست"),
+    "awaiting_review": (
+        "possible complaints awaiting review",
+        "yoxlanış gözləyən ehtimali şikayət",
+        "شكاوى محتملة بانتظار المراجعة",
+        "شکایت احتمالی در انتظار بررسی",
+    ),
     "acknowledgement_on_time": (
         "acknowledgement on time",
         "vaxtında qəbul bildirişi",

@@ -97,11 +97,13 @@ def test_the_report_has_its_charts_and_downloads(client: FlaskClient, clock: lis
     asked = {"from": (day - timedelta(days=1)).isoformat(), "to": day.isoformat(), "bucket": "day"}
     text = client.get("/reports", query_string=asked).get_data(as_text=True)
     assert text.count("<svg") == 3 and "complaints-by-category" in text
+    assert "possible complaints awaiting review" in text
     csv = client.get("/reports/report.csv", query_string=asked)
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert "attachment" in csv.headers["Content-Disposition"]
     report = client.get("/reports/report.json", query_string=asked).get_json(force=True)
-    assert report["complaints"] == 2
+    assert report["complaints"] == 2 and report["possible_complaints"] == 0
+    assert "possible_complaints," in csv.get_data(as_text=True)
 
 
 def test_the_export_bundle_is_a_verifiable_folder(

@@ -101,15 +101,7 @@ def approve(
     PolicyError (the kept document is invalid or not this version) or StaleProposalError
     (the active policy moved since the proposal)."""
     approver = _who(by)
-    if record is None:
-        raise ProposalNotFoundError(f"no policy {short(version)} was proposed")
-    if not record.awaiting_approval:
-        last = record.last
-        raise ProposalNotFoundError(
-            f"{short(version)} awaits no approval: {last.act} by {last.by} at "
-            f"{last.at.isoformat()}; propose it again to publish it again"
-        )
-    proposal = record.last
+    record, proposal = _pending(version, record, "propose it again to publish it again")
     if same_person(proposal.by, approver):
         raise TwoPersonRuleError(
             f"{proposal.by} proposed {short(version)}: another person must approve it"
@@ -165,15 +157,7 @@ def withdraw(
     PublicationRefusedError (someone else, not an admin; a reason too long). The document
     stays kept under its version: entries may name it, and it can be proposed again."""
     who = _who(by)
-    if record is None:
-        raise ProposalNotFoundError(f"no policy {short(version)} was proposed")
-    if not record.awaiting_approval:
-        last = record.last
-        raise ProposalNotFoundError(
-            f"{short(version)} awaits no approval: {last.act} by {last.by} at "
-            f"{last.at.isoformat()}; there is nothing to withdraw"
-        )
-    proposal = record.last
+    record, proposal = _pending(version, record, "there is nothing to withdraw")
     if not admin and not same_person(proposal.by, who):
         raise PublicationRefusedError(
             f"{proposal.by} proposed {short(version)}: only they or an admin may withdraw it"
@@ -195,3 +179,20 @@ def withdraw(
         },
     )  # fmt: skip
     return PolicyChange(record=updated, expected_revision=record.revision, audit=(entry,))
+
+
+def _pending(
+    version: str, record: PolicyRecord | None, otherwise: str
+) -> tuple[PolicyRecord, PolicyStep]:
+    """The record of `version` and its proposal awaiting approval. Raises
+    ProposalNotFoundError when it was never proposed or awaits no approval (`otherwise`
+    says what to do then)."""
+    if record is None:
+        raise ProposalNotFoundError(f"no policy {short(version)} was proposed")
+    if not record.awaiting_approval:
+        last = record.last
+        raise ProposalNotFoundError(
+            f"{short(version)} awaits no approval: {last.act} by {last.by} at "
+            f"{last.at.isoformat()}; {otherwise}"
+        )
+    return record, record.last

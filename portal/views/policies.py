@@ -73,34 +73,20 @@ def draft() -> Any:
     text = published[1] if published else ""
     if not text and packaged is not None:
         text = packaged.model_dump_json(indent=2)
-    return render_template(
-        "draft.html", checked=None, text=text, days=WHAT_IF_DAYS, run=secrets.token_urlsafe(16)
-    )
+    return _draft_page(None, text)
 
 
 @blueprint.post("/drafts")
 def check() -> Any:
     checked = _check(_draft_text())
-    return render_template(
-        "draft.html",
-        checked=checked,
-        text=checked.text,
-        days=WHAT_IF_DAYS,
-        run=secrets.token_urlsafe(16),
-    )
+    return _draft_page(checked, checked.text)
 
 
 @blueprint.post("/drafts/propose")
 def propose() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
-        return render_template(
-            "draft.html",
-            checked=checked,
-            text=checked.text,
-            days=WHAT_IF_DAYS,
-            run=secrets.token_urlsafe(16),
-        ), 400
+        return _draft_page(checked, checked.text), 400
     try:
         record = _publication().propose(checked.text, viewer().name)
     except PublicationRefusedError as exc:
@@ -161,13 +147,7 @@ def withdraw(version: str) -> Any:
 def start_what_if() -> Any:
     checked = _check(_draft_text())
     if checked.policy is None:
-        return render_template(
-            "draft.html",
-            checked=checked,
-            text=checked.text,
-            days=WHAT_IF_DAYS,
-            run=secrets.token_urlsafe(16),
-        ), 400
+        return _draft_page(checked, checked.text), 400
     days = request.form.get("days", type=int) or WINDOW.days
     if days not in WHAT_IF_DAYS:
         raise BadInputError("days: one of the periods offered")
@@ -249,3 +229,10 @@ def _desk() -> WhatIfDesk:
     if desk is None:
         raise BadInputError("what-ifs are not configured here (no job table or queue)")
     return desk
+
+
+def _draft_page(checked: Checked | None, text: str) -> str:
+    """The draft page: the text, what checking it found, and a fresh what-if run id."""
+    return render_template(
+        "draft.html", checked=checked, text=text, days=WHAT_IF_DAYS, run=secrets.token_urlsafe(16)
+    )

@@ -64,7 +64,7 @@ def banner(stack: Stack) -> str:
     lines += [
         "",
         "Send a signed Zendesk webhook (a new complaint each time; add --jira for Jira):",
-        f"  {send} --secret {stack.secret}",
+        f"  {send} --secret={stack.secret}",
         "Send an email complaint, signed by the local SNS signer (--language az, ar or fa):",
         f"  {send} --email --data-dir {c.data_dir}",
         "",

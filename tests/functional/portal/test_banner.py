@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
+from devstack import send_webhook
 from devstack.__main__ import banner
 from devstack.stack import StackConfig, admin_token, auditor_token
 
@@ -20,3 +23,23 @@ def test_the_banner_names_the_portal_and_both_tokens(
     assert f"portal           {config.portal_url}/" in text
     assert auditor_token(tmp_path) in text and admin_token(tmp_path) in text
     assert "sign in with your name and a token" in text
+
+
+def test_the_banners_send_command_works_whatever_the_secret_begins_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """token_urlsafe may begin a secret with "-", which must not read as an option."""
+    monkeypatch.setenv("PLAINT_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    config = StackConfig(data_dir=tmp_path)
+    text = banner(SimpleNamespace(config=config, secret="-Xy_secret"))  # type: ignore[arg-type]
+    line = next(ln for ln in text.splitlines() if "send_webhook" in ln and "--email" not in ln)
+    arguments = shlex.split(line.split("-m devstack.send_webhook", 1)[1])
+    sent: list[dict[str, str]] = []
+
+    def post(url: str, data: bytes, headers: dict[str, str], timeout: float) -> Any:
+        sent.append(headers)
+        return SimpleNamespace(status_code=202, text="")
+
+    monkeypatch.setattr("devstack.send_webhook.requests.post", post)
+    assert send_webhook.main(arguments) == 0
+    assert len(sent) == 1 and sent[0]["X-Zendesk-Webhook-Signature"]

@@ -8,15 +8,22 @@ from collections.abc import Callable
 from typing import Protocol
 
 from plaint.usecases.ports import (
-    AuditLog,
     ComplaintIndex,
     ComplaintRecords,
     DeliveryLog,
     PolicyRegister,
 )
+from plaint.usecases.received import ReceivedRecords
 
 
-class Records(AuditLog, ComplaintIndex, ComplaintRecords, DeliveryLog, PolicyRegister, Protocol):
+class Records(
+    ReceivedRecords,  # the audit log, and complaints read a page at a time for reports
+    ComplaintIndex,
+    ComplaintRecords,
+    DeliveryLog,
+    PolicyRegister,
+    Protocol,
+):
     """The store as the portal uses it: the log, complaint search, complaints' stories, the
     deliveries a what-if replays, and policy versions. Its only writes are the policy
     register's, through plaint.usecases.publication."""

@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 CHAIN_ATTEMPTS = 8
+BATCH_GET_KEYS = 100  # BatchGetItem's limit per request
+BATCH_GET_ATTEMPTS = 8
 MAX_TRANSACT_ITEMS = 100
 # Cancellation reasons on chain items that mean "someone appended first".
 CHAIN_RACE_CODES = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
@@ -315,6 +317,29 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
 
     def _state_item(self, key: Item) -> Item | None:
         return self._get(self._state, key)
+
+    def _state_items(self, keys: Sequence[Item]) -> list[Item]:
+        found: list[Item] = []
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            found += self._batch_get([_wire(k) for k in keys[start : start + BATCH_GET_KEYS]])
+        return found
+
+    def _batch_get(self, keys: list[Any]) -> list[Item]:
+        """One BatchGetItem, asked again for the keys DynamoDB leaves unprocessed (under
+        throttling it may return any of them so), backing off as the SDKs do."""
+        found: list[Item] = []
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            with _translated():
+                answer = self._client.batch_get_item(
+                    RequestItems={self._state: {"Keys": keys, "ConsistentRead": True}}
+                )
+            found += [_plain(item) for item in answer["Responses"].get(self._state, [])]
+            unprocessed = answer.get("UnprocessedKeys") or {}
+            keys = list(unprocessed[self._state]["Keys"]) if self._state in unprocessed else []
+            if not keys:
+                return found
+            time.sleep(min(1.0, 0.05 * 2**attempt) * random.random())  # full jitter
+        raise StoreUnavailableError(f"{len(keys)} complaint records left unread by BatchGetItem")
 
     def _due_items(
         self, bucket: str, instant: datetime, limit: int, *, inclusive: bool

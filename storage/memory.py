@@ -246,6 +246,9 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     def _state_item(self, key: Item) -> Item | None:
         return self._read(self._state, key)
 
+    def _state_items(self, keys: Sequence[Item]) -> list[Item]:
+        return [item for key in keys if (item := self._read(self._state, key)) is not None]
+
     def _due_items(
         self, bucket: str, instant: datetime, limit: int, *, inclusive: bool
     ) -> list[Item]:

@@ -26,6 +26,10 @@ class DecodedReads:
     def _state_item(self, key: Item) -> Item | None:
         raise NotImplementedError
 
+    def _state_items(self, keys: Sequence[Item]) -> list[Item]:
+        """The items of those keys that exist, in any order."""
+        raise NotImplementedError
+
     def _due_items(
         self, bucket: str, instant: datetime, limit: int, *, inclusive: bool
     ) -> list[Item]:
@@ -44,6 +48,14 @@ class DecodedReads:
     def get_complaint(self, complaint_id: str) -> Complaint | None:
         item = self._state_item(codec.complaint_key(complaint_id))
         return None if item is None else codec.complaint_from_item(item)
+
+    def get_complaints(self, complaint_ids: Sequence[str]) -> list[Complaint]:
+        """The records of those complaints that exist, in the order asked, in as few
+        requests as the store allows (BatchGetItem reads 100 at a time)."""
+        wanted = list(dict.fromkeys(complaint_ids))
+        items = self._state_items([codec.complaint_key(c) for c in wanted])
+        found = {c.complaint_id: c for c in map(codec.complaint_from_item, items)}
+        return [found[c] for c in wanted if c in found]
 
     def get_action(self, action_id: str) -> OutboundAction | None:
         item = self._state_item(codec.action_key(action_id))

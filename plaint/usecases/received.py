@@ -1,9 +1,10 @@
 """The complaints received in a period, as the management report counts them: found
-through the compliance log's kind index (complaint.received entries), read one by one."""
+through the compliance log's kind index (complaint.received entries), their records read
+a page at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -16,7 +17,7 @@ PAGE = 1000
 
 
 class ReceivedRecords(AuditLog, Protocol):
-    def get_complaint(self, complaint_id: str) -> Complaint | None: ...
+    def get_complaints(self, complaint_ids: Sequence[str]) -> list[Complaint]: ...
 
 
 def received(
@@ -41,12 +42,11 @@ def received(
             cursor=cursor,
         )
         page = records.query_audit(query, now)
-        for entry in page.entries:
-            if entry.complaint_id and entry.complaint_id not in seen:
-                seen.add(entry.complaint_id)
-                complaint = records.get_complaint(entry.complaint_id)
-                if complaint is not None:
-                    yield complaint
+        new = [
+            e.complaint_id for e in page.entries if e.complaint_id and e.complaint_id not in seen
+        ]
+        seen.update(new)
+        yield from records.get_complaints(new)
         cursor = page.cursor
         if cursor is None:
             return

@@ -571,3 +571,40 @@ def test_acceptance_after_a_sending_note_keeps_both(store: Store) -> None:
     store.note_sending("c" * 32, at(0))
     assert store.record_accepted("c" * 32, at(0.01), "ses-2") is True
     assert (store.sending_noted_at("c" * 32), store.accepted_at("c" * 32)) == (at(0), at(0.01))
+
+
+def test_complaints_are_read_in_batches_in_the_order_asked(store: Store) -> None:
+    stored = [complaint(f"t{n:03}") for n in range(130)]  # more than one BatchGetItem
+    for c in stored:
+        store.commit(new_complaint_decision(c, drafts=0), LEDGER)
+    wanted = ["zendesk:t129", "zendesk:missing", "zendesk:t000", "zendesk:t129"]
+    wanted += [c.complaint_id for c in stored[1:120]]
+    found = store.get_complaints(wanted)
+    assert [c.complaint_id for c in found] == [
+        "zendesk:t129", "zendesk:t000", *(c.complaint_id for c in stored[1:120])
+    ]  # fmt: skip
+    assert found[0] == store.get_complaint("zendesk:t129")
+    assert store.get_complaints([]) == []
+
+
+def test_dynamodb_asks_again_for_keys_it_left_unprocessed(dynamo_client: Any) -> None:
+    store = DynamoStore(dynamo_client, clock=lambda: T0)
+    for n in range(3):
+        store.commit(new_complaint_decision(complaint(f"u{n}"), drafts=0), LEDGER)
+    calls: list[int] = []
+
+    def leave_one_unprocessed(params: dict[str, Any], **_: Any) -> None:
+        calls.append(len(params["RequestItems"]["plaint-state"]["Keys"]))
+
+    def hold_back(parsed: dict[str, Any], **_: Any) -> None:
+        if len(calls) == 1:  # throttled: the first answer leaves its last key unread
+            table = parsed["Responses"]["plaint-state"]
+            held = table.pop()
+            key = {"pk": held["pk"], "sk": held["sk"]}
+            parsed["UnprocessedKeys"] = {"plaint-state": {"Keys": [key]}}
+
+    dynamo_client.meta.events.register("provide-client-params.dynamodb.BatchGetItem",
+                                       leave_one_unprocessed)  # fmt: skip
+    dynamo_client.meta.events.register("after-call.dynamodb.BatchGetItem", hold_back)
+    found = store.get_complaints([f"zendesk:u{n}" for n in range(3)])
+    assert [c.ticket_id for c in found] == ["u0", "u1", "u2"] and calls == [3, 1]

@@ -1,6 +1,6 @@
 """The ISO 10002 management report for a period and a jurisdiction, as the report page and
 its downloads build it: the complaints received in the period, found through the log's
-kind index and read one by one, then `plaint.reporting`."""
+kind index and read a hundred at a time, then `plaint.reporting`."""
 
 from __future__ import annotations
 

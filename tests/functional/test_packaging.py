@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import holidays
 import pytest
 import requests
 from moto.server import ThreadedMotoServer
@@ -144,6 +145,38 @@ def test_the_artifact_leaves_out_what_the_functions_never_read(artifact: Path) -
     assert not (artifact / "cryptography").exists()  # KMS signs; SNS checks are pure Python
     assert not list((artifact / "holidays" / "locale").rglob("*.mo"))  # holiday names
     assert (artifact / "rsa").is_dir() and (artifact / "asn1crypto").is_dir()
+
+
+HOLIDAY_DATES = r"""
+import json, sys
+sys.path[:] = [ARTIFACT, RUNTIME] + STDLIB
+import holidays
+assert holidays.__file__.startswith(ARTIFACT)
+dates = {code: sorted(map(str, holidays.country_holidays(code, years=[2026, 2027])))
+         for code in ("AZ", "SA", "IR", "AE", "GB", "US", "TR", "RU")}
+print(json.dumps(dates))
+"""
+
+
+def test_holiday_dates_are_the_same_without_the_translations(
+    artifact: Path, runtime_dir: Path
+) -> None:
+    """The artifact leaves out holiday names' translations; the dates clocks use stay."""
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+    stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
+    script = (
+        f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
+        + HOLIDAY_DATES
+    )
+    packaged = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=artifact, capture_output=True, text=True,
+        timeout=60, check=True, env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    here = {
+        code: sorted(map(str, holidays.country_holidays(code, years=[2026, 2027])))
+        for code in ("AZ", "SA", "IR", "AE", "GB", "US", "TR", "RU")
+    }
+    assert json.loads(packaged.stdout) == here and all(here.values())
 
 
 def test_packaged_handlers_run_from_a_clean_directory(

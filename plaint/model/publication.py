@@ -53,6 +53,11 @@ class PolicyRecord(Frozen):
     def last(self) -> PolicyStep:
         return self.steps[-1]
 
+    def with_step(self, step: PolicyStep) -> PolicyRecord:
+        """The record's next revision, `step` added; committed only while the stored record
+        is still at this revision."""
+        return self.model_copy(update={"steps": (*self.steps, step), "revision": self.revision + 1})
+
     @property
     def awaiting_approval(self) -> bool:
         return self.last.act is PolicyAct.PROPOSED

@@ -68,12 +68,10 @@ def propose(
     if active == version:
         raise StaleProposalError(f"{short(version)} is already the active policy")
     step = PolicyStep(act=PolicyAct.PROPOSED, by=proposer, at=now, active_before=active)
-    updated = PolicyRecord(
-        version=version,
-        name=policy.name,
-        steps=(*(record.steps if record else ()), step),
-        revision=1 if record is None else record.revision + 1,
-    )
+    if record is None:
+        updated = PolicyRecord(version=version, name=policy.name, steps=(step,), revision=1)
+    else:
+        updated = record.with_step(step)
     entry = AuditDraft(
         kind=AuditKind.POLICY_PROPOSED, complaint_id=POLICY_CHAIN, policy_version=version,
         at=now, detail={"version": version, "name": policy.name, "proposed_by": proposer,
@@ -119,9 +117,7 @@ def approve(
             f"since {short(version)} was proposed; propose it again against the policy in force"
         )
     step = PolicyStep(act=PolicyAct.PUBLISHED, by=approver, at=now, active_before=active)
-    updated = record.model_copy(
-        update={"steps": (*record.steps, step), "revision": record.revision + 1}
-    )
+    updated = record.with_step(step)
     entry = AuditDraft(
         kind=AuditKind.POLICY_PUBLISHED, complaint_id=POLICY_CHAIN, policy_version=version,
         at=now,
@@ -167,9 +163,7 @@ def withdraw(
         raise PublicationRefusedError(f"a reason of at most {MAX_REASON} characters")
     step = PolicyStep(act=PolicyAct.WITHDRAWN, by=who, at=now,
                       active_before=proposal.active_before)  # fmt: skip
-    updated = record.model_copy(
-        update={"steps": (*record.steps, step), "revision": record.revision + 1}
-    )
+    updated = record.with_step(step)
     entry = AuditDraft(
         kind=AuditKind.POLICY_WITHDRAWN, complaint_id=POLICY_CHAIN, policy_version=version,
         at=now,

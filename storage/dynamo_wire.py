@@ -36,6 +36,13 @@ def plain(item: dict[str, Any]) -> Item:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
+def read_item(client: Any, table: str, key: Item) -> Item | None:
+    """One item by its key, read consistently; None when there is none."""
+    with translated():
+        found = client.get_item(TableName=table, Key=wire(key), ConsistentRead=True).get("Item")
+    return None if found is None else plain(found)
+
+
 @contextmanager
 def translated() -> Iterator[None]:
     """Turn overload and outage into StoreUnavailableError; let real bugs surface."""

@@ -14,7 +14,7 @@ from plaint.model.events import Delivery
 from plaint.vocabulary.errors import DuplicateDeliveryError
 from storage.active_policy import ActivePolicy
 from storage.deliveries import delivery_item
-from storage.dynamo_wire import error_code, plain, translated, wire
+from storage.dynamo_wire import error_code, read_item, translated, wire
 from storage.layout import Item, cursor_key, utc_now
 
 if TYPE_CHECKING:
@@ -54,7 +54,4 @@ class DynamoInbox(ActivePolicy):
         return None if item is None else str(item["value"])
 
     def _get(self, table: str, key: Item) -> Item | None:
-        with translated():
-            response = self._client.get_item(TableName=table, Key=wire(key), ConsistentRead=True)
-        item = response.get("Item")
-        return None if item is None else plain(item)
+        return read_item(self._client, table, key)

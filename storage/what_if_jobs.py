@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 
 from plaint.usecases.what_if import WhatIfReport
 from plaint.usecases.what_if_jobs import STALE_AFTER, JobState, WhatIfJob
-from storage.dynamo_wire import error_code, plain, translated, wire
+from storage.dynamo_wire import error_code, plain, read_item, translated, wire
 from storage.instants import sortable
 from storage.layout import Item, epoch_seconds
 
@@ -90,12 +90,7 @@ class DynamoWhatIfJobs:
         return True
 
     def _get(self, job_id: str, sk: str) -> Item | None:
-        with translated():
-            found = self._client.get_item(
-                TableName=self._table, Key=wire({"pk": job_pk(job_id), "sk": sk}),
-                ConsistentRead=True,
-            ).get("Item")  # fmt: skip
-        return None if found is None else plain(found)
+        return read_item(self._client, self._table, {"pk": job_pk(job_id), "sk": sk})
 
     def get_job(self, job_id: str) -> WhatIfJob | None:
         item = self._get(job_id, "JOB")

@@ -3,6 +3,8 @@ tables of infra/resources.json."""
 
 from __future__ import annotations
 
+import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,13 @@ def store(request: pytest.FixtureRequest) -> MemoryStore | DynamoStore:
     if request.param == "memory":
         return MemoryStore(clock=lambda: T0)
     return DynamoStore(request.getfixturevalue("dynamo_client"), clock=lambda: T0)
+
+
+def stdlib_paths() -> list[str]:
+    """The standard library's folders: sys.path for a package run with `python -S`, as
+    Lambda runs it, beside the runtime folder and nothing of this environment."""
+    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+    return sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from infra.build import package, stage_sources
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
 from tests.factories import DEFAULT_POLICY
+from tests.functional.conftest import stdlib_paths
 
 pytestmark = pytest.mark.packaging
 
@@ -162,8 +162,7 @@ def test_holiday_dates_are_the_same_without_the_translations(
     artifact: Path, runtime_dir: Path
 ) -> None:
     """The artifact leaves out holiday names' translations; the dates clocks use stay."""
-    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
-    stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
+    stdlib = stdlib_paths()
     script = (
         f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
         + HOLIDAY_DATES
@@ -184,8 +183,7 @@ def test_packaged_handlers_run_from_a_clean_directory(
 ) -> None:
     assert (artifact / "chalicelib" / "policy.json").exists()
     body = json.dumps(sample_event(ticket_id=6060)).encode()
-    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
-    stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
+    stdlib = stdlib_paths()
     script = (
         f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
         f"SOURCE={str(Path(__file__).resolve().parents[2])!r}\n"

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from moto.server import ThreadedMotoServer
 
 from devstack.launcher import free_port
 from infra.portal_package import PackagingError, package, stage_settings
+from tests.functional.conftest import stdlib_paths
 
 pytestmark = pytest.mark.packaging
 OUTPUTS = {
@@ -101,8 +101,7 @@ def moto_url() -> Iterator[str]:
 def test_the_unpacked_package_serves_pages(
     unpacked: Path, runtime_dir: Path, moto_url: str
 ) -> None:
-    base = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
-    stdlib = sorted({base["stdlib"], base["platstdlib"], str(Path(base["stdlib"]) / "lib-dynload")})
+    stdlib = stdlib_paths()
     script = (
         f"PACKAGE={str(unpacked)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
         f"SOURCE={str(Path(__file__).resolve().parents[2])!r}\n" + INVOKE

@@ -102,33 +102,28 @@ class StackConfig:
 def webhook_secret(data_dir: Path) -> str:
     """The local signing secret (Zendesk and Jira alike): made once, kept with the data so
     restarts keep it."""
-    path = data_dir / "webhook-secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
+    return _kept_secret(data_dir / "webhook-secret", 32)
 
 
 def auditor_token(data_dir: Path) -> str:
     """The local auditor's bearer token for the audit API, kept with the data."""
-    path = data_dir / "auditor-token"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
+    return _kept_secret(data_dir / "auditor-token", 24)
 
 
 def admin_token(data_dir: Path) -> str:
     """The local admins' token for the portal's policy pages, kept with the data."""
-    path = data_dir / "admin-token"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(24), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
+    return _kept_secret(data_dir / "admin-token", 24)
 
 
 def portal_secret(data_dir: Path) -> str:
     """Signs the portal's session cookies, so a restart keeps people signed in."""
-    path = data_dir / "portal-secret"
+    return _kept_secret(data_dir / "portal-secret", 48)
+
+
+def _kept_secret(path: Path, size: int) -> str:
+    """A random secret of `size` bytes, made on first use and kept in `path`."""
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.write_text(secrets.token_urlsafe(size), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 

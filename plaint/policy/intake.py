@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plaint.policy.positions import format_path, line_of, value_lines
+from plaint.policy.positions import structural_problems, syntax_problem, value_lines
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.errors import PolicyError
 from plaint.vocabulary.terms import LanguageTag
@@ -88,15 +88,8 @@ def intake_sections(document: str) -> IntakeSections:
     try:
         data = json.loads(document)
     except json.JSONDecodeError as exc:
-        raise PolicyError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
+        raise PolicyError([syntax_problem(exc)]) from exc
     try:
         return IntakeSections.model_validate(data)
     except ValidationError as exc:
-        lines = value_lines(document)
-        problems = []
-        for error in exc.errors():
-            path = tuple(error["loc"])
-            line = line_of(lines, path)
-            where = f" (line {line})" if line is not None else ""
-            problems.append(f"{format_path(path)}{where}: {error['msg']}")
-        raise PolicyError(problems) from exc
+        raise PolicyError(structural_problems(exc, value_lines(document))) from exc

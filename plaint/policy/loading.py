@@ -8,7 +8,7 @@ from pathlib import Path as FilePath
 from pydantic import ValidationError
 
 from plaint.policy.document import Policy, reference_problems
-from plaint.policy.positions import Path, format_path, line_of, value_lines
+from plaint.policy.positions import describe, structural_problems, syntax_problem, value_lines
 from plaint.vocabulary.errors import PolicyError
 
 
@@ -17,35 +17,17 @@ def parse_policy(text: str) -> Policy:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PolicyError([f"line {exc.lineno}, column {exc.colno}: {exc.msg}"]) from exc
+        raise PolicyError([syntax_problem(exc)]) from exc
     lines = value_lines(text)
     try:
         policy = Policy.model_validate_json(text, context={"defer_references": True})
     except ValidationError as exc:
-        raise PolicyError(_structural_problems(exc, lines)) from exc
+        raise PolicyError(structural_problems(exc, lines)) from exc
     references = reference_problems(policy)
     if references:
-        raise PolicyError([_describe(path, message, lines) for path, message in references])
+        raise PolicyError([describe(path, message, lines) for path, message in references])
     return policy
-
-
-def _structural_problems(exc: ValidationError, lines: dict[Path, int]) -> list[str]:
-    errors = [(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
-    paths = [loc for loc, _, _ in errors]
-    problems = []
-    for loc, kind, message in errors:
-        # An invalid item also leaves its list "too short": that echo is no problem of its own.
-        echo = kind == "too_short" and any(p[: len(loc)] == loc and p != loc for p in paths)
-        if not echo:
-            problems.append(_describe(loc, message.removeprefix("Value error, "), lines))
-    return problems
 
 
 def load_policy(path: str | FilePath) -> Policy:
     return parse_policy(FilePath(path).read_text(encoding="utf-8"))
-
-
-def _describe(path: Path, message: str, lines: dict[Path, int]) -> str:
-    line = line_of(lines, path)
-    where = f" (line {line})" if line is not None else ""
-    return f"{format_path(path)}{where}: {message}"

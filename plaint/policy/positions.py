@@ -6,6 +6,8 @@ import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
 
+from pydantic import ValidationError
+
 Path = tuple[str | int, ...]
 
 
@@ -89,3 +91,27 @@ def format_path(path: Path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(document)"
+
+
+def describe(path: Path, message: str, lines: dict[Path, int]) -> str:
+    """A problem as the admin reads it: where in the document (JSON path and line), what."""
+    line = line_of(lines, path)
+    where = f" (line {line})" if line is not None else ""
+    return f"{format_path(path)}{where}: {message}"
+
+
+def syntax_problem(exc: json.JSONDecodeError) -> str:
+    return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+
+
+def structural_problems(exc: ValidationError, lines: dict[Path, int]) -> list[str]:
+    """Every problem pydantic found, each described once."""
+    errors = [(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
+    paths = [loc for loc, _, _ in errors]
+    problems = []
+    for loc, kind, message in errors:
+        # An invalid item also leaves its list "too short": that echo is no problem of its own.
+        echo = kind == "too_short" and any(p[: len(loc)] == loc and p != loc for p in paths)
+        if not echo:
+            problems.append(describe(loc, message.removeprefix("Value error, "), lines))
+    return problems

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Final
 
-import requests
+import urllib3
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.httpsession import get_cert_path
 
 from connectors.email.mapper import email_event, unparseable_event
 from connectors.email.mime import parse_message
@@ -30,7 +31,6 @@ from connectors.email.signature import (
 )
 from connectors.email.wire import ReceivedNotification, decode_message, parse_notification
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
-from connectors.http import CONNECT_TIMEOUT, READ_TIMEOUT
 from plaint.model.events import TicketEvent
 from plaint.policy.intake import EmailIntakePolicy
 from plaint.vocabulary.errors import StoreUnavailableError
@@ -38,7 +38,8 @@ from plaint.vocabulary.errors import StoreUnavailableError
 if TYPE_CHECKING:  # the store, once a Send event needs it: not the webhook's first imports
     from plaint.usecases.ports import SentMailEvidence
 
-TIMEOUTS = (CONNECT_TIMEOUT, READ_TIMEOUT)
+# An SNS host answers in milliseconds; these bound a slow one well inside the webhook's time.
+SNS_TIMEOUT: Final = urllib3.Timeout(connect=3.05, read=10.0)
 # SES accepts messages up to 40 MB; a complaint with more than this is attachments, which
 # Plaint records as metadata only, and reading it would hold up the webhook's answer.
 MAX_RAW_EMAIL_BYTES: Final = 10 * 1024 * 1024
@@ -115,21 +116,44 @@ def _keep_sending_report(event: SendingEvent, sent_mail: SentMailEvidence) -> Re
     return {"status": "recorded" if kept else "duplicate", "event": event.event_type}
 
 
+@lru_cache(maxsize=1)
+def _sns_http() -> urllib3.PoolManager:
+    """urllib3, which botocore has already loaded, rather than requests: the two SNS calls
+    need no session, and importing requests would add a quarter to the email webhook's cold
+    start. Redirects are not followed: only the checked URL is ever read."""
+    return urllib3.PoolManager(
+        timeout=SNS_TIMEOUT,
+        retries=False,
+        ca_certs=get_cert_path(True),  # the CA bundle botocore trusts AWS with
+        cert_reqs="CERT_REQUIRED",
+    )
+
+
+def _sns_get(url: str, max_bytes: int) -> bytes:
+    """The body at `url`, up to `max_bytes` + 1 bytes. urllib3.exceptions.HTTPError when it
+    could not be read or the answer was not a 2xx."""
+    answer = _sns_http().request("GET", url, preload_content=False, redirect=False)
+    try:
+        if not 200 <= answer.status < 300:
+            raise urllib3.exceptions.HTTPError(f"HTTP {answer.status}")
+        return bytes(answer.read(max_bytes + 1, decode_content=True))
+    finally:
+        answer.release_conn()
+
+
 @lru_cache(maxsize=16)
 def fetch_certificate(url: str, trusted_prefixes: tuple[str, ...] = ()) -> bytes:
     """The PEM at `url`, once per URL for the life of the function."""
     check_certificate_url(url, trusted_prefixes)
     try:
-        answer = requests.get(url, timeout=TIMEOUTS, stream=True)
-        answer.raise_for_status()
-        pem = answer.raw.read(MAX_CERTIFICATE_BYTES + 1, decode_content=True)
-    except requests.RequestException as exc:
+        pem = _sns_get(url, MAX_CERTIFICATE_BYTES)
+    except urllib3.exceptions.HTTPError as exc:
         raise SignatureRejectedError(
-            "signature_mismatch", f"signing certificate unavailable: {exc.__class__.__name__}"
+            "signature_mismatch", f"signing certificate unavailable: {_reason(exc)}"
         ) from exc
     if len(pem) > MAX_CERTIFICATE_BYTES:
         raise SignatureRejectedError("signature_mismatch", "signing certificate is too large")
-    return bytes(pem)
+    return pem
 
 
 def confirm_subscription(message: Mapping[str, Any]) -> None:
@@ -139,11 +163,14 @@ def confirm_subscription(message: Mapping[str, Any]) -> None:
         raise PayloadInvalidError("SubscribeURL: missing")
     check_sns_url(url, "SubscribeURL")
     try:
-        requests.get(url, timeout=TIMEOUTS).raise_for_status()
-    except requests.RequestException as exc:
-        raise PayloadInvalidError(
-            f"SubscribeURL did not confirm: {exc.__class__.__name__}"
-        ) from exc
+        _sns_get(url, MAX_CERTIFICATE_BYTES)
+    except urllib3.exceptions.HTTPError as exc:
+        raise PayloadInvalidError(f"SubscribeURL did not confirm: {_reason(exc)}") from exc
+
+
+def _reason(exc: urllib3.exceptions.HTTPError) -> str:
+    """What went wrong, without the URL's query (a SubscribeURL carries a token)."""
+    return str(exc) if str(exc).startswith("HTTP ") else exc.__class__.__name__
 
 
 def fetch_raw_email(

@@ -181,3 +181,61 @@ def test_a_captured_trigger_delivery_resent_under_a_new_invocation_id_is_a_dupli
         assert (answer.status_code, json.loads(answer.body)["status"]) == (200, "duplicate")
     assert queued_messages(aws) == []  # nothing for the worker
     assert ledger_entries(store) == entries
+
+
+def api_gateway_event(path: str, body: bytes, headers: list[tuple[str, str]]) -> dict[str, Any]:
+    """A REST API proxy event as API Gateway sends it: `headers` keeps the last copy of a
+    repeated header, `multiValueHeaders` every copy."""
+    multi: dict[str, list[str]] = {}
+    for name, value in headers:
+        multi.setdefault(name, []).append(value)
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": "POST",
+        "headers": {name: values[-1] for name, values in multi.items()},
+        "multiValueHeaders": multi,
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {"httpMethod": "POST", "resourcePath": path, "stage": "api"},
+        "body": body.decode("utf-8"),
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "repeated"),
+    [
+        ("/webhooks/zendesk", "X-Zendesk-Webhook-Signature"),
+        ("/webhooks/zendesk", "X-Zendesk-Webhook-Invocation-Id"),
+        ("/webhooks/jira", "X-Hub-Signature"),
+        ("/webhooks/jira", "X-Atlassian-Webhook-Identifier"),
+    ],
+)
+def test_a_repeated_signature_or_id_header_gets_400_naming_it(
+    functions: Any, aws: Any, path: str, repeated: str
+) -> None:
+    from connectors.jira.signature import sign as jira_sign
+    from tests.functional.test_jira_webhook import complaint_body
+
+    jira = path.endswith("jira")
+    body = complaint_body() if jira else load_event("trigger_rendered_az_created_CONSTRUCTED.json")
+    headers = [
+        *signed(body).items(),
+        ("X-Zendesk-Webhook-Invocation-Id", "1001"),
+        ("X-Hub-Signature", jira_sign(body, SECRETS[0])),
+        ("X-Atlassian-Webhook-Identifier", "jira-1"),
+    ]
+    copy = next(value for name, value in headers if name == repeated)
+    twice = functions.app(api_gateway_event(path, body, [*headers, (repeated.lower(), copy)]), None)
+    assert twice["statusCode"] == 400
+    assert json.loads(twice["body"]) | {"detail": ""} == {
+        "error": "duplicate_header",
+        "header": repeated,
+        "detail": "",
+    }
+    assert nothing_stored(aws)
+    # Each header once, the same event is accepted: it is read as API Gateway's.
+    assert functions.app(api_gateway_event(path, body, headers), None)["statusCode"] == 202

@@ -76,10 +76,11 @@ Keyword = Annotated[str, AfterValidator(_matches_something)]
 
 
 def _known_holidays_country(code: str | None) -> str | None:
-    import holidays  # noqa: PLC0415  # loaded by the calendars anyway; kept off other paths
+    # The registry's codes, not list_supported_countries(), which imports every country's
+    # module (a tenth of a second on each start of the portal and the console).
+    from holidays.registry import EntityLoader  # noqa: PLC0415  # kept off other paths
 
-    countries = holidays.list_supported_countries()
-    if code is not None and code not in countries:
+    if code is not None and code not in EntityLoader.get_country_codes():
         raise ValueError(
             f"unknown country {code!r} for the holidays package (ISO 3166 codes such as GB, "
             "AZ, AE, SA, IR; see `python -c 'import holidays; "
@@ -171,7 +172,7 @@ class CalendarPolicy(Frozen):
         try:
             holidays.country_holidays(country, subdiv=value)
         except NotImplementedError:
-            known = ", ".join(holidays.list_supported_countries()[country]) or "none"
+            known = ", ".join(holidays.country_holidays(country).subdivisions) or "none"
             raise ValueError(f"{country} has no subdivision {value!r} (it has: {known})") from None
         return value
 

@@ -21,9 +21,10 @@ from typing import Any
 
 import boto3
 from chalice.config import Config
-from chalice.local import LambdaContext, create_local_server
+from chalice.local import LambdaContext
 from werkzeug.serving import make_server
 
+from devstack.api_server import create_api_server
 from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event, sqs_event
 from devstack.fake_jira import FakeJira
@@ -257,7 +258,7 @@ class Stack:
         chalice_config = Config.create(
             chalice_stage="dev", app_name="plaint", lambda_timeout=30, lambda_memory_size=512
         )
-        server = create_local_server(
+        server = create_api_server(
             self.functions.app, chalice_config, self.config.host, self.config.api_port
         )
         self.servers.append(server)

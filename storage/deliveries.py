@@ -14,6 +14,24 @@ def delivery_key(key: str) -> Item:
     return {"pk": f"DELIVERY#{key}", "sk": "DELIVERY"}
 
 
+def signed_key(source: str, digest: str) -> Item:
+    """Where intake remembers what a delivery's signature covered (TicketEvent.signed_digest):
+    the vendor's id is not signed, so this is what catches a captured request re-sent."""
+    return {"pk": f"SIGNED#{source}:{digest}", "sk": "SIGNED"}
+
+
+def signed_item(delivery: Delivery, keep_until: datetime) -> Item | None:
+    """The marker remembering the delivery's signed digest, when its connector has one."""
+    digest = delivery.event.signed_digest
+    if digest is None:
+        return None
+    return {
+        **signed_key(delivery.source.value, digest),
+        "delivery_key": delivery.key,
+        "expires_at": epoch_seconds(keep_until),
+    }
+
+
 # Every delivery is also in `deliveries_by_day`, partitioned by the UTC day it arrived and
 # a shard of its key (a busy day's writes spread over several partitions), sorted by
 # arrival: a what-if reads the deliveries of a period without a scan.

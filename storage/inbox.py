@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from plaint.model.events import Delivery
 from plaint.vocabulary.errors import DuplicateDeliveryError
 from storage.active_policy import ActivePolicy
-from storage.deliveries import delivery_item
+from storage.deliveries import delivery_item, signed_item
 from storage.dynamo_wire import error_code, read_item, translated, wire
 from storage.layout import Item, cursor_key, utc_now
 
@@ -35,19 +35,29 @@ class DynamoInbox(ActivePolicy):
         self._clock = clock
 
     def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
+        """One conditional put; with the signed-digest marker, two in one transaction, so a
+        delivery is never recorded without the marker, nor the marker without it."""
+        items = (delivery_item(delivery, keep_until), signed_item(delivery, keep_until))
+        puts = [self._new(item) for item in items if item]
         try:
             with translated():
-                self._client.put_item(
-                    TableName=self._state,
-                    Item=wire(delivery_item(delivery, keep_until)),
-                    # A delivery remembered past its TTL is forgotten, deleted or not.
-                    ConditionExpression=f"{NEW_ITEM} OR expires_at <= :now",
-                    ExpressionAttributeValues=wire({":now": int(self._clock().timestamp())}),
-                )
+                if len(puts) == 1:
+                    self._client.put_item(**puts[0])
+                else:
+                    self._client.transact_write_items(TransactItems=[{"Put": p} for p in puts])
         except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
+            if _duplicate(exc):
                 raise DuplicateDeliveryError(delivery.key) from exc
             raise
+
+    def _new(self, item: Item) -> Any:
+        return {
+            "TableName": self._state,
+            "Item": wire(item),
+            # A delivery remembered past its TTL is forgotten, deleted or not.
+            "ConditionExpression": f"{NEW_ITEM} OR expires_at <= :now",
+            "ExpressionAttributeValues": wire({":now": int(self._clock().timestamp())}),
+        }
 
     def get_cursor(self, name: str) -> str | None:
         item = self._get(self._state, cursor_key(name))
@@ -55,3 +65,14 @@ class DynamoInbox(ActivePolicy):
 
     def _get(self, table: str, key: Item) -> Item | None:
         return read_item(self._client, table, key)
+
+
+def _duplicate(exc: ClientError) -> bool:
+    """Whether the delivery id or the signed digest was already remembered."""
+    code = error_code(exc)
+    if code == "ConditionalCheckFailedException":
+        return True
+    reasons = exc.response.get("CancellationReasons") or []
+    return code == "TransactionCanceledException" and any(
+        reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
+    )

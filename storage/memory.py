@@ -51,11 +51,12 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     # Deliveries
 
     def accept_delivery(self, delivery: Delivery, keep_until: datetime) -> None:
-        item = deliveries.delivery_item(delivery, keep_until)
+        items = [deliveries.delivery_item(delivery, keep_until)]
+        items += filter(None, [deliveries.signed_item(delivery, keep_until)])
         with self._lock:
-            if live(self._state.get(_key(item)), self._clock()) is not None:
+            if any(live(self._state.get(_key(i)), self._clock()) for i in items):
                 raise DuplicateDeliveryError(delivery.key)
-            self._state[_key(item)] = item
+            self._state.update((_key(i), i) for i in items)
 
     def expires_at(self, key: str) -> int | None:
         """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""

@@ -5,8 +5,10 @@ lowercase hex HMAC-SHA256 of the raw request body keyed with that secret (WebSub
 "method=signature" form; https://developer.atlassian.com/cloud/jira/platform/webhooks/
 section "Secure admin webhooks", and for Data Center
 https://confluence.atlassian.com/adminjiraserver/managing-webhooks-938846912.html).
-Jira signs no timestamp, so there is no freshness window: replays are caught by the
-delivery id instead (X-Atlassian-Webhook-Identifier, see connectors/jira/mapper.py).
+Jira signs no timestamp and no delivery id, so there is no freshness window: replays are
+caught by a digest of the signature (a keyed digest of the body) as well as by the delivery
+id (X-Atlassian-Webhook-Identifier, see connectors/jira/mapper.py), for as long as intake
+remembers deliveries (docs/jira.md, "Replays").
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ def sign(body: bytes, secret: str) -> str:
     """The X-Hub-Signature value Jira would send for `body`."""
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return f"{METHOD}={digest}"
+
+
+def signed_digest(headers: Mapping[str, str]) -> str:
+    """A digest of the verified signature, which is a keyed digest of the body: the same for
+    a captured request re-sent with a new X-Atlassian-Webhook-Identifier, or with none, and
+    no use to anyone guessing the body without the secret."""
+    match = _SIGNATURE.fullmatch(header_value(headers, SIGNATURE_HEADER) or "")
+    presented = match.group(1).lower() if match else ""  # either case verifies
+    return "jira-signed:" + hashlib.sha256(presented.encode()).hexdigest()
 
 
 def verify_signature(headers: Mapping[str, str], body: bytes, secrets: Sequence[str]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from connectors.jira.mapper import parse_delivery
-from connectors.jira.signature import verify_signature
+from connectors.jira.signature import signed_digest, verify_signature
 from plaint.model.events import TicketEvent
 from plaint.policy.intake import JiraFieldMapping
 
@@ -15,4 +15,5 @@ def read(
     headers: Mapping[str, str], body: bytes, secrets: Sequence[str], fields: JiraFieldMapping
 ) -> TicketEvent:
     verify_signature(headers, body, secrets)
-    return parse_delivery(headers, body, fields)
+    event = parse_delivery(headers, body, fields)
+    return event.model_copy(update={"signed_digest": signed_digest(headers)})

@@ -59,6 +59,15 @@ def verify_signature(
         raise SignatureRejectedError("signature_mismatch", "no active secret produces it")
 
 
+def signed_digest(headers: Mapping[str, str]) -> str:
+    """A digest of the verified signature, which is a keyed digest of what it covers (the
+    timestamp and the body): the same for a captured request re-sent with a new, unsigned
+    X-Zendesk-Webhook-Invocation-Id, and no use to anyone guessing the body without the
+    secret."""
+    signature = header_value(headers, SIGNATURE_HEADER) or ""
+    return "zendesk-signed:" + hashlib.sha256(signature.encode()).hexdigest()
+
+
 def parse_timestamp(value: str) -> datetime:
     """ISO 8601 with Z or an offset (what Zendesk sends), or integer epoch seconds."""
     try:

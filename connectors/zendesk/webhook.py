@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from connectors.zendesk.mapper import parse_delivery
-from connectors.zendesk.signature import verify_signature
+from connectors.zendesk.signature import signed_digest, verify_signature
 from plaint.model.events import TicketEvent
 
 
@@ -15,4 +15,5 @@ def read(
     headers: Mapping[str, str], body: bytes, secrets: Sequence[str], now: datetime
 ) -> TicketEvent:
     verify_signature(headers, body, secrets, now=now)
-    return parse_delivery(headers, body)
+    event = parse_delivery(headers, body)
+    return event.model_copy(update={"signed_digest": signed_digest(headers)})

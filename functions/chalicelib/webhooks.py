@@ -69,8 +69,14 @@ def ses_webhook() -> Response:
 
 
 def _receive(source: str, read: Reader) -> Response:
-    """Size, signature and shape checks in that order, then accept."""
+    """Repeated headers, size, signature and shape checks in that order, then accept."""
+    from connectors.headers import event_header_pairs, repeated_header
+
     request = webhooks.current_request
+    repeated = repeated_header(event_header_pairs(request.to_original_event()))
+    if repeated is not None:
+        return _answer(400, error="duplicate_header", header=repeated,
+                       detail=f"{repeated} appears more than once")  # fmt: skip
     raw = request.raw_body or b""
     body = raw.encode("utf-8") if isinstance(raw, str) else raw
     limit = runtime().settings.max_body_bytes

@@ -89,6 +89,13 @@ class TicketEvent(Frozen):
         description="Why intake recorded this delivery without judging it (spam, a bounce, "
         "an unparseable message...).",
     )
+    signed_digest: str | None = Field(
+        default=None,
+        max_length=128,
+        description="A digest of the delivery's verified signature, itself a keyed digest of "
+        "what it covers. The vendor's delivery id is not signed, so a captured request re-sent "
+        "under a new id has the same one: intake remembers both, and either marks a duplicate.",
+    )
 
     @property
     def complaint_id(self) -> str:

@@ -8,25 +8,33 @@ same thing have the same version, and every decision can name the policy it was 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, time
 from enum import StrEnum
 from functools import cached_property
-from string import Formatter
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from plaint.model.complaint import Flag, Severity
 from plaint.model.events import Channel
 from plaint.policy.intake import EmailIntakePolicy, HelpdeskFields, IntakeSections
-from plaint.policy.letters import LetterPolicy
+from plaint.policy.letters import LetterPolicy, placeholders
 from plaint.policy.providers import EscalationPolicy
 from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
 from plaint.policy.retention import RetentionPolicy
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.canonical import canonical_json
+from plaint.vocabulary.language import normalise
 from plaint.vocabulary.terms import Duration, Identifier, LanguageTag
 
 
@@ -41,6 +49,44 @@ def _known_timezone(name: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+
+_LOCAL_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+
+
+def _local_time_text(value: object) -> object:
+    """Only "HH:MM" text: pydantic would also read a number (seconds) or an offset, and an
+    aware time cannot be compared with the naive ones beside it."""
+    if isinstance(value, time) and value.tzinfo is None:  # built in Python, not read
+        return value
+    if not isinstance(value, str) or not _LOCAL_TIME.fullmatch(value):
+        raise ValueError('must be a local time written "HH:MM", such as "09:00"')
+    return value
+
+
+LocalTime = Annotated[time, BeforeValidator(_local_time_text)]
+
+
+def _matches_something(keyword: str) -> str:
+    if not normalise(keyword):
+        raise ValueError("an empty keyword matches every ticket; write a word or leave it out")
+    return keyword
+
+
+Keyword = Annotated[str, AfterValidator(_matches_something)]
+
+
+def _known_holidays_country(code: str | None) -> str | None:
+    # The registry's codes, not list_supported_countries(), which imports every country's
+    # module (a tenth of a second on each start of the portal and the console).
+    from holidays.registry import EntityLoader  # noqa: PLC0415  # kept off other paths
+
+    if code is not None and code not in EntityLoader.get_country_codes():
+        raise ValueError(
+            f"unknown country {code!r} for the holidays package (ISO 3166 codes such as GB, "
+            "AZ, AE, SA, IR; see `python -c 'import holidays; "
+            "print(sorted(holidays.list_supported_countries()))'`)"
+        )
+    return code
 
 
 class Weekday(StrEnum):
@@ -59,8 +105,8 @@ class Weekday(StrEnum):
 
 
 class WorkingHours(Frozen):
-    opens: time = Field(description="Local opening time, e.g. 09:00.")
-    closes: time = Field(description="Local closing time, e.g. 18:00; after `opens`.")
+    opens: LocalTime = Field(description="Local opening time, e.g. 09:00.")
+    closes: LocalTime = Field(description="Local closing time, e.g. 18:00; after `opens`.")
 
     @model_validator(mode="after")
     def _opens_before_closes(self) -> WorkingHours:
@@ -73,7 +119,7 @@ class HalfDay(Frozen):
     """A business day that ends early, e.g. Christmas Eve in some firms."""
 
     date: date
-    closes: time = Field(
+    closes: LocalTime = Field(
         description="Local closing time that day; after opening, before the usual close."
     )
 
@@ -88,7 +134,7 @@ class CalendarPolicy(Frozen):
         description="Days with no business: Saturday-Sunday, Friday-Saturday, Friday only...",
     )
     working_hours: WorkingHours
-    holidays_country: str | None = Field(
+    holidays_country: Annotated[str | None, AfterValidator(_known_holidays_country)] = Field(
         default=None,
         description="Country code understood by the `holidays` package (e.g. GB, AZ, AE, SA, IR).",
     )
@@ -112,6 +158,23 @@ class CalendarPolicy(Frozen):
         "at the next opening, for every unit. False: calendar units count from the receipt "
         "itself, and business days from the day after the receipt's own date.",
     )
+
+    @field_validator("holidays_subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        country = info.data.get("holidays_country")
+        if country is None:
+            raise ValueError("a subdivision needs holidays_country")
+        import holidays  # noqa: PLC0415
+
+        try:
+            holidays.country_holidays(country, subdiv=value)
+        except NotImplementedError:
+            known = ", ".join(holidays.country_holidays(country).subdivisions) or "none"
+            raise ValueError(f"{country} has no subdivision {value!r} (it has: {known})") from None
+        return value
 
     @model_validator(mode="after")
     def _some_business_day(self) -> CalendarPolicy:
@@ -140,7 +203,7 @@ class Condition(Frozen):
     Persian letter variants.
     """
 
-    any_keywords: tuple[str, ...] = ()
+    any_keywords: tuple[Keyword, ...] = ()
     any_tags: tuple[str, ...] = ()
     channels: tuple[Channel, ...] = ()
     languages: tuple[LanguageTag, ...] = ()
@@ -297,7 +360,11 @@ def reference_problems(policy: Policy) -> list[Problem]:
             problems.append((("acknowledgement", "templates"), f"no text for language {lang!r}"))
     deadlines = {f"due_{c.id}" for r in policy.regimes for c in r.clocks}
     for lang, text in templates.items():
-        unknown = template_fields(text) - TEMPLATE_FIELDS - deadlines
+        try:
+            unknown = template_fields(text) - TEMPLATE_FIELDS - deadlines
+        except ValueError as exc:
+            problems.append((("acknowledgement", "templates", lang), str(exc)))
+            continue
         if unknown:
             problems.append(
                 (
@@ -410,7 +477,6 @@ TEMPLATE_FIELDS = frozenset({"reference", "received_on", "due_by"})
 
 
 def template_fields(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-    except ValueError:
-        return {"(unbalanced braces)"}
+    """The placeholders of a template. ValueError for unbalanced braces, or a placeholder
+    with a format spec or conversion ({reference:>300000000} would build a 300 MB letter)."""
+    return set(placeholders(text))

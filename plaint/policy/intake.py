@@ -4,13 +4,12 @@ light module, readable from a policy document without building the whole `Policy
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plaint.policy.positions import structural_problems, syntax_problem, value_lines
+from plaint.policy.positions import plain_json, structural_problems, value_lines
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.errors import PolicyError
 from plaint.vocabulary.terms import LanguageTag
@@ -85,10 +84,7 @@ class IntakeSections(BaseModel):
 def intake_sections(document: str) -> IntakeSections:
     """The intake sections of a policy document. Raises PolicyError naming each problem's
     JSON path and line."""
-    try:
-        data = json.loads(document)
-    except json.JSONDecodeError as exc:
-        raise PolicyError([syntax_problem(exc)]) from exc
+    data = plain_json(document)
     try:
         return IntakeSections.model_validate(data)
     except ValidationError as exc:

@@ -61,7 +61,11 @@ def placeholders(text: str) -> tuple[str, ...]:
         if name is None:
             continue
         if spec or conversion or not _PLAIN_NAME.fullmatch(name):
-            raise ValueError(f"placeholder {{{name}}} must be a plain name such as {{reference}}")
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(
+                f"placeholder {{{written}}} must be a plain name such as {{reference}}, "
+                "with no format spec or conversion"
+            )
         names.append(name)
     return tuple(names)
 

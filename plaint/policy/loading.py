@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path as FilePath
 
 from pydantic import ValidationError
 
 from plaint.policy.document import Policy, reference_problems
-from plaint.policy.positions import describe, structural_problems, syntax_problem, value_lines
+from plaint.policy.positions import describe, plain_json, structural_problems, value_lines
 from plaint.vocabulary.errors import PolicyError
 
 
 def parse_policy(text: str) -> Policy:
     """Parse and check a policy document. Raises PolicyError listing every problem."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PolicyError([syntax_problem(exc)]) from exc
+    plain_json(text)
     lines = value_lines(text)
     try:
         policy = Policy.model_validate_json(text, context={"defer_references": True})
@@ -30,4 +26,16 @@ def parse_policy(text: str) -> Policy:
 
 
 def load_policy(path: str | FilePath) -> Policy:
-    return parse_policy(FilePath(path).read_text(encoding="utf-8"))
+    return parse_policy(utf8_text(FilePath(path).read_bytes()))
+
+
+def utf8_text(raw: bytes) -> str:
+    """A document's bytes as text, or PolicyError naming the line of the first byte that
+    is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        problem = f"line {line}, byte {column}: not UTF-8 ({exc.reason}); save the file as UTF-8"
+        raise PolicyError([problem]) from exc

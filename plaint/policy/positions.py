@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
+from typing import Any
 
 from pydantic import ValidationError
+
+from plaint.vocabulary.errors import PolicyError
 
 Path = tuple[str | int, ...]
 
 
-_SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null")
+# NaN and Infinity too: Python's json reads them, and plain_json refuses them by their line.
+_SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
 
 
 _SPACE = re.compile(r"\s*")
@@ -70,9 +76,88 @@ class _Locator:
             pos, index = pos + 1, index + 1
 
 
+# Policies nest 8 levels at most; Python's json and the locator below recurse per level.
+MAX_DEPTH = 32
+MAX_DIGITS = 30
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+class _Refused:
+    """What plain_json reads in place of a value JSON does not allow, saying why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _constant(name: str) -> _Refused:
+    return _Refused(f"{name} is not a JSON number; write a finite number")
+
+
+def _integer(text: str) -> int | _Refused:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        return _Refused(f"a number of {digits} digits; at most {MAX_DIGITS}")
+    return int(text)
+
+
+def _decimal(text: str) -> float | _Refused:
+    value = float(text)
+    if math.isinf(value) or len(text) > 2 * MAX_DIGITS:
+        return _Refused(f"{text[:20]}... is too large for a number" if len(text) > 20 else
+                        f"{text} is too large for a number")  # fmt: skip
+    return value
+
+
+def plain_json(text: str) -> Any:
+    """The value of a JSON document, or PolicyError naming the line (and, once the document
+    parses, the JSON path) of what plain JSON does not allow: broken syntax, nesting deeper
+    than MAX_DEPTH, NaN or Infinity, numbers too large to be meant."""
+    _refuse_deep_nesting(text)
+    try:
+        data = json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_decimal)
+    except json.JSONDecodeError as exc:
+        raise PolicyError([syntax_problem(exc)]) from exc
+    refused = list(_refused_values(data))
+    if refused:
+        lines = value_lines(text)
+        raise PolicyError([describe(path, reason, lines) for path, reason in refused])
+    return data
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                raise PolicyError(
+                    [f"line {line}, column {column}: nested deeper than {MAX_DEPTH} levels"]
+                )
+        elif token in "]}":
+            depth -= 1
+
+
+def _refused_values(data: Any) -> Iterator[tuple[Path, str]]:
+    """Every refused value with its path, in document order (nesting is bounded by now)."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _Refused):
+            yield path, value.reason
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+
+
 def value_lines(text: str) -> dict[Path, int]:
     """Map every path in a valid JSON document to the line its value starts on."""
-    json.loads(text)  # only valid documents are located; callers report syntax errors first
+    # Only valid documents are located; callers report syntax errors first. Numbers stay
+    # text: this only checks the syntax, and Python refuses ints of more than 4300 digits.
+    json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     locator = _Locator(text)
     locator.value(0, ())
     return locator.lines

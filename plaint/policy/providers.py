@@ -5,10 +5,10 @@ how a referral is made, and what the complainant must be told."""
 from __future__ import annotations
 
 from enum import StrEnum
-from string import Formatter
 
 from pydantic import Field, field_validator, model_validator
 
+from plaint.policy.letters import placeholders
 from plaint.policy.retention import calendar_period
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.terms import (
@@ -103,7 +103,8 @@ class Provider(Frozen):
         if not self.wording:
             raise ValueError("wording: say what the complainant must be told")
         for language, text in self.wording.items():
-            unknown = {n for _, n, _, _ in Formatter().parse(text) if n} - WORDING_PLACEHOLDERS
+            # Plain names only: a format spec ({fees:>300000000}) could make any size.
+            unknown = set(placeholders(text)) - WORDING_PLACEHOLDERS
             if unknown:
                 raise ValueError(f"wording {language}: unknown placeholder(s) {sorted(unknown)}")
         return self

@@ -9,11 +9,11 @@ judges what they left open, and never takes a complaint away from the policy's d
 
 from __future__ import annotations
 
-from string import Formatter
 from typing import Annotated, Literal
 
 from pydantic import Field
 
+from plaint.policy.letters import placeholders
 from plaint.policy.positions import format_path
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.terms import Identifier, LanguageTag
@@ -152,10 +152,11 @@ NOTE_FIELDS = frozenset(
 
 
 def _placeholders(text: str) -> set[str]:
+    """Plain names only: a format spec ({score:>300000000}) could make a note of any size."""
     try:
-        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
-    except ValueError:
-        return {"(unbalanced braces)"}
+        return set(placeholders(text))
+    except ValueError as exc:
+        return {f"(a plain placeholder name: {exc})"}
 
 
 def recognition_problems(

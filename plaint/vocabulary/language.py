@@ -28,11 +28,21 @@ _ARABIC_SCRIPT_FOLD = str.maketrans(
         "ئ": "ی",
         "\u0640": None,  # tatweel
         "\u200c": " ",  # zero-width non-joiner: Persian morpheme break, matches as a space
-        "\u200d": None,
-        "\u200e": None,  # bidi marks carry no meaning for matching
-        "\u200f": None,
-        "\u061c": None,
     }
+)
+
+# Every other invisible format character (Unicode category Cf) is deleted before anything
+# else, so that one typed or pasted inside a word ("Ş\u200bikayət") leaves the word whole:
+# zero-width space and joiner, word joiner, byte-order mark, soft hyphen, bidi marks,
+# embeddings, overrides and isolates, invisible operators, Arabic number signs, tag
+# characters. The ZWNJ is kept for the fold above: in Persian it is spelling, and the
+# recogniser's tokeniser joins the morphemes it separates. tests/unit/vocabulary checks
+# that this list is every Cf character Python's Unicode database knows.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200d-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
 )
 
 
@@ -54,7 +64,8 @@ def casefold(text: str, language: str | None) -> str:
 
 
 def normalise(text: str, language: str | None = None) -> str:
-    decomposed = unicodedata.normalize("NFKD", casefold(text, language))
+    visible = _INVISIBLE.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", casefold(visible, language))
     # Drop combining marks that are Arabic harakat (diacritics), keep Latin ones such as the
     # cedilla of ş or the breve of ğ, which distinguish words in Azerbaijani and Turkish.
     stripped = decomposed.translate(_HARAKAT)

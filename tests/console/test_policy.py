@@ -114,3 +114,98 @@ def test_check_explains_regime_mistakes(
     path.write_text(json.dumps(policy, indent=2), "utf-8")
     assert main(["policy", "check", str(path)]) == 1
     assert problem in capsys.readouterr().out
+
+
+def checked(tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """What `plaint policy check` says of a file: its problems, one a line."""
+    path = tmp_path / "policy.json"
+    path.write_bytes(content)
+    assert main(["policy", "check", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("problem(s)")
+    return [line.strip() for line in lines[1:]]
+
+
+def line_of(content: bytes, marker: str) -> int:
+    return content[: content.index(marker.encode())].count(b"\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d["calendars"][0].update(holidays_country="ZZ"),
+            ("calendars[0].holidays_country", '"holidays_country"', "unknown country 'ZZ'"),
+        ),
+        (
+            lambda d: d["calendars"][0].update(holidays_subdivision="XX"),
+            (
+                "calendars[0].holidays_subdivision",
+                '"holidays_subdivision"',
+                "AZ has no subdivision",
+            ),
+        ),
+        (
+            lambda d: d["acknowledgement"]["templates"].update(en="Ref {reference:>300000000}"),
+            ("acknowledgement.templates.en", '"Ref {', "placeholder {reference:>300000000} must"),
+        ),
+        (
+            lambda d: d["rules"][0]["when"]["any_keywords"].insert(3, ""),
+            ("rules[0].when.any_keywords[3]", '""', "an empty keyword matches every ticket"),
+        ),
+        (
+            lambda d: d["rules"][1]["when"]["any_keywords"].append("\u200b "),
+            ("rules[1].when.any_keywords[21]", '"\u200b ', "an empty keyword matches every"),
+        ),
+        (
+            lambda d: d["calendars"][0]["working_hours"].update(opens=9),
+            ("calendars[0].working_hours.opens", '"opens"', "must be a local time"),
+        ),
+        (
+            lambda d: d["calendars"][0]["working_hours"].update(closes="18:00+04:00"),
+            ("calendars[0].working_hours.closes", '"closes"', "must be a local time"),
+        ),
+    ],
+)
+def test_check_refuses_what_would_break_the_worker_naming_path_and_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Any,
+    expected: tuple[str, str, str],
+) -> None:
+    document = default_document()
+    change(document)
+    content = json.dumps(document, indent=2, ensure_ascii=False).encode()
+    [problem] = checked(tmp_path, content, capsys)
+    path, marker, message = expected
+    assert problem.startswith(f"{path} (line {line_of(content, marker)}): {message}"), problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("NaN", "acknowledgement.within.amount (line 5): NaN is not a JSON number"),
+        ("-Infinity", "acknowledgement.within.amount (line 5): -Infinity is not a JSON number"),
+        ("1e400", "acknowledgement.within.amount (line 5): 1e400 is too large for a number"),
+        ("9" * 5000, "acknowledgement.within.amount (line 5): a number of 5000 digits"),
+        ("[" * 100_000 + "]" * 100_000, "line 5, column 55: nested deeper than 32 levels"),
+    ],
+)
+def test_check_refuses_what_is_not_plain_json_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: str, expected: str
+) -> None:
+    content = (
+        '{\n  "name": "x",\n  "acknowledgement": {\n    "calendar": "c",\n'
+        f'    "within": {{"amount": {raw}, "unit": "business_days"}}\n  }}\n}}\n'
+    )
+    [problem] = checked(tmp_path, content.encode(), capsys)
+    assert problem.startswith(expected), problem
+
+
+def test_check_refuses_a_file_that_is_not_utf8_by_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = DEFAULT_POLICY.read_bytes().replace(b"Baku", b"Bak\xff", 1)
+    [problem] = checked(tmp_path, content, capsys)
+    assert problem.startswith(f"line {line_of(content, 'Bak')}, byte ")
+    assert "not UTF-8" in problem

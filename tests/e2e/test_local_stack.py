@@ -111,3 +111,28 @@ def test_jira_deliveries_repeated_and_reordered_get_one_acknowledgement_each(
     wait_until(lambda: all(comments(k) >= 1 for k in keys), "a Jira acknowledgement each", 60)
     time.sleep(3)
     assert [comments(k) for k in keys] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("repeated", ["X-Zendesk-Webhook-Signature", "X-Zendesk-Webhook-Id"])
+def test_the_local_server_refuses_a_repeated_signature_or_id_header(
+    stack: StackProcess, repeated: str
+) -> None:
+    """Chalice's local server would read the first copy, API Gateway the last: the local
+    stack refuses the delivery, as the app does in AWS, and accepts it sent properly."""
+    import http.client
+
+    body = deliveries()[0]
+    headers = signed_headers(body, stack.secret)
+    connection = http.client.HTTPConnection("127.0.0.1", stack.ports["api"], timeout=10)
+    connection.putrequest("POST", "/webhooks/zendesk")
+    for name, value in [*headers.items(), (repeated, headers[repeated])]:
+        connection.putheader(name, value)
+    connection.putheader("Content-Length", str(len(body)))
+    connection.endheaders(body)
+    answer = connection.getresponse()
+    assert answer.status == 400
+    assert json.loads(answer.read())["header"] == repeated
+    connection.close()
+
+    once = requests.post(stack.webhook_url, data=body, headers=headers, timeout=10)
+    assert once.status_code == 202

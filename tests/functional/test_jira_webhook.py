@@ -101,3 +101,31 @@ def test_a_published_policy_names_the_fields_the_webhook_reads(functions: Any, a
     # Found through the webhook's inbox: neither the whole store nor the policy was built.
     built = functions.runtime().__dict__
     assert "inbox" in built and "store" not in built and "_policy_book" not in built
+
+
+@pytest.mark.parametrize("identifier", ["jira-delivery-2", None])
+def test_a_captured_body_resent_under_another_identifier_or_none_is_a_duplicate(
+    functions: Any, aws: Any, fake_jira: FakeJira, identifier: str | None
+) -> None:
+    """Jira signs neither the identifier nor a time: a replay is recognised by its signature,
+    however it is named, and leaves no second audit entry."""
+    from tests.conftest import ledger_entries
+    from tests.functional.test_worker_and_sweep import run_worker
+
+    body = complaint_body()
+    assert post(functions, body, signed(body)).status_code == 202
+    run_worker(functions, [m["Body"] for m in queued_messages(aws)])
+    store = DynamoStore(aws["dynamodb"])
+    entries = ledger_entries(store)
+    assert entries
+
+    headers = signed(body, identifier or "unused")
+    if identifier is None:
+        del headers["X-Atlassian-Webhook-Identifier"]
+    answer = post(functions, body, headers)
+    assert (answer.status_code, json.loads(answer.body)["status"]) == (200, "duplicate")
+    # Either case of the signature's hex verifies; it is the same signature.
+    headers["X-Hub-Signature"] = headers["X-Hub-Signature"].upper().replace("SHA256=", "sha256=")
+    assert json.loads(post(functions, body, headers).body)["status"] == "duplicate"
+    assert queued_messages(aws) == []  # nothing for the worker
+    assert ledger_entries(store) == entries

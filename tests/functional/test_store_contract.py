@@ -15,7 +15,7 @@ from plaint.auditlog.chain import GENESIS_HASH, chain_of
 from plaint.model.actions import ActionStatus
 from plaint.model.complaint import ComplaintStatus
 from plaint.model.decision import Decision
-from plaint.model.events import DeliveryStatus
+from plaint.model.events import Delivery, DeliveryStatus
 from plaint.vocabulary.errors import (
     ChainConflictError,
     DuplicateDeliveryError,
@@ -38,6 +38,7 @@ from tests.store_fixtures import (
     delivery,
     draft,
     new_complaint_decision,
+    ticket_event,
 )
 
 Store = MemoryStore | DynamoStore
@@ -77,6 +78,25 @@ def test_duplicate_delivery_raises_and_changes_nothing(store: Store) -> None:
 
     assert store.get_delivery(first.key) == first
     assert store.unprocessed_deliveries(older_than=at(60), limit=10) == [first]
+
+
+def test_a_known_signature_under_a_new_delivery_id_is_a_duplicate(store: Store) -> None:
+    def signed(delivery_id: str, digest: str) -> Delivery:
+        event = ticket_event(delivery_id=delivery_id, signed_digest=digest)
+        return delivery(delivery_id).model_copy(update={"event": event})
+
+    first = signed("d-1", "sig-a")
+    store.accept_delivery(first, keep_until=T0 + timedelta(hours=76))
+    with pytest.raises(DuplicateDeliveryError):
+        store.accept_delivery(signed("d-2", "sig-a"), keep_until=T0 + timedelta(hours=76))
+    with pytest.raises(DuplicateDeliveryError):  # a retry signed afresh: the id says so
+        store.accept_delivery(signed("d-1", "sig-b"), keep_until=T0 + timedelta(hours=76))
+    assert store.get_delivery("zendesk:d-2") is None
+    store.accept_delivery(signed("d-3", "sig-c"), keep_until=T0 + timedelta(hours=76))
+    assert store.unprocessed_deliveries(older_than=at(60), limit=10) == [
+        first,
+        signed("d-3", "sig-c"),
+    ]
 
 
 def test_keep_until_is_stored_as_the_ttl(store: Store, request: pytest.FixtureRequest) -> None:

@@ -39,8 +39,11 @@ def test_signed_delivery_is_recorded_queued_and_answered_202(functions: Any, aws
     assert json.loads(answer.body)["status"] == "accepted"
     [message] = queued_messages(aws)
     assert message["Body"].startswith("zendesk:")
-    [delivery] = table_items(aws, "plaint-state")
+    delivery, signature = sorted(table_items(aws, "plaint-state"), key=lambda i: i["pk"]["S"])
     assert delivery["status"]["S"] == "accepted"
+    # What the signature covered is remembered too, by a digest of the signature alone.
+    assert signature["pk"]["S"].startswith("SIGNED#zendesk:zendesk-signed:")
+    assert signature["delivery_key"]["S"] == message["Body"]
 
 
 def test_every_retry_of_a_delivery_is_recognised(functions: Any, aws: Any) -> None:
@@ -48,7 +51,7 @@ def test_every_retry_of_a_delivery_is_recognised(functions: Any, aws: Any) -> No
     answers = [post(functions, body, signed(body)).status_code for _ in range(3)]
     assert answers == [202, 200, 200]
     assert len(queued_messages(aws)) == 1
-    assert len(table_items(aws, "plaint-state")) == 1
+    assert len(table_items(aws, "plaint-state")) == 2  # the delivery and its signature
 
 
 def test_second_secret_is_accepted_during_rotation(functions: Any, aws: Any) -> None:
@@ -151,3 +154,88 @@ def test_charset_parameter_is_accepted_and_other_media_types_refused(
     assert post(functions, body, headers).status_code == 202
     refused = post(functions, body, signed(body) | {"Content-Type": "application/xml"})
     assert refused.status_code == 415
+
+
+def test_a_captured_trigger_delivery_resent_under_a_new_invocation_id_is_a_duplicate(
+    functions: Any, aws: Any
+) -> None:
+    """The invocation id is not signed: a replay inside the 300 s window, under a new one,
+    is recognised by its signature and leaves no second audit entry."""
+    from storage.dynamodb import DynamoStore
+    from tests.conftest import ledger_entries
+    from tests.functional.test_worker_and_sweep import run_worker
+
+    body = load_event("trigger_rendered_az_created_CONSTRUCTED.json")
+    captured = signed(body) | {
+        "X-Zendesk-Webhook-Id": "01HWEBHOOK",
+        "X-Zendesk-Webhook-Invocation-Id": "1001",
+    }
+    assert post(functions, body, captured).status_code == 202
+    run_worker(functions, [m["Body"] for m in queued_messages(aws)])
+    store = DynamoStore(aws["dynamodb"])
+    entries = ledger_entries(store)
+    assert entries
+
+    for replay in ({"X-Zendesk-Webhook-Invocation-Id": "1002"}, {"X-Zendesk-Webhook-Id": "x"}):
+        answer = post(functions, body, captured | replay)
+        assert (answer.status_code, json.loads(answer.body)["status"]) == (200, "duplicate")
+    assert queued_messages(aws) == []  # nothing for the worker
+    assert ledger_entries(store) == entries
+
+
+def api_gateway_event(path: str, body: bytes, headers: list[tuple[str, str]]) -> dict[str, Any]:
+    """A REST API proxy event as API Gateway sends it: `headers` keeps the last copy of a
+    repeated header, `multiValueHeaders` every copy."""
+    multi: dict[str, list[str]] = {}
+    for name, value in headers:
+        multi.setdefault(name, []).append(value)
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": "POST",
+        "headers": {name: values[-1] for name, values in multi.items()},
+        "multiValueHeaders": multi,
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {"httpMethod": "POST", "resourcePath": path, "stage": "api"},
+        "body": body.decode("utf-8"),
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "repeated"),
+    [
+        ("/webhooks/zendesk", "X-Zendesk-Webhook-Signature"),
+        ("/webhooks/zendesk", "X-Zendesk-Webhook-Invocation-Id"),
+        ("/webhooks/jira", "X-Hub-Signature"),
+        ("/webhooks/jira", "X-Atlassian-Webhook-Identifier"),
+    ],
+)
+def test_a_repeated_signature_or_id_header_gets_400_naming_it(
+    functions: Any, aws: Any, path: str, repeated: str
+) -> None:
+    from connectors.jira.signature import sign as jira_sign
+    from tests.functional.test_jira_webhook import complaint_body
+
+    jira = path.endswith("jira")
+    body = complaint_body() if jira else load_event("trigger_rendered_az_created_CONSTRUCTED.json")
+    headers = [
+        *signed(body).items(),
+        ("X-Zendesk-Webhook-Invocation-Id", "1001"),
+        ("X-Hub-Signature", jira_sign(body, SECRETS[0])),
+        ("X-Atlassian-Webhook-Identifier", "jira-1"),
+    ]
+    copy = next(value for name, value in headers if name == repeated)
+    twice = functions.app(api_gateway_event(path, body, [*headers, (repeated.lower(), copy)]), None)
+    assert twice["statusCode"] == 400
+    assert json.loads(twice["body"]) | {"detail": ""} == {
+        "error": "duplicate_header",
+        "header": repeated,
+        "detail": "",
+    }
+    assert nothing_stored(aws)
+    # Each header once, the same event is accepted: it is read as API Gateway's.
+    assert functions.app(api_gateway_event(path, body, headers), None)["statusCode"] == 202

@@ -29,6 +29,39 @@ def test_arabic_and_persian_letter_variants_fold_together() -> None:
     assert normalise("شکایت\u200cها") == "شکایت ها"
 
 
+INVISIBLE = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202e", "\u2067"]
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_invisible_format_characters_inside_words_are_removed(mark: str) -> None:
+    assert normalise(f"Ş{mark}ikayət edirəm", "az") == "şikayət edirəm"
+    # Even between a letter and its combining mark: ş is composed again.
+    assert normalise(f"S{mark}\u0327ikayət", "az") == "şikayət"
+    assert normalise(f"شکا{mark}یت", "fa") == "شکایت"
+
+
+def test_every_invisible_format_character_but_the_zwnj_is_removed() -> None:
+    import sys
+    import unicodedata
+
+    format_characters = [
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+    ]
+    kept = [ch for ch in format_characters if normalise(f"a{ch}b") != "ab"]
+    assert kept == ["\u200c"]  # the ZWNJ: a Persian morpheme break, read as a space
+    assert normalise("a\u200cb") == "a b"
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_a_complaint_with_an_invisible_character_inside_a_word_is_recognised(mark: str) -> None:
+    from plaint.intake.recognition.features import analyse
+
+    assert analyse(f"Ş{mark}ikayət edirəm", "az") == analyse("Şikayət edirəm", "az")
+    result = judge("", f"Ş{mark}ikayət edirəm", language="az")
+    assert result.is_complaint
+    assert result.rule_for("is_complaint") == "expression-of-dissatisfaction"
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

@@ -128,16 +128,11 @@ def month_steps(since: datetime, until: datetime) -> list[str]:
     return steps
 
 
-def encode_cursor(partition: int, key: Item, scope: str = "") -> str:
-    """`scope` names the query a cursor belongs to, when cursors must not cross queries."""
+def encode_cursor(partition: int, key: Item | None, scope: str = "") -> str:
+    """Resume after `key` in the partition, or at its start (None: where a page stopped
+    reading). `scope` names the query a cursor belongs to, when cursors must not cross
+    queries."""
     document: Item = {"p": partition, "k": key} | ({"q": scope} if scope else {})
-    raw = json.dumps(document, sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def encode_start(partition: int, scope: str = "") -> str:
-    """A cursor that resumes at the start of a partition: where a page stopped reading."""
-    document: Item = {"p": partition, "k": None} | ({"q": scope} if scope else {})
     raw = json.dumps(document, sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -191,10 +186,7 @@ def read_page(
     reads = 0
     while index < len(partitions):
         if reads == MAX_PARTITIONS_PER_PAGE:
-            resume = (
-                encode_start(index, scope) if start is None else encode_cursor(index, start, scope)
-            )
-            return found, resume, read_count
+            return found, encode_cursor(index, start, scope), read_count
         reads += 1
         # Ask for no more than is still missing, so nothing is read only to be dropped.
         items, after = read(the_plan, partitions[index], start, limit - len(found))

@@ -35,8 +35,9 @@ EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)  # timestamps outside [EARLIE
 LATEST: Final = datetime(2101, 1, 1, tzinfo=UTC)  # are refused, whatever the channel
 
 # A JSON string, or one bracket: valid JSON tokenises this way, so counting the brackets
-# outside strings gives the nesting without parsing.
-_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# outside strings gives the nesting without parsing. An unterminated string runs to the end
+# of the text, so no match is tried twice and the scan stays linear on any input.
+_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -120,3 +121,16 @@ def test_ses_refuses_a_receipt_dated_outside_the_window() -> None:
     notification["mail"]["timestamp"] = "9999-01-01T00:00:00.000Z"
     with pytest.raises(PayloadInvalidError, match=r"^mail\.timestamp: "):
         parse_notification(json.dumps(notification))
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['["' + '\\"' * 130_000, '["' + '\\"' * 130_000 + "\\", '["a\\' + '"' * 200_000, '"' * 260_000],
+)
+def test_the_nesting_scan_stays_linear_on_unterminated_strings(body: str) -> None:
+    """Each quote could start a string that never ends: scanning from each again would take
+    minutes on a 256 KiB body."""
+    started = time.perf_counter()
+    with pytest.raises(PayloadInvalidError, match="not valid JSON"):
+        decode_json(body)
+    assert time.perf_counter() - started < 2

@@ -12,6 +12,7 @@ from bench import (
     audit_log,
     calendar_speed,
     dynamodb_requests,
+    hostile_input,
     import_time,
     portal,
     portal_queries,
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "portal": portal.measure,
     "portal_queries": portal_queries.measure,
     "what_if": what_if.measure,
+    "hostile_input": hostile_input.measure,
 }
 
 

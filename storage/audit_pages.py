@@ -13,7 +13,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from plaint.auditlog.chain import GENESIS_HASH, chain_of
@@ -26,6 +26,15 @@ from storage.layout import Item
 
 DEFAULT_SPAN = timedelta(days=366)
 TIME_ONLY_SPAN = timedelta(days=31)
+# Bounds on one query, so no request reads without end (docs/audit.md#queries): a range
+# read day by day (no facet) or month by month (a facet), the dates the log can hold, and
+# the partitions one page reads before it hands back a cursor.
+MAX_TIME_SPAN = timedelta(days=366)
+MAX_FACET_SPAN = timedelta(days=3653)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+MAX_PARTITIONS_PER_PAGE = 31
+MAX_KEY_CHARS = 1024  # DynamoDB's limit on a sort key, in bytes; no key we write is longer
 # Sorts after '#', the separator that follows the timestamp in `tkey`.
 _AFTER = "$"
 
@@ -50,13 +59,28 @@ class Plan:
             key[self.sort_attribute] = item[self.sort_attribute]
         return key
 
+    def holds(self, index: int, key: Item) -> bool:
+        """Whether `key` is a start key this plan could have handed out in its `index`-th
+        partition: the key's attributes, as text, inside that partition and the range."""
+        names = {"pk", "sk"} | (
+            {self.partition_attribute, self.sort_attribute} if self.index is not None else set()
+        )
+        if set(key) != names:
+            return False
+        if not all(isinstance(v, str) and 0 < len(v) <= MAX_KEY_CHARS for v in key.values()):
+            return False
+        partition, position = str(key[self.partition_attribute]), str(key[self.sort_attribute])
+        return partition == self.partitions[index] and (self.low or " ") <= position <= self.high
+
 
 def plan(query: AuditQuery, now: datetime) -> Plan:
+    """Raises QueryInvalidError, with the limit, for a range beyond the bounds above."""
     until = query.until or now
     facet = query.facet()
     if facet is not None and facet[0] == "complaint_id":
         chain = chain_of(query.ledger, facet[1])
         return Plan(None, "pk", "sk", (ac.chain_pk(chain),), "SEQ#", "SEQ#~")
+    _check_range(query.since, until, MAX_TIME_SPAN if facet is None else MAX_FACET_SPAN)
     low = sortable(query.since) + _AFTER if query.since else ""
     high = sortable(until) + "#"
     if facet is None:
@@ -69,6 +93,20 @@ def plan(query: AuditQuery, now: datetime) -> Plan:
     months = month_steps(query.since or until - DEFAULT_SPAN, until)
     partitions = tuple(ac.month_partition(query.ledger, value, m) for m in months)
     return Plan(spec.index, spec.attribute, "tkey", partitions, low, high)
+
+
+def _check_range(since: datetime | None, until: datetime, longest: timedelta) -> None:
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise QueryInvalidError(
+                f"{name}: the log holds entries from {EARLIEST.year} to {LATEST.year - 1} only"
+            )
+    if since is not None and until - since > longest:
+        raise QueryInvalidError(
+            f"since: a range of {(until - since).days} days; a query "
+            f"{'by time alone' if longest == MAX_TIME_SPAN else 'by a facet'} reads at most "
+            f"{longest.days} days: ask for a shorter one"
+        )
 
 
 def day_steps(since: datetime, until: datetime) -> list[str]:
@@ -90,26 +128,31 @@ def month_steps(since: datetime, until: datetime) -> list[str]:
     return steps
 
 
-def encode_cursor(partition: int, key: Item, scope: str = "") -> str:
-    """`scope` names the query a cursor belongs to, when cursors must not cross queries."""
+def encode_cursor(partition: int, key: Item | None, scope: str = "") -> str:
+    """Resume after `key` in the partition, or at its start (None: where a page stopped
+    reading). `scope` names the query a cursor belongs to, when cursors must not cross
+    queries."""
     document: Item = {"p": partition, "k": key} | ({"q": scope} if scope else {})
     raw = json.dumps(document, sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None, scope: str = "") -> tuple[int, Item | None]:
+    """(partition, start key or None); QueryInvalidError for anything else. A forged cursor
+    must not reach the store: read_page also checks the key against its plan."""
     if not cursor:
         return 0, None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         document = json.loads(raw)
-        position = int(document["p"]), dict(document["k"])
-        asked = document.get("q", "")
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        partition, key, asked = document["p"], document["k"], document.get("q", "")
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise QueryInvalidError("cursor: not one this log handed out") from exc
+    if type(partition) is not int or not (key is None or isinstance(key, dict)):
+        raise QueryInvalidError("cursor: not one this log handed out")
     if asked != scope:
         raise QueryInvalidError("cursor: handed out for another query; start again without it")
-    return position
+    return partition, key
 
 
 class PartitionReader(Protocol):
@@ -129,12 +172,22 @@ def read_page(
     scope: str = "",
 ) -> tuple[list[T], str | None, int]:
     """Up to `limit` decoded items that `keep` accepts, partition after partition from the
-    cursor: (found, the cursor to go on from or None at the end, items read)."""
+    cursor: (found, the cursor to go on from or None at the end, items read). A page reads
+    at most MAX_PARTITIONS_PER_PAGE times, so a long range of empty days costs pages, each
+    bounded, rather than one request without end."""
     partitions = the_plan.partitions
     index, start = decode_cursor(cursor, scope)
+    if cursor and not (
+        0 <= index < len(partitions) and (start is None or the_plan.holds(index, start))
+    ):
+        raise QueryInvalidError("cursor: not one this log handed out for this query")
     found: list[T] = []
     read_count = 0
+    reads = 0
     while index < len(partitions):
+        if reads == MAX_PARTITIONS_PER_PAGE:
+            return found, encode_cursor(index, start, scope), read_count
+        reads += 1
         # Ask for no more than is still missing, so nothing is read only to be dropped.
         items, after = read(the_plan, partitions[index], start, limit - len(found))
         for position, item in enumerate(items):

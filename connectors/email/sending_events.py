@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, Final
 
 from pydantic import Field, ValidationError
 
-from connectors.email.wire import Wire
+from connectors.email.wire import SesTime, Wire
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
 
 SEND: Final = "Send"
@@ -30,7 +29,7 @@ _TOKEN: Final = re.compile(r"[0-9a-f]{32}")
 
 
 class SentMail(Wire):
-    timestamp: datetime
+    timestamp: SesTime
     message_id: str = Field(alias="messageId", min_length=1, max_length=256)
     source: str | None = None
     destination: tuple[str, ...] = ()

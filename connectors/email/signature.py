@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
@@ -27,6 +26,7 @@ import rsa
 from asn1crypto import pem, x509
 
 from connectors.errors import PayloadInvalidError, SignatureRejectedError
+from connectors.payload import decode_object
 
 # Name/value pairs in the string to sign, in byte order, per message Type. Optional names
 # (Subject) are signed only when the message carries them.
@@ -59,16 +59,8 @@ MAX_CERTIFICATE_BYTES: Final = 64 * 1024
 
 def sns_envelope(body: bytes) -> dict[str, Any]:
     """The JSON document SNS posts (with Content-Type text/plain)."""
-    try:
-        document = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = (
-            f" at line {exc.lineno} column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        raise PayloadInvalidError(f"not JSON{where}: {exc}") from exc
-    if not isinstance(document, dict) or not isinstance(document.get("Type"), str):
+    document = decode_object(body)
+    if not isinstance(document.get("Type"), str):
         raise PayloadInvalidError("Type: an SNS message names its Type")
     return document
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
+from connectors.payload import decode_object, plausible
 
 RECEIVED: Final = "Received"
 MAX_MESSAGE_CHARS: Final = 64 * 1024 * 1024
 
 VerdictStatus = Literal["PASS", "FAIL", "GRAY", "PROCESSING_FAILED", "DISABLED"]
+
+
+SesTime = Annotated[datetime, AfterValidator(plausible)]
 
 
 class Wire(BaseModel):
@@ -52,7 +55,7 @@ class Action(Wire):
 
 
 class Receipt(Wire):
-    timestamp: datetime
+    timestamp: SesTime
     processing_time_millis: int | None = Field(default=None, alias="processingTimeMillis")
     recipients: tuple[str, ...] = ()
     spam_verdict: Verdict | None = Field(default=None, alias="spamVerdict")
@@ -81,7 +84,7 @@ class CommonHeaders(Wire):
 
 
 class Mail(Wire):
-    timestamp: datetime
+    timestamp: SesTime
     source: str | None = None
     message_id: str = Field(alias="messageId", min_length=1, max_length=256)
     destination: tuple[str, ...] = ()
@@ -160,13 +163,7 @@ def decode_message(message: str | bytes | dict[str, Any]) -> dict[str, Any]:
         return message
     if len(message) > MAX_MESSAGE_CHARS:
         raise PayloadInvalidError("notification is too large")
-    try:
-        document = json.loads(message)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PayloadInvalidError(f"notification is not valid JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise PayloadInvalidError("notification must be a JSON object")
-    return document
+    return decode_object(message, "notification")
 
 
 def _message(exc: ValidationError) -> str:

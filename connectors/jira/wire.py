@@ -21,7 +21,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from connectors.payload import MAX_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS, plausible
 
 ISSUE_KEY_PATTERN: Final = r"^[A-Za-z][A-Za-z0-9_]*-\d{1,18}$"
 
@@ -106,10 +108,13 @@ def to_datetime(value: Any) -> Any:
     in issue and comment fields, integer epoch milliseconds at the top of a webhook."""
     if isinstance(value, bool):
         return value  # let pydantic refuse it
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 20:
+        value = int(value.strip())
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC)
-    if isinstance(value, str) and value.strip().isdigit():
-        return datetime.fromtimestamp(int(value.strip()) / 1000, UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ValueError(f"epoch milliseconds {value} are beyond any date") from exc
     if isinstance(value, str):
         value = datetime.fromisoformat(value.strip())
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -123,7 +128,8 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-JiraTime = Annotated[datetime, BeforeValidator(to_datetime)]
+JiraTime = Annotated[datetime, BeforeValidator(to_datetime), AfterValidator(plausible)]
+Id = Annotated[str, Field(max_length=MAX_ID_CHARS)] | None
 # Before-validators run last to first: ADF becomes text, then blank text becomes None.
 RichText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(to_text)]
 IssueKey = Annotated[str, Field(pattern=ISSUE_KEY_PATTERN, max_length=128)]
@@ -136,10 +142,10 @@ class Wire(BaseModel):
 
 
 class User(Wire):
-    account_id: str | None = Field(default=None, alias="accountId")
+    account_id: Id = Field(default=None, alias="accountId")
     account_type: str | None = Field(default=None, alias="accountType")
-    name: str | None = None
-    key: str | None = None
+    name: Id = None
+    key: Id = None
     display_name: str | None = Field(default=None, alias="displayName")
     email_address: str | None = Field(default=None, alias="emailAddress")
 
@@ -177,7 +183,9 @@ class IssueFields(Wire):
     status: Status | None = None
     priority: Named | None = None
     issuetype: Named | None = None
-    labels: tuple[str, ...] = ()
+    labels: Annotated[
+        tuple[Annotated[str, Field(max_length=MAX_TAG_CHARS)], ...], Field(max_length=MAX_TAGS)
+    ] = ()
     reporter: User | None = None
     creator: User | None = None
 
@@ -195,7 +203,7 @@ class IssueFields(Wire):
 
 
 class Issue(Wire):
-    id: str | None = None
+    id: Id = None
     key: IssueKey
     fields: IssueFields = IssueFields()
 
@@ -211,7 +219,7 @@ class ChangeItem(Wire):
 
 
 class Changelog(Wire):
-    id: str | None = None
+    id: Id = None
     items: tuple[ChangeItem, ...] = ()
 
     def changed(self, field: str) -> bool:
@@ -223,7 +231,7 @@ class Changelog(Wire):
 
 
 class Comment(Wire):
-    id: str | None = None
+    id: Id = None
     body: RichText = None
     author: User | None = None
     created: JiraTime | None = None

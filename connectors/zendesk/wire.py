@@ -18,7 +18,9 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from connectors.payload import MAX_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS, plausible
 
 TRIGGER_TEMPLATE_MARKER: Final = "zendesk-trigger/1"
 EVENT_TYPE_PREFIX: Final = "zen:event-type:"
@@ -97,11 +99,17 @@ def _tag_list(value: Any) -> Any:
     return value
 
 
-ZendeskTime = Annotated[datetime, BeforeValidator(to_datetime)]
-RequiredTime = Annotated[datetime, BeforeValidator(_required_time)]
+ZendeskTime = Annotated[datetime, BeforeValidator(to_datetime), AfterValidator(plausible)]
+RequiredTime = Annotated[datetime, BeforeValidator(_required_time), AfterValidator(plausible)]
 TicketNumber = Annotated[str, BeforeValidator(_required_text), Field(pattern=r"^\d{1,20}$")]
 Text = Annotated[str | None, BeforeValidator(_optional_text)]
-Tags = Annotated[tuple[str, ...], BeforeValidator(_tag_list)]
+Id = Annotated[str, Field(max_length=MAX_ID_CHARS)] | None
+TextId = Annotated[Id, BeforeValidator(_optional_text)]
+Tags = Annotated[
+    tuple[Annotated[str, Field(max_length=MAX_TAG_CHARS)], ...],
+    BeforeValidator(_tag_list),
+    Field(max_length=MAX_TAGS),
+]
 
 
 class Wire(BaseModel):
@@ -128,21 +136,21 @@ class TicketDetail(Wire):
     type: str | None = None
     tags: Tags = ()
     via: Via | None = None
-    requester_id: str | None = None
-    submitter_id: str | None = None
-    assignee_id: str | None = None
-    brand_id: str | None = None
-    group_id: str | None = None
-    organization_id: str | None = None
-    form_id: str | None = None
-    external_id: str | None = None
-    actor_id: str | None = None
-    custom_status: str | None = None
+    requester_id: Id = None
+    submitter_id: Id = None
+    assignee_id: Id = None
+    brand_id: Id = None
+    group_id: Id = None
+    organization_id: Id = None
+    form_id: Id = None
+    external_id: Id = None
+    actor_id: Id = None
+    custom_status: Id = None
     is_public: bool | None = None
 
 
 class CommentAuthor(Wire):
-    id: str | None = None
+    id: Id = None
     is_staff: bool | None = None
     name: str | None = None
 
@@ -202,13 +210,13 @@ class TriggerTicket(Wire):
 
 
 class TriggerRequester(Wire):
-    id: Text = None
+    id: TextId = None
     language: Text = None
     locale: Text = None
 
 
 class TriggerUpdater(Wire):
-    id: Text = None
+    id: TextId = None
 
 
 class TriggerBody(Wire):

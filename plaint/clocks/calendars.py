@@ -11,17 +11,45 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_tables
 
 from plaint.policy.document import CalendarPolicy
+from plaint.vocabulary.errors import PlaintError
 from plaint.vocabulary.terms import Duration, DurationUnit
 
 _MAX_EMPTY_YEARS = 10  # a calendar with no business day in ten years is a policy error
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CalendarError(PlaintError, ValueError):
+    """A deadline the calendar cannot count: it falls beyond the dates Python represents
+    (years 1 to 9999, in the calendar's zone and in UTC), or no business day comes for
+    years. Every calendar method raises this or answers; never OverflowError."""
+
+
+def _total(method: Callable[P, R]) -> Callable[P, R]:
+    """Date arithmetic past year 1 or 9999 raises OverflowError or ValueError deep inside
+    datetime; the calendar's callers get one typed error instead."""
+
+    @wraps(method)
+    def counted(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except CalendarError:
+            raise
+        except (OverflowError, ValueError) as exc:
+            raise CalendarError(f"{method.__name__}: beyond the calendar's range: {exc}") from exc
+
+    return counted
 
 
 @lru_cache(maxsize=64)
@@ -98,18 +126,22 @@ class BusinessCalendar:
             table = self._years[year] = _business_year(self._rules, year)
         return table
 
+    @_total
     def is_business_day(self, day: date) -> bool:
         return day in self._year(day.year).members
 
+    @_total
     def opening(self, day: date) -> datetime:
         return self._at(day, self.policy.working_hours.opens)
 
+    @_total
     def closing(self, day: date) -> datetime:
         return self._at(day, self._half_days.get(day, self.policy.working_hours.closes))
 
     def _at(self, day: date, moment: time) -> datetime:
         return datetime.combine(day, moment, tzinfo=self.zone).astimezone(UTC)
 
+    @_total
     def next_business_day(self, day: date, count: int = 1) -> date:
         """The `count`-th business day after `day` (which need not be a business day)."""
         year = day.year
@@ -125,8 +157,9 @@ class BusinessCalendar:
             days = self._year(year).days
         else:
             return days[index]
-        raise ValueError(f"calendar {self.policy.id!r} has no business day after {day}")
+        raise CalendarError(f"calendar {self.policy.id!r} has no business day after {day}")
 
+    @_total
     def previous_business_day(self, day: date) -> date:
         """The last business day before `day`."""
         for year in range(day.year, day.year - _MAX_EMPTY_YEARS, -1):
@@ -134,11 +167,13 @@ class BusinessCalendar:
             index = bisect_left(days, day) - 1
             if index >= 0:
                 return days[index]
-        raise ValueError(f"calendar {self.policy.id!r} has no business day before {day}")
+        raise CalendarError(f"calendar {self.policy.id!r} has no business day before {day}")
 
+    @_total
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
 
+    @_total
     def deemed_start(self, instant: datetime) -> datetime:
         """The first business instant at or after `instant`: a complaint received after close
         or on a day off counts from the next opening."""
@@ -161,12 +196,14 @@ class BusinessCalendar:
                 return instant.astimezone(UTC)
         return self.closing(self.previous_business_day(day))
 
+    @_total
     def counting_start(self, received: datetime) -> datetime:
         """Where the clock starts for calendar units (and business days count from)."""
         if self.policy.deemed_receipt:
             return self.deemed_start(received)
         return received.astimezone(UTC)
 
+    @_total
     def add(self, start: datetime, duration: Duration) -> datetime:
         """The deadline `duration` after a receipt at `start`, in UTC."""
         amount = duration.amount
@@ -189,6 +226,7 @@ class BusinessCalendar:
                 return self.closing(self.next_business_day(self.local_date(origin), amount))
         raise AssertionError(duration.unit)  # pragma: no cover - enum is exhaustive
 
+    @_total
     def subtract(self, end: datetime, duration: Duration) -> datetime:
         """The earliest business instant from which `duration` of business time ends at
         `end`: the inverse of `add` over business hours."""
@@ -198,6 +236,7 @@ class BusinessCalendar:
             self._last_business_instant(end), timedelta(hours=duration.amount)
         )
 
+    @_total
     def business_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Working time between two instants: partial first and last days plus whole
         business days in between, counted from the year tables (no walk)."""
@@ -229,18 +268,21 @@ class BusinessCalendar:
         )  # fmt: skip
         return standard * count - short
 
+    @_total
     def advance(self, start: datetime, elapsed: timedelta, *, business: bool) -> datetime:
         """`elapsed` later than `start`, in business time or on the wall clock."""
         if business:
             return self._add_business_time(self.deemed_start(start), elapsed)
         return start + elapsed
 
+    @_total
     def elapsed(self, start: datetime, end: datetime, *, business: bool) -> timedelta:
         """How much time counts between two instants, in business time or wall time."""
         if business:
             return self.business_time_between(start, end)
         return max(end - start, timedelta(0))
 
+    @_total
     def end_of_day_after(self, at: datetime, duration: Duration) -> datetime:
         """The end of the local day `duration` (calendar days, weeks, months or years)
         after the day of `at`: counting starts on the day itself, whatever the hour or

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 
 REDRIVE_AFTER = timedelta(minutes=2)
+UNJUDGED_LOG_EVENT = "delivery_set_aside_unjudged"
 
 
 MAX_CHAIN = 100_000  # entries read back from one complaint's chain
@@ -71,6 +72,8 @@ class ComplaintHandling:
     clock: Callable[[], datetime]
     ledger: str = "main"
     outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
+    # Accepted deliveries set aside because they could not be judged, by source.
+    set_aside_unjudged: Counter[str] = field(default_factory=Counter)
 
     def _commit(
         self, decision: Decision, about: Complaint | None = None, delivery_key: str | None = None
@@ -90,11 +93,26 @@ class ComplaintHandling:
             if delivery is None or delivery.status is not DeliveryStatus.ACCEPTED:
                 return ()  # unknown, or already judged by an earlier attempt
             current = self.store.get_complaint(delivery.event.complaint_id)
-            decision = reception.receive(delivery.event, current, self.policy, self.clock())
+            decision = self._judged(delivery.event, current, delivery_key)
             self._commit(decision, current, delivery_key=delivery_key)
             return decision.new_actions
 
         return on_fresh_state(attempt, delivery_key)
+
+    def _judged(self, event: TicketEvent, current: Complaint | None, key: str) -> Decision:
+        """The decision on an accepted delivery; one that cannot be judged is set aside with
+        the reason, as unparseable email is, so it is recorded once instead of failing on
+        every retry (the decision is pure: it would raise the same way again)."""
+        now = self.clock()
+        try:
+            return reception.receive(event, current, self.policy, now)
+        except Exception as exc:  # whatever it is, a retry would raise it again
+            reason = f"cannot be judged: {type(exc).__name__}: {exc}"[:500]
+        self.set_aside_unjudged[event.source.value] += 1
+        # A stable word to count by (a log metric filter): the delivery is kept, not judged.
+        log.error("%s delivery=%s %s", UNJUDGED_LOG_EVENT, key, reason)
+        unjudged = event.model_copy(update={"set_aside": reason})
+        return reception.receive(unjudged, current, self.policy, now)
 
     def dispatch(self, action: OutboundAction) -> ActionStatus:
         """Carry out one action at least once, and record its outcome."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from plaint.model.decision import Decision
 from portal.app import AuditSources, create_app
 from portal.settings import AuditorAuth, PortalSettings
 from storage.archive import DirectoryArchive
+from storage.audit_pages import MAX_FACET_SPAN, MAX_PARTITIONS_PER_PAGE, MAX_TIME_SPAN
 from storage.dynamodb import DynamoStore
 from storage.key_file import LocalSigner
 from tests.conftest import SECRETS
@@ -136,3 +139,77 @@ def test_behind_iam_the_gateway_is_the_gatekeeper(sources: AuditSources) -> None
         app.get("/api/audit/entries", query_string={"complaint_id": "zendesk:0"}).status_code == 200
     )
     assert app.post("/api/audit/entries").status_code == 405
+
+
+def forged(document: Any) -> str:
+    raw = json.dumps(document).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        forged({"p": 0, "k": {"pk": None, "sk": None}}),
+        forged({"p": 0, "k": {}}),
+        forged({"p": 0, "k": []}),
+        forged({"p": 0, "k": {"pk": {"S": "x"}, "sk": 1}}),
+        forged({"p": -3, "k": {"pk": "a", "sk": "b"}}),
+        forged({"p": 10**6, "k": {"pk": "a", "sk": "b"}}),
+        forged({"p": 0, "k": {"pk": "CHAIN#other", "sk": "SEQ#1", "tpart": "x", "tkey": "y"}}),
+        forged({"p": 0, "k": {"pk": "a" * 5000, "sk": "b"}}),
+        forged({"p": "0", "k": None}),
+        forged([1, 2]),
+        "%%%",
+    ],
+)
+@pytest.mark.parametrize("facet", [{}, {"kind": "clock.breached"}, {"complaint_id": "zendesk:1"}])
+def test_a_forged_cursor_gets_a_400_that_says_so(
+    client: FlaskClient, cursor: str, facet: dict[str, str]
+) -> None:
+    answer = client.get(
+        "/api/audit/entries", query_string=facet | {"cursor": cursor}, headers=auth()
+    )
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert answer.get_json()["message"].startswith("cursor: ")
+
+
+@pytest.mark.parametrize(
+    ("asked", "limit"),
+    [
+        ({"since": "2020-01-01T00:00:00+00:00"}, f"at most {MAX_TIME_SPAN.days} days"),
+        ({"since": "0001-01-01T00:00:00+00:00"}, "2000"),
+        ({"until": "9999-12-31T00:00:00+00:00"}, "2100"),
+        ({"kind": "clock.breached", "since": "2001-01-01T00:00:00+00:00"},
+         f"at most {MAX_FACET_SPAN.days} days"),
+    ],
+)  # fmt: skip
+def test_an_unbounded_range_gets_a_400_with_the_limit(
+    client: FlaskClient, asked: dict[str, str], limit: str
+) -> None:
+    answer = client.get("/api/audit/entries", query_string=asked, headers=auth())
+    assert answer.status_code == 400, answer.get_data(as_text=True)
+    assert limit in answer.get_json()["message"]
+
+
+def test_a_page_reads_a_bounded_number_of_partitions(
+    client: FlaskClient, sources: AuditSources
+) -> None:
+    """A range at its limit of mostly empty days is read a bounded number of partitions at a
+    time; following the cursors finds every entry."""
+    found, cursor, pages = [], None, 0
+    while True:
+        asked = {"since": (START - MAX_TIME_SPAN + timedelta(days=2)).isoformat(), "limit": 5}
+        answer = client.get(
+            "/api/audit/entries", query_string=asked | ({"cursor": cursor} if cursor else {}),
+            headers=auth(),
+        )  # fmt: skip
+        assert answer.status_code == 200
+        body = answer.get_json()
+        assert body["items_read"] <= 5
+        found += [e["detail"]["n"] for e in body["entries"]]
+        pages += 1
+        cursor = body["cursor"]
+        if cursor is None:
+            break
+    assert found == [0, 1, 2, 3, 4, 5]
+    assert pages >= MAX_TIME_SPAN.days // MAX_PARTITIONS_PER_PAGE

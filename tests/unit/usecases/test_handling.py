@@ -11,7 +11,7 @@ from plaint.letters.acknowledgement import ACK_MARKER_TAG
 from plaint.model.actions import ActionStatus
 from plaint.model.complaint import ComplaintStatus
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
-from plaint.usecases.handling import ComplaintHandling
+from plaint.usecases.handling import UNJUDGED_LOG_EVENT, ComplaintHandling
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 from storage.memory import MemoryStore
 from tests.conftest import ledger_entries
@@ -195,6 +195,27 @@ def test_a_set_aside_delivery_is_recorded_and_not_judged(
     assert (entry.kind, entry.detail["reason"]) == ("intake.set_aside", "spam verdict FAIL")
     delivery = handling.store.get_delivery("zendesk:d-1")
     assert delivery is not None and delivery.status == "processed"
+
+
+def test_an_accepted_delivery_that_cannot_be_judged_is_set_aside_once(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Signed and accepted, but dated where the calendar cannot count a deadline.
+    edge = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    receive(handling, description=COMPLAINT, created_at=edge)
+    assert handling.store.get_complaint("zendesk:101") is None
+    assert helpdesk.applied == []
+    [entry] = ledger_entries(handling.store)
+    assert entry.kind == "intake.set_aside"
+    assert entry.detail["reason"].startswith("cannot be judged: CalendarError: ")
+    assert entry.detail["delivery_id"] == "d-1"
+    delivery = handling.store.get_delivery("zendesk:d-1")
+    assert delivery is not None and delivery.status == "processed"
+    assert handling.set_aside_unjudged == {"zendesk": 1}
+    assert [r.getMessage().split()[0] for r in caplog.records if r.levelname == "ERROR"] == [
+        UNJUDGED_LOG_EVENT
+    ]
+    assert handling.process("zendesk:d-1") == ()  # judged once: a retry finds it processed
 
 
 def test_acknowledgement_carries_the_reply_address_for_email(handling: ComplaintHandling) -> None:

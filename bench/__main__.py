@@ -19,6 +19,7 @@ from bench import (
     sweep_reads,
     webhook_latency,
     what_if,
+    worker_memory,
 )
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "portal": portal.measure,
     "portal_queries": portal_queries.measure,
     "what_if": what_if.measure,
+    "worker_memory": worker_memory.measure,
 }
 
 

@@ -13,7 +13,6 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -25,7 +24,7 @@ from chalice.local import LambdaContext, create_local_server
 from werkzeug.serving import make_server
 
 from devstack.embedded_aws import EmbeddedAws
-from devstack.events import scheduled_event, sqs_event
+from devstack.events import scheduled_event
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.local_ses import (
@@ -43,6 +42,7 @@ from devstack.local_ses import (
 from devstack.local_sns import CERTIFICATE_PATH, SnsSigner, topic_arn
 from devstack.queues import create_queues
 from devstack.snapshot import restore, save
+from devstack.worker import QueueWorker
 from portal.app import build
 from storage.tables import create_tables, table_names
 
@@ -204,6 +204,7 @@ class Stack:
                 self.servers.append(fake)
         self._watch_writes()
         self.functions = load_functions()
+        self.worker = QueueWorker(self.functions, self.sqs, self.config.region)
         self._serve_api()
         self._serve_portal()
         self._spawn(self._work, "worker")
@@ -299,29 +300,7 @@ class Stack:
                     time.sleep(1)
                 continue
             for message in messages:
-                event = sqs_event(message, self.config.region)
-                self._handle(message, event, queue_url, handler, seconds)
-
-    def _handle(
-        self,
-        message: Mapping[str, Any],
-        event: dict[str, Any],
-        queue_url: str,
-        handler: str,
-        seconds: int,
-    ) -> None:
-        try:
-            getattr(self.functions, handler)(event, self._context(handler, seconds))
-        except Exception:
-            log.exception("worker failed on %s; SQS will hand it back", message["Body"])
-            # Lambda would wait out the visibility timeout; locally, retry after a few seconds.
-            self.sqs.change_message_visibility(
-                QueueUrl=queue_url,
-                ReceiptHandle=message["ReceiptHandle"],
-                VisibilityTimeout=5,
-            )
-            return
-        self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self.worker.handle(message, queue_url, handler, seconds)
 
     def _schedule(self) -> None:
         """The sweep every tick; reconciliation with the helpdesks every sixth; a checkpoint

@@ -58,22 +58,29 @@ def failing_worker(filler: int = FILLER) -> Iterator[Callable[[], bool]]:
     """An attempt of the local worker that fails: call it, it answers whether the message
     was taken. The environment and the functions' parts are restored on leaving."""
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     aws = EmbeddedAws("127.0.0.1", port)
     aws.start()
     saved = dict(os.environ)
     try:
-        os.environ.update(environment(f"http://127.0.0.1:{port}"))
-        yield _attempts(f"http://127.0.0.1:{port}", filler)
+        # moto's backends belong to the process, not to one server: start from empty ones,
+        # and leave them empty (the sealed ledger would refuse every later commit).
+        _reset(url)
+        os.environ.update(environment(url))
+        yield _attempts(url, filler)
     finally:
         os.environ.clear()
         os.environ.update(saved)
         _functions()  # forget the parts wired to this embedded AWS
+        _reset(url)
         aws.stop()
 
 
-def _attempts(url: str, filler: int) -> Callable[[], bool]:
-    # moto's backends belong to the process, not to one server: start from empty ones.
+def _reset(url: str) -> None:
     requests.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()
+
+
+def _attempts(url: str, filler: int) -> Callable[[], bool]:
     dynamodb = boto3.client("dynamodb", endpoint_url=url, region_name=REGION)
     sqs = boto3.client("sqs", endpoint_url=url, region_name=REGION)
     create_tables(dynamodb)

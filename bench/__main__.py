@@ -20,6 +20,7 @@ from bench import (
     sweep_reads,
     webhook_latency,
     what_if,
+    worker_memory,
 )
 
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "portal_queries": portal_queries.measure,
     "what_if": what_if.measure,
     "hostile_input": hostile_input.measure,
+    "worker_memory": worker_memory.measure,
 }
 
 

@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    stopping.wait()
+    # Wake now and then: a signal caught by another thread runs its handler only when this
+    # one runs Python again, and an untimed wait would never return to it.
+    while not stopping.wait(0.5):
+        pass
     print("stopping; data kept in", stack.config.data_dir, flush=True)
     stack.shutdown()
     print("stopped", flush=True)

@@ -8,6 +8,12 @@ Paths under /__local/ are not moto's: they answer what the local stack adds to A
 local SNS signer's certificate, the messages SES sent), from `local_routes`. `observers`
 see the request and answer of calls moto answered 200, for what AWS does after a call and
 moto does not (SES publishing a Send event of a configuration set).
+
+moto keeps every model object it ever made (every DynamoDB item, each copy of a table a
+transaction takes for its rollback, every SQS message) in lists for its dashboard, and
+never lets go of them: a local stack would grow by the size of its tables on every
+transaction, until it ran out of memory. The embedded server empties those lists after each
+request; its live state is in the backends, not in them.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
+from moto.core.model_instances import model_data
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -29,6 +36,16 @@ LOCAL_PREFIX: Final = "/__local/"
 LocalRoutes = Mapping[str, Callable[[], tuple[str, bytes]]]
 # (method, path) -> a function told the request body and the answer body of a 200.
 Observers = Mapping[tuple[str, str], Callable[[bytes, bytes], None]]
+# S3's reset disposes of its keys' temporary files through its list: keep that one.
+KEEP_TRACKED: Final = frozenset({"s3"})
+
+
+def forget_tracked_models() -> None:
+    """Let go of the model objects moto tracks for its dashboard (the local stack has none)."""
+    for service, models in list(model_data.items()):
+        if service not in KEEP_TRACKED:
+            for model in list(models.values()):
+                model.instances_tracked.clear()  # type: ignore[attr-defined]
 
 
 class EmbeddedAws:
@@ -52,6 +69,14 @@ class EmbeddedAws:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def _serialised(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            forget_tracked_models()
+
+    def _answer(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith(LOCAL_PREFIX):

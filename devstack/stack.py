@@ -13,7 +13,6 @@ import secrets
 import sys
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -24,9 +23,9 @@ from chalice.config import Config
 from chalice.local import LambdaContext
 from werkzeug.serving import make_server
 
-from devstack.api_server import create_api_server
+from devstack.api_server import RequestGate, api_server
 from devstack.embedded_aws import EmbeddedAws
-from devstack.events import scheduled_event, sqs_event
+from devstack.events import scheduled_event
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.local_ses import (
@@ -44,11 +43,13 @@ from devstack.local_ses import (
 from devstack.local_sns import CERTIFICATE_PATH, SnsSigner, topic_arn
 from devstack.queues import create_queues
 from devstack.snapshot import restore, save
+from devstack.worker import QueueWorker
 from portal.app import build
 from storage.tables import create_tables, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_SECONDS = 10.0
+DRAIN_SECONDS = 30.0  # the longest an API request in flight is waited for, when stopping
 RECONCILE_EVERY = 6  # sweep ticks
 CHECKPOINT_EVERY = 12  # sweep ticks: every two minutes at the default tick
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
@@ -176,6 +177,9 @@ class Stack:
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     servers: list[Any] = field(default_factory=list)
+    # One save at a time: the last one to start is the last to replace the file, so a
+    # periodic save still running when the stack stops cannot overwrite the final one.
+    saving: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> None:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -205,6 +209,7 @@ class Stack:
                 self.servers.append(fake)
         self._watch_writes()
         self.functions = load_functions()
+        self.worker = QueueWorker(self.functions, self.sqs, self.config.region)
         self._serve_api()
         self._serve_portal()
         self._spawn(self._work, "worker")
@@ -258,16 +263,16 @@ class Stack:
         chalice_config = Config.create(
             chalice_stage="dev", app_name="plaint", lambda_timeout=30, lambda_memory_size=512
         )
-        server = create_api_server(
-            self.functions.app, chalice_config, self.config.host, self.config.api_port
-        )
-        self.servers.append(server)
-        self._spawn(server.server.serve_forever, "api")
+        self.api_gate = RequestGate()
+        self.api = api_server(
+            self.functions.app, chalice_config, self.config.host, self.config.api_port,
+            self.api_gate,
+        )  # fmt: skip
+        self._spawn(self.api.server.serve_forever, "api")
 
     def _serve_portal(self) -> None:
-        server = make_server(self.config.host, self.config.portal_port, build(), threaded=True)
-        self.servers.append(server)
-        self._spawn(server.serve_forever, "portal")
+        self.portal = make_server(self.config.host, self.config.portal_port, build(), threaded=True)
+        self._spawn(self.portal.serve_forever, "portal")
 
     def _spawn(self, target: Any, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -300,29 +305,7 @@ class Stack:
                     time.sleep(1)
                 continue
             for message in messages:
-                event = sqs_event(message, self.config.region)
-                self._handle(message, event, queue_url, handler, seconds)
-
-    def _handle(
-        self,
-        message: Mapping[str, Any],
-        event: dict[str, Any],
-        queue_url: str,
-        handler: str,
-        seconds: int,
-    ) -> None:
-        try:
-            getattr(self.functions, handler)(event, self._context(handler, seconds))
-        except Exception:
-            log.exception("worker failed on %s; SQS will hand it back", message["Body"])
-            # Lambda would wait out the visibility timeout; locally, retry after a few seconds.
-            self.sqs.change_message_visibility(
-                QueueUrl=queue_url,
-                ReceiptHandle=message["ReceiptHandle"],
-                VisibilityTimeout=5,
-            )
-            return
-        self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self.worker.handle(message, queue_url, handler, seconds)
 
     def _schedule(self) -> None:
         """The sweep every tick; reconciliation with the helpdesks every sixth; a checkpoint
@@ -348,15 +331,29 @@ class Stack:
                 self.dirty.clear()
                 self.snapshot()
 
+    def _stop_accepting(self) -> None:
+        """Close the API's gate (later requests get 503; the helpdesks retry them), wait for
+        the requests it let in, then stop listening; the portal likewise stops listening."""
+        if not self.api_gate.close(timeout=DRAIN_SECONDS):
+            log.warning("API requests still running after %.0f s; saving anyway", DRAIN_SECONDS)
+        for server in (self.api.server, self.portal):
+            server.shutdown()
+            server.server_close()
+
     def snapshot(self) -> None:
         try:
-            save(self.dynamodb, self.tables, self.snapshot_path)
+            with self.saving:
+                save(self.dynamodb, self.tables, self.snapshot_path)
         except Exception:
             if not self.stop.is_set():
                 log.exception("snapshot failed")
 
     def shutdown(self) -> None:
+        """Stop taking requests, finish those in flight, stop the threads that write, then
+        save: everything answered 2xx is in the snapshot."""
         started = time.monotonic()
+        self._stop_accepting()
+        accepting = time.monotonic()
         self.stop.set()
         for thread in self.threads:
             if thread.name in ("worker", "what-if worker", "scheduler", "snapshots"):
@@ -364,8 +361,9 @@ class Stack:
         joined = time.monotonic()
         self.snapshot()
         log.info(
-            "stopped threads in %.1f s, saved data in %.1f s",
-            joined - started,
+            "stopped the API and the portal in %.1f s, the threads in %.1f s, saved data in %.1f s",
+            accepting - started,
+            joined - accepting,
             time.monotonic() - joined,
         )
         for server in reversed(self.servers):

@@ -63,8 +63,24 @@ def delivery_item(delivery: Delivery, keep_until: datetime) -> Item:
     if delivery.outcome is not None:
         item["outcome"] = delivery.outcome
     if delivery.status is DeliveryStatus.ACCEPTED:
-        item.update(due_attrs(DELIVERY_BUCKET, delivery.received_at))
+        item.update(queued_at(delivery.received_at))
     return item
+
+
+def queued_at(at: datetime) -> Item:
+    """An accepted delivery's place on the `due` index: when it was last queued (first by
+    the webhook, on arrival; then by each redrive), so the sweep reads only deliveries
+    whose last message is older than its window."""
+    return due_attrs(DELIVERY_BUCKET, at)
+
+
+def queued_before(item: Item, instant: datetime) -> bool:
+    """Whether the delivery is still accepted and was last queued before `instant`."""
+    return (
+        item.get("status") == DeliveryStatus.ACCEPTED.value
+        and item.get("due_bucket") == DELIVERY_BUCKET
+        and item["due_at"] < sortable(instant)
+    )
 
 
 def delivery_from_item(item: Item) -> Delivery:

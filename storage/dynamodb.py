@@ -52,7 +52,7 @@ from storage.dynamo_wire import plain as _plain
 from storage.dynamo_wire import translated as _translated
 from storage.dynamo_wire import wire as _wire
 from storage.inbox import NEW_ITEM, DynamoInbox
-from storage.layout import COMPLAINANT_INDEX, DUE_INDEX, Item, cursor_key, utc_now
+from storage.layout import COMPLAINANT_INDEX, DELIVERY_BUCKET, DUE_INDEX, Item, cursor_key, utc_now
 from storage.published import PublishedPolicies
 from storage.reads import DecodedReads
 from storage.state_indexes import StateIndexes
@@ -296,6 +296,33 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
         if names:
             put["ExpressionAttributeNames"] = names
         return cast("TransactWriteItemTypeDef", {"Put": put})
+
+    def requeue_delivery(self, key: str, queued_before: datetime, now: datetime) -> bool:
+        # Conditional, so two sweeps at once queue it once, and a processed one never.
+        try:
+            with _translated():
+                self._client.update_item(
+                    TableName=self._state,
+                    Key=_wire(delivery_key(key)),
+                    UpdateExpression="SET due_at = :now",
+                    ConditionExpression="#status = :accepted AND due_bucket = :bucket "
+                    "AND due_at < :before AND expires_at > :epoch",
+                    ExpressionAttributeNames=STATUS,
+                    ExpressionAttributeValues=_wire(
+                        {
+                            ":now": codec.sortable(now),
+                            ":accepted": DeliveryStatus.ACCEPTED.value,
+                            ":bucket": DELIVERY_BUCKET,
+                            ":before": codec.sortable(queued_before),
+                            ":epoch": int(self._now().timestamp()),
+                        }
+                    ),
+                )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def _mark_processed_op(self, key: str) -> Any:
         return {

@@ -58,6 +58,15 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
                 raise DuplicateDeliveryError(delivery.key)
             self._state.update((_key(i), i) for i in items)
 
+    def requeue_delivery(self, key: str, queued_before: datetime, now: datetime) -> bool:
+        k = _key(deliveries.delivery_key(key))
+        with self._lock:
+            item = live(self._state.get(k), self._clock())
+            if item is None or not deliveries.queued_before(item, queued_before):
+                return False
+            self._state[k] = {**item, **deliveries.queued_at(now)}
+            return True
+
     def expires_at(self, key: str) -> int | None:
         """The delivery's TTL in epoch seconds, as DynamoDB would hold it."""
         item = self._read(self._state, deliveries.delivery_key(key))

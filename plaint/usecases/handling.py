@@ -38,7 +38,12 @@ from plaint.vocabulary.terms import Money
 log = logging.getLogger(__name__)
 
 
-REDRIVE_AFTER = timedelta(minutes=2)
+# A delivery queued (by its webhook, or by a redrive) this long ago and still unprocessed
+# is queued again: its message was lost, parked, or is still waiting behind a backlog.
+# Each delivery is queued at most once per window, so redrives cannot swamp the worker;
+# longer than the inbox queue's visibility timeout (180 s), so a message a worker is still
+# on is not doubled.
+REDRIVE_AFTER = timedelta(minutes=5)
 UNJUDGED_LOG_EVENT = "delivery_set_aside_unjudged"
 
 
@@ -297,9 +302,13 @@ class ComplaintHandling:
         acknowledgements that fell due unsent. Reads only what is due."""
         now = self.clock()
         report = SweepReport()
-        for delivery in self.store.unprocessed_deliveries(now - REDRIVE_AFTER, limit):
-            queue.enqueue(delivery.key)
-            report.redriven_deliveries += 1
+        window = now - REDRIVE_AFTER
+        for delivery in self.store.unprocessed_deliveries(window, limit):
+            # Noted before it is sent: a second sweep meanwhile leaves it alone, and a send
+            # that fails is tried again a window later.
+            if self.store.requeue_delivery(delivery.key, queued_before=window, now=now):
+                queue.enqueue(delivery.key)
+                report.redriven_deliveries += 1
         for complaint in self.store.due_complaints(now, limit):
             report.complaints_due += 1
             if retention.disposal_due(complaint, now):

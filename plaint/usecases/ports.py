@@ -57,7 +57,13 @@ class ComplaintStore(Protocol):
         """Pending actions whose next attempt is due at or before `now`."""
 
     def unprocessed_deliveries(self, older_than: datetime, limit: int) -> Sequence[Delivery]:
-        """Accepted deliveries still unprocessed since before `older_than`."""
+        """Accepted deliveries still unprocessed, last queued before `older_than` (at
+        acceptance, or by `requeue_delivery`), oldest first."""
+
+    def requeue_delivery(self, key: str, queued_before: datetime, now: datetime) -> bool:
+        """Note that the delivery is queued again at `now`, only if it is still accepted and
+        was last queued before `queued_before`. False when it was processed or queued
+        meanwhile (another sweep): then it must not be queued again."""
 
     def chain_head(self, chain: str) -> ChainHead: ...
 

@@ -134,6 +134,23 @@ def test_unprocessed_deliveries_lists_only_accepted_older_ones(store: Store) -> 
     assert [d.delivery_id for d in store.unprocessed_deliveries(at(31), 1)] == ["d-0"]
 
 
+def test_requeueing_a_delivery_moves_it_out_of_the_window_once(store: Store) -> None:
+    d = delivery("d-1")  # queued by its webhook at T0
+    store.accept_delivery(d, keep_until=T0 + timedelta(days=4))
+
+    assert not store.requeue_delivery(d.key, queued_before=at(0), now=at(5))
+    assert store.requeue_delivery(d.key, queued_before=at(1), now=at(5))
+    # A second sweep reading the same delivery meanwhile leaves it alone.
+    assert not store.requeue_delivery(d.key, queued_before=at(1), now=at(5))
+
+    assert store.unprocessed_deliveries(older_than=at(5), limit=10) == []
+    assert store.unprocessed_deliveries(older_than=at(6), limit=10) == [d]
+    assert store.get_delivery(d.key) == d
+    store.commit(Decision(complaint=None, audit=()), LEDGER, delivery_key=d.key)
+    assert not store.requeue_delivery(d.key, queued_before=at(60), now=at(60))
+    assert not store.requeue_delivery("zendesk:unknown", queued_before=at(60), now=at(60))
+
+
 # Commit
 
 

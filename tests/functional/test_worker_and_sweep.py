@@ -156,3 +156,30 @@ def test_reconciliation_takes_in_a_ticket_whose_webhook_was_lost(
     assert complaint is not None and complaint.status == "acknowledged"
     assert "intake.gap_closed" in [e.kind for e in ledger_entries(store)]
     assert len(ticket(fake_zendesk, "9090")["comments"]) == 1
+
+
+def test_sweeps_do_not_grow_the_queue_and_still_redrive_a_lost_message(
+    functions: Any, aws: Any, monkeypatch: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib import wiring
+
+    keys = []
+    for ticket_id in (61, 62, 63):
+        keys += deliver(functions, aws, sample_event(ticket_id=ticket_id))  # drained: lost
+    assert len(keys) == 3
+    start = datetime.now(UTC)
+
+    def sweeps(after: timedelta, runs: int) -> list[str]:
+        """Run the sweep every 10 s from `after`; what it queued."""
+        for run in range(runs):
+            now = start + after + timedelta(seconds=10 * run)
+            monkeypatch.setattr(wiring, "utc_now", lambda now=now: now)
+            run_sweep(functions)
+        return sorted(m["Body"] for m in queued_messages(aws))
+
+    # Five minutes of sweeps every 10 s, as the local stack runs them: one message each.
+    assert sweeps(timedelta(minutes=6), 30) == sorted(keys)
+    # Those were lost too: queued again once the window has passed, and only then.
+    assert sweeps(timedelta(minutes=11, seconds=10), 1) == sorted(keys)

@@ -180,9 +180,27 @@ def test_sweep_redrives_deliveries_the_queue_lost(
     handling.accept(ticket_event(description=COMPLAINT))
     queue = FakeQueue()
     assert handling.sweep(queue).redriven_deliveries == 0
-    clock.advance(minutes=3)
+    clock.advance(minutes=6)
     handling.sweep(queue)
     assert queue.sent == ["zendesk:d-1"]
+
+
+def test_repeated_sweeps_queue_each_unprocessed_delivery_once_a_window(
+    handling: ComplaintHandling, clock: ManualClock
+) -> None:
+    keys = [f"zendesk:d-{n}" for n in range(3)]
+    for n in range(3):
+        handling.accept(ticket_event(delivery_id=f"d-{n}", ticket_id=f"10{n}"))
+    queue = FakeQueue()
+    clock.advance(minutes=6)
+    for _ in range(29):  # the local stack's 10 s sweep, for almost five minutes
+        handling.sweep(queue)
+        clock.advance(seconds=10)
+    assert sorted(queue.sent) == keys
+    # Still unprocessed a window after their redrive: their messages were lost too.
+    clock.advance(seconds=20)
+    assert handling.sweep(queue).redriven_deliveries == 3
+    assert sorted(queue.sent) == sorted(keys * 2)
 
 
 def test_a_set_aside_delivery_is_recorded_and_not_judged(

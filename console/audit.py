@@ -32,8 +32,9 @@ from console import report
 from plaint.auditlog import export as audit_export
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointSigner
+from plaint.auditlog.evidence import Anchor, Evidence, anchor_of
 from plaint.auditlog.query import AuditQuery
-from plaint.auditlog.verify import Anchor, Evidence, Scope, Verification, anchor_of, verify
+from plaint.auditlog.verify import Scope, Verification, verify
 from plaint.model.audit import AuditEntry
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.usecases.ports import CheckpointArchive

@@ -21,7 +21,7 @@ from typing import Final
 
 from plaint.auditlog.chain import ledger_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
-from plaint.auditlog.verify import CheckpointCopy, IndexMismatch
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
 from storage.codec import sortable
 from storage.layout import Item

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from plaint.auditlog.checkpoint import CheckpointBody
-from plaint.auditlog.verify import CheckpointCopy, IndexMismatch
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
-from plaint.auditlog.verify import CheckpointCopy, IndexMismatch
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac

@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
-from pydantic import Field
-
 from plaint.auditlog import merkle
 from plaint.auditlog.chain import (
     FUTURE_TOLERANCE,
@@ -33,6 +31,7 @@ from plaint.auditlog.checkpoint import (
     body_hash,
     content_digest,
 )
+from plaint.auditlog.evidence import Anchor, Evidence, IndexMismatch
 from plaint.auditlog.signatures import PublicKeyError, signature_holds
 from plaint.model.audit import AuditEntry, AuditKind
 from plaint.vocabulary.base import Frozen
@@ -77,46 +76,6 @@ class Verification(Frozen):
     @property
     def first(self) -> Finding | None:
         return self.findings[0] if self.findings else None
-
-
-class IndexMismatch(Frozen):
-    """An entry whose stored query-index attributes are not those its content gives."""
-
-    chain: str
-    seq: int
-    attributes: tuple[str, ...]
-
-
-class CheckpointCopy(Frozen):
-    """A checkpoint as the audit table keeps it: the number its key names, its body and
-    signature (the leaves stay in the archive)."""
-
-    number: int
-    body: CheckpointBody
-    signature: str
-
-
-class Anchor(Frozen):
-    """A checkpoint an auditor keeps outside Plaint (`plaint audit anchor`): every later
-    verification checks the log still holds it unchanged and extends it."""
-
-    ledger: str
-    number: int = Field(ge=1)
-    hash: str
-    window_end: datetime
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What only the live store shows, beside entries and checkpoints. `misindexed`: entries
-    whose index attributes differ from their content. `copies`: the audit table's
-    checkpoint copies, to hold against the archive (None: not read, as in an export).
-    `misfiled`: archive names whose object holds another checkpoint (name, number inside)."""
-
-    misindexed: tuple[IndexMismatch, ...] = ()
-    copies: tuple[CheckpointCopy, ...] | None = None
-    misfiled: tuple[tuple[int, int], ...] = ()
-    anchor: Anchor | None = None
 
 
 @dataclass(frozen=True)
@@ -508,12 +467,3 @@ def _check_anchor(anchor: Anchor, checkpoints: Sequence[Checkpoint], findings: _
             findings.add(_checkpoint(number, FindingKind.ANCHOR_BROKEN, why), "")
             return
         previous = checkpoint
-
-
-def anchor_of(checkpoint: Checkpoint) -> Anchor:
-    return Anchor(
-        ledger=checkpoint.body.ledger,
-        number=checkpoint.number,
-        hash=checkpoint.hash,
-        window_end=checkpoint.body.window_end,
-    )

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Protocol
 
 from plaint.auditlog.checkpoint import Checkpoint
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.auditlog.query import AuditPage, AuditQuery
-from plaint.auditlog.verify import CheckpointCopy, IndexMismatch
 from plaint.model.actions import OutboundAction
 from plaint.model.audit import AuditEntry, ChainHead
 from plaint.model.complaint import Complaint

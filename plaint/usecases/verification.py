@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.checkpoint import Checkpoint
-from plaint.auditlog.verify import Anchor, Evidence, Scope, Verification, verify
+from plaint.auditlog.evidence import Anchor, Evidence
+from plaint.auditlog.verify import Scope, Verification, verify
 from plaint.model.audit import AuditEntry
 from plaint.usecases.ports import AuditLog, CheckpointArchive
 

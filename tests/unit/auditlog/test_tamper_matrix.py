@@ -16,7 +16,8 @@ import pytest
 
 from plaint.auditlog.chain import chain_of, recomputed_hash
 from plaint.auditlog.checkpoint import Checkpoint, Leaf
-from plaint.auditlog.verify import Anchor, FindingKind, Verification, anchor_of
+from plaint.auditlog.evidence import Anchor, anchor_of
+from plaint.auditlog.verify import FindingKind, Verification
 from plaint.model.audit import AuditDraft, AuditEntry, AuditFacets, ClockStanding
 from plaint.model.decision import Decision
 from plaint.usecases.checkpointing import Checkpointer

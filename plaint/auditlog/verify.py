@@ -1,7 +1,9 @@
 """Verification of the compliance log: recompute every hash, follow every chain, check every
 checkpoint's signature and Merkle root, and hold the entries against the leaves the
 checkpoints signed. Needs nothing but entries, checkpoints and public keys, so an auditor
-can run it on an export without access to our tables.
+can run it on an export without access to our tables. Against the live store it also takes
+Evidence (plaint.auditlog.evidence): entries whose index keys differ from their content, the
+audit table's checkpoint copies to hold against the archive, and the auditor's anchor.
 
 Each finding names an entry (chain and sequence number) or a checkpoint. Entries dated after
 the last checkpoint are protected by their chain alone until the next checkpoint.
@@ -156,6 +158,11 @@ def verify(
             if entry.at <= covered_until and not covering.cover(entry.at):
                 why = "dated inside a checkpointed window, but no checkpoint saw it"
                 findings.add(_about(entry, FindingKind.INSERTED, why), _at(entry))
+    # After the entries' own findings, so an edit that also moved an index key is named
+    # modified first.
+    dated = {(e.chain, e.seq): _at(e) for chain in chains.values() for e in chain}
+    for mismatch in evidence.misindexed:
+        findings.add(_misindexed(mismatch), dated.get((mismatch.chain, mismatch.seq), ""))
     return Verification(
         findings=findings.sorted(),
         entries=sum(len(c) for c in chains.values()),
@@ -397,8 +404,6 @@ def _check_evidence(
     _check_copies(checkpoints, evidence, findings)
     if evidence.anchor is not None:
         _check_anchor(evidence.anchor, checkpoints, findings)
-    for mismatch in evidence.misindexed:
-        findings.add(_misindexed(mismatch), "")
 
 
 def _check_date(entry: AuditEntry, scope: Scope, findings: _Findings) -> None:

@@ -4,7 +4,9 @@ plaint audit query [--complaint ID | --kind K | --category C | --jurisdiction J 
                     --clock-status S | --policy-version V] [--since T] [--until T]
                     [--limit N] [--cursor C] [--json]
 plaint audit verify [--complaint ID | --since T --until T] [--export DIR]
-                    [--public-key PEM]...
+                    [--public-key PEM]... [--since-anchor FILE]
+plaint audit anchor [--out FILE] the newest checkpoint's number and hash, for the auditor to
+                                 keep outside Plaint and verify against later
 plaint audit export DIR [--complaint ID | --since T --until T] [--with-personal]
 plaint audit checkpoint          make the next checkpoint now (the scheduler does every 2 min)
 plaint audit public-key          the key checkpoints are signed with, as PEM
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,13 +32,14 @@ from console import report
 from plaint.auditlog import export as audit_export
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointSigner
+from plaint.auditlog.evidence import Anchor, Evidence, anchor_of
 from plaint.auditlog.query import AuditQuery
 from plaint.auditlog.verify import Scope, Verification, verify
 from plaint.model.audit import AuditEntry
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.usecases.ports import CheckpointArchive
-from plaint.usecases.verification import Asked, gather
-from plaint.vocabulary.errors import QueryInvalidError
+from plaint.usecases.verification import Asked, gather, kept_as_named
+from plaint.vocabulary.errors import CheckpointRollbackError, QueryInvalidError
 from storage.dynamodb import DynamoStore
 
 FACETS = ("complaint", "kind", "category", "jurisdiction", "clock_status", "policy_version")
@@ -60,6 +64,14 @@ def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # t
     _scope_options(verify_)
     verify_.add_argument("--export", type=Path, help="verify an export folder, offline")
     verify_.add_argument("--public-key", type=Path, action="append", default=[])
+    verify_.add_argument(
+        "--since-anchor",
+        type=Path,
+        help="an anchor file from `plaint audit anchor`: the log must still hold that "
+        "checkpoint unchanged, and every later one must extend it",
+    )
+    anchor = audit.add_parser("anchor")
+    anchor.add_argument("--out", type=Path, help="also write the anchor to this file")
     export = audit.add_parser("export")
     export.add_argument("folder", type=Path)
     _scope_options(export)
@@ -100,6 +112,7 @@ def run(args: argparse.Namespace, root: Root) -> int:
         "verify": _verify,
         "export": _export,
         "checkpoint": _checkpoint,
+        "anchor": _anchor,
         "public-key": _public_key,
         "report": _report_command,
     }
@@ -142,13 +155,18 @@ def _line(entry: AuditEntry) -> str:
 
 
 def _verify(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    try:
+        anchor = _read_anchor(args.since_anchor) if args.since_anchor else None
+    except (OSError, ValueError) as exc:
+        print(f"--since-anchor: {exc}")
+        return 2
     if args.export:
         try:
             manifest, entries, checkpoints, keys = audit_export.read_export(args.export)
         except audit_export.ExportInvalidError as exc:
             print(f"export: {exc}")
             return 1
-        scope = _export_scope(manifest)
+        scope, evidence = _export_scope(manifest), Evidence()
         if not args.public_key:
             print("# using the public keys in the export; pass --public-key to use your own copy")
     else:
@@ -157,10 +175,23 @@ def _verify(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
             return 2
         found = gather(store, trust.archive, _asked(args))
         entries, checkpoints, scope = found.entries, found.checkpoints, found.scope
+        evidence = found.evidence
         keys = {trust.signer.key_id: trust.signer.public_key_pem()} if trust.signer else {}
     for path in args.public_key:
         keys = _keys_for(path.read_bytes(), checkpoints)
-    return _report(verify(entries, checkpoints, keys, scope))
+    if anchor is not None:
+        if not args.export and trust.archive is not None:
+            # Every checkpoint from the anchored one on, whatever the scope asked for.
+            numbers = [n for n in trust.archive.numbers(args.ledger) if n >= anchor.number]
+            later, _ = kept_as_named(trust.archive, args.ledger, numbers)
+            checkpoints = sorted({c.number: c for c in [*checkpoints, *later]}.values(),
+                                 key=lambda c: c.number)  # fmt: skip
+        evidence = replace(evidence, anchor=anchor)
+    return _report(verify(entries, checkpoints, keys, scope, evidence))
+
+
+def _read_anchor(path: Path) -> Anchor:
+    return Anchor.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def _keys_for(pem: bytes, checkpoints: list[Checkpoint]) -> dict[str, bytes]:
@@ -188,7 +219,7 @@ def _export_scope(manifest: audit_export.Manifest) -> Scope:
     if manifest.since or manifest.until:
         return Scope(whole_log=False, whole_chains=False, covered_until=manifest.covered_until,
                      personal_withheld=withheld)  # fmt: skip
-    return Scope(personal_withheld=withheld)
+    return Scope(personal_withheld=withheld, as_of=manifest.exported_at)
 
 
 def _report(result: Verification) -> int:
@@ -240,8 +271,12 @@ def _checkpoint(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> i
         print("configure a key (--kms-key-id, --key-file) and an archive "
               "(--archive-bucket, --archive-dir)")  # fmt: skip
         return 2
-    run_ = Checkpointer(store, trust.archive, trust.signer, lambda: datetime.now(UTC),
-                        ledger=args.ledger).run()  # fmt: skip
+    try:
+        run_ = Checkpointer(store, trust.archive, trust.signer, lambda: datetime.now(UTC),
+                            ledger=args.ledger).run()  # fmt: skip
+    except CheckpointRollbackError as exc:
+        print(f"REFUSED: {exc}")
+        return 1
     made = run_.made
     if made is None:
         print("no window ready to checkpoint")
@@ -249,6 +284,31 @@ def _checkpoint(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> i
         end = made.body.window_end.isoformat()
         print(f"checkpoint #{made.number}: {made.body.entries} entries to {end}")
     print(f"sealed until {run_.sealed_until.isoformat() if run_.sealed_until else '-'}")
+    return 0
+
+
+def _anchor(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:
+    """The newest checkpoint, checked against the audit table's copy first, as JSON."""
+    if trust.archive is None:
+        print("no checkpoint archive configured (--archive-bucket or --archive-dir)")
+        return 2
+    numbers = trust.archive.numbers(args.ledger)
+    newest = trust.archive.get(args.ledger, numbers[-1]) if numbers else None
+    copy = store.newest_checkpoint_copy(args.ledger)
+    if newest is None or copy is None or newest.number != numbers[-1]:
+        print("no checkpoint to anchor yet" if newest is None else "the archive is inconsistent;"
+              " run plaint audit verify")  # fmt: skip
+        return 1
+    if (copy.number, copy.body) != (newest.number, newest.body):
+        print(f"the audit table's newest copy (#{copy.number}) is not the archive's newest "
+              f"(#{newest.number}); run plaint audit verify")  # fmt: skip
+        return 1
+    text = anchor_of(newest).model_dump_json()
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print("# keep this outside Plaint; later: plaint audit verify --since-anchor FILE",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 

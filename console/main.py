@@ -15,7 +15,7 @@ plaint clocks recalculate COMPLAINT --policy FILE --by WHO --reason WHY [--apply
                                   showing every deadline before and after; recorded in the
                                   audit log only with --apply
 
-plaint audit query|verify|export|checkpoint|public-key|report
+plaint audit query|verify|export|checkpoint|anchor|public-key|report
                                   the compliance log, for auditors (plaint audit --help)
 plaint retention show|hold|release COMPLAINT ...
                                   a record's retention date and its legal holds

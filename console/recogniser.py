@@ -6,10 +6,12 @@ plaint recogniser labels [--since T] [--until T] [--out FILE] [--agents-only]
 Writes JSON Lines, one label per answer (see plaint.intake.labels for every field): the
 ticket's source and id, the label (complaint / not_complaint), who labelled it (an agent, or
 later words the rules or the recogniser judged), when, the language, the model version and
-score the recogniser gave, and the digest of the text that was judged. No ticket text:
-Plaint never keeps it. A training job fetches each ticket's text from the helpdesk and
-keeps it only if its SHA-256 matches `text_digest`. Records whose processing is restricted
-or that were disposed of are left out, and counted on stderr.
+score the recogniser gave, and the keyed digest of the text that was judged with its key.
+No ticket text: Plaint never keeps it. A training job fetches each ticket's text from the
+helpdesk and keeps it only if HMAC-SHA256(`text_key`, text) matches `text_digest`
+("hmac-sha256:<hex>"; complaints received before digests were keyed: SHA-256, "sha256:").
+Records whose processing is restricted or that were disposed of are left out, and counted
+on stderr.
 """
 
 from __future__ import annotations
@@ -88,11 +90,12 @@ def export(
     )
     written, left_out = 0, Counter[str]()
     for entry in entries:
-        row = label_row(entry)
+        complaint = store.get_complaint(entry.complaint_id or "")
+        row = label_row(entry, complaint)
         if agents_only and row["labelled_by"] != "agent":
             left_out["settled by later words"] += 1
             continue
-        reason = withheld(store.get_complaint(entry.complaint_id or ""))
+        reason = withheld(complaint)
         if reason is not None:
             left_out[reason] += 1
             continue

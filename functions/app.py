@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice.app import Chalice, Rate
 from chalicelib.webhooks import webhooks
 from chalicelib.wiring import deadline, runtime
 
-from plaint.vocabulary.errors import PlaintError
+from plaint.vocabulary.errors import CheckpointRollbackError, PlaintError
 
 app = Chalice(app_name="plaint")
 app.log.setLevel(logging.INFO)
@@ -79,7 +80,15 @@ def checkpoint(event: Any) -> dict[str, Any]:
     if checkpointer is None:
         app.log.warning("no checkpoint key or archive configured: the audit log is unsigned")
         return {"checkpoint": None}
-    run = checkpointer.run()
+    try:
+        run = checkpointer.run()
+    except CheckpointRollbackError as exc:
+        # Loud: the metric (alarm on it), the log line, and a failed invocation. Imported
+        # here so the webhook's cold start does not load the checkpoint path.
+        from plaint.usecases.checkpointing import rollback_metric
+
+        print(rollback_metric(checkpointer.ledger, datetime.now(UTC), str(exc)), flush=True)
+        raise
     made = run.made
     return {
         "checkpoint": made.number if made else None,

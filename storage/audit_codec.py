@@ -21,6 +21,7 @@ from typing import Final
 
 from plaint.auditlog.chain import ledger_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry, AuditFacets, ChainHead, Erasure, PersonalValue
 from storage.codec import sortable
 from storage.layout import Item
@@ -130,6 +131,19 @@ def entry_item(entry: AuditEntry) -> Item:
     return item
 
 
+# What places an entry in the table and its indexes, all derived from its content.
+PLACING: Final = ("pk", "sk", "tpart", "tkey", *(f.attribute for f in FACETS.values()))
+
+
+def index_mismatch(item: Item) -> IndexMismatch | None:
+    """The placing attributes of a stored entry that differ from those its content gives:
+    an entry hidden from a query by rewriting its index keys alone."""
+    entry = entry_from_item(item)
+    expected = entry_item(entry)
+    wrong = tuple(name for name in PLACING if item.get(name) != expected.get(name))
+    return IndexMismatch(chain=entry.chain, seq=entry.seq, attributes=wrong) if wrong else None
+
+
 def personal_json(personal: dict[str, PersonalValue]) -> str:
     """Personal values as the entry item holds them (and as erasures expect to find them)."""
     plain = {name: value.model_dump() for name, value in personal.items()}
@@ -189,6 +203,18 @@ def checkpoint_item(checkpoint: Checkpoint) -> Item:
 
 def checkpoint_body_from_item(item: Item) -> tuple[CheckpointBody, str]:
     return CheckpointBody.model_validate_json(item["body"]), str(item["signature"])
+
+
+def checkpoint_copy_from_item(item: Item) -> CheckpointCopy:
+    """The copy under the number its key names, whatever its body says."""
+    body, signature = checkpoint_body_from_item(item)
+    number = int(str(item["sk"]).removeprefix("CHECKPOINT#"))
+    return CheckpointCopy(number=number, body=body, signature=signature)
+
+
+def entry_prefix(ledger: str) -> str:
+    """The start of every entry key of the ledger's chains."""
+    return chain_pk(f"{ledger}/")
 
 
 def chain_checkpoint_item(chain: str, number: int) -> Item:

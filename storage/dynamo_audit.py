@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from plaint.auditlog.checkpoint import CheckpointBody
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
@@ -59,6 +60,36 @@ class DynamoAuditLog(AuditPages):
             "ConsistentRead": True,
         }
         return [ac.entry_from_item(item) for item in self._paged(query, limit)]
+
+    def stored_entries(
+        self, ledger: str, chain: str | None = None
+    ) -> tuple[list[AuditEntry], list[IndexMismatch]]:
+        """Every entry of the ledger (one scan of the table itself, not of an index), or of
+        one chain; and those whose index attributes differ from their content."""
+        if chain is not None:
+            query = {
+                "TableName": self._audit,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :seq)",
+                "ExpressionAttributeValues": wire({":pk": ac.chain_pk(chain), ":seq": "SEQ#"}),
+                "ConsistentRead": True,
+            }
+            return _decoded(self._paged(query, ac.LAST_SEQ))
+        request: dict[str, Any] = {
+            "TableName": self._audit,
+            "ConsistentRead": True,
+            "FilterExpression": "begins_with(pk, :chains) AND begins_with(sk, :seq)",
+            "ExpressionAttributeValues": wire({":chains": ac.entry_prefix(ledger), ":seq": "SEQ#"}),
+        }
+        items: list[Item] = []
+        while True:
+            with translated():
+                response = self._client.scan(**request)
+            items.extend(plain(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items.sort(key=lambda item: (item["pk"], item["sk"]))
+        return _decoded(items)
 
     # The seal
 
@@ -182,6 +213,30 @@ class DynamoAuditLog(AuditPages):
         }
         return [ac.checkpoint_body_from_item(item) for item in self._paged(query, limit)]
 
+    def checkpoint_copies(self, ledger: str) -> list[CheckpointCopy]:
+        query = {
+            "TableName": self._audit,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": wire(
+                {":pk": ac.ledger_pk(ledger), ":prefix": "CHECKPOINT#"}
+            ),
+            "ConsistentRead": True,
+        }
+        return [ac.checkpoint_copy_from_item(item) for item in self._paged(query, ac.LAST_SEQ)]
+
+    def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None:
+        query = {
+            "TableName": self._audit,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": wire(
+                {":pk": ac.ledger_pk(ledger), ":prefix": "CHECKPOINT#"}
+            ),
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        items = self._paged(query, 1)
+        return ac.checkpoint_copy_from_item(items[0]) if items else None
+
     def latest_checkpoint_number(self, ledger: str) -> int | None:
         query = {
             "TableName": self._audit,
@@ -226,3 +281,8 @@ class DynamoAuditLog(AuditPages):
         items = [plain(item) for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         return items, None if last is None else plain(last)
+
+
+def _decoded(items: list[Item]) -> tuple[list[AuditEntry], list[IndexMismatch]]:
+    mismatches = [m for item in items if (m := ac.index_mismatch(item)) is not None]
+    return [ac.entry_from_item(item) for item in items], mismatches

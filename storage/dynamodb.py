@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from botocore.exceptions import ClientError
 
-from plaint.auditlog.chain import by_chain, place_on_chain
+from plaint.auditlog.chain import by_chain, place_on_chain, refuse_future
 from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
@@ -186,6 +186,7 @@ class DynamoStore(DynamoInbox, DecodedReads, PublishedPolicies, DynamoAuditLog, 
             if state_ops:
                 self._transact(state_ops, [])
             return ()
+        refuse_future((draft.at for draft in drafts), self._clock())
         chains = by_chain(ledger, drafts)
         earliest = min(draft.at for draft in drafts)
         for attempt in range(CHAIN_ATTEMPTS):

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from plaint.auditlog.chain import by_chain, place_on_chain
+from plaint.auditlog.chain import by_chain, place_on_chain, refuse_future
 from plaint.model.actions import ActionUpdate
 from plaint.model.audit import AuditDraft, AuditEntry, ChainHead, Erasure
 from plaint.model.complaint import Complaint
@@ -168,6 +168,7 @@ class MemoryStore(DecodedReads, PublishedPolicies, MemoryAuditLog, StateIndexes)
     def _placed(self, drafts: Sequence[AuditDraft], ledger: str) -> tuple[AuditEntry, ...]:
         """The drafts as entries on their chains, if the ledger's window is open for them
         (callers hold the lock)."""
+        refuse_future((draft.at for draft in drafts), self._clock())
         earliest = min((draft.at for draft in drafts), default=None)
         if earliest is not None and not self.window_open(ledger, earliest):
             raise AuditWindowClosedError("the entries are dated inside a sealed window")

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.model.audit import AuditEntry
 from plaint.vocabulary.errors import RevisionConflictError
 from storage import audit_codec as ac
@@ -39,6 +40,20 @@ class MemoryAuditLog(AuditPages):
             keys = sorted(k for k in self._audit if k[0] == pk and k[1].startswith("SEQ#"))
             items = [self._audit[k] for k in keys if k[1] >= first][: max(limit, 0)]
         return [ac.entry_from_item(item) for item in items]
+
+    def stored_entries(
+        self, ledger: str, chain: str | None = None
+    ) -> tuple[list[AuditEntry], list[IndexMismatch]]:
+        prefix = ac.chain_pk(chain) if chain is not None else ac.entry_prefix(ledger)
+        with self._lock:
+            items = [
+                dict(self._audit[k])
+                for k in sorted(self._audit)
+                if k[1].startswith("SEQ#")
+                and (k[0] == prefix if chain is not None else k[0].startswith(prefix))
+            ]
+        mismatches = [m for item in items if (m := ac.index_mismatch(item)) is not None]
+        return [ac.entry_from_item(item) for item in items], mismatches
 
     def sealed_until(self, ledger: str) -> datetime | None:
         with self._lock:
@@ -107,6 +122,20 @@ class MemoryAuditLog(AuditPages):
             )
             items = [self._audit[k] for k in keys[:limit]]
         return [ac.checkpoint_body_from_item(item) for item in items]
+
+    def checkpoint_copies(self, ledger: str) -> list[CheckpointCopy]:
+        pk = ac.ledger_pk(ledger)
+        with self._lock:
+            items = [
+                self._audit[k]
+                for k in sorted(self._audit)
+                if k[0] == pk and k[1].startswith("CHECKPOINT#")
+            ]
+        return [ac.checkpoint_copy_from_item(item) for item in items]
+
+    def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None:
+        copies = self.checkpoint_copies(ledger)
+        return copies[-1] if copies else None
 
     def latest_checkpoint_number(self, ledger: str) -> int | None:
         # The newest key, as DynamoDB's descending query of one item finds it: no body is

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from plaint.model.audit import (
@@ -34,9 +35,14 @@ from plaint.model.decision import Decision
 if TYPE_CHECKING:  # plaint.policy hashes its documents with canonical_json, from here
     from plaint.policy.document import Policy
 from plaint.vocabulary.canonical import canonical_json
+from plaint.vocabulary.errors import AuditEntryFromFutureError
 
 GENESIS_HASH = "0" * 64
 NO_COMPLAINT = "-"
+# How far ahead of the store's clock an entry may be dated: the skew between the clocks of
+# the machines that judge and the one that commits. An entry dated further ahead would sit
+# outside every checkpoint until its time came, and a checkpoint would then sign it.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 # Entries that say where a clock stands, and how they say it.
 _CLOCK_STANDINGS: dict[str, ClockStanding] = {
     AuditKind.CLOCK_MET: ClockStanding.ON_TIME,
@@ -59,6 +65,16 @@ def ledger_of(chain: str) -> str:
 
 def personal_digest(salt: str, value: str) -> str:
     return hmac.new(bytes.fromhex(salt), value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def refuse_future(dated: Iterable[datetime], now: datetime) -> None:
+    """Raise AuditEntryFromFutureError when an entry is dated beyond the clock skew allowed."""
+    latest = max(dated, default=None)
+    if latest is not None and latest > now + FUTURE_TOLERANCE:
+        raise AuditEntryFromFutureError(
+            f"an entry is dated {latest.isoformat()}, more than {FUTURE_TOLERANCE} "
+            f"after {now.isoformat()}"
+        )
 
 
 def entry_body(entry: AuditEntry) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Verification of the compliance log: recompute every hash, follow every chain, check every
 checkpoint's signature and Merkle root, and hold the entries against the leaves the
 checkpoints signed. Needs nothing but entries, checkpoints and public keys, so an auditor
-can run it on an export without access to our tables.
+can run it on an export without access to our tables. Against the live store it also takes
+Evidence (plaint.auditlog.evidence): entries whose index keys differ from their content, the
+audit table's checkpoint copies to hold against the archive, and the auditor's anchor.
 
 Each finding names an entry (chain and sequence number) or a checkpoint. Entries dated after
 the last checkpoint are protected by their chain alone until the next checkpoint.
@@ -18,8 +20,20 @@ from enum import StrEnum
 from itertools import pairwise
 
 from plaint.auditlog import merkle
-from plaint.auditlog.chain import GENESIS_HASH, personal_digest, recomputed_hash
-from plaint.auditlog.checkpoint import Checkpoint, CheckpointBody, Leaf, content_digest
+from plaint.auditlog.chain import (
+    FUTURE_TOLERANCE,
+    GENESIS_HASH,
+    personal_digest,
+    recomputed_hash,
+)
+from plaint.auditlog.checkpoint import (
+    Checkpoint,
+    CheckpointBody,
+    Leaf,
+    body_hash,
+    content_digest,
+)
+from plaint.auditlog.evidence import Anchor, Evidence, IndexMismatch
 from plaint.auditlog.signatures import PublicKeyError, signature_holds
 from plaint.model.audit import AuditEntry, AuditKind
 from plaint.vocabulary.base import Frozen
@@ -35,6 +49,10 @@ class FindingKind(StrEnum):
     ERASED_UNRECORDED = "erased_unrecorded"
     CHECKPOINT_MISSING = "checkpoint_missing"
     CHECKPOINT_INVALID = "checkpoint_invalid"
+    MISINDEXED = "misindexed"
+    FUTURE_DATED = "future_dated"
+    CHECKPOINT_ROLLED_BACK = "checkpoint_rolled_back"
+    ANCHOR_BROKEN = "anchor_broken"
 
 
 class Finding(Frozen):
@@ -81,10 +99,10 @@ class Scope:
 @dataclass
 class _Findings:
     found: list[tuple[str, int, Finding]] = field(default_factory=list)
-    keys: set[tuple[str | None, int | None, FindingKind]] = field(default_factory=set)
+    keys: set[tuple[str | None, int | None, int | None, FindingKind]] = field(default_factory=set)
 
     def add(self, finding: Finding, order: str = "") -> None:
-        key = (finding.chain, finding.seq, finding.kind)
+        key = (finding.chain, finding.seq, finding.checkpoint, finding.kind)
         if key not in self.keys:
             self.keys.add(key)
             self.found.append((order, len(self.found), finding))
@@ -98,10 +116,16 @@ def verify(
     checkpoints: Sequence[Checkpoint],
     public_keys: Mapping[str, bytes],
     scope: Scope | None = None,
+    evidence: Evidence | None = None,
 ) -> Verification:
     scope = scope or Scope()
+    evidence = evidence or Evidence()
     findings = _Findings()
     good = _checked_checkpoints(checkpoints, public_keys, scope, findings)
+    # Entries dated in a window no valid checkpoint covers are reported with that
+    # checkpoint, not one by one.
+    gaps = any(f.checkpoint is not None for _, _, f in findings.found)
+    _check_evidence(checkpoints, evidence, findings)
     covered_until = max(
         [c.body.window_end for c in good] + ([scope.covered_until] if scope.covered_until else []),
         default=None,
@@ -116,14 +140,12 @@ def verify(
                 expected[leaf.chain].append(leaf)
     erased = _erasures(e for chain in chains.values() for e in chain)
     covering = _Windows([c.body for c in good])
-    # Entries dated in a window no valid checkpoint covers are reported with that
-    # checkpoint, not one by one.
-    gaps = any(f.checkpoint is not None for _, _, f in findings.found)
     erased_values = 0
     for chain in sorted(set(chains) | set(expected)):
         actual = chains.get(chain, [])
         for entry in actual:
             _check_entry(entry, findings)
+            _check_date(entry, scope, findings)
             if not scope.personal_withheld:
                 erased_values += _check_personal(entry, erased, findings)
         covered = [e for e in actual if covering.cover(e.at)]
@@ -136,6 +158,11 @@ def verify(
             if entry.at <= covered_until and not covering.cover(entry.at):
                 why = "dated inside a checkpointed window, but no checkpoint saw it"
                 findings.add(_about(entry, FindingKind.INSERTED, why), _at(entry))
+    # After the entries' own findings, so an edit that also moved an index key is named
+    # modified first.
+    dated = {(e.chain, e.seq): _at(e) for chain in chains.values() for e in chain}
+    for mismatch in evidence.misindexed:
+        findings.add(_misindexed(mismatch), dated.get((mismatch.chain, mismatch.seq), ""))
     return Verification(
         findings=findings.sorted(),
         entries=sum(len(c) for c in chains.values()),
@@ -369,3 +396,79 @@ def _link_problem(previous: Checkpoint, checkpoint: Checkpoint) -> str | None:
     if checkpoint.body.window_start != previous.body.window_end:
         return f"its window does not start where #{previous.number}'s ended"
     return None
+
+
+def _check_evidence(
+    checkpoints: Sequence[Checkpoint], evidence: Evidence, findings: _Findings
+) -> None:
+    _check_copies(checkpoints, evidence, findings)
+    if evidence.anchor is not None:
+        _check_anchor(evidence.anchor, checkpoints, findings)
+
+
+def _check_date(entry: AuditEntry, scope: Scope, findings: _Findings) -> None:
+    """An entry dated ahead of the verification is a forgery waiting for a checkpoint to
+    sign it: the store refuses such entries at commit."""
+    if scope.as_of is not None and entry.at > scope.as_of + FUTURE_TOLERANCE:
+        why = f"dated {entry.at.isoformat()}, after this verification ({scope.as_of.isoformat()})"
+        findings.add(_about(entry, FindingKind.FUTURE_DATED, why), _at(entry))
+
+
+def _misindexed(mismatch: IndexMismatch) -> Finding:
+    names = ", ".join(mismatch.attributes)
+    return Finding(
+        kind=FindingKind.MISINDEXED,
+        chain=mismatch.chain,
+        seq=mismatch.seq,
+        message=f"{mismatch.chain} #{mismatch.seq}: its query-index attributes ({names}) are "
+        "not those of its content: it is hidden from, or misfiled in, queries",
+    )
+
+
+def _check_copies(
+    checkpoints: Sequence[Checkpoint], evidence: Evidence, findings: _Findings
+) -> None:
+    """Hold the audit table's checkpoint copies against the write-once archive: a copy the
+    archive lacks, a checkpoint the table lost, a copy that differs (rolled back)."""
+    for name, inside in evidence.misfiled:
+        why = f"the archive's object for #{name} holds checkpoint #{inside}"
+        findings.add(_checkpoint(name, FindingKind.CHECKPOINT_ROLLED_BACK, why), "")
+    if evidence.copies is None:
+        return
+    archived = {c.number: c for c in checkpoints}
+    copies = {c.number: c for c in evidence.copies}
+    for number in sorted(set(archived) | set(copies)):
+        kept, copy = archived.get(number), copies.get(number)
+        if kept is None:
+            why = "recorded in the audit table, but not in the write-once archive"
+        elif copy is None:
+            why = "in the archive, but its copy in the audit table is gone"
+        elif copy.body.number != number or body_hash(copy.body) != kept.hash:
+            why = f"the audit table's copy is not the archived one (it holds #{copy.body.number})"
+        elif copy.signature != kept.signature:
+            why = "the audit table's copy carries another signature than the archived one"
+        else:
+            continue
+        findings.add(_checkpoint(number, FindingKind.CHECKPOINT_ROLLED_BACK, why), "")
+
+
+def _check_anchor(anchor: Anchor, checkpoints: Sequence[Checkpoint], findings: _Findings) -> None:
+    """The anchored checkpoint is still there, unchanged, and every later one follows it."""
+    by_number = {c.number: c for c in checkpoints if c.body.ledger == anchor.ledger}
+    anchored = by_number.get(anchor.number)
+    if anchored is None or anchored.hash != anchor.hash:
+        why = "the checkpoint the auditor anchored is " + (
+            "gone" if anchored is None else f"not the one anchored (hash {anchored.hash[:16]}…)"
+        )
+        findings.add(_checkpoint(anchor.number, FindingKind.ANCHOR_BROKEN, why), "")
+        return
+    previous = anchored
+    for number in range(anchor.number + 1, max(by_number) + 1):
+        checkpoint = by_number.get(number)
+        if checkpoint is None or checkpoint.body.previous != previous.hash:
+            why = f"it does not extend the anchored checkpoint #{anchor.number}" + (
+                " (missing)" if checkpoint is None else ""
+            )
+            findings.add(_checkpoint(number, FindingKind.ANCHOR_BROKEN, why), "")
+            return
+        previous = checkpoint

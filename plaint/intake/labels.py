@@ -4,10 +4,12 @@ Each agent's answer to a review (complaint.confirmed, complaint.dismissed) is a 
 ticket a person judged a complaint or not, with what the recogniser had said of it (model
 version, score, thresholds, language). The log holds no words of the ticket, so neither
 does a label: it names the ticket (source, ticket id) for a training job to fetch the text
-from the helpdesk with its own credentials, and carries the SHA-256 digest of the text that
-was judged, so the job can tell the text it fetched is that text (a ticket edited or
-redacted since has another digest and should be left out). Records whose processing is
-restricted, or that were disposed of, give no label.
+from the helpdesk with its own credentials, and carries the digest of the text that was
+judged and the key of that digest (HMAC-SHA256, `text_key`, from the complaint's record), so
+the job can tell the text it fetched is that text (a ticket edited or redacted since has
+another digest and should be left out). Labels of complaints received before digests were
+keyed carry a plain "sha256:" digest and no key. Records whose processing is restricted, or
+that were disposed of or erased, give no label.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ LABELS = {
 FIELDS = (
     "complaint_id", "source", "ticket_id", "label", "labelled_by", "via", "answered_at",
     "language", "model_version", "score", "outcome", "complaint_threshold",
-    "review_threshold", "category", "text_source", "text_digest", "policy_version",
+    "review_threshold", "category", "text_source", "text_digest", "text_key", "policy_version",
     "entry",
 )  # fmt: skip
 
@@ -44,8 +46,9 @@ def withheld(complaint: Complaint | None) -> str | None:
     return None
 
 
-def label_row(entry: AuditEntry) -> dict[str, Any]:
-    """One label from one answer entry (complaint.confirmed or complaint.dismissed)."""
+def label_row(entry: AuditEntry, complaint: Complaint | None = None) -> dict[str, Any]:
+    """One label from one answer entry (complaint.confirmed or complaint.dismissed), with
+    the key of its text digest from the complaint's record."""
     detail = entry.detail
     via = detail.get("via")
     row = {
@@ -65,6 +68,7 @@ def label_row(entry: AuditEntry) -> dict[str, Any]:
         "category": detail.get("category"),
         "text_source": detail.get("text_source", "ticket"),
         "text_digest": detail.get("text_digest"),
+        "text_key": complaint.description_key if complaint else None,
         "policy_version": entry.policy_version,
         "entry": {"chain": entry.chain, "seq": entry.seq, "hash": entry.hash},
     }

@@ -6,6 +6,8 @@ Nothing here reads or writes; plaint.handling carries decisions through the port
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from datetime import datetime
 
 from plaint.auditlog.drafts import record
@@ -26,9 +28,22 @@ from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.vocabulary.language import guess_language
 
+# The personal value, on the complaint.received entry, that keys its text digest.
+TEXT_KEY = "text_key"
 
-def description_digest(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+def new_text_key() -> str:
+    return secrets.token_hex(32)
+
+
+def description_digest(key: str, text: str) -> str:
+    """A digest of the complaint's text keyed with a random key kept as a personal value:
+    whoever holds the key (the complaint's own record, an authorised training job) can check
+    a text against it, nobody else can confirm a guessed text, and erasing the key with the
+    complainant's other personal values leaves a digest nothing can be matched against.
+    (Entries written before carry "sha256:<hex>", unkeyed; docs/audit.md says what then.)"""
+    mac = hmac.new(bytes.fromhex(key), text.encode("utf-8"), hashlib.sha256)
+    return "hmac-sha256:" + mac.hexdigest()
 
 
 def complainant_language(event: TicketEvent, policy: Policy) -> str:
@@ -99,6 +114,11 @@ def _first_sight(
     language = complainant_language(event, policy)
     assessment = assessment or assess(event, policy, language)
     received_at = event.created_at if previous is None else event.occurred_at
+    key = new_text_key()
+    digest = description_digest(key, event.description)
+    personal = {TEXT_KEY: key}
+    if event.complainant_ref:
+        personal["complainant"] = event.complainant_ref
     receipt = record(
         AuditKind.COMPLAINT_RECEIVED,
         event.complaint_id,
@@ -110,11 +130,11 @@ def _first_sight(
             "channel": event.channel,
             "received_at": received_at.isoformat(),
             "language": language,
-            "description_digest": description_digest(event.description),
+            "description_digest": digest,
             "delivery_id": event.delivery_id,
             "raised_later_in": None if previous is None else event.kind,
         },
-        personal={"complainant": event.complainant_ref} if event.complainant_ref else {},
+        personal=personal,
     )
     assessed = record(
         AuditKind.COMPLAINT_ASSESSED,
@@ -134,7 +154,8 @@ def _first_sight(
         language=language,
         subject=event.subject,
         product=event.product,
-        description_digest=description_digest(event.description),
+        description_digest=digest,
+        description_key=key,
         remedy_sought=event.remedy_sought,
         assessment=assessment,
         status=ComplaintStatus.NOT_A_COMPLAINT,

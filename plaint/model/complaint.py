@@ -218,6 +218,11 @@ class Complaint(Frozen):
     subject: str
     product: str | None
     description_digest: str
+    description_key: str | None = Field(
+        default=None,
+        description="The key of description_digest (plaint.intake.reception); None on "
+        "records written when the digest was unkeyed, and once erased.",
+    )
     remedy_sought: str | None
     assessment: Assessment
     status: ComplaintStatus

@@ -191,7 +191,13 @@ def dispose(
     )
 
 
-PSEUDONYMISED_FIELDS = ("complainant_ref", "subject", "remedy_sought", "description_digest")
+PSEUDONYMISED_FIELDS = (
+    "complainant_ref",
+    "subject",
+    "remedy_sought",
+    "description_digest",
+    "description_key",
+)
 
 
 KEPT_FACTS = ("received_at", "channel", "language", "assessment", "regime", "clocks",
@@ -207,6 +213,7 @@ def _pseudonymised(complaint: Complaint, now: datetime) -> Complaint:
         subject=ERASED_SUBJECT,
         remedy_sought=None,
         description_digest="",
+        description_key=None,
         retention=retention.model_copy(update={"disposed_at": now}) if retention else None,
     )
 
@@ -221,13 +228,24 @@ def _erasures(
     )
     if not erasures:
         return (), None
-    detail = {
+    detail: dict[str, object] = {
         "reason": why,
         "erased": [{"chain": e.chain, "seq": e.seq, "fields": list(e.fields)} for e in erasures],
     }
+    unkeyed = [{"chain": e.chain, "seq": e.seq} for e in entries if _unkeyed_text_digest(e)]
+    if unkeyed:
+        # Written before text digests were keyed: the chain commits to them, so they stay.
+        detail["unkeyed_text_digests_kept"] = unkeyed
     return erasures, record(
         AuditKind.PERSONAL_DATA_ERASED, complaint.complaint_id, policy, now, detail=detail
     )
+
+
+def _unkeyed_text_digest(entry: AuditEntry) -> bool:
+    """An entry carrying a plain SHA-256 of the complaint's text (written before digests
+    were keyed), which no erasure can remove without breaking the chain."""
+    digests = (entry.detail.get("description_digest"), entry.detail.get("text_digest"))
+    return any(isinstance(d, str) and d.startswith("sha256:") for d in digests)
 
 
 def _ticket_disposal(

@@ -7,6 +7,7 @@ store, so none can arrive after its checkpoint was made.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,11 @@ from datetime import datetime, timedelta
 
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointSigner, make_checkpoint
 from plaint.usecases.ports import AuditLog, CheckpointArchive
-from plaint.vocabulary.errors import CheckpointExistsError, RevisionConflictError
+from plaint.vocabulary.errors import (
+    CheckpointExistsError,
+    CheckpointRollbackError,
+    RevisionConflictError,
+)
 
 # Decisions take at most seconds between judging and committing; one that takes longer is
 # refused and judged again, so the lag only needs to cover the ordinary case.
@@ -25,6 +30,44 @@ _BEFORE = timedelta(microseconds=1)
 
 
 log = logging.getLogger(__name__)
+
+# The CloudWatch metric a refused checkpoint run counts (namespace, name): alarm on it.
+ROLLBACK_METRIC = ("Plaint/AuditLog", "CheckpointRollback")
+
+
+def rollback_metric(ledger: str, at: datetime, message: str) -> str:
+    """One count of ROLLBACK_METRIC in CloudWatch's embedded metric format: a JSON log line
+    that CloudWatch Logs turns into the metric, with no client and no dependency."""
+    namespace, name = ROLLBACK_METRIC
+    return json.dumps(
+        {
+            "_aws": {
+                "Timestamp": int(at.timestamp() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": namespace,
+                        "Dimensions": [["Ledger"]],
+                        "Metrics": [{"Name": name, "Unit": "Count"}],
+                    }
+                ],
+            },
+            "Ledger": ledger,
+            name: 1,
+            "message": message,
+        },
+        sort_keys=True,
+    )
+
+
+def rollback_refused(ledger: str, number: int, why: str) -> CheckpointRollbackError:
+    """The error a run raises when the newest checkpoint's copy and the archive disagree,
+    logged at error level so it is seen even where the error is swallowed."""
+    message = (
+        f"ledger {ledger}: the audit table's copy of checkpoint #{number} {why}; "
+        "no checkpoint is made until this is looked into (plaint audit verify)"
+    )
+    log.error(message)
+    return CheckpointRollbackError(message)
 
 
 @dataclass(frozen=True)
@@ -56,10 +99,7 @@ class Checkpointer:
         return CheckpointRun(made=made, sealed_until=sealed)
 
     def _checkpoint(self, sealed: datetime, now: datetime) -> Checkpoint | None:
-        number = self.log.latest_checkpoint_number(self.ledger)
-        latest = self.archive.get(self.ledger, number) if number else None
-        if number and latest is None:
-            raise LookupError(f"checkpoint {number} is recorded but not in the archive")
+        latest = self._newest_kept()
         if latest is not None and latest.body.window_end >= sealed:
             return None  # this window is checkpointed already
         start = latest.body.window_end if latest else self._first_start(sealed)
@@ -83,6 +123,37 @@ class Checkpointer:
             return None
         self._record(checkpoint)
         return checkpoint
+
+    def _newest_kept(self) -> Checkpoint | None:
+        """The newest checkpoint, once the audit table's copy is found to be the archive's.
+        Raises CheckpointRollbackError when they disagree: a checkpoint deleted or rolled
+        back is never checkpointed over, and never silently (see rollback_refused)."""
+        copy = self.log.newest_checkpoint_copy(self.ledger)
+        number = copy.number if copy else 0
+        latest = self.archive.get(self.ledger, number) if copy else None
+        if copy is not None:
+            if latest is None:
+                raise rollback_refused(self.ledger, number, "is not in the write-once archive")
+            if latest.number != number or copy.body != latest.body:
+                raise rollback_refused(
+                    self.ledger, number, f"holds checkpoint #{copy.body.number}'s body, "
+                    "not the archived one: rolled back"
+                )  # fmt: skip
+            if copy.signature != latest.signature:
+                raise rollback_refused(self.ledger, number, "carries another signature")
+        ahead = self.archive.get(self.ledger, number + 1)
+        if ahead is not None:
+            # Archived but not recorded: a run stopped in between, or the copy was deleted.
+            # The archive is what counts; record it and go on from it.
+            log.warning(
+                "checkpoint %s of %s was archived but its copy in the audit table is missing; "
+                "recorded again from the archive",
+                ahead.number,
+                self.ledger,
+            )
+            self._record(ahead)
+            return ahead
+        return latest
 
     def _record(self, checkpoint: Checkpoint) -> None:
         try:

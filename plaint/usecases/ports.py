@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 from plaint.auditlog.checkpoint import Checkpoint
+from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.auditlog.query import AuditPage, AuditQuery
 from plaint.model.actions import OutboundAction
 from plaint.model.audit import AuditEntry, ChainHead
@@ -136,6 +137,18 @@ class AuditLog(Protocol):
         """Keep a copy of the checkpoint's body and signature, and which chains it covered."""
 
     def latest_checkpoint_number(self, ledger: str) -> int | None: ...
+
+    def checkpoint_copies(self, ledger: str) -> list[CheckpointCopy]:
+        """Every checkpoint copy the audit table holds, under the number its key names."""
+
+    def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None: ...
+
+    def stored_entries(
+        self, ledger: str, chain: str | None = None
+    ) -> tuple[list[AuditEntry], list[IndexMismatch]]:
+        """Every entry of the ledger, or of one chain, read from the table itself rather
+        than an index (future-dated ones too); and those whose index attributes are not
+        the ones their content gives."""
 
     def checkpoints_of_chain(self, chain: str) -> list[int]: ...
 

@@ -4,11 +4,12 @@ the whole log, one complaint, or a time range. The CLI and the audit API both us
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.checkpoint import Checkpoint
+from plaint.auditlog.evidence import Anchor, Evidence
 from plaint.auditlog.verify import Scope, Verification, verify
 from plaint.model.audit import AuditEntry
 from plaint.usecases.ports import AuditLog, CheckpointArchive
@@ -34,27 +35,41 @@ class Gathered:
     entries: list[AuditEntry]
     checkpoints: list[Checkpoint]
     scope: Scope
+    evidence: Evidence = field(default_factory=Evidence)
 
 
 def gather(log: AuditLog, archive: CheckpointArchive, asked: Asked) -> Gathered:
+    """What a verification needs. The whole log is read from the table itself, not from an
+    index, so an entry cannot hide from verification by its index keys or its date; its
+    index attributes are checked against its content, and the audit table's checkpoint
+    copies against the archive. A time range is read through the time index."""
     ledger = asked.ledger
     numbers = archive.numbers(ledger)
     newest = archive.get(ledger, numbers[-1]) if numbers else None
     covered = newest.body.window_end if newest else None
     if asked.complaint_id:
         chain = chain_of(ledger, asked.complaint_id)
-        checkpoints = kept(archive, ledger, log.checkpoints_of_chain(chain))
-        scope = Scope(whole_log=False, covered_until=covered, chains=frozenset({chain}))
-        return Gathered(log.complaint_entries(ledger, asked.complaint_id), checkpoints, scope)
-    checkpoints = kept(archive, ledger, numbers)
+        checkpoints, _ = kept_as_named(archive, ledger, log.checkpoints_of_chain(chain))
+        scope = Scope(
+            whole_log=False, covered_until=covered, chains=frozenset({chain}), as_of=asked.now
+        )
+        entries, misindexed = log.stored_entries(ledger, chain)
+        return Gathered(entries, checkpoints, scope, Evidence(misindexed=tuple(misindexed)))
+    checkpoints, misfiled = kept_as_named(archive, ledger, numbers)
     ranged = asked.since is not None or asked.until is not None
     if ranged:
         since = asked.since or datetime.min.replace(tzinfo=UTC)
         checkpoints = overlapping(checkpoints, since, asked.until or asked.now)
-        scope = Scope(whole_log=False, whole_chains=False, covered_until=covered)
-    else:
-        scope = Scope(as_of=asked.now, stale_after=STALE_AFTER)
-    return Gathered(_entries(log, asked, checkpoints), checkpoints, scope)
+        scope = Scope(whole_log=False, whole_chains=False, covered_until=covered, as_of=asked.now)
+        return Gathered(_entries(log, asked, checkpoints), checkpoints, scope)
+    scope = Scope(as_of=asked.now, stale_after=STALE_AFTER)
+    entries, misindexed = log.stored_entries(ledger)
+    evidence = Evidence(
+        misindexed=tuple(misindexed),
+        copies=tuple(log.checkpoint_copies(ledger)),
+        misfiled=tuple(misfiled),
+    )
+    return Gathered(entries, checkpoints, scope, evidence)
 
 
 def _entries(log: AuditLog, asked: Asked, checkpoints: list[Checkpoint]) -> list[AuditEntry]:
@@ -72,14 +87,33 @@ def _entries(log: AuditLog, asked: Asked, checkpoints: list[Checkpoint]) -> list
 
 
 def verify_log(
-    log: AuditLog, archive: CheckpointArchive, keys: Mapping[str, bytes], asked: Asked
+    log: AuditLog,
+    archive: CheckpointArchive,
+    keys: Mapping[str, bytes],
+    asked: Asked,
+    anchor: Anchor | None = None,
 ) -> Verification:
     found = gather(log, archive, asked)
-    return verify(found.entries, found.checkpoints, keys, found.scope)
+    evidence = replace(found.evidence, anchor=anchor)
+    return verify(found.entries, found.checkpoints, keys, found.scope, evidence)
 
 
-def kept(archive: CheckpointArchive, ledger: str, numbers: list[int]) -> list[Checkpoint]:
-    return [c for n in numbers if (c := archive.get(ledger, n)) is not None]
+def kept_as_named(
+    archive: CheckpointArchive, ledger: str, numbers: list[int]
+) -> tuple[list[Checkpoint], list[tuple[int, int]]]:
+    """The archived checkpoints whose number is the one they are kept under; and (name,
+    number inside) for any object that holds another checkpoint (a copy put in its place)."""
+    good: list[Checkpoint] = []
+    misfiled: list[tuple[int, int]] = []
+    for number in numbers:
+        checkpoint = archive.get(ledger, number)
+        if checkpoint is None:
+            continue
+        if checkpoint.number == number and checkpoint.body.ledger == ledger:
+            good.append(checkpoint)
+        else:
+            misfiled.append((number, checkpoint.number))
+    return good, misfiled
 
 
 def overlapping(

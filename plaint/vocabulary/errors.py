@@ -56,6 +56,16 @@ class AuditWindowClosedError(RevisionConflictError):
     judge again, now."""
 
 
+class AuditEntryFromFutureError(PlaintError):
+    """The decision's entries are dated further ahead of the store's clock than clock skew
+    explains (plaint.auditlog.chain.FUTURE_TOLERANCE): refused, never retried."""
+
+
+class CheckpointRollbackError(PlaintError):
+    """The audit table's copy of the newest checkpoint and the write-once archive disagree:
+    a checkpoint was deleted or rolled back. Checkpointing stops until someone looks."""
+
+
 class QueryInvalidError(PlaintError):
     """A query the store cannot answer as asked without a scan (a bad cursor, range or
     facet), or a window the data it needs is not kept for."""

@@ -299,3 +299,113 @@ def test_the_management_report_is_drawn_from_the_complaints_the_log_received(
     assert drawn == ["breaches-by-clock.svg", "complaints-by-category.svg", "on-time.svg"]
     assert plaint([*base, "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
     assert (tmp_path / "csv" / "report.csv").read_text().startswith("figure,dimension")
+
+
+def test_an_anchor_kept_by_the_auditor_catches_a_checkpoint_deleted_and_signed_again(
+    aws: dict[str, Any],
+    dynamo: DynamoStore,
+    local_trust: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from storage.archive import DirectoryArchive, object_name
+
+    archive = DirectoryArchive(local_trust["archive"])
+    checkpointed(dynamo, archive, LocalSigner(local_trust["key"]))
+    anchor = tmp_path / "anchor.json"
+    assert plaint(["audit", "anchor", "--out", str(anchor)]) == 0
+    kept = json.loads(anchor.read_text())
+    assert kept["number"] == archive.numbers("main")[-1] and len(kept["hash"]) == 64
+    assert plaint(["audit", "verify", "--since-anchor", str(anchor)]) == 0
+    capsys.readouterr()
+
+    # The newest checkpoint deleted from the directory and the table, then made again.
+    number = kept["number"]
+    (local_trust["archive"] / "main" / object_name(number)).unlink()
+    aws["dynamodb"].delete_item(
+        TableName="plaint-audit",
+        Key={"pk": {"S": "LEDGER#main"}, "sk": {"S": f"CHECKPOINT#{number:012d}"}},
+    )
+    assert plaint(["audit", "checkpoint"]) == 0
+    assert plaint(["audit", "verify"]) == 0  # nothing inside the log can tell
+    capsys.readouterr()
+    assert plaint(["audit", "verify", "--since-anchor", str(anchor)]) == 1
+    assert f"first: anchor_broken: checkpoint #{number}" in capsys.readouterr().out
+
+
+def test_checkpointing_fails_loudly_when_the_newest_copy_was_rolled_back(
+    aws: dict[str, Any],
+    dynamo: DynamoStore,
+    local_trust: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from storage.archive import DirectoryArchive
+
+    archive = DirectoryArchive(local_trust["archive"])
+    checkpointed(dynamo, archive, LocalSigner(local_trust["key"]))
+    number = archive.numbers("main")[-1]
+    table = aws["dynamodb"]
+    key = {"pk": {"S": "LEDGER#main"}, "sk": {"S": f"CHECKPOINT#{number - 1:012d}"}}
+    previous = table.get_item(TableName="plaint-audit", Key=key)["Item"]
+    table.put_item(
+        TableName="plaint-audit",
+        Item={**previous, "sk": {"S": f"CHECKPOINT#{number:012d}"}},
+    )
+    capsys.readouterr()
+    assert plaint(["audit", "verify"]) == 1
+    assert f"checkpoint_rolled_back: checkpoint #{number}" in capsys.readouterr().out
+    assert plaint(["audit", "checkpoint"]) == 1
+    assert "REFUSED" in capsys.readouterr().out
+    assert archive.numbers("main")[-1] == number
+
+
+def test_an_entry_hidden_from_queries_by_its_index_keys_is_named(
+    aws: dict[str, Any],
+    dynamo: DynamoStore,
+    local_trust: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from storage.archive import DirectoryArchive
+
+    checkpointed(dynamo, DirectoryArchive(local_trust["archive"]), LocalSigner(local_trust["key"]))
+    chain = chain_of("main", "zendesk:1")
+    aws["dynamodb"].update_item(
+        TableName="plaint-audit",
+        Key={"pk": {"S": f"CHAIN#{chain}"}, "sk": {"S": "SEQ#000000000002"}},
+        UpdateExpression="SET kpart = :k, tpart = :t",
+        ExpressionAttributeValues={":k": {"S": "main#hidden#2026-01"}, ":t": {"S": "main#x"}},
+    )
+    capsys.readouterr()
+    assert plaint(["audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"misindexed: {chain} #2: its query-index attributes (tpart, kpart)" in out
+    assert plaint(["audit", "verify", "--complaint", "zendesk:1"]) == 1
+    assert "misindexed" in capsys.readouterr().out
+
+
+def test_the_checkpoint_function_fails_and_counts_a_refused_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from types import SimpleNamespace
+
+    import app as functions_app
+
+    from devstack.events import scheduled_event
+    from plaint.vocabulary.errors import CheckpointRollbackError
+
+    class Refusing:
+        ledger = "main"
+
+        def run(self) -> None:
+            raise CheckpointRollbackError("ledger main: checkpoint #7 rolled back")
+
+    monkeypatch.setattr(functions_app, "runtime", lambda: SimpleNamespace(checkpointer=Refusing()))
+    context = SimpleNamespace(get_remaining_time_in_millis=lambda: 60_000)
+    with pytest.raises(CheckpointRollbackError):
+        functions_app.checkpoint(scheduled_event("eu-west-1"), context)
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    metrics = line["_aws"]["CloudWatchMetrics"][0]
+    assert metrics["Namespace"] == "Plaint/AuditLog" and metrics["Dimensions"] == [["Ledger"]]
+    assert metrics["Metrics"] == [{"Name": "CheckpointRollback", "Unit": "Count"}]
+    assert (line["Ledger"], line["CheckpointRollback"]) == ("main", 1)
+    assert "rolled back" in line["message"]

@@ -3,8 +3,10 @@ requests, and the TTL backstop; proved over simulated years of complaints."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,12 +16,21 @@ import pytest
 
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.verify import FindingKind, verify
+from plaint.intake.reception import TEXT_KEY, description_digest
 from plaint.model.actions import ActionKind
-from plaint.model.complaint import Complaint
+from plaint.model.audit import AuditDraft, AuditKind
+from plaint.model.complaint import Complaint, ComplaintStatus
+from plaint.model.decision import Decision
 from plaint.model.events import Delivery, SourceSystem, TicketEventKind
 from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
-from plaint.retention.decisions import ErasureResult, HoldRefusedError, release_hold, set_hold
+from plaint.retention.decisions import (
+    ErasureResult,
+    HoldRefusedError,
+    answer_erasure,
+    release_hold,
+    set_hold,
+)
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.usecases.handling import ComplaintHandling
 from storage.archive import DirectoryArchive
@@ -27,6 +38,8 @@ from storage.key_file import LocalSigner
 from storage.memory import MemoryStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import FakeHelpdesk, ManualClock
+from tests.store_fixtures import T0
+from tests.store_fixtures import complaint as store_complaint
 
 START = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
@@ -152,22 +165,22 @@ def test_disposal_pseudonymises_erases_certifies_and_asks_the_helpdesk(desk: Des
     report = desk.sweep()
     assert report.records_disposed == 1
     disposed = desk.complaint(1)
-    assert (disposed.complainant_ref, disposed.subject, disposed.description_digest) == (
-        None, "[erased]", "")  # fmt: skip
+    assert (disposed.complainant_ref, disposed.subject, disposed.description_digest,
+            disposed.description_key) == (None, "[erased]", "", None)  # fmt: skip
     assert disposed.assessment.category == "billing" and disposed.received_at == START
     entries = desk.entries(1)
     assert entries[0].personal == {} and entries[0].personal_digests
     erased = next(e for e in entries if e.kind == "personal_data.erased")
     assert erased.detail["erased"] == [
-        {"chain": "main/zendesk:1", "seq": 1, "fields": ["complainant"]}
+        {"chain": "main/zendesk:1", "seq": 1, "fields": ["complainant", "text_key"]}
     ]
     certificate = next(e for e in entries if e.kind == "retention.disposed")
     assert entries[-1].kind == "action.delete_ticket.done"
     assert certificate.detail["class_id"] == "billing-short"
-    assert certificate.detail["audit_values_erased"] == 1
+    assert certificate.detail["audit_values_erased"] == 2
     assert [a.kind for a in desk.helpdesk.applied][-1] is ActionKind.DELETE_TICKET
     result = verify(entries, [], {})
-    assert result.holds and result.erased_values == 1
+    assert result.holds and result.erased_values == 2
     assert desk.store.complaints_of("zendesk-user:1") == []
     assert desk.sweep().records_disposed == 0  # disposed once
 
@@ -311,3 +324,50 @@ def test_simulated_years_keep_nothing_too_long_and_touch_nothing_held(tmp_path: 
     j = next(j for j, e in enumerate(entries) if e.kind == "retention.disposed")
     entries[j] = entries[j].model_copy(update={"detail": {"class_id": "forged"}})
     assert FindingKind.MODIFIED in {f.kind for f in verify(entries, checkpoints, keys).findings}
+
+
+def test_the_text_digest_is_keyed_and_confirms_nothing_once_erased(desk: Desk) -> None:
+    desk.receive(1)
+    received = desk.entries(1)[0]
+    digest = received.detail["description_digest"]
+    assert digest != "sha256:" + hashlib.sha256(COMPLAINT.encode()).hexdigest()
+    key = received.personal[TEXT_KEY].value
+    assert description_digest(key, COMPLAINT) == digest  # the key's holder can check a text
+    assert desk.complaint(1).description_key == key
+    assert desk.complaint(1).description_digest == digest
+    desk.receive(2)  # the same words, another complaint: another digest
+    assert desk.entries(2)[0].detail["description_digest"] != digest
+
+    desk.clock.advance(days=3)
+    desk.close(1)
+    desk.clock.advance(days=365 + 33)
+    assert desk.sweep().records_disposed == 1
+    entries = desk.entries(1)
+    assert all(TEXT_KEY not in e.personal for e in entries)
+    assert desk.complaint(1).description_key is None
+    # Nothing the store keeps any more keys a digest of the text to the one in the log.
+    kept = json.dumps([*desk.store._audit.values(), *desk.store._state.values()], default=str)
+    candidates = set(re.findall(r"[0-9a-f]{64}", kept))
+    assert not any(description_digest(c, COMPLAINT) == digest for c in candidates)
+    result = verify(entries, [], {})
+    assert result.holds and result.erased_values == 2
+
+
+def test_an_erasure_names_the_unkeyed_digests_it_cannot_remove() -> None:
+    """Entries written before digests were keyed carry a plain SHA-256 the chain commits
+    to: erasure removes the personal values around it, says it kept it, and the chain
+    still verifies."""
+    legacy = "sha256:" + hashlib.sha256(COMPLAINT.encode()).hexdigest()
+    drafts = [AuditDraft(kind=AuditKind.COMPLAINT_RECEIVED, complaint_id="zendesk:101",
+                         policy_version="v1", at=T0, detail={"description_digest": legacy},
+                         personal={"complainant": "zendesk-user:1"})]  # fmt: skip
+    record = store_complaint(description_digest=legacy, status=ComplaintStatus.NOT_A_COMPLAINT)
+    store = MemoryStore(lambda: T0)
+    store.commit(Decision(complaint=record, audit=tuple(drafts)), "main")
+    entries = list(store.complaint_entries("main", "zendesk:101"))
+    decision, _ = answer_erasure(record, entries, "er-1", policy(), T0)
+    store.commit(decision, "main")
+    erased = decision.audit[0]
+    assert erased.detail["unkeyed_text_digests_kept"] == [{"chain": "main/zendesk:101", "seq": 1}]
+    assert decision.complaint is not None and decision.complaint.description_digest == ""
+    assert verify(store.complaint_entries("main", "zendesk:101"), [], {}).holds

@@ -53,7 +53,7 @@ def test_the_story_of_a_received_and_acknowledged_complaint() -> None:
         "acknowledgement.sent",
     ]  # fmt: skip
     received = story.timeline[0]
-    assert received.personal == {} and received.withheld == ("complainant",)
+    assert received.personal == {} and received.withheld == ("complainant", "text_key")
     assert "zendesk-user:7" not in story.model_dump_json()
     assert story.acknowledgement.on_time is True
     assert story.chain.links_hold and story.chain.entries == 4
@@ -63,7 +63,8 @@ def test_the_story_of_a_received_and_acknowledged_complaint() -> None:
     assert shown is not None and shown.record.personal is not None
     assert shown.record.personal.complainant_ref == "zendesk-user:7"
     assert shown.record.personal.subject == "Pul"
-    assert shown.timeline[0].personal == {"complainant": "zendesk-user:7"}
+    assert shown.timeline[0].personal["complainant"] == "zendesk-user:7"
+    assert set(shown.timeline[0].personal) == {"complainant", "text_key"}
     assert complaint_story(store, "main", "zendesk:404") is None
 
 
@@ -95,7 +96,7 @@ def test_every_part_of_the_story() -> None:
                    policy_version="v1", at=T0 + timedelta(days=2),
                    detail={"referral": "zendesk:101:fos:1", "by": "agent@example.com"}),
     ]  # fmt: skip
-    store = MemoryStore(lambda: T0)
+    store = MemoryStore(lambda: T0 + timedelta(days=2))  # when the last entry was written
     store.commit(Decision(complaint=record, audit=tuple(drafts)), "main")
 
     story = complaint_story(store, "main", "zendesk:101")

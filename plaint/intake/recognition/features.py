@@ -667,6 +667,13 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
         _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
     ):
         cues.add("request.hypothetical")
+    # A hypothetical is a question ("what if my card is stolen?", "if I miss a payment, what
+    # happens?"). An "if" with no question is advice or a threat ("if you want quality, don't
+    # buy it", "if you don't refund me I'll go to the ombudsman"): no sign of a question.
+    if "request.hypothetical" in cues and not (
+        "request.question" in cues or any(token.surface in _QUESTION for token in words)
+    ):
+        cues.discard("request.hypothetical")
     # Praise beside a failure reads as sarcasm ("great, it broke again"), unless a contrast
     # stands between them: "good quality, only the packaging is weak" praises one thing and
     # faults another (the fault is still evidence on its own).

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from plaint.intake.reading import category_hints
 from plaint.intake.recognition import CategoryHint, recognise
+from plaint.policy.loading import load_policy
 
 LANGUAGES = ("az", "ar", "fa", "en", "tr", "ru")
 
@@ -73,3 +77,19 @@ def test_no_hints_no_category_and_unrelated_text_fits_none() -> None:
 def test_cross_language_cues_carry_a_category() -> None:
     fraud = (CategoryHint("fraud", ("Fraud and unauthorised payments",)), *HINTS)
     assert category("از کارتم بدون اجازه من برداشت شده، کلاهبرداری است", "fa", fraud) == "fraud"
+
+
+def test_the_default_policy_puts_a_collector_reporting_a_debt_under_billing() -> None:
+    # A debt collector's account on the credit report is the debt (CFPB: debt collection);
+    # an error the bureaus will not correct is the report (CFPB: credit reporting).
+    policy = load_policy(Path(__file__).resolve().parents[3] / "policies" / "default.json")
+    hints = category_hints(policy)
+    collector = (
+        "The collection company put this alleged debt on my credit report and will not validate it."
+    )
+    bureau = (
+        "My credit report shows a late payment on my auto loan that I paid on time; Experian "
+        "and Equifax refuse to correct it."
+    )
+    assert category(collector, "en", hints) == "billing"
+    assert category(bureau, "en", hints) == "data_protection"

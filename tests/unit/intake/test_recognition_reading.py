@@ -140,3 +140,79 @@ def test_praise_then_a_contrast_is_a_mixed_review_not_sarcasm() -> None:
 )
 def test_plain_positive_text_is_no_complaint(text: str, language: str) -> None:
     assert not flagged(judge(text, language))
+
+
+# ---- hypotheticals are questions ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What if my card is stolen?", "en"),
+        ("اگر کارتم گم شود چه کار باید بکنم؟", "fa"),
+        ("ماذا لو ضاعت البطاقة؟", "ar"),
+    ],
+)
+def test_a_hypothetical_question_is_a_hypothetical(text: str, language: str) -> None:
+    assert "request.hypothetical" in analyse(text, language).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("If you don't refund me I will go to the ombudsman.", "en"),
+        ("اگه کیفیت می‌خواید اینو نخرید", "fa"),
+        ("اذا ما رجعتوا فلوسي راح اشتكي", "ar"),
+    ],
+)
+def test_an_if_with_no_question_is_advice_or_a_threat_not_a_hypothetical(
+    text: str, language: str
+) -> None:
+    assert "request.hypothetical" not in analyse(text, language).cues
+
+
+# ---- words that are cues only whole, or in their phrase -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cue"),
+    [
+        ("كيفية التعامل مع الامير في الاحتفال", "ar", "vulnerability.third_party"),
+        ("نان گندم تازه و خوشمزه", "fa", "dissatisfaction.explicit"),
+        ("خدا خیرت بده، عالی بود", "fa", "dissatisfaction.explicit"),
+        ("با تخفیف خریدم و برای هدیه گرفتم", "fa", "marketing.promotion"),
+    ],
+)
+def test_a_cue_word_inside_another_word_or_sense_is_no_cue(
+    text: str, language: str, cue: str
+) -> None:
+    assert cue not in analyse(text, language).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cue"),
+    [
+        ("امي مريضة ولا تستطيع الحضور", "ar", "vulnerability.third_party"),
+        ("کیفیتش خیلی پایینه", "fa", "dissatisfaction.explicit"),
+        ("بی‌مزه بود", "fa", "dissatisfaction.explicit"),
+        ("تقلبی بود", "fa", "dissatisfaction.explicit"),
+        ("برنج پر از شپشک بود", "fa", "failure.broken"),
+        ("کد تخفیف ویژه برای شما", "fa", "marketing.promotion"),
+    ],
+)
+def test_buyers_words_for_bad_goods_and_whole_cue_words_are_cues(
+    text: str, language: str, cue: str
+) -> None:
+    assert cue in analyse(text, language).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("من همیشه همینو می‌گیرم، مطابق توضیحات و اصله", "fa"),
+        ("الأكل تحفة والتوصيل سريع، كفو والله", "ar"),
+    ],
+)
+def test_goods_as_described_and_dialect_praise_are_plain_praise(text: str, language: str) -> None:
+    cues = analyse(text, language).cues
+    assert not any(cue.startswith(("dissatisfaction.", "failure.")) for cue in cues), cues

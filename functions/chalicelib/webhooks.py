@@ -56,7 +56,7 @@ def jira_webhook() -> Response:
     rt = runtime()
     secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
     return _receive("jira", lambda headers, body: webhook.read(
-        headers, body, secrets, rt.jira_fields()))  # fmt: skip
+        headers, body, secrets, rt.jira_fields(), rt.clock()))  # fmt: skip
 
 
 @webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)

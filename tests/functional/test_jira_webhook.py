@@ -4,6 +4,7 @@ fake Jira, with recorded Jira payloads."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,11 +21,13 @@ from tests.factories import DEFAULT_POLICY
 COMPLAINT = "Hesabımdan pul iki dəfə çıxılıb. Bu qəbuledilməzdir, şikayət edirəm."
 
 
-def complaint_body() -> bytes:
+def complaint_body(sent_at: datetime | None = None) -> bytes:
+    """A recorded issue_created delivery, sent now: Jira's only signed time is in the body."""
     issue = json.loads(
         load_event("mattermost_webhook-cloud-issue-created-many-fields.json", "jira")
     )
     issue["issue"]["fields"]["description"] = COMPLAINT
+    issue["timestamp"] = int((sent_at or datetime.now(UTC)).timestamp() * 1000)
     return dumps(issue)
 
 
@@ -129,3 +132,26 @@ def test_a_captured_body_resent_under_another_identifier_or_none_is_a_duplicate(
     assert json.loads(post(functions, body, headers).body)["status"] == "duplicate"
     assert queued_messages(aws) == []  # nothing for the worker
     assert ledger_entries(store) == entries
+
+
+@pytest.mark.parametrize(
+    ("age", "detail"),
+    [
+        (timedelta(hours=73), "signed 73 h ago; at most 72 h is accepted"),
+        (timedelta(days=30), "signed 720 h ago"),
+        (-timedelta(minutes=10), "dated 600 s ahead of now"),
+    ],
+)
+def test_a_body_signed_outside_the_window_is_refused_and_never_recorded(
+    functions: Any, aws: Any, age: timedelta, detail: str
+) -> None:
+    """A capture kept past the delivery memory cannot be replayed: its signed event time
+    gives it away, whatever identifier it is sent under."""
+    body = complaint_body(sent_at=datetime.now(UTC) - age)
+    answer = post(functions, body, signed(body, "a-fresh-identifier"))
+    assert answer.status_code == 401
+    refusal = json.loads(answer.body)
+    assert refusal["check"] == "timestamp_out_of_window"
+    assert detail in refusal["detail"]
+    assert not table_items(aws, "plaint-state")
+    assert queued_messages(aws) == []

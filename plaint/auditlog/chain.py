@@ -4,11 +4,12 @@ Every complaint has its own chain (`chain_of`), so decisions on different compla
 contend for one head and the log scales with the complaints. Signed checkpoints
 (plaint.checkpoint) tie all chains together.
 
-The canonical form is JSON with sorted keys, no insignificant whitespace and UTF-8 text, so an
-auditor can recompute every hash from an export with any JSON library. Personal values are
-not hashed as such: the entry commits to HMAC-SHA256 digests keyed with a random salt per
-value, kept beside the value, so erasing value and salt leaves a digest that still verifies
-and can no longer be guessed from a list of candidate names or addresses.
+The canonical form (plaint.vocabulary.canonical, described byte for byte in docs/audit.md with
+test vectors) lets an auditor recompute every hash from an export with their own tool.
+Personal values are not hashed as such: the entry commits to HMAC-SHA256 digests keyed with
+a random salt per value, kept beside the value, so erasing value and salt leaves a digest
+that still verifies and can no longer be guessed from a list of candidate names or
+addresses.
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
-"""The canonical JSON form every hash and policy version is computed over: sorted keys, no
-insignificant whitespace, UTF-8 text, so anyone can recompute them with any JSON library."""
+"""The canonical JSON form every hash, signature and policy version is computed over: sorted
+keys, no insignificant whitespace, UTF-8 text. docs/audit.md ("The canonical form, byte for
+byte") describes it completely, numbers and escapes included, for an auditor's own tool, and
+docs/canonical-json-vectors.json gives test vectors."""
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # plaint.policy hashes its documents with canonical_json, from here
-    pass
+from typing import Any
 
 
 def canonical_json(value: Any) -> bytes:

@@ -20,6 +20,7 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from connectors.errors import PayloadInvalidError
+from plaint.vocabulary.json_nesting import too_deep
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,10 +35,6 @@ MAX_TAG_CHARS: Final = 255
 EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)  # timestamps outside [EARLIEST, LATEST)
 LATEST: Final = datetime(2101, 1, 1, tzinfo=UTC)  # are refused, whatever the channel
 
-# A JSON string, or one bracket: valid JSON tokenises this way, so counting the brackets
-# outside strings gives the nesting without parsing. An unterminated string runs to the end
-# of the text, so no match is tried twice and the scan stays linear on any input.
-_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
@@ -99,19 +96,12 @@ def decode_object(body: bytes | str, what: str = "body") -> dict[str, Any]:
 
 
 def _check_depth(text: str, what: str) -> None:
-    depth = 0
-    for token in _TOKENS.finditer(text):
-        bracket = token.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, token.start()) + 1
-                column = token.start() - text.rfind("\n", 0, token.start())
-                raise PayloadInvalidError(
-                    f"{what} nests deeper than {MAX_DEPTH} levels at line {line} column {column}"
-                )
-        elif bracket in "]}":
-            depth -= 1
+    place = too_deep(text, MAX_DEPTH)
+    if place is not None:
+        line, column = place
+        raise PayloadInvalidError(
+            f"{what} nests deeper than {MAX_DEPTH} levels at line {line} column {column}"
+        )
 
 
 def _problems(

@@ -225,19 +225,14 @@ class DynamoAuditLog(AuditPages):
         return [ac.checkpoint_copy_from_item(item) for item in self._paged(query, ac.LAST_SEQ)]
 
     def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None:
-        query = {
-            "TableName": self._audit,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": wire(
-                {":pk": ac.ledger_pk(ledger), ":prefix": "CHECKPOINT#"}
-            ),
-            "ScanIndexForward": False,
-            "ConsistentRead": True,
-        }
-        items = self._paged(query, 1)
-        return ac.checkpoint_copy_from_item(items[0]) if items else None
+        item = self._newest_checkpoint_item(ledger)
+        return ac.checkpoint_copy_from_item(item) if item else None
 
     def latest_checkpoint_number(self, ledger: str) -> int | None:
+        item = self._newest_checkpoint_item(ledger)
+        return int(item["number"]) if item else None
+
+    def _newest_checkpoint_item(self, ledger: str) -> Item | None:
         query = {
             "TableName": self._audit,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
@@ -248,7 +243,7 @@ class DynamoAuditLog(AuditPages):
             "ConsistentRead": True,
         }
         items = self._paged(query, 1)
-        return int(items[0]["number"]) if items else None
+        return items[0] if items else None
 
     def checkpoints_of_chain(self, chain: str) -> list[int]:
         query = {

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from plaint.vocabulary.errors import PolicyError
+from plaint.vocabulary.json_nesting import too_deep
 
 Path = tuple[str | int, ...]
 
@@ -79,7 +80,6 @@ class _Locator:
 # Policies nest 8 levels at most; Python's json and the locator below recurse per level.
 MAX_DEPTH = 32
 MAX_DIGITS = 30
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
 
 
 class _Refused:
@@ -125,19 +125,10 @@ def plain_json(text: str) -> Any:
 
 
 def _refuse_deep_nesting(text: str) -> None:
-    depth = 0
-    for match in _STRUCTURE.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - text.rfind("\n", 0, match.start())
-                raise PolicyError(
-                    [f"line {line}, column {column}: nested deeper than {MAX_DEPTH} levels"]
-                )
-        elif token in "]}":
-            depth -= 1
+    place = too_deep(text, MAX_DEPTH)
+    if place is not None:
+        line, column = place
+        raise PolicyError([f"line {line}, column {column}: nested deeper than {MAX_DEPTH} levels"])
 
 
 def _refused_values(data: Any) -> Iterator[tuple[Path, str]]:

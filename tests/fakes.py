@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from plaint.intake.recognition import Recognition
-from plaint.model.actions import OutboundAction
+from plaint.model.actions import LandedWrite, OutboundAction
 from plaint.model.events import SourceSystem, TicketEvent
 from plaint.usecases.ports import ChangePage
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
@@ -20,18 +20,23 @@ class FakeHelpdesk:
     tags: dict[str, set[str]] = field(default_factory=dict)
     failures: list[Exception] = field(default_factory=list)
     lose_answer_once: bool = False
+    # What each update left on the ticket, as a helpdesk answering with it would say.
+    landing: list[LandedWrite] = field(default_factory=list)
 
     def already_applied(self, action: OutboundAction) -> bool:
         return action.marker_tag in self.tags.get(action.ticket_id, set())
 
-    def apply(self, action: OutboundAction) -> None:
+    def apply(self, action: OutboundAction) -> LandedWrite | None:
         if self.failures:
             raise self.failures.pop(0)
         self.applied.append(action)
-        self.tags.setdefault(action.ticket_id, set()).update({action.marker_tag, *action.add_tags})
+        tags = self.tags.setdefault(action.ticket_id, set())
+        tags.update({action.marker_tag, *action.add_tags})
+        tags.difference_update(action.remove_tags)
         if self.lose_answer_once:
             self.lose_answer_once = False
             raise TransientDeliveryError("read timed out after the helpdesk applied it")
+        return self.landing.pop(0) if self.landing else None
 
     def fail_next(self, *errors: Exception) -> None:
         self.failures.extend(errors)

@@ -14,7 +14,8 @@ an agent which Plaint action wrote the reply.
    (see Transitions below);
 3. add the marker label and the action's labels with the Edit Issue "update" verb `add`
    (PUT /rest/api/3/issue/{key} {"update": {"labels": [{"add": ...}]}}), which adds to the
-   labels the issue has and is a no-op for one already there, so repeating it is harmless.
+   labels the issue has and is a no-op for one already there, so repeating it is harmless;
+   labels the action takes off (`remove_tags`) go with the verb `remove`, as harmless.
 
 `already_applied` is true only when every step landed: the comment with the reference, the
 transition in the issue's record, and the marker label. A crash between steps therefore
@@ -202,7 +203,9 @@ class JiraClient(ApiConnection):
             self._post_comment(key, action)
         if transition:
             self._transition(key, transition, action)
-        body: dict[str, Any] = {"update": {"labels": [{"add": label} for label in labels]}}
+        edits = [{"add": label} for label in labels if label not in action.remove_tags]
+        edits += [{"remove": label} for label in action.remove_tags if label not in labels]
+        body: dict[str, Any] = {"update": {"labels": edits}}
         if fields:
             body["fields"] = fields
         raise_for_status(self._call("PUT", f"/rest/api/3/issue/{key}", json=body))

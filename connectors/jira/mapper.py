@@ -67,6 +67,7 @@ def parse_delivery(
         description=(comment.body if author_speaks and comment else None)
         or fields.description
         or "",
+        agent_reply=_agent_reply(comment, reporter),
         product=mapped_field(fields, mapping.product_field),
         remedy_sought=mapped_field(fields, mapping.remedy_field),
         tags=fields.labels,
@@ -152,6 +153,15 @@ def _from_complainant(comment: Comment, reporter: User | None) -> bool:
     if comment.author is not None and comment.author.account_type:
         return comment.author.account_type == "customer"
     return True
+
+
+def _agent_reply(comment: Comment | None, reporter: User | None) -> str | None:
+    """An agent's comment the customer sees: the only text checked as a letter. An internal
+    note (jsdPublic false) is not a letter, nor a comment whose author cannot be told apart
+    from the complainant."""
+    if comment is None or comment.jsd_public is False or not comment.body:
+        return None
+    return None if _from_complainant(comment, reporter) else comment.body
 
 
 def _is_customer(user: User | None) -> bool:

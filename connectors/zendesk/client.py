@@ -27,9 +27,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Final
 
 import requests
+from pydantic import ValidationError
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from connectors.http import (
@@ -41,8 +43,9 @@ from connectors.http import (
 )
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.disposal import DEFAULT_JOB_POLL_INTERVAL, TicketDisposal
+from connectors.zendesk.mapper import status_name
 from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
-from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.actions import ActionKind, LandedWrite, OutboundAction
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
 MAX_CONFLICTS: Final = 3
@@ -88,21 +91,21 @@ class ZendeskClient(ApiConnection):
             return self._disposal.redacted(_ticket_number(action.ticket_id), action.marker_tag)
         return action.marker_tag in self._ticket(action.ticket_id).tags
 
-    def apply(self, action: OutboundAction) -> None:
+    def apply(self, action: OutboundAction) -> LandedWrite | None:
         if action.kind is ActionKind.DELETE_TICKET:
             self._disposal.delete(_ticket_number(action.ticket_id))
-            return
+            return None
         if action.kind is ActionKind.REDACT_TICKET:
             self._disposal.redact(_ticket_number(action.ticket_id), action.marker_tag)
-            return
+            return None
         for _ in range(MAX_CONFLICTS):
             ticket = self._ticket(action.ticket_id)
             if action.marker_tag in ticket.tags:
-                return  # an earlier attempt landed
+                return None  # an earlier attempt landed
             response = self._call("PUT", action.ticket_id, update_body(action, ticket))
             if response.status_code != 409:
                 raise_for_status(response)
-                return
+                return landed_write(ticket, response)
         raise TransientDeliveryError(
             f"ticket {action.ticket_id} changed under every one of {MAX_CONFLICTS} updates"
         )
@@ -122,6 +125,28 @@ class ZendeskClient(ApiConnection):
         return send(self._session, method, self._base_url + path, self._auth, **kwargs)
 
 
+def landed_write(before: ApiTicket, response: requests.Response) -> LandedWrite | None:
+    """The ticket's version and status before and after our update, from the ticket we read
+    and the one Update Ticket answers with. None when the answer does not say: the update
+    landed all the same, and reconciliation will then read it as a change of its own."""
+    try:
+        after = ApiTicketResponse.model_validate_json(response.content).ticket
+        return LandedWrite(
+            before_at=_stamp(before.updated_at),
+            before_status=status_name(before.status),
+            at=_stamp(after.updated_at),
+            status=status_name(after.status),
+        )
+    except (ValidationError, ValueError, TypeError):
+        return None
+
+
+def _stamp(value: str | None) -> datetime:
+    if value is None:
+        raise ValueError("no updated_at")
+    return datetime.fromisoformat(value)
+
+
 def _ticket_number(ticket_id: str) -> str:
     if not _TICKET_NUMBER.fullmatch(ticket_id):
         raise PermanentDeliveryError(f"{ticket_id!r} is not a Zendesk ticket number")
@@ -129,10 +154,10 @@ def _ticket_number(ticket_id: str) -> str:
 
 
 def update_body(action: OutboundAction, ticket: ApiTicket) -> dict[str, Any]:
-    """The Update Ticket body: every tag the ticket has plus ours, the comment, the fields."""
-    update: dict[str, Any] = {
-        "tags": list(dict.fromkeys([*ticket.tags, action.marker_tag, *action.add_tags]))
-    }
+    """The Update Ticket body: every tag the ticket has plus ours, less those the action
+    takes off, the comment, the fields."""
+    tags = dict.fromkeys([*ticket.tags, action.marker_tag, *action.add_tags])
+    update: dict[str, Any] = {"tags": [tag for tag in tags if tag not in action.remove_tags]}
     if ticket.updated_at:
         update["safe_update"] = True
         update["updated_stamp"] = ticket.updated_at

@@ -74,6 +74,7 @@ def _from_envelope(document: dict[str, Any]) -> TicketEvent:
         language=None,
         subject=detail.subject or "",
         description=_envelope_description(kind, detail, envelope.event),
+        agent_reply=_agent_reply(kind, envelope.event),
         tags=detail.tags,
         helpdesk_status=status_name(detail.status or _new_status(kind, envelope.event)),
         changes=_changes(name, envelope.event),
@@ -120,6 +121,15 @@ def _envelope_description(
     return detail.description or ""
 
 
+def _agent_reply(kind: TicketEventKind, event: dict[str, Any]) -> str | None:
+    """An agent's public comment: the only text checked as a letter."""
+    if kind is not TicketEventKind.COMMENT_ADDED:
+        return None
+    comment = validate(CommentEvent, event, "event").comment
+    staff = comment.author is not None and comment.author.is_staff is True
+    return comment.body if staff and comment.is_public is not False and comment.body else None
+
+
 # --- trigger / automation body -----------------------------------------------------------
 
 
@@ -136,6 +146,9 @@ def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, A
     updater = trigger.current_user.id
     by_complainant = updater is None or updater == requester.id
     latest = ticket.latest_public_comment if by_complainant and not created else None
+    # An update an agent made (current_user known, not the requester): its latest public
+    # comment is the agent's reply, the text a letter is checked in.
+    by_agent = updater is not None and updater != requester.id and not created
     return _event(
         delivery_id=_trigger_delivery_id(headers, body, ticket.id, ticket.updated_at.isoformat()),
         ticket_id=ticket.id,
@@ -147,6 +160,7 @@ def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, A
         language=language_for(requester.locale) or language_for(requester.language),
         subject=ticket.title or "",
         description=latest or ticket.description or "",
+        agent_reply=(ticket.latest_public_comment or None) if by_agent else None,
         product=ticket.product,
         remedy_sought=ticket.remedy_sought,
         tags=ticket.tags,

@@ -7,9 +7,15 @@ from datetime import datetime, timedelta
 
 from plaint.auditlog.drafts import record
 from plaint.clocks import timekeeping
-from plaint.model.actions import ActionKind, ActionStatus, ActionUpdate, OutboundAction
+from plaint.model.actions import (
+    ActionKind,
+    ActionStatus,
+    ActionUpdate,
+    LandedWrite,
+    OutboundAction,
+)
 from plaint.model.audit import AuditDraft, AuditKind
-from plaint.model.complaint import Complaint, ComplaintStatus
+from plaint.model.complaint import Complaint, ComplaintStatus, OwnWrite
 from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem
 from plaint.policy.document import Policy
@@ -33,10 +39,17 @@ def claim(action: OutboundAction, now: datetime) -> Decision:
 
 
 def action_done(
-    action: OutboundAction, complaint: Complaint, policy: Policy, now: datetime, *, found: bool
+    action: OutboundAction,
+    complaint: Complaint,
+    policy: Policy,
+    now: datetime,
+    *,
+    found: bool,
+    landed: LandedWrite | None = None,
 ) -> Decision:
     """Record that a claimed action landed (`found`: seen on the ticket after an unknown
-    outcome rather than confirmed by our own call)."""
+    outcome rather than confirmed by our own call; `landed`: what the update left on the
+    ticket, when the helpdesk said)."""
     done = action.model_copy(update={"status": ActionStatus.DONE, "last_error": None})
     update = ActionUpdate(
         action=done, expected_status=ActionStatus.PENDING, expected_attempts=action.attempts
@@ -64,6 +77,9 @@ def action_done(
         updated = complaint.revised()
         kind = AuditKind.of_action_done(action.kind)
         extra = ()
+    own = own_write(complaint, landed)
+    if own is not None:
+        updated = updated.model_copy(update={"own_write": own})
     audit = record(kind, complaint.complaint_id, policy, now, detail=detail)
     return Decision(
         complaint=updated,
@@ -71,6 +87,21 @@ def action_done(
         audit=(audit, *extra),
         action_updates=(update,),
     )
+
+
+def own_write(complaint: Complaint, landed: LandedWrite | None) -> OwnWrite | None:
+    """The version our update left, when the status it found is one we knew of: the one
+    the complaint records, or the one our previous update left. Otherwise something we did
+    not hear about moved the ticket first, and reconciliation must still take it in."""
+    if landed is None or landed.before_status is None:
+        return None
+    previous = complaint.own_write
+    known = landed.before_status == complaint.helpdesk_status or (
+        previous is not None
+        and previous.at == landed.before_at
+        and previous.status == landed.before_status
+    )
+    return OwnWrite(at=landed.at, status=landed.status) if known else None
 
 
 def _confirmation(action: OutboundAction, *, found: bool) -> str:

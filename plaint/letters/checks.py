@@ -4,10 +4,12 @@ policy blocks does not reach its milestone, and the agents are told what it lack
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from plaint.auditlog.drafts import record
+from plaint.letters import notes
 from plaint.letters.wording import LetterCheckError, Verdict, check_letter
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
@@ -40,7 +42,11 @@ class Judged:
 def judge(
     event: TicketEvent, complaint: Complaint, shown: list[Milestone], policy: Policy, now: datetime
 ) -> Judged:
-    """Which shown milestones the letters let through, and what was found."""
+    """Which shown milestones the letters let through, and what was found.
+
+    The tags stay on the ticket after the letter, so a milestone already reached is not
+    checked again, and only an agent's public reply is a letter: the complainant's answer
+    to it ("I do not accept your decision") never is."""
     reached: list[Milestone] = []
     audit: list[AuditDraft] = []
     actions: list[OutboundAction] = []
@@ -51,17 +57,24 @@ def judge(
         if kind is None or not rules:
             reached.append(milestone)
             continue
-        verdict, entry = _checked(event, complaint, kind, rules=rules, policy=policy, now=now)
+        if milestone in complaint.milestones or event.agent_reply is None:
+            continue
+        verdict, entry = _checked(event, event.agent_reply, complaint, kind, rules=rules,
+                                  policy=policy, now=now)  # fmt: skip
         audit.append(entry)
         if verdict is not Verdict.BLOCK:
             reached.append(milestone)
-        if verdict is not Verdict.OK and complaint.source is not SourceSystem.EMAIL:
-            actions.append(_tell_agents(complaint, kind, verdict, entry, now))
+        if complaint.source is SourceSystem.EMAIL:
+            continue
+        if verdict is not Verdict.OK or BLOCKED_TAG in event.tags:
+            actions.append(_tell_agents(event, complaint, kind, rules=rules, verdict=verdict,
+                                        entry=entry, policy=policy, now=now))  # fmt: skip
     return Judged(tuple(reached), tuple(audit), tuple(actions))
 
 
 def _checked(
     event: TicketEvent,
+    letter: str,
     complaint: Complaint,
     kind: LetterKind,
     *,
@@ -70,10 +83,11 @@ def _checked(
     now: datetime,
 ) -> tuple[Verdict, AuditDraft]:
     try:
-        check = check_letter(event.description, complaint.language, kind, rules,
+        check = check_letter(letter, complaint.language, kind, rules,
                              provider_details(complaint, policy))  # fmt: skip
     except LetterCheckError as exc:
-        detail = {"kind": kind, "verdict": Verdict.FLAG, "reason": str(exc)}
+        detail = {"kind": kind, "verdict": Verdict.FLAG, "reason": str(exc),
+                  "delivery_id": event.delivery_id}  # fmt: skip
         return Verdict.FLAG, record(
             AuditKind.LETTER_UNCHECKABLE, complaint.complaint_id, policy, now, detail=detail
         )
@@ -95,24 +109,53 @@ def provider_details(complaint: Complaint, policy: Policy) -> ProviderDetails | 
                            time_limit=provider.time_limit_text)  # fmt: skip
 
 
+def letter_marker(kind: LetterKind, delivery_id: str) -> str:
+    """The note's marker names the letter (the delivery that carried it), not only its kind:
+    a note about an earlier letter on the same ticket is no proof that this one was sent."""
+    digest = hashlib.sha256(delivery_id.encode("utf-8")).hexdigest()[:12]
+    return f"plaint_letter_{kind.value}_{digest}"
+
+
 def _tell_agents(
-    complaint: Complaint, kind: LetterKind, verdict: Verdict, entry: AuditDraft, now: datetime
+    event: TicketEvent,
+    complaint: Complaint,
+    kind: LetterKind,
+    *,
+    rules: tuple[LetterRule, ...],
+    verdict: Verdict,
+    entry: AuditDraft,
+    policy: Policy,
+    now: datetime,
 ) -> OutboundAction:
-    missing = ", ".join(entry.detail.get("missing", ())) or entry.detail.get("reason", "")
-    if verdict is Verdict.BLOCK:
-        note = f"This {kind.value.replace('_', ' ')} was NOT recorded as sent: it lacks {missing}."
+    """A private note saying what the letter lacks, and its tag; once a letter passes, the
+    blocked tag an earlier one left comes off."""
+    language = policy.default_language
+    name = notes.letter_name(kind, language)
+    if entry.kind is AuditKind.LETTER_UNCHECKABLE:
+        note = notes.UNCHECKABLE.get(language, notes.UNCHECKABLE["en"]).format(
+            letter=name, reason=entry.detail.get("reason", "")
+        )
+    elif verdict is Verdict.OK:
+        note = notes.RECORDED.get(language, notes.RECORDED["en"]).format(letter=name)
     else:
-        note = f"This {kind.value.replace('_', ' ')} lacks {missing}; recorded, and flagged."
+        note = notes.missing_note(
+            kind, blocked=verdict is Verdict.BLOCK, missing=entry.detail.get("missing", ()),
+            rules=rules, letters=policy.letters, regime=complaint.regime or "",
+            letter_language=complaint.language, note_language=language,
+            provider=provider_details(complaint, policy),
+        )  # fmt: skip
+    blocked = verdict is Verdict.BLOCK
     return OutboundAction(
         action_id=f"{complaint.complaint_id}:letter:{kind.value}:{entry.at.isoformat()}",
         complaint_id=complaint.complaint_id,
         kind=ActionKind.AGENT_NOTE,
         source=complaint.source,
         ticket_id=complaint.ticket_id,
-        language=complaint.language,
+        language=language,
         comment=note,
         public=False,
-        add_tags=(BLOCKED_TAG if verdict is Verdict.BLOCK else FLAGGED_TAG,),
-        marker_tag=f"plaint_letter_{kind.value}",
+        add_tags=(BLOCKED_TAG,) if blocked else (FLAGGED_TAG,) if verdict is Verdict.FLAG else (),
+        remove_tags=() if blocked else (BLOCKED_TAG,),
+        marker_tag=letter_marker(kind, event.delivery_id),
         next_attempt_at=now,
     )

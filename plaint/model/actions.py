@@ -47,12 +47,25 @@ class OutboundAction(Frozen):
     recipient: str | None = None
     in_reply_to: str | None = None
     add_tags: tuple[str, ...] = ()
+    # Tags that no longer hold (letter_blocked once a letter passes); taken off in the update.
+    remove_tags: tuple[str, ...] = ()
     fields: dict[str, str] = Field(default_factory=dict)
     marker_tag: str
     status: ActionStatus = ActionStatus.PENDING
     attempts: int = 0
     next_attempt_at: AwareDatetime
     last_error: str | None = None
+
+
+class LandedWrite(Frozen):
+    """What Plaint's own update left on the ticket, as the helpdesk answered it: the
+    ticket's version (its updated time) and status just before the update and after it.
+    Reconciliation reads a ticket last changed by this update as no lost webhook."""
+
+    before_at: AwareDatetime | None = None
+    before_status: str | None = None
+    at: AwareDatetime
+    status: str | None = None
 
 
 class ActionUpdate(Frozen):

@@ -204,6 +204,15 @@ class Referral(Frozen):
     closed_at: AwareDatetime | None = None
 
 
+class OwnWrite(Frozen):
+    """The ticket's version after Plaint's own latest update, when nothing else had moved
+    its status before it: the status the ticket shows because of us (Zendesk opens a new
+    ticket an agent or the API comments on)."""
+
+    at: AwareDatetime
+    status: str | None = None
+
+
 class Complaint(Frozen):
     """The compliance record of one complaint. The helpdesk keeps the conversation; we keep
     the least personal data the evidence needs (a digest of the description, not its text)."""
@@ -251,6 +260,9 @@ class Complaint(Frozen):
     )
     review: Review | None = Field(
         default=None, description="The latest review of the ticket as a possible complaint."
+    )
+    own_write: OwnWrite | None = Field(
+        default=None, description="The ticket as Plaint's own latest update left it."
     )
     source_version: AwareDatetime
     revision: int = Field(ge=1)

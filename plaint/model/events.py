@@ -80,6 +80,12 @@ class TicketEvent(Frozen):
         max_length=256,
         description="Who made the change, when the helpdesk says: an agent's user id.",
     )
+    agent_reply: str | None = Field(
+        default=None,
+        description="The text of an agent's public reply this event carries: the only text "
+        "a final response, summary resolution or holding response is checked in. None when "
+        "the change carries no reply, or the complainant's or an internal note.",
+    )
     recovered: bool = Field(
         default=False,
         description="Found by reconciliation with the helpdesk, not delivered by a webhook.",

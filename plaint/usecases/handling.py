@@ -17,7 +17,7 @@ from plaint.actions import attempts
 from plaint.auditlog.chain import chain_of, with_facets
 from plaint.clocks.acknowledgement import fallen_due
 from plaint.intake import reception
-from plaint.model.actions import ActionStatus, OutboundAction
+from plaint.model.actions import ActionStatus, LandedWrite, OutboundAction
 from plaint.model.audit import AuditEntry, AuditKind
 from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
@@ -138,8 +138,7 @@ class ComplaintHandling:
         try:
             # An earlier attempt may have landed without us hearing back: look before posting.
             found = action.attempts > 1 and outbox.already_applied(action)
-            if not found:
-                outbox.apply(action)
+            landed = None if found else outbox.apply(action)
         except TransientDeliveryError as exc:
             decision = attempts.action_failed(
                 action,
@@ -154,16 +153,18 @@ class ComplaintHandling:
                 action, str(exc), self.policy, self.clock(), permanent=True
             )
         else:
-            return self._record_done(action, found=found)
+            return self._record_done(action, found=found, landed=landed)
         self._commit(decision)
         return decision.action_updates[0].action.status
 
-    def _record_done(self, action: OutboundAction, *, found: bool) -> ActionStatus:
+    def _record_done(
+        self, action: OutboundAction, *, found: bool, landed: LandedWrite | None = None
+    ) -> ActionStatus:
 
         def attempt() -> ActionStatus:
             complaint = self._complaint(action.complaint_id)
             decision = attempts.action_done(
-                action, complaint, self.policy, self.clock(), found=found
+                action, complaint, self.policy, self.clock(), found=found, landed=landed
             )
             self._commit(decision, complaint)
             return ActionStatus.DONE
@@ -283,6 +284,8 @@ class ComplaintHandling:
         current = self.store.get_complaint(event.complaint_id)
         if current is not None and (
             current.source_version >= event.occurred_at
+            # The ticket's last change is Plaint's own update (a new ticket it opened).
+            or _own_write(current, event)
             # Nothing we track moved: our own acknowledgement also updates the ticket. A
             # possible complaint's tags may hold an agent's answer whose webhook was lost.
             or (
@@ -330,3 +333,9 @@ class ComplaintHandling:
             self.dispatch(action)
             report.actions_dispatched += 1
         return report
+
+
+def _own_write(current: Complaint, event: TicketEvent) -> bool:
+    """The ticket as the helpdesk shows it is the version Plaint's own update left."""
+    own = current.own_write
+    return own is not None and own.at == event.occurred_at and own.status == event.helpdesk_status

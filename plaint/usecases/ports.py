@@ -13,7 +13,7 @@ from typing import Protocol
 from plaint.auditlog.checkpoint import Checkpoint
 from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
 from plaint.auditlog.query import AuditPage, AuditQuery
-from plaint.model.actions import OutboundAction
+from plaint.model.actions import LandedWrite, OutboundAction
 from plaint.model.audit import AuditEntry, ChainHead
 from plaint.model.complaint import Complaint
 from plaint.model.decision import Decision
@@ -108,8 +108,9 @@ class Outbox(Protocol):
     def already_applied(self, action: OutboundAction) -> bool:
         """True when the helpdesk shows the action landed (its marker tag is on the ticket)."""
 
-    def apply(self, action: OutboundAction) -> None:
-        """Carry the action out. Raises TransientDeliveryError or PermanentDeliveryError."""
+    def apply(self, action: OutboundAction) -> LandedWrite | None:
+        """Carry the action out. Raises TransientDeliveryError or PermanentDeliveryError.
+        Returns what the update left on the ticket when the helpdesk says (else None)."""
 
 
 class Queue(Protocol):

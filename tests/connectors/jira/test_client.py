@@ -849,3 +849,11 @@ def test_the_fake_refuses_to_delete_an_issue_with_subtasks_without_them(fake):
     url = f"{fake.url}/rest/api/3/issue/{KEY}"
     assert requests.delete(url, auth=CREDENTIALS, timeout=5).status_code == 400
     assert issue_state(fake)["deleted"] is False
+
+
+def test_labels_the_action_lifts_are_removed(fake):
+    jira = client(fake)
+    jira.apply(action(comment=None, add_tags=("letter_blocked",)))
+    jira.apply(action(action_id="note-2", comment=None, marker_tag="plaint_note_2", add_tags=(),
+                      remove_tags=("letter_blocked",)))  # fmt: skip
+    assert issue_state(fake)["issue"]["fields"]["labels"] == ["plaint_ack_sent", "plaint_note_2"]

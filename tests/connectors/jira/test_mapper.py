@@ -155,6 +155,7 @@ def test_server_issue_commented_by_an_agent_keeps_the_description():
     doc = document("mattermost_webhook-server-issue-updated-commented-2.json")
     assert event.description == doc["issue"]["fields"]["description"]
     assert "This is a test comment" not in event.description
+    assert event.agent_reply is not None and "This is a test comment" in event.agent_reply
 
 
 def test_issue_commented_by_the_reporter_is_the_complainants_words():
@@ -163,6 +164,7 @@ def test_issue_commented_by_the_reporter_is_the_complainants_words():
     assert event.ticket_id == "TEST-4"
     assert event.complainant_ref == "jira-user:test"
     assert event.description.startswith("[~Test] creating a test comment")
+    assert event.agent_reply is None
 
 
 @pytest.mark.parametrize(

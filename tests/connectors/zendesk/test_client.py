@@ -519,3 +519,29 @@ def test_the_fake_refuses_a_redaction_whose_text_is_not_the_comments(fake):
     refused = requests.put(url, json=forged, auth=auth, timeout=5)
     assert refused.status_code == 400
     assert ticket_state(fake)["comments"][0]["plain_body"] == COMPLAINT
+
+
+def test_an_update_answers_the_tickets_version_before_and_after_it(fake):
+    seeded = {"id": 42, "subject": "Pul", "description": "Şikayət", "requester_id": 7,
+              "status": "new", "created_at": "2025-03-04T08:00:00Z",
+              "updated_at": "2025-03-04T08:00:00Z"}  # fmt: skip
+    requests.post(f"{fake.url}/__fake/tickets", json=seeded, timeout=5).raise_for_status()
+
+    landed = client(fake).apply(action())
+
+    ticket = ticket_state(fake)["ticket"]
+    assert landed is not None
+    assert landed.before_at == datetime(2025, 3, 4, 8, tzinfo=UTC)
+    assert landed.before_status == "new"
+    assert landed.at == datetime.fromisoformat(ticket["updated_at"]) > landed.before_at
+    assert landed.status == ticket["status"]
+
+
+def test_an_update_takes_off_the_tags_the_action_lifts(fake):
+    zendesk = client(fake)
+    zendesk.apply(action(add_tags=("letter_blocked",)))
+    lifted = action(action_id="note-2", marker_tag="plaint_note_2", add_tags=(),
+                    remove_tags=("letter_blocked",))  # fmt: skip
+    zendesk.apply(lifted)
+    tags = ticket_state(fake)["ticket"]["tags"]
+    assert tags == ["plaint_ack_1", "plaint_note_2"]

@@ -68,6 +68,9 @@ def test_agent_comment_is_not_taken_as_the_complainants_words():
     assert event.subject == "Cannot login to mobile app"
     assert event.occurred_at == datetime(2025, 1, 8, 14, 25, 30, 123456, tzinfo=UTC)
     assert event.tags == ("mobile", "login", "priority-support")
+    # It is the agent's reply: the text a letter is checked in.
+    comment = json.loads(body("event_ticket_comment_added_dust.json"))["event"]["comment"]
+    assert event.agent_reply == comment["body"]
 
 
 def test_complainant_comment_carries_the_comment_body():
@@ -76,6 +79,13 @@ def test_complainant_comment_carries_the_comment_body():
     document["event"]["comment"]["body"] = "Bu qəbuledilməzdir, şikayət edirəm."
     event = parse_delivery({}, json.dumps(document).encode())
     assert event.description == "Bu qəbuledilməzdir, şikayət edirəm."
+    assert event.agent_reply is None  # never checked as a letter
+
+
+def test_an_agents_internal_note_is_no_letter():
+    document = json.loads(body("event_ticket_comment_added_dust.json"))
+    document["event"]["comment"]["is_public"] = False
+    assert parse_delivery({}, json.dumps(document).encode()).agent_reply is None
 
 
 def test_status_changed_reports_the_new_status():
@@ -434,5 +444,7 @@ def test_an_agents_public_reply_is_not_read_as_the_complainants_word():
     event = parse_delivery(INVOCATION, encode(doc))
     assert event.kind is TicketEventKind.UPDATED
     assert event.description == doc["ticket"]["description"]
+    assert event.agent_reply == doc["ticket"]["latest_public_comment"]
     doc["current_user"] = {"id": doc["requester"]["id"]}  # the complainant wrote it
     assert parse_delivery(INVOCATION, encode(doc)).description.startswith("نعتذر")
+    assert parse_delivery(INVOCATION, encode(doc)).agent_reply is None

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from plaint.auditlog.chain import chain_of
-from plaint.model.actions import ActionKind
+from plaint.model.actions import ActionKind, OutboundAction
+from plaint.model.audit import AuditEntry
 from plaint.model.complaint import ClockStatus, Complaint, ReferralOutcome, ReferralStage
 from plaint.model.events import FieldChange, SourceSystem, TicketEventKind
 from plaint.policy.document import Policy
@@ -123,6 +124,10 @@ class Desk:
         found = self.handling.store.get_complaint("zendesk:101")
         assert found is not None
         return found
+
+    def entries(self) -> list[AuditEntry]:
+        chain = chain_of("main", "zendesk:101")
+        return list(self.handling.store.audit_entries(chain, limit=1000))
 
     def kinds(self) -> list[str]:
         chain = chain_of("main", "zendesk:101")
@@ -374,7 +379,7 @@ def test_a_final_response_with_every_required_element_is_recorded(language: str)
     words = {"en": "I want to complain: you charged me twice", "az": COMPLAINT}
     desk.deliver(description=words[language])
     assert desk.complaint.language == language
-    desk.deliver(tags=("final_sent",), description=final_letter(language))
+    desk.deliver(tags=("final_sent",), agent_reply=final_letter(language))
     assert Milestone.FINAL_RESPONSE in desk.complaint.milestones
     kinds = desk.kinds()
     assert "letter.checked" in kinds and not [
@@ -386,7 +391,7 @@ def test_a_final_response_without_the_ombudsmans_website_is_blocked_and_agents_t
     desk = letter_desk()
     desk.deliver(description="I want to complain: you charged me twice")
     desk.deliver(
-        tags=("final_sent",), description=final_letter("en", drop="www.financial-ombudsman.org.uk")
+        tags=("final_sent",), agent_reply=final_letter("en", drop="www.financial-ombudsman.org.uk")
     )
     assert Milestone.FINAL_RESPONSE not in desk.complaint.milestones
     chain = chain_of("main", "zendesk:101")
@@ -395,7 +400,68 @@ def test_a_final_response_without_the_ombudsmans_website_is_blocked_and_agents_t
     )
     assert checked.detail["verdict"] == "block" and "ombudsman_website" in checked.detail["missing"]
     (note,) = [a for a in desk.helpdesk.applied if "letter_blocked" in a.add_tags]
-    assert not note.public and "ombudsman_website" in (note.comment or "")
+    assert not note.public and note.comment is not None
+    # In words, with the template's sentence to use, and no element ids.
+    assert "ombudsman_website" not in note.comment
+    assert "Gives the website address of the Financial Ombudsman Service" in note.comment
+    assert (
+        "The template says: “You can find out more about the Financial Ombudsman Service at "
+        "https://www.financial-ombudsman.org.uk.”"
+    ) in note.comment
+
+
+def test_the_blocked_letter_note_is_in_the_organisations_language() -> None:
+    desk = letter_desk()
+    desk.handling.policy = desk.handling.policy.model_copy(update={"default_language": "az"})
+    desk.deliver(description="I want to complain: you charged me twice", language="en")
+    desk.deliver(tags=("final_sent",), agent_reply=final_letter("en", drop="leaflet"))
+    (note,) = [a for a in desk.helpdesk.applied if "letter_blocked" in a.add_tags]
+    assert note.comment is not None
+    assert note.comment.startswith("Bu yekun cavab göndərilmiş kimi qeydə alınmadı.")
+    assert "standard explanatory leaflet" in note.comment
+    # The template's sentence is in the letter's language, since it goes into the letter.
+    assert "Şablonda belədir: “We enclose the Financial Ombudsman Service's explanatory" in (
+        note.comment
+    )
+
+
+def letter_notes(desk: Desk) -> list[OutboundAction]:
+    return [a for a in desk.helpdesk.applied if a.marker_tag.startswith("plaint_letter_")]
+
+
+def test_a_complainants_reply_is_never_checked_as_a_letter() -> None:
+    desk = letter_desk()
+    desk.deliver(description="I want to complain: you charged me twice")
+    desk.deliver(tags=("final_sent",), agent_reply=final_letter("en"))
+    assert Milestone.FINAL_RESPONSE in desk.complaint.milestones
+    # The tag stays on the ticket; the complainant answers the final response.
+    desk.deliver(tags=("final_sent",),
+                 description="I do not accept your decision and want to go further.")  # fmt: skip
+    assert desk.kinds().count("letter.checked") == 1
+    assert letter_notes(desk) == []
+
+
+def test_each_blocked_letter_gets_its_own_note_and_a_passing_one_lifts_the_block() -> None:
+    desk = letter_desk()
+    desk.deliver(description="I want to complain: you charged me twice")
+    desk.deliver(tags=("final_sent",), agent_reply=final_letter("en", drop="leaflet"))
+    # Before the agent writes again, the complainant's reply is not a letter.
+    desk.deliver(tags=("final_sent", "letter_blocked"), description="Where is my answer?")
+    desk.deliver(tags=("final_sent", "letter_blocked"),
+                 agent_reply=final_letter("en", drop="free of charge"))  # fmt: skip
+    first, second = letter_notes(desk)
+    assert first.marker_tag != second.marker_tag  # the first note is no proof of the second
+    assert "free of charge" in (second.comment or "").lower()
+    assert "letter_blocked" in desk.helpdesk.tags["101"]
+    assert Milestone.FINAL_RESPONSE not in desk.complaint.milestones
+
+    desk.deliver(tags=("final_sent", "letter_blocked"), agent_reply=final_letter("en"))
+    assert Milestone.FINAL_RESPONSE in desk.complaint.milestones
+    *_, lifted = letter_notes(desk)
+    assert lifted.remove_tags == ("letter_blocked",) and not lifted.add_tags
+    assert "letter_blocked" not in desk.helpdesk.tags["101"]
+    verdicts = [e.detail["verdict"] for e in desk.entries() if e.kind == "letter.checked"]
+    assert verdicts == ["block", "block", "ok"]
 
 
 def test_wording_with_an_unknown_placeholder_fails_the_policy_check() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from plaint.auditlog.verify import verify
 from plaint.letters.acknowledgement import ACK_MARKER_TAG
-from plaint.model.actions import ActionStatus
+from plaint.model.actions import ActionStatus, LandedWrite
 from plaint.model.complaint import ComplaintStatus
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
 from plaint.usecases.handling import UNJUDGED_LOG_EVENT, ComplaintHandling
@@ -285,6 +285,42 @@ def test_our_own_update_of_the_ticket_is_not_a_gap(handling: ComplaintHandling) 
     assert (report.changes_seen, report.gaps_closed) == (2, 1)
     [gap] = [e for e in ledger_entries(handling.store) if e.kind == "intake.gap_closed"]
     assert gap.detail["delivery_id"] == solved.delivery_id
+
+
+def test_the_ticket_our_acknowledgement_opened_is_not_a_lost_webhook(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    acked, noted = t0 + timedelta(seconds=45), t0 + timedelta(minutes=2)
+    # Zendesk opens a new ticket an agent (or the API user) comments on.
+    helpdesk.landing = [
+        LandedWrite(before_at=t0, before_status="new", at=acked, status="open"),
+        LandedWrite(before_at=acked, before_status="open", at=noted, status="open"),
+    ]
+    receive(handling, description=COMPLAINT, created_at=t0, helpdesk_status="new")
+    complaint = handling.store.get_complaint("zendesk:101")
+    assert complaint is not None and complaint.own_write is not None
+    assert complaint.own_write.at == acked
+    # Only our own update changed the ticket since the webhook.
+    report = handling.reconcile(FakeFeed([[recovered("101", acked, helpdesk_status="open")]]))
+    assert (report.changes_seen, report.gaps_closed) == (1, 0)
+    assert audit_kinds(handling)[-1] == "acknowledgement.sent"
+
+
+def test_a_change_before_our_own_update_is_still_a_gap(
+    handling: ComplaintHandling, helpdesk: FakeHelpdesk
+) -> None:
+    t0 = datetime(2025, 3, 4, 10, tzinfo=UTC)
+    acked = t0 + timedelta(seconds=45)
+    # An agent set the ticket pending, and that webhook was lost, before we acknowledged.
+    helpdesk.landing = [
+        LandedWrite(before_at=t0 + timedelta(seconds=30), before_status="pending", at=acked,
+                    status="pending"),
+    ]  # fmt: skip
+    receive(handling, description=COMPLAINT, created_at=t0, helpdesk_status="new")
+    report = handling.reconcile(FakeFeed([[recovered("101", acked, helpdesk_status="pending")]]))
+    assert report.gaps_closed == 1
+    assert handling.store.get_complaint("zendesk:101").helpdesk_status == "pending"  # type: ignore[union-attr]
 
 
 def test_follow_up_records_what_changed_and_takes_a_later_remedy(

@@ -76,6 +76,9 @@ Operator endpoints (no auth, not recorded):
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
 
+With `data_file` the issues, their labels, comments, properties and statuses survive a
+restart (see devstack/fake_http.py); the local stack keeps them in its data directory.
+
 Run alone: python -m devstack.fake_jira --port 8766
 """
 
@@ -85,9 +88,10 @@ import base64
 import json
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -247,6 +251,19 @@ class FakeState(FakeHttpState):
     def new_id(self) -> int:
         self._next_id += 1
         return self._next_id
+
+    def kept(self) -> dict[str, Any]:
+        return {"next_id": self._next_id, "issues": [asdict(i) for i in self.issues.values()]}
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        self._next_id = int(kept.get("next_id", self._next_id))
+        for seen in kept.get("issues", []):
+            workflow = tuple(
+                FakeTransition(t["id"], t["name"], t["to"], tuple(t["sources"]))
+                for t in seen["workflow"]
+            )
+            issue = FakeIssue(**{**seen, "workflow": workflow})
+            self.issues[issue.key] = issue
 
 
 # --- the Jira API -------------------------------------------------------------------------
@@ -792,10 +809,11 @@ class FakeJira(FakeHttp[FakeState]):
         auth: tuple[str, str] | str | None = None,
         *,
         zone: str = "UTC",
+        data_file: Path | None = None,
     ) -> None:
         state = FakeState(None if auth is None else expected_authorization(auth))
         state.zone = zone
-        super().__init__(host, port, state)
+        super().__init__(host, port, state, data_file)
 
     def route(self, method: str, target: str, body: Any) -> Answer:
         return _lose_answer(self.state, method, target, _api(self.state, method, target, body))

@@ -7,6 +7,11 @@ JSON answers and the operator endpoints every fake has (no auth, not recorded):
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
 
+With a data file, what the helpdesk holds (tickets, issues, their comments and tags)
+survives a restart the way the local stack's own data does (devstack/snapshot.py): read on
+start, written whole and atomically after changes (`save`, which the stack calls
+periodically) and on stop. Requests, faults and other test switches are not kept.
+
 Each fake (devstack/fake_zendesk.py, devstack/fake_jira.py) adds its helpdesk's endpoints
 and says errors, faults and refusals in that helpdesk's words.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
@@ -49,6 +56,8 @@ class FakeHttpState:
         self.lock = threading.Lock()
         self.requests: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        # Set by every request that may change what the helpdesk holds; cleared on save.
+        self.changed = False
 
     def reset(self) -> None:
         with self.lock:
@@ -58,6 +67,13 @@ class FakeHttpState:
 
     def forget(self) -> None:
         """Forget what the helpdesk holds. Call with the lock held."""
+
+    def kept(self) -> dict[str, Any]:
+        """What the helpdesk holds, as JSON, for a restart. Call with the lock held."""
+        return {}
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        """Take back what `kept` gave. Call with the lock held."""
 
     def authorized(self, authorization: str) -> bool:
         if self.authorization is not None:
@@ -115,8 +131,9 @@ class FakeHttp(ABC, Generic[S]):
 
     thread_name: ClassVar[str]
 
-    def __init__(self, host: str, port: int, state: S) -> None:
+    def __init__(self, host: str, port: int, state: S, data_file: Path | None = None) -> None:
         self.state = state
+        self.data_file = data_file
         self._server = _Server((host, port), self)
         self._thread: threading.Thread | None = None
 
@@ -154,6 +171,7 @@ class FakeHttp(ABC, Generic[S]):
         state = self.state
         with state.lock:
             state.requests.append(_record(method, target, lowered, body))
+            state.changed = state.changed or method != "GET"
             if not state.authorized(lowered.get("authorization", "")):
                 return self.unauthorized()
             fault = state.next_fault()
@@ -165,8 +183,10 @@ class FakeHttp(ABC, Generic[S]):
         state = self.state
         if (method, path) == ("POST", "/__fake/reset"):
             state.reset()
+            state.changed = True
             return 200, {"reset": True}, {}
         with state.lock:
+            state.changed = state.changed or method != "GET"
             if (method, path) == ("GET", "/__fake/requests"):
                 return 200, {"requests": list(state.requests)}, {}
             if (method, path) == ("POST", "/__fake/faults"):
@@ -185,6 +205,7 @@ class FakeHttp(ABC, Generic[S]):
         return f"http://{host!s}:{port}"
 
     def start(self) -> Self:
+        self._restore()
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},  # stop() waits at most this long
@@ -200,6 +221,29 @@ class FakeHttp(ABC, Generic[S]):
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+        self.save()
+
+    # --- what survives a restart --------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write what the helpdesk holds to the data file, if it changed since the last
+        save; whether it wrote."""
+        if self.data_file is None:
+            return False
+        with self.state.lock:
+            if not self.state.changed:
+                return False
+            text = json.dumps(self.state.kept(), ensure_ascii=False)
+            self.state.changed = False
+        write_whole(self.data_file, text)
+        return True
+
+    def _restore(self) -> None:
+        if self.data_file is None or not self.data_file.exists():
+            return
+        kept = json.loads(self.data_file.read_text(encoding="utf-8"))
+        with self.state.lock:
+            self.state.restore(kept)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -250,6 +294,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Replace the file atomically: a crash mid-write never leaves half of it."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 class _Server(ThreadingHTTPServer):

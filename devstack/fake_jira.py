@@ -19,7 +19,19 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
   GET  /rest/api/3/issue/{key}/properties/{prop}    {"key", "value"}; 404 when not set
   PUT  /rest/api/3/issue/{key}/properties/{prop}    the value (a JSON object) -> 201 set,
                                                      200 replaced
-  POST /rest/api/3/issue/{key}/comment              {"body": ADF document} -> 201
+  POST /rest/api/3/issue/{key}/comment              {"body": ADF document, "properties"?:
+                                                     [{"key", "value"}]} -> 201; the
+                                                     properties (sd.public.comment among
+                                                     them) are kept with the comment, and,
+                                                     as in Jira, not shown when comments
+                                                     are listed
+  POST /rest/api/3/comment/list?expand=properties    {"ids": [...]} -> a page {"startAt",
+                                                     "maxResults", "total", "isLast",
+                                                     "values"} of those comments, each
+                                                     with "properties" when expanded
+  GET  /rest/api/3/comment/{id}/properties/{prop}    {"key", "value"}; 404 when not set
+  PUT  /rest/api/3/comment/{id}/properties/{prop}    the value (a JSON object) -> 201 set,
+                                                     200 replaced
   POST /rest/servicedeskapi/request/{key}/comment   {"body": text, "public": bool} -> 201
   POST /rest/api/3/search/jql                       {"jql", "fields", "maxResults",
                                                      "nextPageToken"} -> {"issues",
@@ -76,6 +88,9 @@ Operator endpoints (no auth, not recorded):
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
 
+With `data_file` the issues, their labels, comments, properties and statuses survive a
+restart (see devstack/fake_http.py); the local stack keeps them in its data directory.
+
 Run alone: python -m devstack.fake_jira --port 8766
 """
 
@@ -85,9 +100,10 @@ import base64
 import json
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -101,6 +117,8 @@ _API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
 _API_PROPERTY: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/properties/([^/]+)$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
 _API_COMMENT: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment/(\d+)$")
+_API_COMMENT_PROPERTY: Final = re.compile(r"^/rest/api/3/comment/(\d+)/properties/([^/]+)$")
+COMMENT_LIST_PATH: Final = "/rest/api/3/comment/list"
 _API_ATTACHMENT: Final = re.compile(r"^/rest/api/3/attachment/(\d+)$")
 _API_PROJECT: Final = re.compile(r"^/rest/api/3/project/([A-Za-z][A-Za-z0-9_]*)$")
 _FAKE_PROJECT_ACCESS: Final = re.compile(r"^/__fake/projects/([A-Za-z][A-Za-z0-9_]*)/access$")
@@ -202,6 +220,8 @@ class FakeIssue:
     history: list[dict[str, str]] = field(default_factory=list)
     # Issue entity properties: key -> JSON object.
     properties: dict[str, Any] = field(default_factory=dict)
+    # Comment entity properties: comment id -> key -> JSON object.
+    comment_properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     properties_readable: bool = True
     # False: a server that ignores the `properties` of a transition request.
     properties_kept_on_transition: bool = True
@@ -248,6 +268,19 @@ class FakeState(FakeHttpState):
         self._next_id += 1
         return self._next_id
 
+    def kept(self) -> dict[str, Any]:
+        return {"next_id": self._next_id, "issues": [asdict(i) for i in self.issues.values()]}
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        self._next_id = int(kept.get("next_id", self._next_id))
+        for seen in kept.get("issues", []):
+            workflow = tuple(
+                FakeTransition(t["id"], t["name"], t["to"], tuple(t["sources"]))
+                for t in seen["workflow"]
+            )
+            issue = FakeIssue(**{**seen, "workflow": workflow})
+            self.issues[issue.key] = issue
+
 
 # --- the Jira API -------------------------------------------------------------------------
 
@@ -260,6 +293,9 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
         if method != "POST":
             return _error(405, f"Method {method} is not allowed here.")
         return _search(state, body)
+    comments = _comments_by_id(state, method, parts.path, query, body)
+    if comments is not None:
+        return comments
     property_path = _API_PROPERTY.match(parts.path)
     if property_path is not None:
         key, name = property_path.group(1), unquote(property_path.group(2))
@@ -268,6 +304,21 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
     if disposal is not None:
         return disposal
     return _route(state, method, parts.path, query, body)
+
+
+def _comments_by_id(
+    state: FakeState, method: str, path: str, query: dict[str, str], body: Any
+) -> Answer | None:
+    """The calls that name comments by id alone; None for any other path. Lock held."""
+    if path == COMMENT_LIST_PATH:
+        if method != "POST":
+            return _error(405, f"Method {method} is not allowed here.")
+        return _comment_list(state, query, body)
+    comment_property = _API_COMMENT_PROPERTY.match(path)
+    if comment_property is not None:
+        comment_id, name = comment_property.group(1), unquote(comment_property.group(2))
+        return _comment_property(state, method, comment_id, name, body)
+    return None
 
 
 def _disposal(state: FakeState, method: str, path: str) -> Answer | None:
@@ -294,6 +345,7 @@ def _delete_comment(state: FakeState, key: str, comment_id: str) -> Answer:
     if len(kept) == len(issue.comments):
         return _error(404, f"Can not find a comment for the id: {comment_id}.")
     issue.comments = kept
+    issue.comment_properties.pop(comment_id, None)
     return 204, None, {}
 
 
@@ -488,7 +540,7 @@ def _forget_issue(issue: FakeIssue) -> None:
     """Deleted: 404 from now on, and nothing of it kept."""
     issue.deleted = True
     issue.labels, issue.fields, issue.comments = [], {}, []
-    issue.properties, issue.history = {}, []
+    issue.properties, issue.history, issue.comment_properties = {}, [], {}
 
 
 def _get_comments(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
@@ -508,13 +560,83 @@ def _add_comment(state: FakeState, issue: FakeIssue, query: dict[str, str], body
     document = body.get("body") if isinstance(body, dict) else None
     if not (isinstance(document, dict) and document.get("type") == "doc"):
         return _error(400, comment="Comment body is not valid Atlassian Document Format.")
-    internal = any(
-        isinstance(p, dict)
-        and p.get("key") == "sd.public.comment"
-        and (p.get("value") or {}).get("internal") is True
-        for p in body.get("properties") or []
-    )
-    return 201, _store_comment(state, issue, document, public=not internal), {}
+    properties = body.get("properties") or []
+    refused = _refused_properties(properties)
+    if refused is not None:
+        return _error(400, refused)
+    kept = {p["key"]: p["value"] for p in properties}
+    internal = (kept.get("sd.public.comment") or {}).get("internal") is True
+    stored = _store_comment(state, issue, document, public=not internal)
+    if kept:
+        issue.comment_properties[stored["id"]] = kept
+    return 201, stored, {}
+
+
+def _commented(state: FakeState, comment_id: str) -> tuple[FakeIssue, dict[str, Any]] | None:
+    """The issue holding the comment, and the comment. Lock held."""
+    for issue in state.issues.values():
+        if issue.deleted:
+            continue
+        for comment in issue.comments:
+            if comment["id"] == comment_id:
+                return issue, comment
+    return None
+
+
+def _comment_list(state: FakeState, query: dict[str, str], body: Any) -> Answer:
+    """Comments by id, in the order of their ids; unknown ids are left out, as in Jira."""
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not ids or len(ids) > 1000:
+        return _error(400, "Provide between 1 and 1000 comment ids.")
+    try:
+        start = int(query.get("startAt", "0"))
+        size = min(int(query.get("maxResults", "50")), 100)
+        wanted = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        return _error(400, "Comment ids, startAt and maxResults must be numbers.")
+    expand = query.get("expand", "").split(",")
+    found = []
+    for comment_id in (str(i) for i in wanted):
+        held = _commented(state, comment_id)
+        if held is None:
+            continue
+        issue, comment = held
+        view = dict(comment)
+        if "properties" in expand:
+            kept = issue.comment_properties.get(comment_id, {})
+            view["properties"] = [{"key": k, "value": v} for k, v in kept.items()]
+        found.append(view)
+    page = found[start : start + size]
+    answer = {
+        "startAt": start,
+        "maxResults": size,
+        "total": len(found),
+        "isLast": start + len(page) >= len(found),
+        "values": page,
+    }
+    return 200, answer, {}
+
+
+def _comment_property(
+    state: FakeState, method: str, comment_id: str, name: str, body: Any
+) -> Answer:
+    """GET or PUT one comment entity property. Lock held."""
+    held = _commented(state, comment_id)
+    if held is None:
+        return _error(404, "The comment does not exist or you do not have permission to see it.")
+    kept = held[0].comment_properties.setdefault(comment_id, {})
+    if method == "GET":
+        if name not in kept:
+            return _error(404, f"The property with key '{name}' does not exist.")
+        return 200, {"key": name, "value": kept[name]}, {}
+    if method != "PUT":
+        return _error(405, f"Method {method} is not allowed here.")
+    refused = _refused_property(name, body)
+    if refused is not None:
+        return _error(400, refused)
+    created = name not in kept
+    kept[name] = body
+    return (201 if created else 200), None, {}
 
 
 def _get_transitions(
@@ -713,6 +835,7 @@ def _operator_issue(state: FakeState, method: str, key: str) -> Answer:
             "transitions": [t.view() for t in found.workflow],
             "history": list(found.history),
             "properties": dict(found.properties),
+            "comment_properties": dict(found.comment_properties),
         },
         {},
     )
@@ -792,10 +915,11 @@ class FakeJira(FakeHttp[FakeState]):
         auth: tuple[str, str] | str | None = None,
         *,
         zone: str = "UTC",
+        data_file: Path | None = None,
     ) -> None:
         state = FakeState(None if auth is None else expected_authorization(auth))
         state.zone = zone
-        super().__init__(host, port, state)
+        super().__init__(host, port, state, data_file)
 
     def route(self, method: str, target: str, body: Any) -> Answer:
         return _lose_answer(self.state, method, target, _api(self.state, method, target, body))

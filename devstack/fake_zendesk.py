@@ -54,6 +54,9 @@ Operator endpoints (no auth, not recorded):
                                    `count` API calls fail that way
   POST /__fake/reset               forget everything
 
+With `data_file` the tickets, their comments, tags and fields survive a restart (see
+devstack/fake_http.py); the local stack keeps them in its data directory.
+
 Run alone: python -m devstack.fake_zendesk --port 8765
 """
 
@@ -64,11 +67,12 @@ import binascii
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
 from html.parser import HTMLParser
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
@@ -182,12 +186,41 @@ class FakeState(FakeHttpState):
         self._next_id += 1
         return self._next_id
 
+    def kept(self) -> dict[str, Any]:
+        tickets = [_ticket_kept(ticket) for ticket in self.tickets.values()]
+        return {"next_id": self._next_id, "tickets": tickets}
+
+    def restore(self, kept: dict[str, Any]) -> None:
+        self._next_id = int(kept.get("next_id", self._next_id))
+        for seen in kept.get("tickets", []):
+            ticket = _ticket_restored(seen)
+            self.tickets[ticket.id] = ticket
+
     def ticket(self, ticket_id: int) -> FakeTicket:
         """The ticket, created on first sight. Call with the lock held."""
         if ticket_id not in self.tickets:
             now = datetime.now(UTC).replace(microsecond=0)
             self.tickets[ticket_id] = FakeTicket(ticket_id, created_at=now, updated_at=now)
         return self.tickets[ticket_id]
+
+
+def _ticket_kept(ticket: FakeTicket) -> dict[str, Any]:
+    kept = asdict(ticket)
+    for name in _TICKET_TIMES:
+        kept[name] = None if kept[name] is None else kept[name].isoformat()
+    kept["custom_fields"] = [[k, v] for k, v in ticket.custom_fields.items()]
+    return kept
+
+
+def _ticket_restored(kept: dict[str, Any]) -> FakeTicket:
+    values = dict(kept)
+    for name in _TICKET_TIMES:
+        values[name] = None if values[name] is None else datetime.fromisoformat(values[name])
+    values["custom_fields"] = {int(k): v for k, v in values["custom_fields"]}
+    return FakeTicket(**values)
+
+
+_TICKET_TIMES: Final = ("created_at", "updated_at", "deleted_at")
 
 
 # --- the Zendesk API --------------------------------------------------------------------
@@ -733,10 +766,11 @@ class FakeZendesk(FakeHttp[FakeState]):
         auth: tuple[str, str] | str | None = None,
         *,
         export_page_size: int = DEFAULT_EXPORT_PAGE_SIZE,
+        data_file: Path | None = None,
     ) -> None:
         state = FakeState(None if auth is None else expected_authorization(auth))
         state.export_page_size = export_page_size
-        super().__init__(host, port, state)
+        super().__init__(host, port, state, data_file)
 
     def route(self, method: str, target: str, body: Any) -> Answer:
         return _route(self.state, method, target, body)

@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 from devstack.api_server import RequestGate, api_server
 from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event
+from devstack.fake_http import FakeHttp
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from devstack.local_ses import (
@@ -202,8 +203,16 @@ class Stack:
         self._prepare_aws()
         if self.config.fake_helpdesks:
             for fake in (
-                FakeZendesk(host=self.config.host, port=self.config.zendesk_port),
-                FakeJira(host=self.config.host, port=self.config.jira_port),
+                FakeZendesk(
+                    host=self.config.host,
+                    port=self.config.zendesk_port,
+                    data_file=self.config.data_dir / "fake-zendesk.json",
+                ),
+                FakeJira(
+                    host=self.config.host,
+                    port=self.config.jira_port,
+                    data_file=self.config.data_dir / "fake-jira.json",
+                ),
             ):
                 fake.start()
                 self.servers.append(fake)
@@ -330,6 +339,16 @@ class Stack:
             if self.dirty.is_set():
                 self.dirty.clear()
                 self.snapshot()
+            self._save_fakes()
+
+    def _save_fakes(self) -> None:
+        """The fake helpdesks' tickets, each saved when it changed (they save on stop too)."""
+        for server in self.servers:
+            if isinstance(server, FakeHttp):
+                try:
+                    server.save()
+                except Exception:
+                    log.exception("saving the fake %s failed", server.thread_name)
 
     def _stop_accepting(self) -> None:
         """Close the API's gate (later requests get 503; the helpdesks retry them), wait for

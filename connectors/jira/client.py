@@ -1,15 +1,28 @@
 """The outbound side: carries an OutboundAction out on a Jira issue (plaint.ports.Outbox).
 
 Jira cannot add a comment and labels in one call, so "did the first attempt land?" is read
-from the comment itself. Each comment ends with a reference line, `Ref: {action_id}`, and
-`already_applied` looks for it among the issue's comments. A comment field property would
-be invisible, but the JSM request-comment endpoint (the one that makes a reply public on
-Cloud) takes no properties; a short reference line works on every endpoint and also tells
-an agent which Plaint action wrote the reply.
+from the comment itself. The customer reads the comment, so what names its action is a
+comment entity property the customer never sees, `plaint.action` = {"action_id": ...}
+(https://developer.atlassian.com/cloud/jira/platform/rest/v3/
+api-group-issue-comment-properties/), not text in the comment:
+
+* through the platform API (POST /rest/api/3/issue/{key}/comment) the property goes in the
+  comment's own `properties`, so it lands with the comment or not at all;
+* the JSM request-comment endpoint (POST /rest/servicedeskapi/request/{key}/comment) takes
+  no properties, so the property is set right after on the comment it answered
+  (PUT /rest/api/3/comment/{id}/properties/plaint.action). Should that second call not
+  land, a comment with exactly the action's text and no `plaint.action` is taken as this
+  action's, rather than posting the same words twice.
+
+`already_applied` and `apply` find it by reading the issue's comments, newest first, a page
+at a time, and asking for that page's properties (POST /rest/api/3/comment/list
+?expand=properties {"ids": [...]}: the list of an issue's comments cannot expand them).
+Comments posted before the property existed end with a `Ref: {action_id}` line, which is
+still recognised.
 
 `apply` is written to be run again after any failure:
 
-1. if no comment of the issue carries the reference, post the comment;
+1. if no comment of the issue is this action's, post the comment;
 2. if the action names a transition that the issue's record does not show, carry it out
    (see Transitions below);
 3. add the marker label and the action's labels with the Edit Issue "update" verb `add`
@@ -17,7 +30,7 @@ an agent which Plaint action wrote the reply.
    labels the issue has and is a no-op for one already there, so repeating it is harmless;
    labels the action takes off (`remove_tags`) go with the verb `remove`, as harmless.
 
-`already_applied` is true only when every step landed: the comment with the reference, the
+`already_applied` is true only when every step landed: the comment naming the action, the
 transition in the issue's record, and the marker label. A crash between steps therefore
 leads to a second `apply`, which skips what landed and does the rest.
 
@@ -98,7 +111,10 @@ from connectors.jira.answers import raise_for_status
 from connectors.jira.disposal import IssueDisposal
 from connectors.jira.wire import (
     ISSUE_KEY_PATTERN,
+    ApiComment,
+    ApiCommentList,
     ApiCommentPage,
+    ApiCommentWithProperties,
     ApiEntityProperty,
     ApiIssueLabels,
     ApiTransition,
@@ -112,7 +128,9 @@ from plaint.vocabulary.errors import PermanentDeliveryError
 
 COMMENT_PAGE_SIZE: Final = 100
 MAX_COMMENT_PAGES: Final = 20
-REF_PREFIX: Final = "Ref: "
+ACTION_PROPERTY: Final = "plaint.action"
+# How comments posted before ACTION_PROPERTY named their action: a last line.
+LEGACY_REF_PREFIX: Final = "Ref: "
 TRANSITION_KEY: Final = "transition"
 TRANSITION_PROPERTY: Final = "plaint.transition"
 # A complaint goes through a handful of transitions and a retry comes within hours, so the
@@ -178,7 +196,7 @@ class JiraClient(ApiConnection):
             return self._disposal.redacted(key, _labels_of(action)[0])
         if action.marker_tag not in self._labels(key):
             return False
-        if action.comment and not self._has_reference(key, action.action_id):
+        if action.comment and not self._has_comment(key, action):
             return False
         if not _transition_of(action):
             return True
@@ -199,7 +217,7 @@ class JiraClient(ApiConnection):
         labels = _labels_of(action)
         fields = field_values(action.fields)
         transition = _transition_of(action)
-        if action.comment and not self._has_reference(key, action.action_id):
+        if action.comment and not self._has_comment(key, action):
             self._post_comment(key, action)
         if transition:
             self._transition(key, transition, action)
@@ -295,15 +313,23 @@ class JiraClient(ApiConnection):
 
     def _post_comment(self, key: str, action: OutboundAction) -> None:
         text = comment_text(action)
+        marker = {"key": ACTION_PROPERTY, "value": action_marker(action)}
         if self._service_desk:
             path = f"/rest/servicedeskapi/request/{key}/comment"
-            body: dict[str, Any] = {"body": text, "public": action.public}
-        else:
-            path = f"/rest/api/3/issue/{key}/comment"
-            body = {"body": adf_document(text)}
-            if not action.public:
-                # JSM reads this comment property to keep a comment internal.
-                body["properties"] = [{"key": "sd.public.comment", "value": {"internal": True}}]
+            response = self._call("POST", path, json={"body": text, "public": action.public})
+            raise_for_status(response)
+            posted = read_answer(response, ApiComment, "the comment Jira added")
+            if not posted.id:
+                return  # not findable by id; the text identifies it on a retry
+            property_path = f"/rest/api/3/comment/{posted.id}/properties/{ACTION_PROPERTY}"
+            raise_for_status(self._call("PUT", property_path, json=marker["value"]))
+            return
+        properties = [marker]
+        if not action.public:
+            # JSM reads this comment property to keep a comment internal.
+            properties.append({"key": "sd.public.comment", "value": {"internal": True}})
+        body = {"body": adf_document(text), "properties": properties}
+        path = f"/rest/api/3/issue/{key}/comment"
         raise_for_status(self._call("POST", path, json=body))
 
     def _labels(self, key: str) -> tuple[str, ...]:
@@ -311,9 +337,8 @@ class JiraClient(ApiConnection):
         raise_for_status(response)
         return read_answer(response, ApiIssueLabels, "issue body from Jira").fields.labels
 
-    def _has_reference(self, key: str, action_id: str) -> bool:
-        """Whether a comment of the issue carries `Ref: {action_id}`, newest first."""
-        reference = REF_PREFIX + action_id
+    def _has_comment(self, key: str, action: OutboundAction) -> bool:
+        """Whether a comment of the issue is the action's (see the module), newest first."""
         start = 0
         for _ in range(MAX_COMMENT_PAGES):
             params: dict[str, str | int] = {
@@ -324,12 +349,30 @@ class JiraClient(ApiConnection):
             response = self._call("GET", f"/rest/api/3/issue/{key}/comment", params=params)
             raise_for_status(response)
             page = read_answer(response, ApiCommentPage, "comments from Jira")
-            if any(_carries(comment.body, reference) for comment in page.comments):
+            ids = [comment.id for comment in page.comments if comment.id]
+            if ids and any(_is_action(c, action) for c in self._with_properties(ids)):
                 return True
             start += len(page.comments)
             if not page.comments or start >= page.total:
                 return False
         return False
+
+    def _with_properties(self, ids: list[str]) -> list[ApiCommentWithProperties]:
+        """The comments of these ids with their entity properties, every page of them."""
+        found: list[ApiCommentWithProperties] = []
+        body = {"ids": [int(i) if i.isdigit() else i for i in ids]}
+        while True:
+            params: dict[str, str | int] = {
+                "expand": "properties",
+                "startAt": len(found),
+                "maxResults": COMMENT_PAGE_SIZE,
+            }
+            response = self._call("POST", "/rest/api/3/comment/list", params=params, json=body)
+            raise_for_status(response)
+            page = read_answer(response, ApiCommentList, "comments with properties from Jira")
+            found.extend(page.values)
+            if page.is_last or not page.values or len(found) >= len(ids):
+                return found
 
     def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return send(self._session, method, self._base_url + path, self._auth, **kwargs)
@@ -342,8 +385,13 @@ class JiraClient(ApiConnection):
 
 
 def comment_text(action: OutboundAction) -> str:
-    """The comment as posted: the action's text, then its reference line."""
-    return f"{(action.comment or '').rstrip()}\n\n{REF_PREFIX}{action.action_id}"
+    """The comment as posted: the action's text and nothing else the customer would read."""
+    return (action.comment or "").strip()
+
+
+def action_marker(action: OutboundAction) -> dict[str, str]:
+    """The value of the comment property that names the action which posted the comment."""
+    return {"action_id": action.action_id}
 
 
 def adf_document(text: str) -> dict[str, Any]:
@@ -413,8 +461,22 @@ def _named(transitions: tuple[ApiTransition, ...], name: str) -> ApiTransition |
     return next((t for t in transitions if t.name.strip().casefold() == wanted), None)
 
 
-def _carries(body: str | None, reference: str) -> bool:
-    return body is not None and any(line.strip() == reference for line in body.splitlines())
+def _is_action(comment: ApiCommentWithProperties, action: OutboundAction) -> bool:
+    """The comment names the action, or names none and says exactly what the action says
+    (a request-API comment whose property was not set), or ends with the old reference."""
+    marker = comment.property_value(ACTION_PROPERTY)
+    if isinstance(marker, dict):
+        return marker.get("action_id") == action.action_id
+    if comment.body is None:
+        return False
+    reference = LEGACY_REF_PREFIX + action.action_id
+    if any(line.strip() == reference for line in comment.body.splitlines()):
+        return True
+    return _words(comment.body) == _words(comment_text(action))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _issue_key(ticket_id: str) -> str:

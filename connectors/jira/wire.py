@@ -319,6 +319,24 @@ class ApiEntityProperty(ApiWire):
     value: Any = None
 
 
+class ApiCommentWithProperties(ApiComment):
+    """A comment with its entity properties (POST /rest/api/3/comment/list?expand=properties)."""
+
+    properties: tuple[ApiEntityProperty, ...] = ()
+
+    def property_value(self, key: str) -> Any:
+        return next((p.value for p in self.properties if p.key == key), None)
+
+
+class ApiCommentList(ApiWire):
+    """POST /rest/api/3/comment/list (PageBeanComment): the comments of the ids asked for."""
+
+    start_at: int = Field(default=0, alias="startAt")
+    total: int = 0
+    is_last: bool = Field(default=True, alias="isLast")
+    values: tuple[ApiCommentWithProperties, ...] = ()
+
+
 class TransitionRecord(ApiWire):
     """The value of the issue property in which Plaint records its own transitions (see
     connectors/jira/client.py). Plaint's shape, not Jira's: Jira stores it as sent.

@@ -256,7 +256,8 @@ class AcknowledgementPolicy(Frozen):
     templates: dict[LanguageTag, str] = Field(
         description="Acknowledgement text per language. Placeholders: {reference}, "
         "{received_on} (local date of receipt), {due_by} (local acknowledgement deadline), "
-        "{due_<clock id>} (a regime clock's deadline, e.g. {due_final_response})."
+        "{due_<clock id>} (a regime clock's deadline, e.g. {due_final_response}). Deadlines "
+        "are written with their calendar's zone: 2026-11-24 18:00 (Asia/Baku, UTC+04:00)."
     )
     add_tags: tuple[str, ...] = ("complaint",)
     fields: dict[str, str] = Field(

@@ -7,7 +7,13 @@ import pytest
 import requests
 
 from connectors.http import ApiAccess
-from connectors.jira.client import TRANSITION_PROPERTY, JiraClient, adf_document, comment_text
+from connectors.jira.client import (
+    ACTION_PROPERTY,
+    TRANSITION_PROPERTY,
+    JiraClient,
+    adf_document,
+    comment_text,
+)
 from connectors.jira.wire import adf_text
 from devstack.fake_jira import FakeJira, status_id
 from plaint.model.actions import ActionKind, ActionStatus, OutboundAction
@@ -20,7 +26,8 @@ from tests.fakes import FakeQueue, ManualClock
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 KEY = "SUP-12"
-REF = "Ref: jira:SUP-12:acknowledge"
+ACTION_ID = "jira:SUP-12:acknowledge"
+MARKER = {"key": ACTION_PROPERTY, "value": {"action_id": ACTION_ID}}
 
 
 @pytest.fixture
@@ -70,7 +77,15 @@ def calls(fake, method, suffix=""):
     ]
 
 
-def test_comment_posted_once_with_its_reference_then_labels_added(fake):
+def seed_comment(fake, text, properties=()):
+    """A comment already on the issue, as an earlier attempt or an agent left it."""
+    body = {"body": adf_document(text), "properties": list(properties)}
+    requests.post(
+        f"{fake.url}/rest/api/3/issue/{KEY}/comment", json=body, auth=CREDENTIALS, timeout=5
+    ).raise_for_status()
+
+
+def test_comment_posted_once_named_by_a_property_then_labels_added(fake):
     jira = client(fake)
     assert jira.already_applied(action()) is False
     jira.apply(action())
@@ -84,8 +99,10 @@ def test_comment_posted_once_with_its_reference_then_labels_added(fake):
         "Şikayətinizi aldıq.",
         "5 iş günü ərzində cavab verəcəyik.",
         "Hörmətlə, Dəstək",
-        REF,
     ]
+    assert "jira:" not in text  # the customer reads the comment: no internal reference
+    comment_id = state["comments"][0]["id"]
+    assert state["comment_properties"][comment_id][ACTION_PROPERTY] == {"action_id": ACTION_ID}
     assert state["comments"][0]["jsdPublic"] is True
     assert state["issue"]["fields"]["labels"] == ["plaint_ack_sent", "plaint_acknowledged"]
 
@@ -93,6 +110,7 @@ def test_comment_posted_once_with_its_reference_then_labels_added(fake):
     assert len(posts) == 1
     assert posts[0]["path"] == f"/rest/api/3/issue/{KEY}/comment"
     assert posts[0]["json"]["body"]["type"] == "doc"
+    assert posts[0]["json"]["properties"] == [MARKER]
     assert posts[0]["headers"]["authorization"] == "Basic"
     puts = calls(fake, "PUT")
     assert puts[0]["json"] == {
@@ -117,12 +135,7 @@ def test_labels_are_added_to_those_the_issue_has(fake):
 def test_comment_that_landed_without_its_labels_is_not_posted_again(fake):
     jira = client(fake)
     # The comment landed, the labels did not (the function died in between).
-    requests.post(
-        f"{fake.url}/rest/api/3/issue/{KEY}/comment",
-        json={"body": adf_document(comment_text(action()))},
-        auth=CREDENTIALS,
-        timeout=5,
-    ).raise_for_status()
+    seed_comment(fake, comment_text(action()), [MARKER])
     assert jira.already_applied(action()) is False  # no marker label yet
     jira.apply(action())
     assert jira.already_applied(action()) is True
@@ -136,13 +149,64 @@ def test_service_desk_comment_is_public_through_the_request_api(fake):
     post = calls(fake, "POST", "/comment")[0]
     assert post["path"] == f"/rest/servicedeskapi/request/{KEY}/comment"
     assert post["json"] == {"body": comment_text(action()), "public": True}
+    assert "jira:" not in post["json"]["body"]
+    # The request API takes no properties: the marker is set on the comment it answered.
+    comment_id = issue_state(fake)["comments"][0]["id"]
+    put = calls(fake, "PUT", f"/comment/{comment_id}/properties/{ACTION_PROPERTY}")
+    assert [p["json"] for p in put] == [{"action_id": ACTION_ID}]
     assert jira.already_applied(action()) is True
+    jira.apply(action())
+    assert len(issue_state(fake)["comments"]) == 1
+
+
+def test_service_desk_comment_whose_property_was_lost_is_not_posted_again(fake):
+    jira = client(fake, service_desk=True)
+    # The comment landed; the call setting its property did not (the function died).
+    requests.post(
+        f"{fake.url}/rest/servicedeskapi/request/{KEY}/comment",
+        json={"body": comment_text(action()), "public": True},
+        auth=CREDENTIALS,
+        timeout=5,
+    ).raise_for_status()
+    jira.apply(action())
+    assert len(issue_state(fake)["comments"]) == 1
+    assert jira.already_applied(action()) is True
+
+
+def test_the_same_words_posted_by_another_action_do_not_count(fake):
+    jira = client(fake)
+    other = {"key": ACTION_PROPERTY, "value": {"action_id": "jira:SUP-12:letter:1"}}
+    seed_comment(fake, comment_text(action()), [other])
+    assert jira.already_applied(action()) is False
+    jira.apply(action())
+    assert len(issue_state(fake)["comments"]) == 2
+    assert jira.already_applied(action()) is True
+
+
+def test_a_comment_posted_with_the_old_reference_line_still_counts(fake):
+    jira = client(fake)
+    seed_comment(fake, f"{comment_text(action())}\n\nRef: {ACTION_ID}")
+    jira.apply(action())
+    assert len(issue_state(fake)["comments"]) == 1
+    assert jira.already_applied(action()) is True
+
+
+def test_comments_beyond_one_page_are_looked_through(fake):
+    jira = client(fake)
+    seed_comment(fake, comment_text(action()), [MARKER])
+    for number in range(120):  # newer comments push it past the first page
+        seed_comment(fake, f"Agent note {number}")
+    jira.apply(action())
+    assert len(issue_state(fake)["comments"]) == 121
 
 
 def test_internal_comment_is_marked_internal(fake):
     client(fake).apply(action(public=False))
     post = calls(fake, "POST", "/comment")[0]
-    assert post["json"]["properties"] == [{"key": "sd.public.comment", "value": {"internal": True}}]
+    assert post["json"]["properties"] == [
+        MARKER,
+        {"key": "sd.public.comment", "value": {"internal": True}},
+    ]
     assert issue_state(fake)["comments"][0]["jsdPublic"] is False
 
 
@@ -165,14 +229,14 @@ def test_429_is_retried_after_retry_after(fake):
 
 def test_comment_post_is_retried_on_429(fake):
     jira = client(fake, time_left=lambda: 900.0)
-    original = jira._has_reference
+    original = jira._has_comment
 
-    def look_then_limit(key, action_id):
-        found = original(key, action_id)
+    def look_then_limit(key, wanted):
+        found = original(key, wanted)
         add_fault(fake, 429, count=1, retry_after=0)  # meets the POST that follows
         return found
 
-    jira._has_reference = look_then_limit
+    jira._has_comment = look_then_limit
     jira.apply(action())
     assert len(calls(fake, "POST", "/comment")) == 2  # rate-limited, then sent again
     assert len(issue_state(fake)["comments"]) == 1
@@ -180,14 +244,14 @@ def test_comment_post_is_retried_on_429(fake):
 
 def test_comment_post_is_not_retried_on_5xx(fake):
     jira = client(fake, time_left=lambda: 900.0)
-    original = jira._has_reference
+    original = jira._has_comment
 
-    def look_then_fail(key, action_id):
-        found = original(key, action_id)
+    def look_then_fail(key, wanted):
+        found = original(key, wanted)
         add_fault(fake, 502, count=1)
         return found
 
-    jira._has_reference = look_then_fail
+    jira._has_comment = look_then_fail
     with pytest.raises(TransientDeliveryError) as caught:
         jira.apply(action())
     assert "502" in str(caught.value)
@@ -590,7 +654,12 @@ def handling_with(fake, clock, store):
 
 
 def writes(requests_seen):
-    return [(r["method"], r["path"]) for r in requests_seen if r["method"] != "GET"]
+    # Reading comments by id is a POST that changes nothing.
+    return [
+        (r["method"], r["path"])
+        for r in requests_seen
+        if r["method"] != "GET" and not r["path"].startswith("/rest/api/3/comment/list")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -144,7 +144,9 @@ def test_receipt_freezes_the_regime_clocks_and_the_acknowledgement_states_them(
     assert final.due_at == datetime(2025, 3, 24, 17, 0, tzinfo=UTC)
     assert final.status is ClockStatus.RUNNING
     assert complaint(handling).regime == "payments"
-    assert helpdesk.applied[0].comment == "Received 101; final response by 2025-03-24 17:00."
+    assert helpdesk.applied[0].comment == (
+        "Received 101; final response by 2025-03-24 17:00 (Europe/London, UTC+00:00)."
+    )
     started = [e for e in ledger_entries(handling.store) if e.kind == "clock.started"]
     assert {e.detail["clock"] for e in started} == {"final_response", "first_reply"}
     assert all(e.policy_version == handling.policy.version for e in started)

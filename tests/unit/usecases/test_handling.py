@@ -66,7 +66,11 @@ def test_complaint_is_classified_acknowledged_once_and_audited(
     assert [a.comment for a in helpdesk.applied] == [
         default_policy()
         .acknowledgement.templates["az"]
-        .format(reference="101", received_on="2025-03-04", due_by="2025-03-05 18:00")
+        .format(
+            reference="101",
+            received_on="2025-03-04",
+            due_by="2025-03-05 18:00 (Asia/Baku, UTC+04:00)",
+        )
     ]
     assert audit_kinds(handling) == [
         "complaint.received",

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 
 from console import audit as audit_cli
 from console import complaints as complaints_cli
+from console import helps
 from console import policy as engine_cli
 from console import publication as publication_cli
 from console import recogniser as recogniser_cli
@@ -89,8 +90,10 @@ def _store_options(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     root, areas, policy = engine_cli.parser(__doc__)
     publication_cli.add_commands(policy, _store_options)
-    clocks = areas.add_parser("clocks").add_subparsers(dest="command", required=True)
-    recalc = clocks.add_parser("recalculate")
+    clocks = helps.group(areas, "clocks", "a complaint's regulatory and service clocks")
+    recalc = clocks.add_parser(
+        "recalculate", help="re-freeze a complaint's open clocks under a policy (--apply)"
+    )
     recalc.add_argument("complaint")
     recalc.add_argument("--policy", required=True)
     recalc.add_argument("--by", required=True)

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bootstrap.root import Root
+from console import helps
 from console.complainants import NotUnderstoodError, complainant_for
 from console.opening import RefusedError, commit, complaint_for, policy_for
 from console.report import policy_option
@@ -35,15 +36,15 @@ def add_commands(
     store_options: Callable[[argparse.ArgumentParser], None],
     instant: Callable[[str], datetime],
 ) -> None:
-    commands = areas.add_parser("retention").add_subparsers(dest="command", required=True)
-    show = commands.add_parser("show")
+    commands = helps.group(areas, "retention", "a record's retention and its legal holds")
+    show = commands.add_parser("show", help="a record's retention date and its holds")
     show.add_argument("complaint")
-    hold = commands.add_parser("hold")
+    hold = commands.add_parser("hold", help="set a legal hold: the record is kept (audited)")
     hold.add_argument("complaint")
     hold.add_argument("--reason", required=True)
     hold.add_argument("--reference")
     hold.add_argument("--by", required=True)
-    release = commands.add_parser("release")
+    release = commands.add_parser("release", help="release a legal hold (audited)")
     release.add_argument("complaint")
     release.add_argument("hold_id")
     release.add_argument("--by", required=True)

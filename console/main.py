@@ -29,8 +29,9 @@ plaint complaints search|show ...
                                   complaint search through indexes, a complaint's story
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
-PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
-(the local stack prints its endpoint).
+PLAINT_AUDIT_TABLE (or --state-table/--audit-table): in the AWS account configured (a
+region and credentials), at PLAINT_AWS_ENDPOINT_URL when set, or else in the local stack
+`make run` started, which they find by themselves (its data directory's stack.json).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ import argparse
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+
+from botocore.exceptions import BotoCoreError
 
 from console import audit as audit_cli
 from console import complaints as complaints_cli
@@ -111,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RefusedError as exc:
         print(exc)
         return exc.code
+    except BotoCoreError as exc:  # no region, no credentials, endpoint not answering...
+        print(f"cannot reach AWS: {exc}")
+        return 2
 
 
 def _run(args: argparse.Namespace) -> int:

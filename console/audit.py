@@ -21,6 +21,7 @@ PLAINT_CHECKPOINT_KEY_FILE, and PLAINT_CHECKPOINT_BUCKET or PLAINT_CHECKPOINT_DI
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bootstrap.root import Root
-from console import report
+from console import helps, report
 from plaint.auditlog import export as audit_export
 from plaint.auditlog.chain import chain_of
 from plaint.auditlog.checkpoint import Checkpoint, CheckpointSigner
@@ -52,32 +53,42 @@ class Trust:
 
 
 def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # type: ignore[type-arg, no-untyped-def]
-    audit = areas.add_parser("audit").add_subparsers(dest="command", required=True)
-    query = audit.add_parser("query")
+    audit = helps.group(areas, "audit", "the compliance log, for auditors")
+    query = audit.add_parser(
+        "query", help="entries by complaint, kind, category, clock status, period"
+    )
     _scope_options(query)
-    for name in FACETS[1:]:
-        query.add_argument(f"--{name.replace('_', '-')}")
-    query.add_argument("--limit", type=int, default=50)
-    query.add_argument("--cursor")
+    query.add_argument("--kind", help="an entry kind, e.g. complaint.assessed")
+    query.add_argument("--category", help="complaints of this category")
+    query.add_argument("--jurisdiction", help="complaints under this jurisdiction, e.g. GB")
+    query.add_argument("--clock-status", help="open, met or breached")
+    query.add_argument("--policy-version", help="entries decided under this policy version")
+    query.add_argument("--limit", type=int, default=50, help="entries per page (50)")
+    query.add_argument("--cursor", help="the next page, as the last line printed names it")
     query.add_argument("--json", action="store_true", help="one entry per line, as JSON")
-    verify_ = audit.add_parser("verify")
+    verify_ = audit.add_parser(
+        "verify", help="check the hash chains and signed checkpoints, or an export"
+    )
     _scope_options(verify_)
     verify_.add_argument("--export", type=Path, help="verify an export folder, offline")
-    verify_.add_argument("--public-key", type=Path, action="append", default=[])
+    verify_.add_argument("--public-key", type=Path, action="append", default=[],
+                         help="a PEM public key of your own to check signatures with")  # fmt: skip
     verify_.add_argument(
         "--since-anchor",
         type=Path,
         help="an anchor file from `plaint audit anchor`: the log must still hold that "
         "checkpoint unchanged, and every later one must extend it",
     )
-    anchor = audit.add_parser("anchor")
+    anchor = audit.add_parser(
+        "anchor", help="the newest checkpoint's number and hash, to keep elsewhere"
+    )
     anchor.add_argument("--out", type=Path, help="also write the anchor to this file")
-    export = audit.add_parser("export")
+    export = audit.add_parser("export", help="entries, checkpoints and keys into a folder")
     export.add_argument("folder", type=Path)
     _scope_options(export)
-    export.add_argument("--with-personal", action="store_true")
-    audit.add_parser("checkpoint")
-    audit.add_parser("public-key")
+    export.add_argument("--with-personal", action="store_true", help="include personal values")
+    audit.add_parser("checkpoint", help="make the next checkpoint now (the scheduler: every 2 min)")
+    audit.add_parser("public-key", help="the key checkpoints are signed with, as PEM")
     report.add_command(audit, instant)
     for command in audit.choices.values():
         store_options(command)
@@ -85,9 +96,9 @@ def add_commands(areas: argparse._SubParsersAction, store_options) -> None:  # t
 
 
 def _scope_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--complaint")
+    command.add_argument("--complaint", help="one complaint's entries, e.g. zendesk:11777")
     command.add_argument("--since", type=instant, help="ISO 8601 with an offset")
-    command.add_argument("--until", type=instant)
+    command.add_argument("--until", type=instant, help="ISO 8601 with an offset")
 
 
 def _trust_options(command: argparse.ArgumentParser) -> None:
@@ -149,9 +160,28 @@ def _query(args: argparse.Namespace, store: DynamoStore, _: Trust) -> int:
     return 0
 
 
+# A value longer than this is cut in the human line; --json prints it whole.
+MAX_VALUE_CHARS = 100
+
+
 def _line(entry: AuditEntry) -> str:
-    facets = " ".join(f"{k}={v}" for k, v in entry.facets.model_dump(exclude_none=True).items())
-    return f"{entry.at.isoformat()} {entry.chain} #{entry.seq} {entry.kind} {facets}".rstrip()
+    """One entry for a person: when, what, on which complaint, by which rule, and the
+    decision's detail and facets (never personal values)."""
+    about = f"{entry.complaint_id or entry.chain} #{entry.seq}"
+    words = [entry.at.isoformat(timespec="seconds"), entry.kind, about]
+    if entry.rule_id:
+        words.append(f"rule={entry.rule_id}")
+    values = entry.facets.model_dump(mode="json", exclude_none=True) | entry.detail
+    words += [f"{key}={_shown(value)}" for key, value in values.items()]
+    words.append(f"policy={entry.policy_version[:12]}")
+    return " ".join(words)
+
+
+def _shown(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False,
+                                                          separators=(",", ":"))  # fmt: skip
+    text = json.dumps(text, ensure_ascii=False) if not text or " " in text else text
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
 
 def _verify(args: argparse.Namespace, store: DynamoStore, trust: Trust) -> int:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from bootstrap.root import Root
+from console import helps
 from console.opening import policy_for
 from console.report import policy_option
 from plaint.reporting.search import ComplaintQuery, ComplaintRow
@@ -37,8 +38,10 @@ def add_commands(
     store_options: Callable[[argparse.ArgumentParser], None],
     instant: Callable[[str], datetime],
 ) -> None:
-    commands = areas.add_parser("complaints").add_subparsers(dest="command", required=True)
-    search = commands.add_parser("search")
+    commands = helps.group(areas, "complaints", "complaint search and a complaint's story")
+    search = commands.add_parser(
+        "search", help="complaints by period, category, channel, clock status..."
+    )
     search.add_argument("--since", type=instant, help="received at or after (ISO 8601)")
     search.add_argument("--until", type=instant, help="received before")
     for name in FACETS:
@@ -48,11 +51,13 @@ def add_commands(
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--cursor")
     search.add_argument("--json", action="store_true", help="one complaint per line")
-    show = commands.add_parser("show")
+    show = commands.add_parser("show", help="a complaint's whole story")
     show.add_argument("complaint")
     show.add_argument("--with-personal", action="store_true", help="include personal values")
     show.add_argument("--json", action="store_true")
-    reindex = commands.add_parser("reindex")
+    reindex = commands.add_parser(
+        "reindex", help="once, after upgrading: older records into the indexes"
+    )
     policy_option(reindex)
     for command in (search, show, reindex):
         store_options(command)

@@ -29,8 +29,9 @@ plaint complaints search|show ...
                                   complaint search through indexes, a complaint's story
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
-PLAINT_AUDIT_TABLE (or --state-table/--audit-table), at PLAINT_AWS_ENDPOINT_URL when set
-(the local stack prints its endpoint).
+PLAINT_AUDIT_TABLE (or --state-table/--audit-table): in the AWS account configured (a
+region and credentials), at PLAINT_AWS_ENDPOINT_URL when set, or else in the local stack
+`make run` started, which they find by themselves (its data directory's stack.json).
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from botocore.exceptions import BotoCoreError
+
 from console import audit as audit_cli
 from console import complaints as complaints_cli
+from console import helps
 from console import policy as engine_cli
 from console import publication as publication_cli
 from console import recogniser as recogniser_cli
@@ -89,8 +93,10 @@ def _store_options(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     root, areas, policy = engine_cli.parser(__doc__)
     publication_cli.add_commands(policy, _store_options)
-    clocks = areas.add_parser("clocks").add_subparsers(dest="command", required=True)
-    recalc = clocks.add_parser("recalculate")
+    clocks = helps.group(areas, "clocks", "a complaint's regulatory and service clocks")
+    recalc = clocks.add_parser(
+        "recalculate", help="re-freeze a complaint's open clocks under a policy (--apply)"
+    )
     recalc.add_argument("complaint")
     recalc.add_argument("--policy", required=True)
     recalc.add_argument("--by", required=True)
@@ -108,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RefusedError as exc:
         print(exc)
         return exc.code
+    except BotoCoreError as exc:  # no region, no credentials, endpoint not answering...
+        print(f"cannot reach AWS: {exc}")
+        return 2
 
 
 def _run(args: argparse.Namespace) -> int:

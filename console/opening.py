@@ -4,7 +4,10 @@ the complaint it is about; and how it ends when it cannot go on."""
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
+from bootstrap import local_stack
 from bootstrap.root import Root
 from bootstrap.settings import Settings
 from console.report import active_policy
@@ -37,11 +40,45 @@ class RefusedError(Exception):
         self.code = code
 
 
+NOT_CONFIGURED = (
+    "no AWS account configured and no local stack running: start one with `make run` "
+    f"(or set {local_stack.DATA_DIR_VARIABLE} to its --data-dir), or give AWS a region and "
+    "credentials (AWS_PROFILE, or AWS_DEFAULT_REGION and AWS_ACCESS_KEY_ID)"
+)
+
+
 def root_of(args: argparse.Namespace) -> Root:
     """The parts of Plaint this command may use, wired from its options."""
     given = {field: getattr(args, option) for option, field in _OPTIONS.items()
              if hasattr(args, option)}  # fmt: skip
-    return Root(Settings(**given))
+    return Root(Settings(**_with_aws(given)))
+
+
+def _with_aws(given: dict[str, str | None]) -> dict[str, str | None]:
+    """The settings, reaching AWS as configured, or else the running local stack."""
+    import boto3  # noqa: PLC0415 - only store commands pay for it
+
+    session = boto3.session.Session()
+    credentials = session.get_credentials()
+    endpoint = given.get("aws_endpoint_url")
+    if session.region_name is not None and credentials is not None:
+        # The local stack's dummy credentials alone name no AWS account.
+        local = credentials.access_key == local_stack.LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+        if endpoint is not None or not local:
+            return given  # an AWS account, or an endpoint given with all it needs
+    stack = local_stack.running()
+    if stack is None or endpoint not in (None, stack.endpoint):
+        raise RefusedError(NOT_CONFIGURED, code=2)
+    for variable, value in (*local_stack.LOCAL_CREDENTIALS.items(),
+                            ("AWS_DEFAULT_REGION", stack.region)):  # fmt: skip
+        os.environ.setdefault(variable, value)
+    print(f"# the local stack at {stack.endpoint}", file=sys.stderr)
+    chosen = {
+        "aws_endpoint_url": stack.endpoint,
+        "checkpoint_key_file": stack.key_file,
+        "checkpoint_dir": stack.checkpoint_dir,
+    }
+    return given | {k: v for k, v in chosen.items() if given.get(k) is None}
 
 
 def policy_for(args: argparse.Namespace, store: DynamoStore) -> Policy:

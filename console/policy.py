@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from console import helps
 from plaint.policy.diff import policy_changes
 from plaint.policy.document import Policy
 from plaint.policy.loading import load_policy
@@ -74,12 +75,13 @@ def parser(description: str | None = __doc__) -> tuple[argparse.ArgumentParser, 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     areas = root.add_subparsers(dest="area", required=True)
-    policy = areas.add_parser("policy").add_subparsers(dest="command", required=True)
-    policy.add_parser("check").add_argument("files", nargs="+")
-    diff = policy.add_parser("diff")
+    policy = helps.group(areas, "policy", "the admin's policy: check, compare, publish")
+    check = policy.add_parser("check", help="every problem of each policy, with path and line")
+    check.add_argument("files", nargs="+")
+    diff = policy.add_parser("diff", help="what changes for complaints received after a switch")
     diff.add_argument("old")
     diff.add_argument("new")
-    policy.add_parser("schema")
+    policy.add_parser("schema", help="the policy JSON schema")
     return root, areas, policy
 
 

@@ -40,26 +40,28 @@ def add_commands(
     policy: argparse._SubParsersAction,  # type: ignore[type-arg]
     store_options: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    propose = policy.add_parser("propose")
+    propose = policy.add_parser("propose", help="keep a valid policy for approval (audited)")
     propose.add_argument("file")
     propose.add_argument("--by", required=True, help="who proposes it, for the record")
-    approve = policy.add_parser("approve")
+    approve = policy.add_parser("approve", help="another person publishes it (audited)")
     approve.add_argument("version", help="as `plaint policy history` prints it")
     approve.add_argument("--by", required=True, help="who approves it: not the proposer")
-    withdraw = policy.add_parser("withdraw")
+    withdraw = policy.add_parser("withdraw", help="withdraw a proposal not yet approved")
     withdraw.add_argument("version", help="as `plaint policy history` prints it")
     withdraw.add_argument("--by", required=True, help="who withdraws it: its proposer")
     withdraw.add_argument("--admin", action="store_true",
                           help="withdraw another person's proposal, as an admin")  # fmt: skip
     withdraw.add_argument("--reason", default="", help="why, for the record")
-    history = policy.add_parser("history")
-    what = policy.add_parser("what-if")
+    history = policy.add_parser("history", help="every version: who proposed, approved, when")
+    what = policy.add_parser(
+        "what-if", help="what a draft would change for the last N days' deliveries"
+    )
     what.add_argument("draft", help="a policy file, or a proposed version")
     what.add_argument("--days", type=int, default=7)
     what.add_argument("--against", help="the policy to compare with (default: the active one)")
     what.add_argument("--show", type=int, default=20, help="differences to list")
     what.add_argument("--json", action="store_true", help="the whole report, as JSON")
-    publish = policy.add_parser("publish")
+    publish = policy.add_parser("publish", help="says how: one person proposes, another approves")
     publish.add_argument("file")
     publish.add_argument("--by")
     for command in (propose, approve, withdraw, history, what, publish):

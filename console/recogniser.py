@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bootstrap.root import Root
+from console import helps
 from plaint.auditlog.query import MAX_PAGE, AuditQuery
 from plaint.intake.labels import LABEL_KINDS, label_row, withheld
 from plaint.model.audit import AuditEntry
@@ -39,7 +40,7 @@ def add_commands(
     store_options: Callable[[argparse.ArgumentParser], None],
     instant: Callable[[str], datetime],
 ) -> None:
-    commands = areas.add_parser("recogniser").add_subparsers(dest="command", required=True)
+    commands = helps.group(areas, "recogniser", "the embedded recogniser's labelled data")
     labels = commands.add_parser(
         "labels", help="agents' answers to reviews as JSON Lines of labelled data"
     )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from bootstrap.root import Root
+from console import helps
 from console.opening import commit, complaint_for, policy_for
 from console.report import policy_option
 from plaint.model.complaint import Complaint, ReferralOutcome, ReferralStage
@@ -34,13 +35,13 @@ def add_commands(
     areas: argparse._SubParsersAction,  # type: ignore[type-arg]
     store_options: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    commands = areas.add_parser("referral").add_subparsers(dest="command", required=True)
-    show = commands.add_parser("show")
+    commands = helps.group(areas, "referral", "escalation to a dispute-resolution provider")
+    show = commands.add_parser("show", help="a complaint's referrals and their stages")
     show.add_argument("complaint")
-    offer = commands.add_parser("offer")
+    offer = commands.add_parser("offer", help="offer the complainant a provider (audited)")
     offer.add_argument("complaint")
     offer.add_argument("--provider")
-    step = commands.add_parser("step")
+    step = commands.add_parser("step", help="record a referral's next stage (audited)")
     step.add_argument("complaint")
     step.add_argument("referral")
     step.add_argument("stage", choices=STEPS)

@@ -28,7 +28,9 @@ def add_command(
     audit: argparse._SubParsersAction,  # type: ignore[type-arg]
     instant: Callable[[str], datetime],
 ) -> None:
-    report: argparse.ArgumentParser = audit.add_parser("report")
+    report: argparse.ArgumentParser = audit.add_parser(
+        "report", help="the ISO 10002 management report of a period"
+    )
     report.add_argument("--from", dest="start", type=instant, required=True)
     report.add_argument("--to", dest="end", type=instant, required=True)
     report.add_argument("--bucket", choices=[b.value for b in BucketSize], default="month")

@@ -4,7 +4,11 @@ complainant's erasure request.
 plaint retention show COMPLAINT
 plaint retention hold COMPLAINT --reason WHY [--reference REF] --by WHO
 plaint retention release COMPLAINT HOLD_ID --by WHO
-plaint erasure COMPLAINANT_REF --request-id ID --received-at T --by WHO [--out FILE]
+plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO [--out FILE]
+
+COMPLAINANT is the complainant's email address (found however it is capitalised), their
+helpdesk user id (zendesk-user:ID, jira-user:ACCOUNT_ID) or a reference as the log shows
+it. An identifier that names nobody is refused and no answer is recorded.
 
 Who may set and release holds is the policy's `retention.hold_officers`; the policy is the
 active one, or --policy FILE.
@@ -18,7 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bootstrap.root import Root
-from console.opening import commit, complaint_for, policy_for
+from console import helps
+from console.complainants import NotUnderstoodError, complainant_for
+from console.opening import RefusedError, commit, complaint_for, policy_for
 from console.report import policy_option
 from plaint.model.complaint import Complaint
 from plaint.policy.document import Policy
@@ -30,20 +36,25 @@ def add_commands(
     store_options: Callable[[argparse.ArgumentParser], None],
     instant: Callable[[str], datetime],
 ) -> None:
-    commands = areas.add_parser("retention").add_subparsers(dest="command", required=True)
-    show = commands.add_parser("show")
+    commands = helps.group(areas, "retention", "a record's retention and its legal holds")
+    show = commands.add_parser("show", help="a record's retention date and its holds")
     show.add_argument("complaint")
-    hold = commands.add_parser("hold")
+    hold = commands.add_parser("hold", help="set a legal hold: the record is kept (audited)")
     hold.add_argument("complaint")
     hold.add_argument("--reason", required=True)
     hold.add_argument("--reference")
     hold.add_argument("--by", required=True)
-    release = commands.add_parser("release")
+    release = commands.add_parser("release", help="release a legal hold (audited)")
     release.add_argument("complaint")
     release.add_argument("hold_id")
     release.add_argument("--by", required=True)
-    erasure = areas.add_parser("erasure")
-    erasure.add_argument("complainant")
+    erasure = areas.add_parser(
+        "erasure", help="answer a complainant's erasure request, with a report"
+    )
+    erasure.add_argument(
+        "complainant",
+        help="their email address, zendesk-user:ID or jira-user:ACCOUNT_ID",
+    )
     erasure.add_argument("--request-id", required=True)
     erasure.add_argument("--received-at", type=instant, required=True)
     erasure.add_argument("--by", required=True)
@@ -97,8 +108,14 @@ def _show(complaint: Complaint) -> int:
 
 
 def _erasure(args: argparse.Namespace, root: Root, policy: Policy) -> int:
+    try:
+        complainant = complainant_for(args.complainant)
+    except NotUnderstoodError as exc:
+        # Not understood is not "nothing found": answering would record a false answer.
+        raise RefusedError(f"refused, nothing recorded: {exc}", code=2) from exc
+    print(f"records of {complainant.described}:")
     report = root.handling_under(policy).answer_erasure(
-        args.complainant, args.request_id, args.received_at
+        complainant.reference, args.request_id, args.received_at
     )
     for finding in report.findings:
         until = f" until {finding.kept_until.date()}" if finding.kept_until else ""

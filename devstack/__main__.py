@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from bootstrap.root import Root
 from bootstrap.settings import Settings
 from devstack.local_ses import SENT_MESSAGES_PATH
-from devstack.stack import Stack, StackConfig, admin_token, auditor_token
+from devstack.stack import Stack, StackConfig, admin_token, auditor_token, discovery
 
 
 def parse_args(argv: list[str] | None = None) -> StackConfig:
@@ -56,6 +56,10 @@ def banner(stack: Stack) -> str:
         f"    admin token    {admin_token(c.data_dir)}   (policies: two admins, two names,",
         "                   to propose and approve)",
         f"  checkpoints      {os.environ['PLAINT_CHECKPOINT_DIR']}  (every 2 minutes)",
+        "",
+        "The plaint command finds this stack by itself (plaint audit query, plaint complaints",
+        "search...). For another shell or tool, paste:",
+        f"  {discovery(c).export_line()}",
     ]
     if c.fake_helpdesks:
         lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")

@@ -23,6 +23,7 @@ from chalice.config import Config
 from chalice.local import LambdaContext
 from werkzeug.serving import make_server
 
+from bootstrap import local_stack
 from devstack.api_server import RequestGate, api_server
 from devstack.embedded_aws import EmbeddedAws
 from devstack.events import scheduled_event
@@ -55,6 +56,7 @@ RECONCILE_EVERY = 6  # sweep ticks
 CHECKPOINT_EVERY = 12  # sweep ticks: every two minutes at the default tick
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem"})
 RECEIPT_TOPIC = "plaint-ses-inbound"
+KEY_FILE, ARCHIVE = "checkpoint.key", "checkpoints"  # in the data directory
 log = logging.getLogger("plaint.local")
 
 
@@ -150,8 +152,8 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
     # The local signer's certificate is not on an SNS host; trust its folder, locally only.
     os.environ["PLAINT_SNS_TRUSTED_CERTIFICATE_URLS"] = signer.trusted_prefix
     # Checkpoints signed by a key file and kept in a folder, beside the data.
-    os.environ.setdefault("PLAINT_CHECKPOINT_KEY_FILE", str(config.data_dir / "checkpoint.key"))
-    os.environ.setdefault("PLAINT_CHECKPOINT_DIR", str(config.data_dir / "checkpoints"))
+    os.environ.setdefault("PLAINT_CHECKPOINT_KEY_FILE", str(config.data_dir / KEY_FILE))
+    os.environ.setdefault("PLAINT_CHECKPOINT_DIR", str(config.data_dir / ARCHIVE))
     token = auditor_token(config.data_dir)
     os.environ["PLAINT_AUDITOR_TOKEN_HASHES"] = hashlib.sha256(token.encode()).hexdigest()
     admin = admin_token(config.data_dir)
@@ -162,6 +164,16 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
             os.environ[f"PLAINT_{helpdesk}_BASE_URL"] = url
             os.environ[f"PLAINT_{helpdesk}_EMAIL"] = "agent@example.com"
             os.environ[f"PLAINT_{helpdesk}_API_TOKEN"] = "local-token"
+
+
+def discovery(config: StackConfig) -> local_stack.LocalStack:
+    """How the `plaint` command reaches this stack (bootstrap/local_stack.py), once the
+    environment is configured."""
+    return local_stack.LocalStack(
+        endpoint=config.aws_url, region=config.region, pid=os.getpid(),
+        key_file=os.environ.get("PLAINT_CHECKPOINT_KEY_FILE", str(config.data_dir / KEY_FILE)),
+        checkpoint_dir=os.environ.get("PLAINT_CHECKPOINT_DIR", str(config.data_dir / ARCHIVE)),
+    )  # fmt: skip
 
 
 def load_functions() -> ModuleType:
@@ -225,6 +237,7 @@ class Stack:
         self._spawn(self._work_what_ifs, "what-if worker")
         self._spawn(self._schedule, "scheduler")
         self._spawn(self._keep_snapshots, "snapshots")
+        local_stack.announce(discovery(self.config), self.config.data_dir)
 
     def _watch_writes(self) -> None:
         """Mark the data dirty on every DynamoDB write the app makes, so snapshots are taken
@@ -370,6 +383,7 @@ class Stack:
     def shutdown(self) -> None:
         """Stop taking requests, finish those in flight, stop the threads that write, then
         save: everything answered 2xx is in the snapshot."""
+        local_stack.withdraw(self.config.data_dir, os.getpid())
         started = time.monotonic()
         self._stop_accepting()
         accepting = time.monotonic()

@@ -37,9 +37,61 @@ def test_check_lists_every_problem_of_every_file(
     missing = str(tmp_path / "missing.json")
     assert main(["policy", "check", broken, str(DEFAULT_POLICY), missing]) == 1
     out = capsys.readouterr().out
-    assert f"{broken}: 1 problem(s)" in out  # structure first; references once it parses
+    assert f"{broken}: 2 problem(s)" in out  # the wrong value and the reference together
     assert "acknowledgement.within.amount (line " in out
+    assert "acknowledgement.calendar (line " in out and "unknown calendar 'nowhere'" in out
     assert f"{missing}: cannot read" in out
+
+
+def test_check_lists_type_errors_and_references_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = default_document()
+    rules: Any = document["rules"]
+    rules[1]["then"]["is_complaint"] = "perhaps"  # a type error
+    rules[2]["when"] = "anything"  # a whole section of the wrong shape
+    rules[4]["id"] = rules[3]["id"]  # a rule id used twice, after the items set aside
+    document["acknowledgement"]["within"]["amount"] = "two"  # type: ignore[index]
+    document["acknowledgement"]["calendar"] = "nowhere"  # type: ignore[index]
+    broken = write(tmp_path, "broken.json", document)
+    text = Path(broken).read_text("utf-8")
+    assert main(["policy", "check", broken]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{broken}: 5 problem(s)"
+
+    def where(path: str, marker: str) -> str:
+        return f"{path} (line {line_of_text(text, marker)})"
+
+    expected = [
+        where("rules[1].then.is_complaint", '"perhaps"'),
+        where("rules[2].when", '"anything"'),
+        where("acknowledgement.within.amount", '"two"'),
+        where("acknowledgement.calendar", '"nowhere"'),
+        # The id is written on the line above the description.
+        f"rules[4].id (line {line_of_text(text, rules[4]['description']) - 1})",
+    ]
+    for prefix in expected:
+        assert any(line.strip().startswith(prefix) for line in out[1:]), (prefix, out)
+    assert any("unknown calendar 'nowhere'" in line for line in out)
+    assert any("already used by rules[3]" in line for line in out)
+
+
+def line_of_text(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def test_check_reports_no_reference_to_a_part_set_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A calendar of the wrong shape is set aside; the acknowledgement naming it is not
+    reported as naming an unknown calendar."""
+    document = default_document()
+    document["calendars"][0]["weekend"] = "saturday"  # type: ignore[index]
+    broken = write(tmp_path, "broken.json", document)
+    assert main(["policy", "check", broken]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}: 1 problem(s)" in out and "calendars[0].weekend (line " in out
+    assert "unknown calendar" not in out
 
 
 def test_diff_names_what_changes_rule_by_rule(

@@ -409,3 +409,47 @@ def test_the_checkpoint_function_fails_and_counts_a_refused_run(
     assert metrics["Metrics"] == [{"Name": "CheckpointRollback", "Unit": "Count"}]
     assert (line["Ledger"], line["CheckpointRollback"]) == ("main", 1)
     assert "rolled back" in line["message"]
+
+
+def test_query_command_prints_each_entry_s_date_kind_complaint_rule_and_detail(
+    dynamo: DynamoStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = AuditDraft(
+        kind="complaint.assessed", complaint_id="zendesk:11777", policy_version="3f2a9c1b7e40ab",
+        at=START, rule_id="expression-of-dissatisfaction",
+        detail={"category": "billing", "severity": "medium", "flags": ["vulnerable"],
+                "reason": "keyword matched"},
+        facets=AuditFacets(category="billing", jurisdiction="AZ"),
+    )  # fmt: skip
+    dynamo.commit(Decision(complaint=None, audit=(draft,)), "main")
+    assert plaint(["audit", "query", "--complaint", "zendesk:11777"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("2026-01-30T22:00:00+00:00 complaint.assessed zendesk:11777 #1 ")
+    for shown in ("rule=expression-of-dissatisfaction", "category=billing", "severity=medium",
+                  'flags=["vulnerable"]', 'reason="keyword matched"', "jurisdiction=AZ",
+                  "policy=3f2a9c1b7e40"):  # fmt: skip
+        assert f" {shown}" in line, (shown, line)
+
+
+@pytest.mark.parametrize(
+    ("group", "commands"),
+    [
+        ("audit", ("query", "verify", "anchor", "export", "checkpoint", "public-key", "report")),
+        ("policy", ("check", "diff", "schema", "propose", "approve", "withdraw", "history",
+                    "what-if", "publish")),
+        ("clocks", ("recalculate",)),
+        ("retention", ("show", "hold", "release")),
+        ("referral", ("show", "offer", "step")),
+        ("recogniser", ("labels",)),
+        ("complaints", ("search", "show", "reindex")),
+    ],
+)  # fmt: skip
+def test_each_command_group_s_help_lists_its_commands_one_line_each(
+    group: str, commands: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        plaint([group, "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    for command in commands:
+        described = [line.split(None, 1) for line in lines if line.startswith(f"    {command} ")]
+        assert len(described) == 1 and len(described[0]) == 2, (command, lines)

@@ -102,3 +102,50 @@ def test_an_erasure_request_is_answered_with_a_report(
     assert "on time" in capsys.readouterr().out
     other = store.complaints_of("zendesk-user:2")
     assert [c.complaint_id for c in other] == ["zendesk:3"]
+
+
+def _erasure_of(who: str, policy_file: Path) -> list[str]:
+    received = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    return ["erasure", who, "--request-id", "er-9", "--received-at", received,
+            "--by", "dpo@example.com", "--policy", str(policy_file)]  # fmt: skip
+
+
+def _erasure_answers(store: DynamoStore) -> list[Any]:
+    since, until = datetime.now(UTC) - timedelta(days=30), datetime.now(UTC) + timedelta(days=1)
+    return [e for e in store.entries_between("main", since, until) if e.kind == "erasure.answered"]
+
+
+def test_an_erasure_request_by_email_address_finds_the_email_complaints(
+    store: DynamoStore, policy_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from connectors.email.mapper import complainant_ref
+    from plaint.policy.loading import load_policy
+
+    clock = ManualClock(now=datetime.now(UTC) - timedelta(days=9))  # the store's clock
+    handling = ComplaintHandling(store=store, policy=load_policy(policy_file), clock=clock)
+    now = clock.now
+    for n in (1, 2):  # as the email intake records its sender
+        event = ticket_event(delivery_id=f"m-{n}", ticket_id=f"m-{n}", description=COMPLAINT,
+                             complainant_ref=complainant_ref("ahmed@example.sa"),
+                             created_at=now, occurred_at=now)  # fmt: skip
+        assert handling.accept(event)
+        handling.process(f"zendesk:m-{n}")
+    assert plaint(_erasure_of("Ahmed@Example.SA", policy_file)) == 0
+    out = capsys.readouterr().out
+    assert "zendesk:m-1: restricted" in out and "zendesk:m-2: restricted" in out
+    assert "no record names" not in out and "the email address ahmed@example.sa" in out
+    assert len(_erasure_answers(store)) == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "said"),
+    [("ahmed", "names no complainant"), ("+994 50 123-45-67", "+994501234567"),
+     ("zendesk:1", "is a complaint id")],
+)  # fmt: skip
+def test_an_identifier_not_understood_records_no_answer(
+    store: DynamoStore, policy_file: Path, capsys: pytest.CaptureFixture[str], who: str, said: str
+) -> None:
+    assert plaint(_erasure_of(who, policy_file)) == 2
+    out = capsys.readouterr().out
+    assert said in out and "nothing recorded" in out and "on time" not in out
+    assert _erasure_answers(store) == []

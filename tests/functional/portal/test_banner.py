@@ -43,3 +43,22 @@ def test_the_banners_send_command_works_whatever_the_secret_begins_with(
     monkeypatch.setattr("devstack.send_webhook.requests.post", post)
     assert send_webhook.main(arguments) == 0
     assert len(sent) == 1 and sent[0]["X-Zendesk-Webhook-Signature"]
+
+
+def test_the_banner_prints_one_line_to_paste_for_another_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAINT_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    monkeypatch.delenv("PLAINT_CHECKPOINT_KEY_FILE", raising=False)
+    config = StackConfig(data_dir=tmp_path, aws_port=5999)
+    text = banner(SimpleNamespace(config=config, secret="s"))  # type: ignore[arg-type]
+    line = next(ln.strip() for ln in text.splitlines() if ln.strip().startswith("export "))
+    pasted = dict(word.split("=", 1) for word in shlex.split(line)[1:])
+    assert pasted == {
+        "PLAINT_AWS_ENDPOINT_URL": "http://127.0.0.1:5999",
+        "AWS_DEFAULT_REGION": config.region,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "PLAINT_CHECKPOINT_KEY_FILE": str(tmp_path / "checkpoint.key"),
+        "PLAINT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+    }

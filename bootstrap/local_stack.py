@@ -1,0 +1,98 @@
+"""How the `plaint` command finds the local stack (`make run`) by itself: the stack writes
+`stack.json` in its data directory while it runs (its AWS endpoint, region, checkpoint key
+file and folder), and the command reads it when no AWS account is configured.
+
+The data directory is `.plaint-local/` at the repository's root, as `make run` uses, or
+PLAINT_LOCAL_DATA_DIR for a stack started with `--data-dir`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+DISCOVERY_FILE = "stack.json"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".plaint-local"
+DATA_DIR_VARIABLE = "PLAINT_LOCAL_DATA_DIR"
+# The embedded AWS accepts any credentials; boto3 only needs some to sign with.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+REACH_SECONDS = 0.5
+
+
+class LocalStack(BaseModel):
+    """What a command needs to reach a running local stack."""
+
+    model_config = ConfigDict(frozen=True)
+
+    endpoint: str
+    region: str
+    key_file: str
+    checkpoint_dir: str
+    pid: int
+
+    def environment(self) -> dict[str, str]:
+        """The variables a shell (or another tool) needs to use this stack."""
+        return {
+            "PLAINT_AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_DEFAULT_REGION": self.region,
+            **LOCAL_CREDENTIALS,
+            "PLAINT_CHECKPOINT_KEY_FILE": self.key_file,
+            "PLAINT_CHECKPOINT_DIR": self.checkpoint_dir,
+        }
+
+    def export_line(self) -> str:
+        """One line to paste into a shell, for tools that do not read stack.json."""
+        pairs = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.environment().items())
+        return f"export {pairs}"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_VARIABLE) or DEFAULT_DATA_DIR)
+
+
+def announce(stack: LocalStack, folder: Path) -> Path:
+    """Write the discovery file (replaced whole, so a reader never sees half of it)."""
+    path = folder / DISCOVERY_FILE
+    partial = path.with_suffix(".tmp")
+    partial.write_text(stack.model_dump_json(indent=2), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def withdraw(folder: Path, pid: int) -> None:
+    """Remove the discovery file when it is this process's (another stack may have
+    replaced it)."""
+    path = folder / DISCOVERY_FILE
+    found = _read(path)
+    if found is not None and found.pid == pid:
+        path.unlink(missing_ok=True)
+
+
+def running(folder: Path | None = None) -> LocalStack | None:
+    """The local stack named by the discovery file, when its endpoint answers: a file left
+    by a stack that was killed names nothing."""
+    found = _read((folder or data_dir()) / DISCOVERY_FILE)
+    return found if found is not None and _reachable(found.endpoint) else None
+
+
+def _read(path: Path) -> LocalStack | None:
+    try:
+        return LocalStack.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
+        return None
+
+
+def _reachable(endpoint: str) -> bool:
+    parts = urlsplit(endpoint)
+    if not parts.hostname or not parts.port:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=REACH_SECONDS):
+            return True
+    except OSError:
+        return False

@@ -56,16 +56,16 @@ def banner(stack: Stack) -> str:
         f"    admin token    {admin_token(c.data_dir)}   (policies: two admins, two names,",
         "                   to propose and approve)",
         f"  checkpoints      {os.environ['PLAINT_CHECKPOINT_DIR']}  (every 2 minutes)",
-        "",
-        "The plaint command finds this stack by itself (plaint audit query, plaint complaints",
-        "search...). For another shell or tool, paste:",
-        f"  {discovery(c).export_line()}",
     ]
     if c.fake_helpdesks:
         lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")
         lines.append(f"  fake Jira        {c.jira_url}   (what it received: /__fake/requests)")
     send = f"{python} -m devstack.send_webhook --api {c.api_url}"
     lines += [
+        "",
+        "The plaint command finds this stack by itself (plaint audit query, plaint complaints",
+        "search...). For another shell or tool, paste:",
+        f"  {discovery(c).export_line()}",
         "",
         "Send a signed Zendesk webhook (a new complaint each time; add --jira for Jira):",
         f"  {send} --secret={stack.secret}",

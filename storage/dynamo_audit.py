@@ -214,14 +214,7 @@ class DynamoAuditLog(AuditPages):
         return [ac.checkpoint_body_from_item(item) for item in self._paged(query, limit)]
 
     def checkpoint_copies(self, ledger: str) -> list[CheckpointCopy]:
-        query = {
-            "TableName": self._audit,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": wire(
-                {":pk": ac.ledger_pk(ledger), ":prefix": "CHECKPOINT#"}
-            ),
-            "ConsistentRead": True,
-        }
+        query = self._checkpoint_copies_query(ledger, newest_first=False)
         return [ac.checkpoint_copy_from_item(item) for item in self._paged(query, ac.LAST_SEQ)]
 
     def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None:
@@ -233,17 +226,20 @@ class DynamoAuditLog(AuditPages):
         return int(item["number"]) if item else None
 
     def _newest_checkpoint_item(self, ledger: str) -> Item | None:
-        query = {
+        items = self._paged(self._checkpoint_copies_query(ledger, newest_first=True), 1)
+        return items[0] if items else None
+
+    def _checkpoint_copies_query(self, ledger: str, *, newest_first: bool) -> dict[str, Any]:
+        """The ledger's checkpoint copies in the audit table, by number."""
+        return {
             "TableName": self._audit,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": wire(
                 {":pk": ac.ledger_pk(ledger), ":prefix": "CHECKPOINT#"}
             ),
-            "ScanIndexForward": False,
+            "ScanIndexForward": not newest_first,
             "ConsistentRead": True,
         }
-        items = self._paged(query, 1)
-        return items[0] if items else None
 
     def checkpoints_of_chain(self, chain: str) -> list[int]:
         query = {

@@ -15,9 +15,9 @@ import math
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from connectors.errors import PayloadInvalidError
 from plaint.vocabulary.json_nesting import too_deep
@@ -34,6 +34,12 @@ MAX_TAGS: Final = 1000
 MAX_TAG_CHARS: Final = 255
 EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)  # timestamps outside [EARLIEST, LATEST)
 LATEST: Final = datetime(2101, 1, 1, tzinfo=UTC)  # are refused, whatever the channel
+
+# The limits on ids and tags as field types, for every channel's wire models.
+BoundedId = Annotated[str, Field(max_length=MAX_ID_CHARS)]
+BoundedTags = Annotated[
+    tuple[Annotated[str, Field(max_length=MAX_TAG_CHARS)], ...], Field(max_length=MAX_TAGS)
+]
 
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 

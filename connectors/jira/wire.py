@@ -23,7 +23,7 @@ from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from connectors.payload import MAX_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS, plausible
+from connectors.payload import BoundedId, BoundedTags, plausible
 
 ISSUE_KEY_PATTERN: Final = r"^[A-Za-z][A-Za-z0-9_]*-\d{1,18}$"
 
@@ -129,7 +129,7 @@ def _blank_to_none(value: Any) -> Any:
 
 
 JiraTime = Annotated[datetime, BeforeValidator(to_datetime), AfterValidator(plausible)]
-Id = Annotated[str, Field(max_length=MAX_ID_CHARS)] | None
+Id = BoundedId | None
 # Before-validators run last to first: ADF becomes text, then blank text becomes None.
 RichText = Annotated[str | None, BeforeValidator(_blank_to_none), BeforeValidator(to_text)]
 IssueKey = Annotated[str, Field(pattern=ISSUE_KEY_PATTERN, max_length=128)]
@@ -183,9 +183,7 @@ class IssueFields(Wire):
     status: Status | None = None
     priority: Named | None = None
     issuetype: Named | None = None
-    labels: Annotated[
-        tuple[Annotated[str, Field(max_length=MAX_TAG_CHARS)], ...], Field(max_length=MAX_TAGS)
-    ] = ()
+    labels: BoundedTags = ()
     reporter: User | None = None
     creator: User | None = None
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from connectors.payload import MAX_ID_CHARS, MAX_TAG_CHARS, MAX_TAGS, plausible
+from connectors.payload import BoundedId, BoundedTags, plausible
 
 TRIGGER_TEMPLATE_MARKER: Final = "zendesk-trigger/1"
 EVENT_TYPE_PREFIX: Final = "zen:event-type:"
@@ -103,13 +103,9 @@ ZendeskTime = Annotated[datetime, BeforeValidator(to_datetime), AfterValidator(p
 RequiredTime = Annotated[datetime, BeforeValidator(_required_time), AfterValidator(plausible)]
 TicketNumber = Annotated[str, BeforeValidator(_required_text), Field(pattern=r"^\d{1,20}$")]
 Text = Annotated[str | None, BeforeValidator(_optional_text)]
-Id = Annotated[str, Field(max_length=MAX_ID_CHARS)] | None
+Id = BoundedId | None
 TextId = Annotated[Id, BeforeValidator(_optional_text)]
-Tags = Annotated[
-    tuple[Annotated[str, Field(max_length=MAX_TAG_CHARS)], ...],
-    BeforeValidator(_tag_list),
-    Field(max_length=MAX_TAGS),
-]
+Tags = Annotated[BoundedTags, BeforeValidator(_tag_list)]
 
 
 class Wire(BaseModel):

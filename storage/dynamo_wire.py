@@ -58,3 +58,13 @@ def translated() -> Iterator[None]:
 
 def error_code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def cancellation_reasons(exc: ClientError) -> list[tuple[int, str]]:
+    """A cancelled transaction's failed items: their place in the request, and the code."""
+    reasons = exc.response.get("CancellationReasons") or []
+    return [
+        (index, str(reason.get("Code")))
+        for index, reason in enumerate(reasons)
+        if reason.get("Code") not in (None, "None")
+    ]

@@ -47,6 +47,7 @@ from storage import active_policy, codec
 from storage import audit_codec as ac
 from storage.deliveries import delivery_key
 from storage.dynamo_audit import DynamoAuditLog
+from storage.dynamo_wire import cancellation_reasons
 from storage.dynamo_wire import error_code as _error_code
 from storage.dynamo_wire import plain as _plain
 from storage.dynamo_wire import translated as _translated
@@ -455,12 +456,7 @@ def _raise_cancellation(exc: ClientError, state_count: int) -> NoReturn:
     Reasons come in request order: state items first, then the seal check, then chain
     entries and heads.
     """
-    reasons = exc.response.get("CancellationReasons") or []
-    failed = [
-        (index, str(reason.get("Code")))
-        for index, reason in enumerate(reasons)
-        if reason.get("Code") not in (None, "None")
-    ]
+    failed = cancellation_reasons(exc)
     if any(i < state_count and code == "ConditionalCheckFailed" for i, code in failed):
         raise RevisionConflictError("the complaint, an action or the delivery moved on") from exc
     if (state_count, "ConditionalCheckFailed") in failed:

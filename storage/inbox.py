@@ -14,7 +14,7 @@ from plaint.model.events import Delivery
 from plaint.vocabulary.errors import DuplicateDeliveryError
 from storage.active_policy import ActivePolicy
 from storage.deliveries import delivery_item, signed_item
-from storage.dynamo_wire import error_code, read_item, translated, wire
+from storage.dynamo_wire import cancellation_reasons, error_code, read_item, translated, wire
 from storage.layout import Item, cursor_key, utc_now
 
 if TYPE_CHECKING:
@@ -72,7 +72,6 @@ def _duplicate(exc: ClientError) -> bool:
     code = error_code(exc)
     if code == "ConditionalCheckFailedException":
         return True
-    reasons = exc.response.get("CancellationReasons") or []
     return code == "TransactionCanceledException" and any(
-        reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
+        reason == "ConditionalCheckFailed" for _, reason in cancellation_reasons(exc)
     )

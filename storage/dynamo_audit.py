@@ -218,16 +218,8 @@ class DynamoAuditLog(AuditPages):
         return [ac.checkpoint_copy_from_item(item) for item in self._paged(query, ac.LAST_SEQ)]
 
     def newest_checkpoint_copy(self, ledger: str) -> CheckpointCopy | None:
-        item = self._newest_checkpoint_item(ledger)
-        return ac.checkpoint_copy_from_item(item) if item else None
-
-    def latest_checkpoint_number(self, ledger: str) -> int | None:
-        item = self._newest_checkpoint_item(ledger)
-        return int(item["number"]) if item else None
-
-    def _newest_checkpoint_item(self, ledger: str) -> Item | None:
         items = self._paged(self._checkpoint_copies_query(ledger, newest_first=True), 1)
-        return items[0] if items else None
+        return ac.checkpoint_copy_from_item(items[0]) if items else None
 
     def _checkpoint_copies_query(self, ledger: str, *, newest_first: bool) -> dict[str, Any]:
         """The ledger's checkpoint copies in the audit table, by number."""

@@ -137,14 +137,6 @@ class MemoryAuditLog(AuditPages):
         copies = self.checkpoint_copies(ledger)
         return copies[-1] if copies else None
 
-    def latest_checkpoint_number(self, ledger: str) -> int | None:
-        # The newest key, as DynamoDB's descending query of one item finds it: no body is
-        # read, so a scheduler run does not grow with the number of checkpoints kept.
-        pk = ac.ledger_pk(ledger)
-        with self._lock:
-            keys = [k[1] for k in self._audit if k[0] == pk and k[1].startswith("CHECKPOINT#")]
-        return int(max(keys).removeprefix("CHECKPOINT#")) if keys else None
-
     def checkpoints_of_chain(self, chain: str) -> list[int]:
         pk = ac.chain_checkpoints_pk(chain)
         with self._lock:

@@ -137,8 +137,6 @@ class AuditLog(Protocol):
     def record_checkpoint(self, checkpoint: Checkpoint) -> None:
         """Keep a copy of the checkpoint's body and signature, and which chains it covered."""
 
-    def latest_checkpoint_number(self, ledger: str) -> int | None: ...
-
     def checkpoint_copies(self, ledger: str) -> list[CheckpointCopy]:
         """Every checkpoint copy the audit table holds, under the number its key names."""
 

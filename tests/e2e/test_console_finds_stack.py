@@ -40,11 +40,20 @@ def test_the_command_finds_the_running_stack_by_itself(
     wait_until(lambda: all(n == 1 for n in acknowledgements(stack).values()), "acks", 60)
     nothing_exported(monkeypatch, stack.data_dir)
     capsys.readouterr()
+    answers: list[tuple[int, str, str]] = []
 
-    assert plaint(["audit", "query", "--kind", "acknowledgement.sent"]) == 0
-    found = capsys.readouterr()
-    assert f"# the local stack at {stack.aws_url}" in found.err
-    assert f"# {len(COMPLAINTS)} entries" in found.out
+    def every_acknowledgement_logged() -> bool:
+        # The helpdesk has the acknowledgement a moment before the worker commits its entry.
+        code = plaint(["audit", "query", "--kind", "acknowledgement.sent"])
+        found = capsys.readouterr()
+        answers.append((code, found.out, found.err))
+        return f"# {len(COMPLAINTS)} entries" in found.out
+
+    wait_until(every_acknowledgement_logged, "acknowledgement entries", 30)
+    code, out, err = answers[-1]
+    assert code == 0
+    assert f"# the local stack at {stack.aws_url}" in err
+    assert f"# {len(COMPLAINTS)} entries" in out
     # The stack's own checkpoint key, not a new one made elsewhere.
     assert plaint(["audit", "public-key"]) == 0
     stacks_key = LocalSigner(stack.data_dir / "checkpoint.key").key_id

@@ -309,3 +309,36 @@ def test_the_local_stack_signer_signs_as_sns_does(tmp_path, version):
     envelope["Message"] = "Salam!"
     with pytest.raises(SignatureRejectedError, match="does not match"):
         verify_sns_message(envelope, fetch, [signer.trusted_prefix])
+
+
+def test_a_certificate_issued_the_way_snss_are_yields_its_key():
+    """SNS's signing certificates are X.509 v3, issued by a CA, with the usual extensions:
+    the key is read past all of them."""
+    ca_key = ec.generate_private_key(ec.SECP384R1())
+    now = datetime.now(UTC)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test CA")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.us-west-2.amazonaws.com")])
+    public = signing_key().public_key()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("sns.amazonaws.com")]), False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .sign(ca_key, hashes.SHA384())
+    )
+    pem = certificate.public_bytes(serialization.Encoding.PEM)
+    verify_sns_message(signed(load("sns_http_Notification_docs.json")), Fetcher(pem))
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rejected(
+        "signature_mismatch", signed(load("sns_http_Notification_docs.json"), key=other),
+        Fetcher(pem),
+    )  # fmt: skip

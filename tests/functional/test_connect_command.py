@@ -16,7 +16,7 @@ from chalice.test import Client
 from console.main import main
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
-from devstack.send_webhook import jira_headers, sample_event, sample_jira_event
+from devstack.send_webhook import jira_headers, kept_secret, sample_event, sample_jira_event
 from tests.conftest import dumps
 from tests.factories import DEFAULT_POLICY
 from tests.functional.test_webhook_api import signed
@@ -203,3 +203,14 @@ def test_locally_the_functions_verify_with_the_data_directorys_secret(
     with Client(functions.app) as client:
         answer = client.http.post("/webhooks/jira", body=body, headers=jira_headers(body, secret))
     assert answer.status_code == 202, answer.body
+
+
+def test_the_local_sender_signs_with_the_secret_connect_stored(
+    fake_zendesk: FakeZendesk, tmp_path: Path
+) -> None:
+    (tmp_path / "webhook-secret").write_text("the-stacks-own")
+    assert kept_secret(tmp_path, "zendesk") == "the-stacks-own"
+    connect("zendesk", fake_zendesk.url, *local(tmp_path))
+    [secret] = fake_zendesk.state.admin.secrets.values()
+    assert kept_secret(tmp_path, "zendesk") == secret
+    assert kept_secret(tmp_path, "jira") == "the-stacks-own"

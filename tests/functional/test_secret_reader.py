@@ -128,3 +128,29 @@ def test_with_no_parameter_named_the_local_file_is_read(tmp_path: Any) -> None:
     assert reader.read(None, "jira_webhook_secrets") is None
     path.write_text(json.dumps({"jira_webhook_secrets": "local-one"}))
     assert reader.read(None, "jira_webhook_secrets") == "local-one"
+
+
+def test_the_webhook_verifies_with_the_extensions_secret_and_answers_503_when_it_cannot_read_it(
+    functions: Any, aws: Any, extension: FakeExtension, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalice.test import Client
+    from chalicelib import wiring
+
+    from devstack.send_webhook import sample_event
+    from tests.conftest import dumps, table_items
+    from tests.functional.test_webhook_api import signed
+
+    monkeypatch.setenv("PLAINT_ZENDESK_WEBHOOK_SECRETS_PARAMETER", PARAMETER)
+    body = dumps(sample_event(ticket_id=7103))
+    headers = signed(body, "from-the-extension")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "expired")
+    wiring.reset()
+    with Client(functions.app) as client:
+        refused = client.http.post("/webhooks/zendesk", body=body, headers=headers)
+    assert refused.status_code == 503  # the helpdesk retries; nothing is stored
+    assert table_items(aws, "plaint-state") == []
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "session-token")
+    wiring.reset()
+    with Client(functions.app) as client:
+        accepted = client.http.post("/webhooks/zendesk", body=body, headers=headers)
+    assert accepted.status_code == 202

@@ -8,6 +8,7 @@ PLAINT_LOCAL_DATA_DIR for a stack started with `--data-dir`.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import socket
@@ -17,6 +18,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 DISCOVERY_FILE = "stack.json"
+# The helpdesks' secrets `plaint connect` stores locally; the stack's functions read it
+# (PLAINT_SECRETS_FILE, bootstrap/secrets.py). Only its owner may read it.
+SECRETS_FILE = "secrets.json"
+SECRETS_MODE = 0o600
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / ".plaint-local"
 DATA_DIR_VARIABLE = "PLAINT_LOCAL_DATA_DIR"
 # The embedded AWS accepts any credentials; boto3 only needs some to sign with.
@@ -34,6 +39,10 @@ class LocalStack(BaseModel):
     key_file: str
     checkpoint_dir: str
     pid: int
+    # Where `plaint connect` finds the webhook API and the fake helpdesks (None: none run).
+    api_url: str | None = None
+    zendesk_url: str | None = None
+    jira_url: str | None = None
 
     def environment(self) -> dict[str, str]:
         """The variables a shell (or another tool) needs to use this stack."""
@@ -53,6 +62,26 @@ class LocalStack(BaseModel):
 
 def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_VARIABLE) or DEFAULT_DATA_DIR)
+
+
+def kept_secrets(path: Path) -> dict[str, str]:
+    """The secrets kept in `path` (nothing when it does not exist yet)."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {k: v for k, v in kept.items() if isinstance(v, str)} if isinstance(kept, dict) else {}
+
+
+def keep_secrets(path: Path, values: dict[str, str]) -> None:
+    """Write the secrets file whole, readable by its owner only from its first byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRETS_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        json.dump(values, out, indent=2, sort_keys=True)
+    partial.replace(path)
 
 
 def announce(stack: LocalStack, folder: Path) -> Path:

@@ -15,12 +15,13 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import SecretStr
+
 from bootstrap.settings import Settings
 from plaint.vocabulary.errors import PlaintError, PolicyError
 
 if TYPE_CHECKING:
-    from pydantic import SecretStr
-
+    from bootstrap.secrets import SecretReader
     from connectors.email.webhook import SesInbox
     from connectors.http import ApiAccess
     from plaint.auditlog.checkpoint import CheckpointSigner
@@ -74,6 +75,33 @@ class Root:
                 endpoint_url=self.settings.aws_endpoint_url,
             )
         return self._clients[service]
+
+    # Secrets: a parameter or the local secrets file, read at first use, then the settings.
+
+    @cached_property
+    def _secrets(self) -> SecretReader:
+        from bootstrap.secrets import SecretReader
+
+        return SecretReader(lambda: self.client("ssm"), local_file=self.settings.secrets_file)
+
+    def secret(self, name: str) -> str | None:
+        """The stored secret `name` (a Settings field such as "zendesk_webhook_secrets"),
+        from the parameter PLAINT_<NAME>_PARAMETER names or the local secrets file; None
+        when neither holds it."""
+        parameter = getattr(self.settings, f"{name}_parameter", None)
+        return self._secrets.read(parameter, name)
+
+    def webhook_secrets(self, helpdesk: Literal["zendesk", "jira"]) -> list[str]:
+        """The secrets a helpdesk's webhook deliveries are verified with (two while
+        rotating). Raises SecretUnavailableError when the store cannot be read now."""
+        from bootstrap.secrets import secret_list
+
+        name = f"{helpdesk}_webhook_secrets"
+        stored = self.secret(name)
+        if stored is not None:
+            return secret_list(stored, name)
+        given: tuple[SecretStr, ...] = getattr(self.settings, name)
+        return [s.get_secret_value() for s in given]
 
     # The compliance metadata: what every entry point needs.
 
@@ -264,7 +292,8 @@ class Root:
         }[helpdesk]  # fmt: skip
         if not base_url:
             return None
-        credentials = _credentials(email, token)
+        stored = self.secret(f"{helpdesk}_api_token")
+        credentials = _credentials(email, token if stored is None else SecretStr(stored))
         return ApiAccess(base_url, credentials, time_left=self.time_left, requests_per_minute=rate)
 
     def _helpdesk_outboxes(self, policy: Policy) -> dict[SourceSystem, Outbox]:

@@ -51,14 +51,25 @@ class Settings(BaseModel):
     zendesk_webhook_secrets: tuple[SecretStr, ...] = Field(
         default=(), description="Comma-separated; two during a secret rotation."
     )
+    zendesk_webhook_secrets_parameter: str | None = Field(
+        default=None,
+        description="The Systems Manager parameter (SecureString) holding the Zendesk "
+        "webhook secrets, read at first use in place of zendesk_webhook_secrets.",
+    )
     zendesk_base_url: str | None = None
     zendesk_requests_per_minute: float = Field(
         default=100, gt=0, description="Per container; bound the worker's concurrency too."
     )
     zendesk_email: str | None = None
     zendesk_api_token: SecretStr | None = None
+    zendesk_api_token_parameter: str | None = Field(
+        default=None, description="The parameter holding the Zendesk API token."
+    )
     jira_webhook_secrets: tuple[SecretStr, ...] = Field(
         default=(), description="Comma-separated; two during a secret rotation."
+    )
+    jira_webhook_secrets_parameter: str | None = Field(
+        default=None, description="The parameter holding the Jira webhook secrets."
     )
     jira_base_url: str | None = None
     jira_requests_per_minute: float = Field(default=100, gt=0)
@@ -70,6 +81,14 @@ class Settings(BaseModel):
     )
     jira_email: str | None = None
     jira_api_token: SecretStr | None = None
+    jira_api_token_parameter: str | None = Field(
+        default=None, description="The parameter holding the Jira API token."
+    )
+    secrets_file: str | None = Field(
+        default=None,
+        description="On one machine: the local stack's secrets file (JSON, mode 0600) that "
+        "`plaint connect` writes; its values come before the plain settings.",
+    )
     jira_service_desk: bool = Field(
         default=True, description="Post through the JSM request API, visible on the portal."
     )

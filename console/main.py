@@ -27,6 +27,9 @@ plaint recogniser labels [--since T] [--until T] [--out FILE]
                                   agents' answers to reviews, as labelled data (JSONL)
 plaint complaints search|show ...
                                   complaint search through indexes, a complaint's story
+plaint connect zendesk|jira [--dry-run]
+                                  set the helpdesk up through its API (webhook, trigger or
+                                  event subscription, fields) and store its secrets
 
 Store commands reach the state and audit tables named by PLAINT_STATE_TABLE and
 PLAINT_AUDIT_TABLE (or --state-table/--audit-table): in the AWS account configured (a
@@ -45,6 +48,7 @@ from botocore.exceptions import BotoCoreError
 
 from console import audit as audit_cli
 from console import complaints as complaints_cli
+from console import connect as connect_cli
 from console import helps
 from console import policy as engine_cli
 from console import publication as publication_cli
@@ -108,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     referrals_cli.add_commands(areas, _store_options)
     recogniser_cli.add_commands(areas, _store_options, audit_cli.instant)
     complaints_cli.add_commands(areas, _store_options, audit_cli.instant)
+    connect_cli.add_commands(areas)
     args = root.parse_args(argv)
     try:
         return _run(args)
@@ -132,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
         return on_store[args.area](args, root_of(args))
     if args.area == "clocks":
         return _recalculate(args)
+    if args.area == "connect":
+        return connect_cli.run(args)
     if args.command in publication_cli.COMMANDS:
         return publication_cli.run(args, root_of(args))
     result = engine_cli.run_policy(args)

@@ -109,6 +109,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from devstack.fake_http import Answer, FakeHttp, FakeHttpState, Fault, parse_json, run_alone
+from devstack.fake_jira_admin import JiraAdmin, admin_route
 
 _KEY: Final = r"([A-Za-z][A-Za-z0-9_]*-\d{1,18})"
 _API_ISSUE: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}$")
@@ -251,11 +252,13 @@ class FakeState(FakeHttpState):
         self.hidden_projects: set[str] = set()
         self._next_id = 10000
         self.zone = "UTC"
+        self.admin = JiraAdmin()  # admin webhooks, custom fields
 
     def forget(self) -> None:
         self.issues.clear()
         self.lost_answers.clear()
         self.hidden_projects.clear()
+        self.admin = JiraAdmin()
 
     def issue(self, key: str) -> FakeIssue:
         """The issue, created on first sight. Call with the lock held."""
@@ -269,10 +272,12 @@ class FakeState(FakeHttpState):
         return self._next_id
 
     def kept(self) -> dict[str, Any]:
-        return {"next_id": self._next_id, "issues": [asdict(i) for i in self.issues.values()]}
+        issues = [asdict(i) for i in self.issues.values()]
+        return {"next_id": self._next_id, "issues": issues, "admin": self.admin.kept()}
 
     def restore(self, kept: dict[str, Any]) -> None:
         self._next_id = int(kept.get("next_id", self._next_id))
+        self.admin = JiraAdmin.restored(kept.get("admin"))
         for seen in kept.get("issues", []):
             workflow = tuple(
                 FakeTransition(t["id"], t["name"], t["to"], tuple(t["sources"]))
@@ -293,9 +298,11 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
         if method != "POST":
             return _error(405, f"Method {method} is not allowed here.")
         return _search(state, body)
-    comments = _comments_by_id(state, method, parts.path, query, body)
-    if comments is not None:
-        return comments
+    answered = admin_route(state.admin, method, parts.path, body)
+    if answered is None:
+        answered = _comments_by_id(state, method, parts.path, query, body)
+    if answered is not None:
+        return answered
     property_path = _API_PROPERTY.match(parts.path)
     if property_path is not None:
         key, name = property_path.group(1), unquote(property_path.group(2))

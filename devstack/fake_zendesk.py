@@ -77,6 +77,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
 from devstack.fake_http import Answer, FakeHttp, FakeHttpState, Fault, parse_json, run_alone
+from devstack.fake_zendesk_admin import ZendeskAdmin, admin_route
 
 _API_TICKET: Final = re.compile(r"^/api/v2/tickets/(\d{1,20})\.json$")
 _API_COMMENTS: Final = re.compile(r"^/api/v2/tickets/(\d{1,20})/comments\.json$")
@@ -175,12 +176,14 @@ class FakeState(FakeHttpState):
         self.hold_jobs = False
         self.failing_jobs = 0
         self._next_id = 1000
+        self.admin = ZendeskAdmin()  # webhooks, triggers, ticket fields
 
     def forget(self) -> None:
         self.tickets.clear()
         self.jobs.clear()
         self.hold_jobs = False
         self.failing_jobs = 0
+        self.admin = ZendeskAdmin()
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -188,10 +191,11 @@ class FakeState(FakeHttpState):
 
     def kept(self) -> dict[str, Any]:
         tickets = [_ticket_kept(ticket) for ticket in self.tickets.values()]
-        return {"next_id": self._next_id, "tickets": tickets}
+        return {"next_id": self._next_id, "tickets": tickets, "admin": self.admin.kept()}
 
     def restore(self, kept: dict[str, Any]) -> None:
         self._next_id = int(kept.get("next_id", self._next_id))
+        self.admin = ZendeskAdmin.restored(kept.get("admin"))
         for seen in kept.get("tickets", []):
             ticket = _ticket_restored(seen)
             self.tickets[ticket.id] = ticket
@@ -235,6 +239,9 @@ def _route(state: FakeState, method: str, path: str, body: Any) -> Answer:
         return _export(state, path)
     if parts.path == DELETED_LIST_PATH and method == "GET":
         return _deleted_list(state, query)
+    admin = admin_route(state.admin, method, parts.path, query, body)
+    if admin is not None:
+        return admin
     for pattern, handlers in (
         (_API_COMMENTS, {"GET": _list_comments}),
         (_API_REDACTION, {"PUT": _redact_comment}),

@@ -22,6 +22,7 @@ from typing import Any
 
 import requests
 
+from bootstrap import local_stack
 from connectors.jira.signature import sign as jira_sign
 from connectors.zendesk.signature import sign
 from devstack import local_sns
@@ -161,14 +162,26 @@ def _send_helpdesk(args: argparse.Namespace) -> tuple[str, bytes, dict[str, str]
     sample = sample_jira_event() if args.jira else sample_event()
     body = args.file.read_bytes() if args.file else json.dumps(sample).encode()
     url = f"{args.api}/webhooks/{'jira' if args.jira else 'zendesk'}"
-    headers = (jira_headers if args.jira else signed_headers)(body, args.secret)
+    secret = args.secret or kept_secret(args.data_dir, "jira" if args.jira else "zendesk")
+    headers = (jira_headers if args.jira else signed_headers)(body, secret)
     return url, body, headers
+
+
+def kept_secret(data_dir: Path, helpdesk: str) -> str:
+    """The local stack's secret for the helpdesk: the one `plaint connect` stored, else the
+    stack's own webhook secret."""
+    stored = local_stack.kept_secrets(data_dir / local_stack.SECRETS_FILE)
+    found = stored.get(f"{helpdesk}_webhook_secrets")
+    if found:
+        return found.split(",")[0]
+    return (data_dir / "webhook-secret").read_text(encoding="utf-8").strip()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api", default="http://127.0.0.1:8000", help="the webhook API")
-    parser.add_argument("--secret", help="the webhook secret (Zendesk and Jira)")
+    parser.add_argument("--secret", help="the webhook secret (default: the local stack's, "
+                        "or the one plaint connect stored in the data directory)")  # fmt: skip
     kind = parser.add_mutually_exclusive_group()
     kind.add_argument("--jira", action="store_true", help="send a Jira webhook instead")
     kind.add_argument("--email", action="store_true", help="send an SES receipt through SNS")
@@ -180,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="send the same delivery N times")
     parser.add_argument("file", nargs="?", type=Path, help="a body to send as it is")
     args = parser.parse_args(argv)
-    if not args.email and not args.secret:
-        parser.error("--secret is required for a Zendesk or Jira webhook")
+    if not args.email and not args.secret and not (args.data_dir / "webhook-secret").exists():
+        parser.error(f"--secret is needed: no local stack's secret in {args.data_dir}")
     url, body, headers = (_send_email if args.email else _send_helpdesk)(args)
     for _ in range(args.repeat):
         answer = requests.post(url, data=body, headers=headers, timeout=10)

@@ -146,6 +146,8 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
     os.environ["PLAINT_AWS_ENDPOINT_URL"] = config.aws_url
     os.environ["PLAINT_ZENDESK_WEBHOOK_SECRETS"] = secret
     os.environ["PLAINT_JIRA_WEBHOOK_SECRETS"] = secret
+    # What `plaint connect` stores locally comes before these (bootstrap/secrets.py).
+    os.environ["PLAINT_SECRETS_FILE"] = str(config.data_dir / local_stack.SECRETS_FILE)
     os.environ["PLAINT_SES_TOPIC_ARNS"] = config.receipt_topic
     os.environ["PLAINT_SES_EVENT_TOPIC_ARNS"] = config.events_topic
     os.environ["PLAINT_SES_CONFIGURATION_SET"] = CONFIGURATION_SET
@@ -173,6 +175,9 @@ def discovery(config: StackConfig) -> local_stack.LocalStack:
         endpoint=config.aws_url, region=config.region, pid=os.getpid(),
         key_file=os.environ.get("PLAINT_CHECKPOINT_KEY_FILE", str(config.data_dir / KEY_FILE)),
         checkpoint_dir=os.environ.get("PLAINT_CHECKPOINT_DIR", str(config.data_dir / ARCHIVE)),
+        api_url=config.api_url,
+        zendesk_url=config.zendesk_url if config.fake_helpdesks else None,
+        jira_url=config.jira_url if config.fake_helpdesks else None,
     )  # fmt: skip
 
 

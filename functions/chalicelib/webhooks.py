@@ -44,9 +44,8 @@ def zendesk_webhook() -> Response:
     from connectors.zendesk import webhook
 
     rt = runtime()
-    secrets = [s.get_secret_value() for s in rt.settings.zendesk_webhook_secrets]
-    return _receive("zendesk", lambda headers, body: webhook.read(headers, body, secrets,
-                                                                  rt.clock()))  # fmt: skip
+    return _receive("zendesk", lambda headers, body: webhook.read(
+        headers, body, rt.webhook_secrets("zendesk"), rt.clock()))  # fmt: skip
 
 
 @webhooks.route("/webhooks/jira", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)
@@ -54,9 +53,8 @@ def jira_webhook() -> Response:
     from connectors.jira import webhook
 
     rt = runtime()
-    secrets = [s.get_secret_value() for s in rt.settings.jira_webhook_secrets]
     return _receive("jira", lambda headers, body: webhook.read(
-        headers, body, secrets, rt.jira_fields(), rt.clock()))  # fmt: skip
+        headers, body, rt.webhook_secrets("jira"), rt.jira_fields(), rt.clock()))  # fmt: skip
 
 
 @webhooks.route("/webhooks/ses", methods=["POST"], content_types=ACCEPTED_CONTENT_TYPES)

@@ -10,11 +10,12 @@ TICKET is what send_webhook printed: zendesk:48213 (or 48213), jira:CARE-12 (or 
 email:m-<24 hex digits>. For Zendesk and Jira the change is made in the fake helpdesk, then
 the signed webhook the helpdesk would send for it goes to Plaint. `respond` is the agent's
 reply carrying the letter (the policy's template for the complaint's regime and language,
-read from the running stack) and the policy's milestone tag for it; `reject` is the
-complainant's reply saying they do not accept the outcome; `close` solves (Zendesk) or
-resolves (Jira) the ticket, `reopen` opens it again. An email complaint has no helpdesk:
-only the complainant acts on it (reply, reject), by an email to the ticket's reply address
-through the local SES receipt and SNS path. Each run prints the ticket it acted on.
+read from the running stack; the ISO 10002 pack's when the policy has no letters) and the
+policy's milestone tag for it; `reject` is the complainant's reply saying they do not
+accept the outcome; `close` solves (Zendesk) or resolves (Jira) the ticket, `reopen` opens
+it again. An email complaint has no helpdesk: only the complainant acts on it (reply,
+reject), by an email to the ticket's reply address through the local SES receipt and SNS
+path. Each run prints the ticket it acted on.
 """
 
 from __future__ import annotations
@@ -120,9 +121,9 @@ def letter_act(args: argparse.Namespace, complaint_id: str) -> Act:
         raise ActRefusedError("no policy to take the letter from: pass --policy FILE or --text")
     complaint = situation.complaint(complaint_id)
     language = args.language or (complaint.language if complaint else policy.default_language)
+    # No regime: the policy's own templates, else the ISO 10002 pack's.
     regime = args.regime or (complaint.regime if complaint else None) or policy.defaults.regime
-    if regime is None:
-        raise ActRefusedError("no regime to take the letter from: pass --regime or --text")
+    regime = regime or ""
     try:
         text = letter_text(policy, kind, complaint, language=language, regime=regime)
     except NoLetterError as exc:
@@ -143,13 +144,20 @@ def act_of(args: argparse.Namespace, complaint_id: str) -> Act:
     if args.verb == "reject":
         if args.text:
             return Act("reject", "complainant", args.text)
-        complaint = Situation(args.data_dir, None).complaint(complaint_id)
-        language = args.language or (complaint.language if complaint else "en")
+        language = language_of(args, complaint_id) or "en"
         return Act("reject", "complainant", REJECTIONS.get(language, REJECTIONS["en"]))
     if args.verb == "reply":
         default = AGENT_REPLY if args.who == "agent" else COMPLAINANT_REPLY
         return Act("reply", args.who, args.text or default)
     return Act(args.verb, "agent")
+
+
+def language_of(args: argparse.Namespace, complaint_id: str) -> str | None:
+    """--language, else the complaint's as the running stack has it."""
+    if args.language:
+        return str(args.language)
+    complaint = Situation(args.data_dir, None).complaint(complaint_id)
+    return complaint.language if complaint else None
 
 
 def play_email(act: Act, ticket: str, args: argparse.Namespace) -> Played:
@@ -158,7 +166,8 @@ def play_email(act: Act, ticket: str, args: argparse.Namespace) -> Played:
         raise ActRefusedError(
             f"email:{ticket} has no helpdesk: only the complainant acts on it (reply, reject)"
         )
-    complainant = SAMPLES[args.language if args.language in SAMPLES else "az"]
+    # The sample complainant who wrote in the complaint's language (send_webhook --email).
+    complainant = SAMPLES.get(language_of(args, f"email:{ticket}") or "az", SAMPLES["az"])
     address = reply_address(LOCAL_MAILBOX, ticket)
     raw = complaint_email(complainant, address, text=act.text)
     topic = topic_arn(args.region, "plaint-ses-inbound")
@@ -173,7 +182,10 @@ def play(args: argparse.Namespace) -> tuple[Act, Played]:
     act = act_of(args, f"{source.value}:{ticket}")
     if source is SourceSystem.EMAIL:
         return act, play_email(act, ticket, args)
-    secret = (args.data_dir / "webhook-secret").read_text(encoding="utf-8").strip()
+    secret_file = args.data_dir / "webhook-secret"
+    if not secret_file.exists():
+        raise ActRefusedError(f"no webhook secret in {args.data_dir}: pass the stack's --data-dir")
+    secret = secret_file.read_text(encoding="utf-8").strip()
     if source is SourceSystem.JIRA:
         return act, jira_acts.play(act, ticket, jira=args.jira_url, api=args.api, secret=secret)
     return act, zendesk_acts.play(act, ticket, zendesk=args.zendesk, api=args.api, secret=secret)
@@ -194,6 +206,8 @@ def parser() -> argparse.ArgumentParser:
         ("reopen", "open the ticket again"),
     ):
         command = verbs.add_parser(verb, help=text, description=text)
+        # What a verb does not ask for, every act still reads.
+        command.set_defaults(who="agent", text=None, language=None, policy=None)
         command.add_argument("ticket", help="zendesk:48213, jira:CARE-12 or email:m-...")
         if verb in ("reply", "respond", "reject"):
             command.add_argument("--text", help="the comment's words (default: a sample)")
@@ -222,13 +236,15 @@ def _stack_options(command: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for name, default in (("who", "agent"), ("language", None), ("policy", None), ("text", None)):
-        if not hasattr(args, name):
-            setattr(args, name, default)
     try:
         act, played = play(args)
     except ActRefusedError as exc:
         print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except requests.ConnectionError as exc:
+        where = exc.request.url if exc.request is not None else "the local stack"
+        print(f"refused: nothing answers at {where}: start the stack with `make run`",
+              file=sys.stderr)  # fmt: skip
         return 2
     print(played.line(act))
     return 0 if 200 <= played.delivered < 300 else 1

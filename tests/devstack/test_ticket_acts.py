@@ -23,6 +23,7 @@ from devstack import send_webhook, ticket
 from devstack.fake_jira import FakeJira
 from devstack.fake_zendesk import FakeZendesk
 from plaint.model.events import TicketEvent, TicketEventKind
+from tests.factories import DEFAULT_POLICY
 
 SECRET = "local-secret"
 
@@ -174,3 +175,17 @@ def test_the_fake_zendesk_changes_a_ticket_as_zendesk_would_and_no_closed_one() 
         assert refused.status_code == 422 and "closed prevents ticket update" in refused.text
         seen = requests.get(f"{fake.url}/__fake/requests", timeout=5).json()
         assert seen == {"requests": []}  # a person's doing in Zendesk is no API request
+
+
+def test_a_letter_on_a_policy_without_letters_is_the_iso_10002_packs(
+    desk: tuple[Received, FakeZendesk, FakeJira, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api, _, _, urls = desk
+    assert send_webhook.main(["--secret", SECRET, *urls[:4]]) == 0
+    number = capsys.readouterr().out.splitlines()[0].removeprefix("ticket zendesk:")
+    default = ["--policy", str(DEFAULT_POLICY), "--language", "en"]
+    played(urls, capsys, "respond", number, "--kind", "holding", *default)
+    letter = zendesk_delivery(api).agent_reply or ""
+    assert "Our reference: zendesk:" not in letter  # no complaint record without the stack
+    assert "We are still waiting for the card scheme's records." in letter
+    assert "{" not in letter and "holding_response_sent" in zendesk_delivery(api).tags

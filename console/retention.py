@@ -2,8 +2,8 @@
 complainant's erasure request.
 
 plaint retention show COMPLAINT
-plaint retention hold COMPLAINT --reason WHY [--reference REF] --by WHO
-plaint retention release COMPLAINT HOLD_ID --by WHO
+plaint retention hold COMPLAINT --reason WHY [--reference REF] [--by WHO]
+plaint retention release COMPLAINT HOLD_ID [--by WHO]
 plaint erasure COMPLAINANT --request-id ID --received-at T --by WHO [--out FILE]
 
 COMPLAINANT is the complainant's email address (found however it is capitalised), their
@@ -11,16 +11,22 @@ helpdesk user id (zendesk-user:ID, jira-user:ACCOUNT_ID) or a reference as the l
 it. An identifier that names nobody is refused and no answer is recorded.
 
 Who may set and release holds is the policy's `retention.hold_officers`; the policy is the
-active one, or --policy FILE.
+active one, or --policy FILE. Who acts is the caller's AWS identity (STS GetCallerIdentity),
+checked against the officers; --by, if given, must name that identity (its ARN, role
+session name or user name). On the local stack, whose credentials are dummies, nothing
+proves who acts: --by is required, matches only an officer's plain name, and the hold
+records it as typed, unproven.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bootstrap import local_stack
 from bootstrap.root import Root
 from console import helps
 from console.complainants import NotUnderstoodError, complainant_for
@@ -29,6 +35,13 @@ from console.report import policy_option
 from plaint.model.complaint import Complaint
 from plaint.policy.document import Policy
 from plaint.retention import decisions as retention
+from plaint.retention.officers import AWS_STS, Actor, HoldRefusedError
+
+BY_HELP = "who acts; in AWS only as a check of the caller's identity, locally required"
+UNPROVEN = (
+    "# the local stack: its credentials are dummies, so nothing proves who acts; "
+    "--by {name} is recorded as typed, unproven"
+)
 
 
 def add_commands(
@@ -43,11 +56,11 @@ def add_commands(
     hold.add_argument("complaint")
     hold.add_argument("--reason", required=True)
     hold.add_argument("--reference")
-    hold.add_argument("--by", required=True)
+    hold.add_argument("--by", help=BY_HELP)
     release = commands.add_parser("release", help="release a legal hold (audited)")
     release.add_argument("complaint")
     release.add_argument("hold_id")
-    release.add_argument("--by", required=True)
+    release.add_argument("--by", help=BY_HELP)
     erasure = areas.add_parser(
         "erasure", help="answer a complainant's erasure request, with a report"
     )
@@ -73,18 +86,56 @@ def run(args: argparse.Namespace, root: Root) -> int:
     if args.command == "show":
         return _show(complaint)
     now = datetime.now(UTC)
+    actor = actor_of(args, root)
     try:
         if args.command == "hold":
             decision = retention.set_hold(complaint, reason=args.reason, reference=args.reference,
-                                          by=args.by, policy=policy, now=now)  # fmt: skip
+                                          by=actor, policy=policy, now=now)  # fmt: skip
         else:
-            decision = retention.release_hold(complaint, args.hold_id, args.by, policy, now)
-    except (retention.HoldRefusedError, LookupError, ValueError) as exc:
+            decision = retention.release_hold(complaint, args.hold_id, actor, policy, now)
+    except (HoldRefusedError, LookupError, ValueError) as exc:
         print(f"refused: {exc}")
         return 1
     commit(store, decision, complaint, policy, args.ledger)
     print(f"recorded: {decision.audit[0].kind} on {complaint.complaint_id}")
     return 0
+
+
+def actor_of(args: argparse.Namespace, root: Root) -> Actor:
+    """Who acts: the caller's AWS identity where there is one; on the local stack, the name
+    typed with --by, unproven."""
+    identity = caller_identity(root)
+    if identity is None:
+        if not args.by:
+            raise RefusedError("on the local stack nothing proves who acts: say who with --by")
+        print(UNPROVEN.format(name=args.by), file=sys.stderr)
+        return Actor(name=args.by)
+    if args.by and args.by not in names_of(identity):
+        raise RefusedError(
+            f"refused: --by {args.by} is not the AWS identity acting ({identity}); leave --by "
+            "out: the identity is what is checked and recorded"
+        )
+    return Actor(name=identity, vouched_by=AWS_STS)
+
+
+def caller_identity(root: Root) -> str | None:
+    """The caller's ARN from STS GetCallerIdentity; None with the local stack's dummy
+    credentials, which name no one."""
+    import boto3  # noqa: PLC0415 - only store commands pay for it
+
+    session = boto3.session.Session()  # the credentials of now, asked about as they are
+    credentials = session.get_credentials()
+    dummy = local_stack.LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"]
+    if credentials is None or credentials.access_key == dummy:
+        return None
+    sts = session.client("sts", endpoint_url=root.settings.aws_endpoint_url)
+    return str(sts.get_caller_identity()["Arn"])
+
+
+def names_of(arn: str) -> tuple[str, ...]:
+    """What --by may say for this identity: the ARN, and its last part (the role session's
+    or the user's name)."""
+    return arn, arn.rsplit("/", 1)[-1]
 
 
 def _show(complaint: Complaint) -> int:
@@ -102,8 +153,9 @@ def _show(complaint: Complaint) -> int:
               f"{kept.closed_at.isoformat()}; {state}; ticket: {kept.ticket}")  # fmt: skip
     for hold in complaint.holds:
         status = "active" if hold.active else f"released {hold.released_at} by {hold.released_by}"
+        proof = f"proven by {hold.set_by_vouched}" if hold.set_by_vouched else "typed, unproven"
         print(f"  hold {hold.hold_id}: {hold.reason} ({hold.reference or '-'}), set "
-              f"{hold.set_at.isoformat()} by {hold.set_by}; {status}")  # fmt: skip
+              f"{hold.set_at.isoformat()} by {hold.set_by} ({proof}); {status}")  # fmt: skip
     return 0
 
 

@@ -74,6 +74,9 @@ def banner(stack: Stack) -> str:
         "  plaint connect zendesk   (or jira; add --dry-run to see what it would do first)",
         "Send an email complaint, signed by the local SNS signer (--language az, ar or fa):",
         f"  {send} --email --data-dir {c.data_dir}",
+        "Act on the ticket it prints, as the agent or the complainant (README, 'Playing the",
+        "whole story'): reply, respond --kind holding|final|summary, reject, close, reopen:",
+        f"  {python} -m devstack.ticket respond TICKET --kind final --data-dir {c.data_dir}",
         "",
     ]
     return "\n".join(lines)

@@ -48,6 +48,13 @@ Operator endpoints (no auth, not recorded):
                                    it a deleted ticket
   DELETE /__fake/tickets/{id}      the ticket answers 404 from now on (and is exported as
                                    deleted)
+  POST /__fake/tickets/{id}/changes {"comment"?: {"body", "public"?, "author_id"?
+                                   (the requester when left out)},
+                                   "status"?, "additional_tags"?, "remove_tags"?}: what an
+                                   agent or the requester does in Zendesk itself (a reply,
+                                   a tag, solving or reopening); answers the ticket as the
+                                   export shows it and the comment added; 404 for a ticket
+                                   not seen yet, 422 for a closed one
   POST /__fake/jobs                {"hold": true}: jobs stay queued until {"hold": false};
                                    {"fail": 1}: the next job fails
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
@@ -89,6 +96,8 @@ REDACTED: Final = "\u2587"
 REDACTED_FILE: Final = "redacted.txt"
 _CLOSED_TICKET: Final = "Status: closed prevents ticket update"
 _FAKE_TICKET: Final = re.compile(r"^/__fake/tickets/(\d{1,20})$")
+_FAKE_CHANGES: Final = re.compile(r"^/__fake/tickets/(\d{1,20})/changes$")
+_STATUSES: Final = frozenset({"new", "open", "pending", "hold", "solved", "closed"})
 EXPORT_PATH: Final = "/api/v2/incremental/tickets/cursor.json"
 DEFAULT_EXPORT_PAGE_SIZE: Final = 2
 _TOO_RECENT: Final = "Too recent start_time. Use a start_time older than 1 minute"
@@ -670,7 +679,36 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
     match = _FAKE_TICKET.match(path)
     if match and method in ("GET", "DELETE"):
         return _operator_ticket(state, method, int(match.group(1)))
+    match = _FAKE_CHANGES.match(path)
+    if match and method == "POST":
+        return _change_ticket(state, int(match.group(1)), parse_json(raw))
     return _error(404, "InvalidEndpoint", "Not found")
+
+
+def _change_ticket(state: FakeState, ticket_id: int, body: Any) -> Answer:
+    """A change made in Zendesk itself, by an agent or the requester. Call with the lock
+    held."""
+    ticket = state.tickets.get(ticket_id)
+    if ticket is None or ticket.deleted:
+        return _error(404, "RecordNotFound", "ticket not seen yet")
+    if ticket.status == "closed":
+        details = {"status": [{"description": _CLOSED_TICKET}]}
+        return _error(422, "RecordInvalid", "Record validation errors", details=details)
+    change = body if isinstance(body, dict) else {}
+    comment, status = change.get("comment"), change.get("status", ticket.status)
+    if comment is not None and not (isinstance(comment, dict) and comment.get("body")):
+        return _error(400, "InvalidChange", "comment needs a body")
+    if status not in _STATUSES:
+        return _error(400, "InvalidChange", f"status must be one of {sorted(_STATUSES)}")
+    _apply_tags(ticket, change)
+    ticket.status = status
+    ticket.touch()
+    added = None
+    if comment is not None:
+        added = _new_comment(state, ticket, str(comment["body"]), comment.get("public", True))
+        added["author_id"] = comment.get("author_id", ticket.requester_id)
+        ticket.comments.append(added)
+    return 200, {"ticket": ticket.export_view(), "comment": added}, {}
 
 
 def _operator_ticket(state: FakeState, method: str, ticket_id: int) -> Answer:

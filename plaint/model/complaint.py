@@ -136,8 +136,11 @@ class LegalHold(Frozen):
     reason: str = Field(min_length=1)
     reference: str | None = None
     set_by: str
+    # What proved set_by ("aws-sts", "portal"); None: a name typed, unproven.
+    set_by_vouched: str | None = None
     set_at: AwareDatetime
     released_by: str | None = None
+    released_by_vouched: str | None = None
     released_at: AwareDatetime | None = None
 
     @property

@@ -87,7 +87,8 @@ class RetentionPolicy(Frozen):
     )
     hold_officers: tuple[str, ...] = Field(
         default=(),
-        description="Who may set and release legal holds; empty means anyone named with --by.",
+        description="Who may set and release legal holds: IAM user or role ARNs, role "
+        "session ARNs, or portal user names (docs/retention.md); none: no one may.",
     )
 
     @field_validator("grace", "erasure_within")

@@ -23,15 +23,11 @@ from plaint.model.complaint import Complaint, ComplaintStatus, LegalHold, Retent
 from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem
 from plaint.policy.document import Policy
+from plaint.retention.officers import Actor, authorise
 from plaint.vocabulary.base import Frozen
-from plaint.vocabulary.errors import PlaintError
 from plaint.vocabulary.terms import Milestone, RetentionOutcome, TicketDisposal
 
 ERASED_SUBJECT = "[erased]"
-
-
-class HoldRefusedError(PlaintError):
-    """Someone the policy does not name as a hold officer asked to set or release a hold."""
 
 
 class ErasureResult(StrEnum):
@@ -113,17 +109,17 @@ def set_hold(
     *,
     reason: str,
     reference: str | None,
-    by: str,
+    by: Actor,
     policy: Policy,
     now: datetime,
 ) -> Decision:
-    _authorised(by, policy)
+    authorise(by, policy.retention.hold_officers, policy.version)
     disposed = complaint.retention.disposed_at if complaint.retention else None
     if disposed is not None:
         raise ValueError(f"{complaint.complaint_id} was disposed of on {disposed.date()}")
     hold = LegalHold(
         hold_id=f"hold-{secrets.token_hex(4)}", reason=reason, reference=reference,
-        set_by=by, set_at=now,
+        set_by=by.name, set_by_vouched=by.vouched_by, set_at=now,
     )  # fmt: skip
     updated = complaint.revised(holds=(*complaint.holds, hold))
     entry = record(AuditKind.LEGAL_HOLD_SET, complaint.complaint_id, policy, now,
@@ -132,24 +128,20 @@ def set_hold(
 
 
 def release_hold(
-    complaint: Complaint, hold_id: str, by: str, policy: Policy, now: datetime
+    complaint: Complaint, hold_id: str, by: Actor, policy: Policy, now: datetime
 ) -> Decision:
-    _authorised(by, policy)
+    authorise(by, policy.retention.hold_officers, policy.version)
     hold = next((h for h in complaint.holds if h.hold_id == hold_id and h.active), None)
     if hold is None:
         raise LookupError(f"{complaint.complaint_id} has no active hold {hold_id}")
-    released = hold.model_copy(update={"released_by": by, "released_at": now})
+    released = hold.model_copy(
+        update={"released_by": by.name, "released_by_vouched": by.vouched_by, "released_at": now}
+    )
     holds = tuple(released if h is hold else h for h in complaint.holds)
     updated = complaint.revised(holds=holds)
     entry = record(AuditKind.LEGAL_HOLD_RELEASED, complaint.complaint_id, policy, now,
                    detail=released.model_dump(mode="json"))  # fmt: skip
     return Decision(complaint=updated, expected_revision=complaint.revision, audit=(entry,))
-
-
-def _authorised(by: str, policy: Policy) -> None:
-    officers = policy.retention.hold_officers
-    if officers and by not in officers:
-        raise HoldRefusedError(f"{by} is not a hold officer under policy {policy.version[:12]}")
 
 
 def disposal_due(complaint: Complaint, now: datetime) -> bool:

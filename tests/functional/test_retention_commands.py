@@ -1,34 +1,62 @@
 """`plaint retention` and `plaint erasure` against DynamoDB (moto, tables from infra/):
-holds set and released by a hold officer only, and an erasure request answered from the
-by_complainant index, with its report."""
+holds set and released by a hold officer only, proven by the caller's AWS identity (moto's
+STS), and an erasure request answered from the by_complainant index, with its report."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
+from bootstrap.root import Root
+from bootstrap.settings import Settings
 from console.main import main as plaint
+from console.opening import RefusedError
+from console.retention import actor_of
 from plaint.auditlog.verify import verify
 from plaint.model.events import TicketEventKind
+from plaint.retention.officers import Actor, HoldRefusedError, authorise
 from plaint.usecases.handling import ComplaintHandling
 from storage.dynamodb import DynamoStore
 from tests.factories import DEFAULT_POLICY, ticket_event
 from tests.fakes import ManualClock
 
 COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
+ROLE = "arn:aws:iam::123456789012:role/LegalHold"
+MOTO_USER = "arn:aws:sts::123456789012:user/moto"  # moto's caller without an assumed role
+
+
+def policy_with(folder: Path, officers: list[str] | None) -> Path:
+    document = json.loads(DEFAULT_POLICY.read_text(encoding="utf-8"))
+    if officers is not None:
+        document["retention"] = {"hold_officers": officers}
+    path = folder / f"policy-{len(officers or [])}.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
 
 
 @pytest.fixture
 def policy_file(tmp_path: Path) -> Path:
-    document = json.loads(DEFAULT_POLICY.read_text(encoding="utf-8"))
-    document["retention"] = {"hold_officers": ["legal@example.com"]}
-    path = tmp_path / "policy.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return policy_with(tmp_path, [ROLE, "legal@example.com"])
+
+
+def as_legal_role(monkeypatch: pytest.MonkeyPatch, session: str) -> str:
+    """Act through a session of the LegalHold role, as an officer's shell would."""
+    trust = {"Version": "2012-10-17", "Statement": []}
+    boto3.client("iam").create_role(
+        RoleName="LegalHold", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    assumed = boto3.client("sts").assume_role(RoleArn=ROLE, RoleSessionName=session)
+    credentials = assumed["Credentials"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
+    return str(assumed["AssumedRoleUser"]["Arn"])
 
 
 @pytest.fixture
@@ -58,29 +86,58 @@ def store(aws: dict[str, Any], policy_file: Path) -> DynamoStore:
     return dynamo
 
 
-def test_a_hold_officer_holds_and_releases_a_record(
-    store: DynamoStore, policy_file: Path, capsys: pytest.CaptureFixture[str]
+def test_a_hold_officer_proven_by_the_aws_identity_holds_and_releases_a_record(
+    store: DynamoStore,
+    policy_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     policy = ["--policy", str(policy_file)]
-    assert (
-        plaint(["retention", "hold", "zendesk:1", "--reason", "claim", "--by", "agent@x", *policy])
-        == 1
-    )
-    assert "not a hold officer" in capsys.readouterr().out
-    assert plaint(["retention", "hold", "zendesk:1", "--reason", "Litigation", "--reference",
-                   "Case 17", "--by", "legal@example.com", *policy]) == 0  # fmt: skip
+    hold = ["retention", "hold", "zendesk:1", "--reason", "Litigation", "--reference", "Case 17"]
+    # A typed officer's name no longer authorises anyone whose AWS identity is another's.
+    assert plaint([*hold, "--by", "legal@example.com", *policy]) == 1
+    assert f"is not the AWS identity acting ({MOTO_USER})" in capsys.readouterr().out
+    assert plaint([*hold, *policy]) == 1
+    assert f"{MOTO_USER} (proven by aws-sts) is not a hold officer" in capsys.readouterr().out
+    jane = as_legal_role(monkeypatch, "jane@example.com")
+    assert plaint([*hold, "--by", "jane@example.com", *policy]) == 0
     complaint = store.get_complaint("zendesk:1")
     assert complaint is not None and complaint.held
+    assert (complaint.holds[0].set_by, complaint.holds[0].set_by_vouched) == (jane, "aws-sts")
+    capsys.readouterr()
     assert plaint(["retention", "show", "zendesk:1", *policy]) == 0
     shown = capsys.readouterr().out
     assert "class standard" in shown and "Litigation (Case 17)" in shown and "active" in shown
+    assert f"by {jane} (proven by aws-sts)" in shown
     hold_id = complaint.holds[0].hold_id
-    assert (
-        plaint(["retention", "release", "zendesk:1", hold_id, "--by", "legal@example.com", *policy])
-        == 0
-    )
+    assert plaint(["retention", "release", "zendesk:1", hold_id, *policy]) == 0
     released = store.get_complaint("zendesk:1")
     assert released is not None and not released.held
+    assert released.holds[0].released_by == jane
+
+
+def test_with_no_hold_officers_no_one_may_set_a_hold(
+    store: DynamoStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = ["--policy", str(policy_with(tmp_path, None))]
+    assert plaint(["retention", "hold", "zendesk:1", "--reason", "claim", *policy]) == 1
+    assert "names no hold officers: add retention.hold_officers" in capsys.readouterr().out
+    complaint = store.get_complaint("zendesk:1")
+    assert complaint is not None and not complaint.held
+
+
+def test_on_the_local_stack_a_typed_name_is_all_there_is_and_is_said_to_prove_nothing(
+    aws: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")  # the local stack's dummy credentials
+    root = Root(Settings())
+    with pytest.raises(RefusedError, match="nothing proves who acts: say who with --by"):
+        actor_of(argparse.Namespace(by=None), root)
+    actor = actor_of(argparse.Namespace(by="legal@example.com"), root)
+    assert actor == Actor(name="legal@example.com", vouched_by=None)
+    assert "--by legal@example.com is recorded as typed, unproven" in capsys.readouterr().err
+    with pytest.raises(HoldRefusedError):  # an ARN typed proves no role
+        authorise(Actor(name=ROLE), (ROLE,), "v" * 64)
 
 
 def test_an_erasure_request_is_answered_with_a_report(

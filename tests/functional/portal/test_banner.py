@@ -28,8 +28,10 @@ def test_the_banner_names_the_portal_and_both_tokens(
 def test_the_banners_send_command_works_whatever_the_secret_begins_with(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """token_urlsafe may begin a secret with "-", which must not read as an option."""
+    """token_urlsafe may begin a secret with "-", which must not read as an option: the
+    banner's line reads it from the data directory."""
     monkeypatch.setenv("PLAINT_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    (tmp_path / "webhook-secret").write_text("-Xy_secret\n")
     config = StackConfig(data_dir=tmp_path)
     text = banner(SimpleNamespace(config=config, secret="-Xy_secret"))  # type: ignore[arg-type]
     line = next(ln for ln in text.splitlines() if "send_webhook" in ln and "--email" not in ln)
@@ -40,9 +42,18 @@ def test_the_banners_send_command_works_whatever_the_secret_begins_with(
         sent.append(headers)
         return SimpleNamespace(status_code=202, text="")
 
+    made: list[str] = []
+
+    def request(method: str, url: str, json: Any, timeout: float) -> Any:
+        made.append(url)  # the sample ticket, made in the fake Zendesk first
+        return SimpleNamespace(raise_for_status=lambda: None)
+
     monkeypatch.setattr("devstack.send_webhook.requests.post", post)
+    monkeypatch.setattr("devstack.send_webhook.requests.request", request)
     assert send_webhook.main(arguments) == 0
     assert len(sent) == 1 and sent[0]["X-Zendesk-Webhook-Signature"]
+    assert "-Xy_secret" not in line
+    assert made == ["http://127.0.0.1:8765/__fake/tickets"]
 
 
 def test_the_banner_prints_one_line_to_paste_for_another_shell(

@@ -26,11 +26,11 @@ from plaint.policy.document import Policy
 from plaint.policy.loading import parse_policy
 from plaint.retention.decisions import (
     ErasureResult,
-    HoldRefusedError,
     answer_erasure,
     release_hold,
     set_hold,
 )
+from plaint.retention.officers import Actor, HoldRefusedError
 from plaint.usecases.checkpointing import Checkpointer
 from plaint.usecases.handling import ComplaintHandling
 from storage.archive import DirectoryArchive
@@ -42,6 +42,7 @@ from tests.store_fixtures import T0
 from tests.store_fixtures import complaint as store_complaint
 
 START = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
+LEGAL = Actor(name="legal@example.com")
 COMPLAINT = "Pulumu iki dəfə çıxıblar, şikayət edirəm"
 RETENTION: dict[str, Any] = {
     "classes": [
@@ -190,16 +191,17 @@ def test_a_hold_keeps_the_record_until_it_is_released(desk: Desk) -> None:
     desk.close(1)
     store, the_policy = desk.store, desk.handling.policy
     with pytest.raises(HoldRefusedError):
-        set_hold(desk.complaint(1), reason="claim", reference=None, by="agent@example.com",
-                 policy=the_policy, now=desk.clock.now)  # fmt: skip
+        set_hold(desk.complaint(1), reason="claim", reference=None,
+                 by=Actor(name="agent@example.com"), policy=the_policy,
+                 now=desk.clock.now)  # fmt: skip
     held = set_hold(desk.complaint(1), reason="litigation", reference="Case 2021/17",
-                    by="legal@example.com", policy=the_policy, now=desk.clock.now)  # fmt: skip
+                    by=LEGAL, policy=the_policy, now=desk.clock.now)  # fmt: skip
     store.commit(held, "main")
     desk.clock.advance(days=3 * 365)
     assert desk.sweep().records_disposed == 0
     assert desk.complaint(1).complainant_ref == "zendesk-user:1"
     hold_id = desk.complaint(1).holds[0].hold_id
-    store.commit(release_hold(desk.complaint(1), hold_id, "legal@example.com", the_policy,
+    store.commit(release_hold(desk.complaint(1), hold_id, LEGAL, the_policy,
                               desk.clock.now), "main")  # fmt: skip
     assert desk.sweep().records_disposed == 1
     assert kinds(desk, 1)[-4:-2] == ["legal_hold.released", "personal_data.erased"]
@@ -215,7 +217,7 @@ def test_an_erasure_request_erases_what_no_obligation_keeps_and_says_why(desk: D
     desk.close(4)
     the_policy = desk.handling.policy
     desk.store.commit(set_hold(desk.complaint(4), reason="regulator's inquiry", reference="R-5",
-                               by="legal@example.com", policy=the_policy, now=desk.clock.now),
+                               by=LEGAL, policy=the_policy, now=desk.clock.now),
                       "main")  # fmt: skip
     desk.clock.advance(days=2)
     received = desk.clock.now
@@ -289,7 +291,7 @@ def test_simulated_years_keep_nothing_too_long_and_touch_nothing_held(tmp_path: 
             retention = desk.complaint(ticket).retention
             if retention and not retention.disposed_at and ticket not in held:
                 desk.store.commit(set_hold(desk.complaint(ticket), reason="claim", reference=None,
-                                           by="legal@example.com", policy=the_policy,
+                                           by=LEGAL, policy=the_policy,
                                            now=clock.now), "main")  # fmt: skip
                 held.add(ticket)
         before = statistics(desk, tickets)

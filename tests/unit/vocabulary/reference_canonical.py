@@ -5,6 +5,7 @@ is incomplete or the encoder changed, and an auditor's own tool would disagree t
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 _SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -66,10 +67,17 @@ def _float(number: float) -> str:
 
 def _shortest(number: float) -> tuple[str, int]:
     """The fewest significant digits that read back as `number`, and the decimal exponent
-    of the first: the closest such digits, as correctly rounded formatting gives them."""
+    of the first: the closest such digits when several are that short. At each length the
+    correctly rounded digits and their two neighbours are tried: 2**-24 is
+    5.9604644775390625e-08 exactly, and of its 16-digit neighbours only ...063 (not the
+    correctly rounded ...062) reads back. Of two equally close, the even last digit."""
+    exact = Decimal(number)
     for precision in range(1, 18):
-        text = f"{number:.{precision - 1}e}"
-        if float(text) == number:
-            mantissa, exponent = text.split("e")
-            return mantissa.replace(".", "").rstrip("0") or "0", int(exponent)
+        mantissa, exponent = f"{number:.{precision - 1}e}".split("e")
+        rounded, scale = int(mantissa.replace(".", "")), int(exponent) - (precision - 1)
+        candidates = (rounded - 1, rounded, rounded + 1)
+        readable = [d for d in candidates if d > 0 and float(Decimal(d).scaleb(scale)) == number]
+        if readable:
+            best = str(min(readable, key=lambda d: (abs(Decimal(d).scaleb(scale) - exact), d % 2)))
+            return best.rstrip("0") or "0", scale + len(best) - 1
     raise AssertionError("a binary64 float needs at most 17 digits")

@@ -87,3 +87,21 @@ def test_a_float_reads_back_exactly(number: float) -> None:
 def test_values_with_no_canonical_form_are_refused(value: Any) -> None:
     with pytest.raises(ValueError):
         canonical_json(value)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        2**-24,
+        -1559534671417725.75,
+        5e-324,
+        2.2250738585072014e-308,
+        9007199254740993.0,
+        0.1 + 0.2,
+        1 / 3,
+    ],
+)
+def test_floats_whose_correctly_rounded_digits_do_not_read_back_agree(number: float) -> None:
+    """At 16 digits 2**-24 rounds to ...062, which reads back as another float; the
+    shortest digits that read back are ...063."""
+    assert reference_canonical.encode(number) == canonical_json(number)

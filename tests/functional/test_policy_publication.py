@@ -163,3 +163,38 @@ def test_recalculation_shows_before_and_after_and_records_only_when_applied(
     assert entry.kind == "clocks.recalculated"
     assert entry.detail["requested_by"] == "head.of.complaints@example.com"
     assert entry.detail["clocks"][0]["before"]["due_at"] is not None
+
+
+def test_a_pack_overlay_next_to_its_base_is_proposed_as_its_effective_policy(
+    aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = json.loads(DEFAULT_POLICY.read_text("utf-8"))
+    (tmp_path / "ours.json").write_text(json.dumps(base | {"name": "Our base"}), "utf-8")
+    overlay = tmp_path / "acme.json"
+    overlay.write_text(json.dumps({"extends": "ours.json", "name": "Acme"}), "utf-8")
+    code, out = publish(overlay, capsys)
+    assert code == 0, out
+    active = DynamoStore(aws["dynamodb"]).active_policy()
+    assert active is not None and active[0] == load_policy(overlay).version
+    kept = json.loads(active[1])
+    assert "extends" not in kept and kept["name"] == "Acme"
+    assert [layer["file"] for layer in kept["composed_from"]] == ["ours.json", "acme.json"]
+
+
+def test_a_policy_still_to_decide_is_not_proposed_naming_each_field_and_line(
+    aws: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overlay = tmp_path / "acme.json"
+    overlay.write_text(json.dumps({
+        "extends": "uk-fca-disp",
+        "approved_by": "REPLACE: the approver's name and role",
+        "description": "REPLACE: what this policy is for",
+    }, indent=2), "utf-8")  # fmt: skip
+    code, out = run(capsys, "policy", "propose", str(overlay), "--by", "ops@example.com")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{overlay}: 2 value(s) still to decide, nothing proposed",
+        "  description (acme.json line 4): still to decide: what this policy is for",
+        "  approved_by (acme.json line 3): still to decide: the approver's name and role",
+    ]
+    assert DynamoStore(aws["dynamodb"]).policy_records() == []

@@ -13,11 +13,11 @@ from plaint.policy.loading import parse_policy
 from plaint.vocabulary.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore
-from tests.factories import DEFAULT_POLICY, ROOT
+from tests.factories import DEFAULT_POLICY, decided_pack
 from tests.store_fixtures import LEDGER, at, chain_holds
 
 Store = MemoryStore | DynamoStore
-UK = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
+UK = decided_pack("uk-fca-disp")
 UK_KEPT = compose_text(UK).document()  # a pack is kept as its effective policy
 DEFAULT = DEFAULT_POLICY.read_text("utf-8")
 POLICY_CHAIN = chain_of(LEDGER, "policy")

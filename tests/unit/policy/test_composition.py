@@ -43,6 +43,8 @@ def test_every_pack_extends_the_default_and_keeps_its_rules_and_languages(path: 
     assert all(r.providers for r in pack.regimes)
     assert pack.retention.classes[-1].source
     assert [layer.file for layer in pack.composed_from] == ["default.json", path.name]
+    # Never published as shipped: who approves is the admin's to decide.
+    assert any(v.startswith("approved_by (") for v in undecided(compose_file(path)))
 
 
 def test_an_arabic_email_complaint_under_the_uk_pack_is_acknowledged_in_arabic() -> None:

@@ -23,11 +23,11 @@ from plaint.vocabulary.errors import (
     TwoPersonRuleError,
 )
 from storage.memory import MemoryStore
-from tests.factories import DEFAULT_POLICY, ROOT
+from tests.factories import DEFAULT_POLICY, decided_pack
 from tests.fakes import ManualClock
 from tests.store_fixtures import chain_holds
 
-UK = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
+UK = decided_pack("uk-fca-disp")
 DEFAULT = DEFAULT_POLICY.read_text("utf-8")
 LEDGER = "main"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -131,6 +131,8 @@ class _Merger:
         self.base, self.overlay = base, overlay
         self.out: dict[Path, str] = {}
         self.conflicts: list[str] = []
+        # Each path's descendants, so copying a subtree's origins reads only that subtree.
+        self.below = {id(base): _descendants(base), id(overlay): _descendants(overlay)}
 
     def merge(self, base: Any, overlay: Any, at_base: Path, at_overlay: Path) -> Any:
         """The merged value at result path `at_base` (the base's own path there)."""
@@ -192,8 +194,8 @@ class _Merger:
 
     def _take(self, value: Any, origins: Mapping[Path, str], source: Path, target: Path) -> Any:
         """`value` as it stands, its origins copied from `source` to `target`."""
-        for path, where in _under(origins, source):
-            self.out[(*target, *path[len(source) :])] = where
+        for path in self.below[id(origins)].get(source, ()):
+            self.out[(*target, *path[len(source) :])] = origins[path]
         return value
 
     def _forget(self, target: Path) -> None:
@@ -201,8 +203,12 @@ class _Merger:
             del self.out[path]
 
 
-def _under(origins: Mapping[Path, str], prefix: Path) -> Iterator[tuple[Path, str]]:
-    return ((p, w) for p, w in origins.items() if p[: len(prefix)] == prefix)
+def _descendants(origins: Mapping[Path, str]) -> dict[Path, list[Path]]:
+    below: dict[Path, list[Path]] = {}
+    for path in origins:
+        for end in range(len(path) + 1):
+            below.setdefault(path[:end], []).append(path)
+    return below
 
 
 def _by_id(items: list[Any]) -> bool:

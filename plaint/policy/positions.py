@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -28,9 +29,12 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: dict[Path, int] = {}
+        # Where each line ends: a value's line is found by bisection, not by counting from
+        # the start of the document for each value.
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_at(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        return bisect.bisect_left(self.newlines, pos) + 1
 
     def skip(self, pos: int) -> int:
         match = _SPACE.match(self.text, pos)

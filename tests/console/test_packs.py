@@ -96,3 +96,25 @@ def test_init_takes_the_approver_from_its_flag(
     assert main([*args, "--approver", "Layla Haddad, Head of Complaints", "--out", str(out)]) == 0
     assert "to decide: approved_by" not in capsys.readouterr().out
     assert load_policy(out).approved_by == "Layla Haddad, Head of Complaints"
+
+
+def test_init_asks_for_the_approver_only_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked: list[str] = []
+
+    def answer(prompt: str) -> str:
+        asked.append(prompt)
+        return "Aysel Mammadova"
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", answer)
+    out = tmp_path / "policy.json"
+    assert main(["policy", "init", "--jurisdiction", "az-cbar", "--languages", "az,ru",
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert asked == ["Who approves this policy (name and role)? "]
+    assert load_policy(out).approved_by == "Aysel Mammadova"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["policy", "init", "--jurisdiction", "az-cbar", "--languages", "az",
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert len(asked) == 1 and "to decide: approved_by" in capsys.readouterr().out

@@ -172,9 +172,12 @@ class Root:
     def _packaged_document(self) -> str:
         from pathlib import Path
 
+        from plaint.policy.composition import compose_file
+
         if not self.settings.policy_path:
             raise PolicyError(["PLAINT_POLICY_PATH: no policy file is configured"])
-        return Path(self.settings.policy_path).read_text(encoding="utf-8")
+        # A pack that extends a base is judged by its effective policy, bases next to it.
+        return compose_file(Path(self.settings.policy_path)).document()
 
     @cached_property
     def packaged_policy(self) -> Policy:

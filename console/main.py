@@ -3,6 +3,9 @@
 plaint policy check FILE...       every problem of each policy, with its path and line
 plaint policy diff OLD NEW        what changes for complaints received after the switch
 plaint policy schema              the policy JSON schema
+plaint policy show FILE [--json]  the effective policy of a pack, each value with its file
+plaint policy init --jurisdiction PACK --languages en,ar [--opens --closes --timezone]
+                                  a complete policy for a jurisdiction, from its pack
 plaint policy propose FILE --by WHO
 plaint policy approve VERSION --by WHO
                                   a valid policy becomes the one the running system judges

@@ -3,6 +3,8 @@
 plaint policy check FILE...    every problem of each policy, with its path and line
 plaint policy diff OLD NEW     what changes for complaints received after the switch
 plaint policy schema           the policy JSON schema
+plaint policy show FILE        the effective policy, each value with the file it came from
+plaint policy init ...         a complete policy for a jurisdiction, from its pack
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from console import helps
+from console import helps, packs
+from plaint.policy.composition import compose_file, undecided
 from plaint.policy.diff import policy_changes
 from plaint.policy.document import Policy
-from plaint.policy.loading import load_policy
+from plaint.policy.loading import composed_policy, load_policy
 from plaint.policy.schema import rendered_schema
 from plaint.vocabulary.errors import PolicyError
 
@@ -24,7 +27,8 @@ def _check(files: Sequence[str]) -> int:
     failed = 0
     for name in files:
         try:
-            policy = load_policy(name)
+            composed = compose_file(name)
+            policy = composed_policy(composed)
         except PolicyError as exc:
             failed += 1
             print(f"{name}: {len(exc.problems)} problem(s)")
@@ -35,6 +39,9 @@ def _check(files: Sequence[str]) -> int:
             print(f"{name}: cannot read: {exc.strerror}")
         else:
             print(f"{name}: valid, version {policy.version[:12]}, approved by {policy.approved_by}")
+            # Valid, but not publishable: propose and approve refuse it until each is decided.
+            for value in undecided(composed):
+                print(f"  warning: {value}")
     return 1 if failed else 0
 
 
@@ -82,6 +89,7 @@ def parser(description: str | None = __doc__) -> tuple[argparse.ArgumentParser, 
     diff.add_argument("old")
     diff.add_argument("new")
     policy.add_parser("schema", help="the policy JSON schema")
+    packs.add_commands(policy)
     return root, areas, policy
 
 
@@ -91,6 +99,8 @@ def run_policy(args: argparse.Namespace) -> int | None:
         return _check(args.files)
     if args.command == "diff":
         return _diff(args.old, args.new)
+    if args.command in ("show", "init"):
+        return packs.run(args)
     if args.command == "schema":
         sys.stdout.write(rendered_schema())
         return 0

@@ -16,12 +16,12 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bootstrap.root import Root
 from plaint.model.publication import PolicyRecord
+from plaint.policy.composition import compose_file, undecided
 from plaint.policy.document import Policy
-from plaint.policy.loading import parse_policy
+from plaint.policy.loading import composed_policy, load_policy, parse_policy
 from plaint.policy.publication import short
 from plaint.usecases.publication import PolicyPublication
 from plaint.usecases.what_if import WhatIfReport, what_if
@@ -84,8 +84,14 @@ def run(args: argparse.Namespace, root: Root) -> int:
 
 def _propose(args: argparse.Namespace, desk: PolicyPublication, _: DynamoStore) -> int:
     try:
-        document = Path(args.file).read_text(encoding="utf-8")
-        record = desk.propose(document, by=args.by)
+        composed = compose_file(args.file)
+        composed_policy(composed)  # problems named by the file and line to change
+        if open_values := undecided(composed):
+            print(f"{args.file}: {len(open_values)} value(s) still to decide, nothing proposed")
+            for value in open_values:
+                print(f"  {value}")
+            return 1
+        record = desk.propose(composed.document(), by=args.by)
     except OSError as exc:
         print(f"{args.file}: cannot read: {exc.strerror}")
         return 1
@@ -206,7 +212,7 @@ def _policy(name: str, desk: PolicyPublication) -> Policy | None:
     """A policy from a file, or a proposed or published version's kept document."""
     try:
         if os.path.exists(name):
-            return parse_policy(Path(name).read_text(encoding="utf-8"))
+            return load_policy(name)
         document = desk.document(name)
         if document is None:
             print(f"{name}: neither a file nor a version ever proposed")

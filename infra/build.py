@@ -19,6 +19,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from plaint.policy.composition import compose_file
+
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 PACKAGES = ("plaint", "connectors", "storage", "bootstrap")
@@ -35,7 +37,10 @@ def stage_sources(policy: Path) -> None:
         shutil.copytree(
             ROOT / package, vendor / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
-    shutil.copyfile(policy, FUNCTIONS / "chalicelib" / "policy.json")
+    # The effective policy: a pack's bases are composed in, so the functions read one file.
+    (FUNCTIONS / "chalicelib" / "policy.json").write_text(
+        compose_file(policy).document(), encoding="utf-8"
+    )
 
 
 def package(out_dir: Path, stage: str = "dev") -> Path:

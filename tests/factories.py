@@ -36,3 +36,12 @@ def ticket_event(**overrides: Any) -> TicketEvent:
         "description": "When will it ship?",
     }
     return TicketEvent(**(fields | overrides))
+
+
+def decided_pack(name: str, approver: str = "Head of Complaints") -> str:
+    """A packaged pack's text with its approver decided, as an admin publishes it (a pack
+    leaves the approver "REPLACE: ...", which publication refuses)."""
+    text = (ROOT / "policies" / f"{name}.json").read_text("utf-8")
+    marked = '"approved_by": "REPLACE: the approver\'s name and role"'
+    assert marked in text
+    return text.replace(marked, f'"approved_by": "{approver}"')

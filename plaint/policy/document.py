@@ -32,6 +32,7 @@ from plaint.policy.providers import EscalationPolicy
 from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
 from plaint.policy.retention import RetentionPolicy
+from plaint.policy.sources import Citation, Layer
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.canonical import canonical_json
 from plaint.vocabulary.language import normalise
@@ -299,6 +300,14 @@ class Policy(Frozen):
         description="The embedded recogniser: it judges what no rule decided, with its "
         "thresholds, categories and review band.",
     )
+    sources: tuple[Citation, ...] = Field(
+        default=(), description="The rules and pages the policy relies on, cited."
+    )
+    composed_from: tuple[Layer, ...] = Field(
+        default=(),
+        description="Written by Plaint when it composes a policy that `extends` a base: each "
+        "file, base first, with its SHA-256 (docs/policy-packs.md).",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -316,7 +325,12 @@ class Policy(Frozen):
 
     @cached_property
     def version(self) -> str:
-        return hashlib.sha256(canonical_json(self.model_dump(mode="json"))).hexdigest()
+        # What the policy says, not how it was assembled: the same effective policy has one
+        # version whichever files it came from (composed_from is kept in the document).
+        content = self.model_dump(mode="json", exclude={"composed_from"})
+        if not content["sources"]:
+            del content["sources"]  # versions from before the field stay as they were
+        return hashlib.sha256(canonical_json(content)).hexdigest()
 
     def calendar(self, calendar_id: str) -> CalendarPolicy:
         return next(c for c in self.calendars if c.id == calendar_id)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from pathlib import Path as FilePath
 from typing import Any, cast
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from plaint.policy.composition import Composed, compose_file, compose_text
 from plaint.policy.document import Policy, reference_problems
-from plaint.policy.positions import (
-    Path,
-    describe,
-    plain_json,
-    structural_problems,
-    value_lines,
-)
+from plaint.policy.positions import Path, describe, structural_problems
 from plaint.vocabulary.errors import PolicyError
 
 _CONTEXT = {"defer_references": True}
@@ -28,9 +24,17 @@ _ROUNDS = 12
 def parse_policy(text: str) -> Policy:
     """Parse and check a policy document. Raises PolicyError listing every problem: the
     values of the wrong type or shape, and the references between parts (an unknown
-    calendar, a rule id used twice) among the parts that are valid."""
-    data = plain_json(text)
-    lines = value_lines(text)
+    calendar, a rule id used twice) among the parts that are valid. A document that
+    `extends` a base is composed with it first (the base looked for among the packaged
+    packs); `load_policy` reads a base next to its file."""
+    return composed_policy(compose_text(text))
+
+
+def composed_policy(composed: Composed) -> Policy:
+    """The policy of a composed document; each problem names the file and line to change."""
+    text = composed.document()
+    data = composed.data
+    lines: Mapping[Path, int | str] = composed.origins if composed.composed else composed.lines
     try:
         policy = Policy.model_validate_json(text, context=_CONTEXT)
     except ValidationError as exc:
@@ -188,7 +192,7 @@ def _ids_in(value: Any) -> list[str]:
 
 
 def load_policy(path: str | FilePath) -> Policy:
-    return parse_policy(utf8_text(FilePath(path).read_bytes()))
+    return composed_policy(compose_file(path))
 
 
 def utf8_text(raw: bytes) -> str:

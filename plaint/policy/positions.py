@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped
 from typing import Any
 
@@ -28,9 +29,12 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: dict[Path, int] = {}
+        # Where each line ends: a value's line is found by bisection, not by counting from
+        # the start of the document for each value.
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_at(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        return bisect.bisect_left(self.newlines, pos) + 1
 
     def skip(self, pos: int) -> int:
         match = _SPACE.match(self.text, pos)
@@ -154,7 +158,7 @@ def value_lines(text: str) -> dict[Path, int]:
     return locator.lines
 
 
-def line_of(lines: dict[Path, int], path: Path) -> int | None:
+def line_of(lines: Mapping[Path, int | str], path: Path) -> int | str | None:
     """The line of `path`, or of its nearest ancestor present in the document."""
     for end in range(len(path), -1, -1):
         if path[:end] in lines:
@@ -169,10 +173,11 @@ def format_path(path: Path) -> str:
     return out or "(document)"
 
 
-def describe(path: Path, message: str, lines: dict[Path, int]) -> str:
-    """A problem as the admin reads it: where in the document (JSON path and line), what."""
+def describe(path: Path, message: str, lines: Mapping[Path, int | str]) -> str:
+    """A problem as the admin reads it: where in the document (JSON path and line, or the
+    file and line of a composed policy), what."""
     line = line_of(lines, path)
-    where = f" (line {line})" if line is not None else ""
+    where = "" if line is None else f" (line {line})" if isinstance(line, int) else f" ({line})"
     return f"{format_path(path)}{where}: {message}"
 
 
@@ -180,7 +185,7 @@ def syntax_problem(exc: json.JSONDecodeError) -> str:
     return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
 
 
-def structural_problems(exc: ValidationError, lines: dict[Path, int]) -> list[str]:
+def structural_problems(exc: ValidationError, lines: Mapping[Path, int | str]) -> list[str]:
     """Every problem pydantic found, each described once."""
     errors = [(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
     paths = [loc for loc, _, _ in errors]

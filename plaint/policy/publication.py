@@ -14,7 +14,8 @@ from datetime import datetime
 
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.publication import PolicyAct, PolicyChange, PolicyRecord, PolicyStep
-from plaint.policy.loading import parse_policy
+from plaint.policy.composition import Composed, compose_text, undecided
+from plaint.policy.loading import composed_policy
 from plaint.vocabulary.errors import (
     PolicyError,
     ProposalNotFoundError,
@@ -39,6 +40,16 @@ def _who(by: str) -> str:
     return name
 
 
+def _decided(composed: Composed) -> None:
+    """Refuse a policy still carrying a value the admin must decide, naming each."""
+    open_values = undecided(composed)
+    if open_values:
+        raise PublicationRefusedError(
+            f"{len(open_values)} value(s) still to decide; replace each, then propose again:\n"
+            + "\n".join(f"  - {value}" for value in open_values)
+        )
+
+
 def short(version: str | None) -> str:
     return "the packaged policy" if version is None else version[:12]
 
@@ -54,9 +65,13 @@ def propose(
 ) -> PolicyChange:
     """Propose `document` for approval. Raises PolicyError with every problem of an invalid
     one, PublicationRefusedError when the version already awaits approval against the
-    active policy, and StaleProposalError when it is the active policy."""
+    active policy or it still carries a value to decide ("REPLACE: ..."), and
+    StaleProposalError when it is the active policy. A document that extends a base is
+    kept composed: the effective policy, naming its files and their hashes."""
     proposer = _who(by)
-    policy = parse_policy(document)
+    composed = compose_text(document)
+    policy = composed_policy(composed)
+    _decided(composed)
     version = policy.version
     # A proposal the active policy moved away from can only be made again, against it.
     if record is not None and record.awaiting_approval and record.last.active_before == active:
@@ -80,7 +95,7 @@ def propose(
     return PolicyChange(
         record=updated,
         expected_revision=None if record is None else record.revision,
-        document=None if document_kept else document,
+        document=None if document_kept else composed.document(),
         audit=(entry,),
     )
 
@@ -106,11 +121,13 @@ def approve(
         )
     if document is None:
         raise PolicyError([f"no document is kept for {short(version)}"])
-    policy = parse_policy(document)
+    composed = compose_text(document)
+    policy = composed_policy(composed)
     if policy.version != version:
         raise PolicyError(
             [f"the document kept for {short(version)} is version {short(policy.version)}"]
         )
+    _decided(composed)
     if active != proposal.active_before:
         raise StaleProposalError(
             f"the active policy moved from {short(proposal.active_before)} to {short(active)} "

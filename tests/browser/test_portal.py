@@ -109,6 +109,7 @@ def test_two_person_publication(browser: Any, stack: StackProcess) -> None:
     proposer.goto(f"{stack.portal_url}/admin/drafts")
     document = json.loads(UK_PACK.read_text("utf-8"))
     document["name"] = "UK pack, reviewed in the portal"
+    document["approved_by"] = "Head of Complaints"  # the pack leaves it to decide
     proposer.fill("textarea[name=text]", json.dumps(document, indent=2))
     proposer.click("#draft-form button >> nth=0")
     proposer.wait_for_selector("#changes")
@@ -131,6 +132,7 @@ def test_a_proposal_withdrawn_by_its_proposer(browser: Any, stack: StackProcess)
     proposer.goto(f"{stack.portal_url}/admin/drafts")
     document = json.loads(UK_PACK.read_text("utf-8"))
     document["name"] = "UK pack, proposed and taken back"
+    document["approved_by"] = "Head of Complaints"  # the pack leaves it to decide
     proposer.fill("textarea[name=text]", json.dumps(document, indent=2))
     proposer.click("#draft-form button >> nth=0")
     proposer.wait_for_selector("#changes")

@@ -241,12 +241,13 @@ def written_items(client: Any) -> list[tuple[str, str, str]]:
 
 def test_the_portal_writes_only_publications_and_what_if_jobs(aws: dict[str, Any]) -> None:
     from plaint.model.decision import Decision
-    from plaint.policy.loading import load_policy
+    from plaint.policy.loading import parse_policy
     from plaint.usecases.publication import PolicyPublication
     from plaint.usecases.what_if_jobs import request_what_if
     from storage.dynamodb import DynamoStore
     from storage.sqs import SqsQueue
     from storage.what_if_jobs import DynamoWhatIfJobs
+    from tests.factories import decided_pack
     from tests.store_fixtures import complaint, draft
 
     policy = portal_writes_policy()
@@ -254,8 +255,8 @@ def test_the_portal_writes_only_publications_and_what_if_jobs(aws: dict[str, Any
     store = DynamoStore(aws["dynamodb"])
     seen = written_items(aws["dynamodb"])
     desk = PolicyPublication(store, lambda: datetime.now(UTC), "main")
-    desk.propose(pack.read_text("utf-8"), "Leyla")
-    desk.approve(load_policy(pack).version, "Rashad")
+    desk.propose(decided_pack("uk-fca-disp"), "Leyla")
+    desk.approve(parse_policy(decided_pack("uk-fca-disp")).version, "Rashad")
     request_what_if(DynamoWhatIfJobs(aws["dynamodb"]),
                     SqsQueue(aws["sqs"], aws["queues"]["plaint-what-if"]),
                     draft_text=pack.read_text("utf-8"), active_version="a" * 64, days=7,

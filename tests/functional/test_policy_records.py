@@ -8,15 +8,17 @@ import pytest
 from plaint.auditlog.chain import chain_of
 from plaint.model.publication import PolicyChange
 from plaint.policy import publication
+from plaint.policy.composition import compose_text
 from plaint.policy.loading import parse_policy
 from plaint.vocabulary.errors import RevisionConflictError
 from storage.dynamodb import DynamoStore
 from storage.memory import MemoryStore
-from tests.factories import DEFAULT_POLICY, ROOT
+from tests.factories import DEFAULT_POLICY, decided_pack
 from tests.store_fixtures import LEDGER, at, chain_holds
 
 Store = MemoryStore | DynamoStore
-UK = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
+UK = decided_pack("uk-fca-disp")
+UK_KEPT = compose_text(UK).document()  # a pack is kept as its effective policy
 DEFAULT = DEFAULT_POLICY.read_text("utf-8")
 POLICY_CHAIN = chain_of(LEDGER, "policy")
 
@@ -46,12 +48,12 @@ def test_a_proposal_and_its_approval_land_with_their_entries(store: Store) -> No
 
     assert [e.chain for e in entries] == [POLICY_CHAIN]
     assert store.policy_record(version) == proposal.record
-    assert store.policy_document(version) == UK and store.active_policy() is None
+    assert store.policy_document(version) == UK_KEPT and store.active_policy() is None
 
     approval = approve(store, version, "bob", minutes=5)
     store.record_policy_change(approval, LEDGER)
 
-    assert store.active_policy() == (version, UK)
+    assert store.active_policy() == (version, UK_KEPT)
     assert store.policy_records() == [approval.record]
     kept = store.audit_entries(POLICY_CHAIN)
     assert [e.kind for e in kept] == ["policy.proposed", "policy.published"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from tests.factories import decided_pack
 from tests.functional.portal.conftest import ADMIN_TOKEN, UK_PACK, csrf_of, run_what_ifs, sign_in
 
 
@@ -18,7 +19,7 @@ def admin(client: FlaskClient, name: str = "Leyla Admin") -> str:
 
 
 def edited_pack(**changes: Any) -> str:
-    document = json.loads(UK_PACK.read_text("utf-8"))
+    document = json.loads(decided_pack("uk-fca-disp"))
     document.update(changes)
     return json.dumps(document, indent=2, ensure_ascii=False)
 

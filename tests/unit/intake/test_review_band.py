@@ -4,7 +4,6 @@ left unanswered, and the real recogniser deciding the band."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +15,7 @@ from plaint.model.actions import ActionKind
 from plaint.model.complaint import ClockStatus, Complaint, ComplaintStatus
 from plaint.model.events import FieldChange, SourceSystem, TicketEventKind
 from plaint.model.recognition import AnswerVia, ReviewAnswer
+from plaint.policy.composition import compose_file
 from plaint.policy.document import Policy
 from plaint.policy.loading import load_policy
 from plaint.usecases.handling import ComplaintHandling
@@ -120,7 +120,7 @@ def test_a_confirmed_complaint_counts_every_clock_from_its_first_receipt(
     recogniser: FakeRecogniser,
 ) -> None:
     # The ISO 10002 pack, judging tickets instead of taking each for a complaint.
-    document = json.loads((ROOT / "policies" / "iso-10002.json").read_text(encoding="utf-8"))
+    document = compose_file(ROOT / "policies" / "iso-10002.json").data  # the effective pack
     document["defaults"]["is_complaint"] = False
     desk = Desk(Policy.model_validate(document))
     desk.deliver()

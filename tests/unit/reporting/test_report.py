@@ -32,6 +32,7 @@ from plaint.model.complaint import (
     WarningMark,
 )
 from plaint.model.events import Channel, SourceSystem, TicketEvent, TicketEventKind
+from plaint.policy.letters import LetterPolicy
 from plaint.policy.loading import load_policy
 from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod, Timeliness
 from plaint.reporting.report import (
@@ -474,8 +475,10 @@ class Desk:
     """The engine's use cases with the complaints kept in a dict: each delivery judged by
     reception.receive, and the acknowledgement it asks for recorded as sent at once."""
 
-    def __init__(self, policy_file: str) -> None:
+    def __init__(self, policy_file: str, *, letter_checks: bool = True) -> None:
         self.policy = load_policy(ROOT / "policies" / policy_file)
+        if not letter_checks:  # the tags stand for letters already checked
+            self.policy = self.policy.model_copy(update={"letters": LetterPolicy()})
         self.complaints: dict[str, Complaint] = {}
 
     def deliver(self, event: TicketEvent, now: datetime) -> None:
@@ -493,7 +496,9 @@ class Desk:
 
 def test_figures_from_complaints_the_engine_handled_under_the_uk_pack() -> None:
     received = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # Monday; GMT in London
-    desk = Desk("uk-fca-disp.json")
+    # The pack checks final responses' letters (tests/unit/letters); these tickets carry
+    # tags alone, so the figures are counted with the checks off.
+    desk = Desk("uk-fca-disp.json", letter_checks=False)
 
     def deliver(n: int, ticket: str, now: datetime, **event: Any) -> None:
         kind = TicketEventKind.CREATED if now == received else TicketEventKind.UPDATED

@@ -4,12 +4,15 @@ audit entries of both acts, and the history."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from plaint.auditlog.chain import chain_of
-from plaint.model.publication import PolicyAct
+from plaint.model.publication import PolicyAct, PolicyRecord, PolicyStep
+from plaint.policy import publication as decide
+from plaint.policy.composition import compose_text
 from plaint.policy.loading import parse_policy
 from plaint.usecases.publication import PolicyPublication
 from plaint.vocabulary.errors import (
@@ -20,13 +23,14 @@ from plaint.vocabulary.errors import (
     TwoPersonRuleError,
 )
 from storage.memory import MemoryStore
-from tests.factories import DEFAULT_POLICY, ROOT
+from tests.factories import DEFAULT_POLICY, decided_pack
 from tests.fakes import ManualClock
 from tests.store_fixtures import chain_holds
 
-UK = (ROOT / "policies" / "uk-fca-disp.json").read_text("utf-8")
+UK = decided_pack("uk-fca-disp")
 DEFAULT = DEFAULT_POLICY.read_text("utf-8")
 LEDGER = "main"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 def variant(text: str, **changes: Any) -> str:
@@ -60,13 +64,14 @@ def test_a_proposal_is_published_only_when_another_person_approves(
     version = parse_policy(UK).version
     proposed = desk.propose(UK, by="alice@example.com")
     assert proposed.awaiting_approval and store.active_policy() is None
-    assert desk.document(version[:12]) == UK
+    # A pack is kept as its effective policy: self-contained, naming its files.
+    assert desk.document(version[:12]) == compose_text(UK).document() != UK
 
     clock.advance(hours=2)
     published = desk.approve(version[:12], by="bob@example.com")
 
     assert [s.act for s in published.steps] == [PolicyAct.PROPOSED, PolicyAct.PUBLISHED]
-    assert store.active_policy() == (version, UK)
+    assert store.active_policy() == (version, compose_text(UK).document())
     (publication,) = desk.publications()
     assert (publication.proposed_by, publication.approved_by) == ("alice@example.com",
                                                                   "bob@example.com")  # fmt: skip
@@ -193,7 +198,7 @@ def test_history_lists_every_version_and_a_rollback_needs_two_people_again(
         (second.version, uk.version),
         (uk.version, None),
     ]
-    assert store.active_policy() == (uk.version, UK)
+    assert store.active_policy() == (uk.version, compose_text(UK).document())
     assert [e.detail.get("previous_version") for e in policy_entries(store)][-1] == second.version
     assert chain_holds(policy_entries(store))
 
@@ -229,4 +234,24 @@ def test_a_proposal_is_withdrawn_by_its_proposer_or_an_admin_and_recorded(
     desk.propose(UK, "Leyla")
     desk.withdraw(version, "Rashad", admin=True)
     assert [s.act for s in desk.history()[0].steps][-1] is PolicyAct.WITHDRAWN
-    assert desk.document(version) == UK  # the document stays kept under its version
+    assert (
+        desk.document(version) == compose_text(UK).document()
+    )  # the document stays kept under its version
+
+
+def test_a_policy_with_a_value_to_decide_is_neither_proposed_nor_approved(
+    desk: PolicyPublication, store: MemoryStore
+) -> None:
+    undecided = variant(DEFAULT, approved_by="REPLACE: the approver's name and role")
+    with pytest.raises(PublicationRefusedError) as caught:
+        desk.propose(undecided, by="alice@example.com")
+    assert "approved_by (line " in str(caught.value)
+    assert "still to decide: the approver's name and role" in str(caught.value)
+    assert desk.history() == []
+    # A document kept before the rule, or put there by hand, is refused at approval too.
+    version = parse_policy(undecided).version
+    step = PolicyStep(act=PolicyAct.PROPOSED, by="alice@example.com", at=NOW, active_before=None)
+    record = PolicyRecord(version=version, name="Default", steps=(step,), revision=1)
+    with pytest.raises(PublicationRefusedError, match=r"approved_by \(line \d+\): still to"):
+        decide.approve(version, "bob@example.com", NOW, record=record, document=undecided,
+                       active=None)  # fmt: skip

@@ -1,7 +1,8 @@
 """The real Chalice app on the local stack's embedded AWS with DynamoDB faults switched on
 (devstack/faults.py): throttling and conflicting transactions in DynamoDB's wire shape.
 A delivery is answered 503 while DynamoDB refuses it, never 500; the helpdesk's retries and
-the queue's redelivery get it recorded once, judged once and acknowledged once."""
+the queue's redelivery get it recorded once, judged once and acknowledged once. A what-if
+job whose creation was cancelled by a conflict is not taken for one already made."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ from devstack.queues import create_queues
 from devstack.send_webhook import sample_event
 from devstack.worker import QueueWorker
 from plaint.actions.attempts import CLAIM_LEASE
+from plaint.usecases.what_if_jobs import WhatIfJob
+from plaint.vocabulary.errors import StoreUnavailableError
 from storage.dynamodb import DynamoStore
 from storage.tables import create_tables
+from storage.what_if_jobs import DynamoWhatIfJobs
 from tests.conftest import SECRETS, dumps
 from tests.factories import DEFAULT_POLICY
 from tests.functional.test_webhook_api import signed
@@ -159,3 +163,21 @@ def test_with_throttling_and_conflicts_a_delivery_sent_thrice_is_recorded_and_ju
     assert len(seen["comments"]) == 1
     injected = requests.get(embedded["url"] + FAULTS_PATH, timeout=5).json()["injected"]
     assert injected.get("transaction_conflict", 0) > 0
+
+
+def test_a_what_if_job_cancelled_by_a_conflict_is_not_taken_for_one_already_made(
+    embedded: dict[str, Any],
+) -> None:
+    # It was: create_job answered "already made", so the job was neither stored nor queued.
+    jobs = DynamoWhatIfJobs(embedded["dynamodb"])
+    now = datetime.now(UTC)
+    job = WhatIfJob(
+        job_id="job-1", requested_by="Leyla", requested_at=now, draft_version="d" * 64,
+        active_version="a" * 64, days=7,
+    )  # fmt: skip
+    _faults(embedded, transaction_conflict=1)
+    with pytest.raises(StoreUnavailableError):
+        jobs.create_job(job, "{}", now + timedelta(days=1))
+    _faults(embedded)
+    assert jobs.create_job(job, "{}", now + timedelta(days=1))
+    assert not jobs.create_job(job, "{}", now + timedelta(days=1))  # the same request again

@@ -37,7 +37,13 @@ from moto.moto_server.werkzeug_app import (
 from pydantic import ValidationError
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devstack.faults import DynamoFaults, FaultSwitch, dynamodb_answer, dynamodb_fault
+from devstack.faults import (
+    DynamoFaults,
+    FaultSwitch,
+    dynamodb_answer,
+    dynamodb_fault,
+    problems,
+)
 
 LOCAL_PREFIX: Final = "/__local/"
 FAULTS_PATH: Final = "/__local/faults"
@@ -127,8 +133,7 @@ class EmbeddedAws:
         try:
             self.faults.set(DynamoFaults.model_validate_json(body or b"{}"))
         except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            return _json(start_response, "400 Bad Request", {"problems": problems})
+            return _json(start_response, "400 Bad Request", {"problems": problems(exc)})
         return _json(start_response, "200 OK", self.faults.answer())
 
     def _observed(

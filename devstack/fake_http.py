@@ -38,7 +38,7 @@ from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
 from pydantic import ValidationError
 
-from devstack.faults import Drawn, FaultSwitch, HelpdeskFaults, helpdesk_fault
+from devstack.faults import Drawn, FaultSwitch, HelpdeskFaults, helpdesk_fault, problems
 
 Answer = tuple[int, Any, dict[str, str]]
 
@@ -224,8 +224,7 @@ class FakeHttp(ABC, Generic[S]):
         try:
             self.fault_shares.set(HelpdeskFaults.model_validate_json(raw or b"{}"))
         except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            return 400, {"problems": problems}, {}
+            return 400, {"problems": problems(exc)}, {}
         return self._fault_shares()
 
     def _fault_shares(self) -> Answer:

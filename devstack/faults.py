@@ -23,7 +23,7 @@ import threading
 from enum import StrEnum
 from typing import Any, Final, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DYNAMODB_ERROR_PREFIX: Final = "com.amazonaws.dynamodb.v20120810#"
 THROTTLED_MESSAGE: Final = (
@@ -160,3 +160,8 @@ def _transact_items(request: bytes) -> list[Any]:
 
 def helpdesk_fault(switch: FaultSwitch[HelpdeskFaults]) -> Drawn | None:
     return switch.draw((Drawn.RATE_LIMITED, Drawn.SERVER_ERROR, Drawn.ANSWER_LOST))
+
+
+def problems(exc: ValidationError) -> list[str]:
+    """A refused fault switch, field by field: "throttled: Input should be ..."."""
+    return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]

@@ -9,8 +9,9 @@ copies reordered among their neighbours. While it sends:
   conflict (TransactionCanceled, TransactionConflict) for a share of requests, and the fake
   helpdesks answer 429 with Retry-After, a 5xx, or carry a call out and lose its answer,
   all through the stack's fault switches (devstack/faults.py);
-- the stack is stopped and started again halfway, keeping its data directory, and what
-  was accepted before the stop is checked to be there after it.
+- the stack is stopped (SIGTERM; SIGKILL with --hard-kill) and started again halfway,
+  keeping its data directory, and what was accepted before the stop is checked to be there
+  after it.
 
 A delivery refused (503, or no answer while the stack restarts) is sent again, as the
 helpdesks and SNS do. Then the faults stop, and it waits (bounded) for the worker to judge
@@ -70,6 +71,7 @@ class Options:
     rate: float = 4.0  # sends a second
     senders: int = 3
     restart: bool = True
+    hard_kill: bool = False  # SIGKILL instead of SIGTERM: the local stack's last seconds go
     throttled: float = 0.1
     transaction_conflict: float = 0.1
     rate_limited: float = 0.15
@@ -266,11 +268,17 @@ class Run:
             time.sleep(RETRY_PAUSE)
 
     def restart(self) -> dict[str, Any]:
-        """Stop the stack (SIGTERM, as an operator or a container runtime does), start it
-        again on the same data directory, and check nothing it had accepted is gone."""
+        """Stop the stack (SIGTERM, as an operator or a container runtime does; SIGKILL
+        with --hard-kill), start it again on the same data directory, and check nothing it
+        had accepted is gone."""
         with self.tally.lock:
             answered = set(self.tally.keys.values())
         stopped_at = time.monotonic()
+        if self.options.hard_kill and self.stack.process is not None:
+            self.stack.process.kill()
+            self.stack.process.wait(timeout=30)
+            with self.tally.lock:  # answered up to the kill
+                answered = set(self.tally.keys.values())
         self.stack.stop()
         kept = (self.stack.data_dir / "dynamodb.json").exists()
         self.stack.start()
@@ -446,7 +454,11 @@ def table(options: Options, f: dict[str, Any]) -> str:
 
 def parse(argv: list[str] | None) -> Options:
     defaults = Options()
-    parser = argparse.ArgumentParser(prog="python -m bench load_and_faults", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench load_and_faults",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     for name, value in vars(defaults).items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):

@@ -14,11 +14,16 @@ transaction takes for its rollback, every SQS message) in lists for its dashboar
 never lets go of them: a local stack would grow by the size of its tables on every
 transaction, until it ran out of memory. The embedded server empties those lists after each
 request; its live state is in the backends, not in them.
+
+`faults` (devstack/faults.py) answers a share of DynamoDB requests throttled or, for a
+transaction, cancelled by a conflict, in DynamoDB's own wire shape. Off unless set, through
+`POST /__local/faults` or `faults.set`.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -29,9 +34,19 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+from pydantic import ValidationError
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from devstack.faults import (
+    DynamoFaults,
+    FaultSwitch,
+    dynamodb_answer,
+    dynamodb_fault,
+    problems,
+)
+
 LOCAL_PREFIX: Final = "/__local/"
+FAULTS_PATH: Final = "/__local/faults"
 # GET path -> a function answering (content type, body).
 LocalRoutes = Mapping[str, Callable[[], tuple[str, bytes]]]
 # (method, path) -> a function told the request body and the answer body of a 200.
@@ -59,6 +74,7 @@ class EmbeddedAws:
         self._lock = threading.Lock()
         self._local_routes = dict(local_routes or {})
         self._observers = dict(observers or {})
+        self.faults = FaultSwitch(DynamoFaults())
         self._app = DomainDispatcherApplication(create_backend_app)
         self._server: BaseWSGIServer = make_server(
             host, port, self._serialised, threaded=True, request_handler=MotoRequestHandler
@@ -87,12 +103,22 @@ class EmbeddedAws:
         if observer is not None:
             return self._observed(environ, start_response, observer)
         # Only DynamoDB needs it; an SQS long poll would otherwise hold everyone up.
-        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if not target.startswith("DynamoDB"):
             return self._app(environ, start_response)  # type: ignore[no-any-return]
+        fault = dynamodb_fault(self.faults, target.rpartition(".")[2])
+        if fault is not None:
+            headers, body = dynamodb_answer(fault, _read_body(environ))
+            start_response("400 Bad Request", [*headers, ("Content-Length", str(len(body)))])
+            return [body]
         with self._lock:
             return list(self._app(environ, start_response))
 
     def _local(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")) == ("POST", FAULTS_PATH):
+            return self._set_faults(_read_body(environ), start_response)
+        if environ.get("PATH_INFO") == FAULTS_PATH:
+            return _json(start_response, "200 OK", self.faults.answer())
         route = self._local_routes.get(environ.get("PATH_INFO", ""))
         if route is None or environ.get("REQUEST_METHOD") != "GET":
             start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -103,14 +129,20 @@ class EmbeddedAws:
         )
         return [body]
 
+    def _set_faults(self, body: bytes, start_response: Callable[..., Any]) -> list[bytes]:
+        try:
+            self.faults.set(DynamoFaults.model_validate_json(body or b"{}"))
+        except ValidationError as exc:
+            return _json(start_response, "400 Bad Request", {"problems": problems(exc)})
+        return _json(start_response, "200 OK", self.faults.answer())
+
     def _observed(
         self,
         environ: dict[str, Any],
         start_response: Callable[..., Any],
         observer: Callable[[bytes, bytes], None],
     ) -> list[bytes]:
-        request = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(request)  # moto reads the body again
+        request = _read_body(environ)
         statuses: list[str] = []
 
         def seen(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
@@ -128,3 +160,18 @@ class EmbeddedAws:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request's body, left readable for moto, which reads it again."""
+    body: bytes = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _json(start_response: Callable[..., Any], status: str, document: Any) -> list[bytes]:
+    body = json.dumps(document).encode("utf-8")
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]

@@ -5,6 +5,10 @@ JSON answers and the operator endpoints every fake has (no auth, not recorded):
   GET  /__fake/requests            every API request seen
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
                                    `count` API calls fail that way
+  POST /__fake/fault-shares        {"rate_limited": 0.1, "server_error": 0.05,
+                                   "answer_lost": 0.05, "retry_after": 1}: a share of API
+                                   calls fail that way, or are carried out and then left
+                                   unanswered (devstack/faults.py); {} turns them off
   POST /__fake/reset               forget everything
 
 With a data file, what the helpdesk holds (tickets, issues, their comments and tags)
@@ -32,9 +36,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
+from pydantic import ValidationError
+
+from devstack.faults import Drawn, FaultSwitch, HelpdeskFaults, helpdesk_fault, problems
+
 Answer = tuple[int, Any, dict[str, str]]
 
 _RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
+# The status of an answer never sent: the request was carried out, the connection closed.
+ANSWER_LOST: Final = 0
 
 
 @dataclass
@@ -134,6 +144,7 @@ class FakeHttp(ABC, Generic[S]):
     def __init__(self, host: str, port: int, state: S, data_file: Path | None = None) -> None:
         self.state = state
         self.data_file = data_file
+        self.fault_shares = FaultSwitch(HelpdeskFaults())
         self._server = _Server((host, port), self)
         self._thread: threading.Thread | None = None
 
@@ -177,7 +188,17 @@ class FakeHttp(ABC, Generic[S]):
             fault = state.next_fault()
             if fault is not None:
                 return self.fault_answer(fault)
-            return self.route(method, target, body)
+            return self._shared_fault(method, target, body)
+
+    def _shared_fault(self, method: str, target: str, body: Any) -> Answer:
+        """The route's answer, unless a fault share says otherwise. Lock held."""
+        drawn, shares = helpdesk_fault(self.fault_shares), self.fault_shares.faults
+        if drawn is Drawn.RATE_LIMITED:
+            return self.fault_answer(Fault(429, 0, shares.retry_after))
+        if drawn is Drawn.SERVER_ERROR:
+            return self.fault_answer(Fault(shares.server_status, 0))
+        answer = self.route(method, target, body)
+        return (ANSWER_LOST, None, {}) if drawn is Drawn.ANSWER_LOST else answer
 
     def operator(self, method: str, path: str, raw: bytes) -> Answer:
         state = self.state
@@ -189,6 +210,8 @@ class FakeHttp(ABC, Generic[S]):
             state.changed = state.changed or method != "GET"
             if (method, path) == ("GET", "/__fake/requests"):
                 return 200, {"requests": list(state.requests)}, {}
+            if path == "/__fake/fault-shares":
+                return self._set_fault_shares(raw) if method == "POST" else self._fault_shares()
             if (method, path) == ("POST", "/__fake/faults"):
                 fault = _parse_fault(parse_json(raw))
                 if fault is None:
@@ -196,6 +219,16 @@ class FakeHttp(ABC, Generic[S]):
                 state.faults.append(fault)
                 return 200, {"faults": [vars(f) for f in state.faults]}, {}
             return self.operate(method, path, raw)
+
+    def _set_fault_shares(self, raw: bytes) -> Answer:
+        try:
+            self.fault_shares.set(HelpdeskFaults.model_validate_json(raw or b"{}"))
+        except ValidationError as exc:
+            return 400, {"problems": problems(exc)}, {}
+        return self._fault_shares()
+
+    def _fault_shares(self) -> Answer:
+        return 200, self.fault_shares.answer(), {}
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -285,6 +318,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, body, headers)
 
     def _answer(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        if status == ANSWER_LOST:
+            self.close_connection = True
+            return
         payload, content_type = self.server.fake.encode(body)
         self.send_response(status)
         if content_type is not None:

@@ -13,6 +13,10 @@ for a configuration set with an SNS event destination: for each message SendEmai
 through the set, it publishes a Send record (the documented shape, with the message's tags)
 to the events topic, which here means posting it, signed by the local SNS signer, to the
 topic's one subscriber, the app's /webhooks/ses, a moment later, retrying as SNS retries.
+
+moto forgets what it sent when the stack stops; `SentLog` also appends each message SES
+accepted to `ses-sent.jsonl` in the data directory (one JSON line each, the shape
+`sent_messages` gives), so what was sent before a restart can still be counted.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ SEND_EMAIL_PATH: Final = "/v2/email/outbound-emails"  # SES v2 SendEmail
 CONFIGURATION_SET: Final = "plaint-acknowledgements"  # as infra/resources.json names it
 EVENTS_TOPIC: Final = "plaint-ses-sending-events"
 DELIVERY_ATTEMPTS: Final = 5
+SENT_LOG: Final = "ses-sent.jsonl"  # in the data directory
 log = logging.getLogger("plaint.local")
 
 
@@ -128,6 +133,32 @@ def send_record(
         "tags": tags,
     }
     return {"eventType": "Send", "mail": mail, "send": {}}
+
+
+class SentLog:
+    """Every message SES accepted, appended to a file as it is accepted."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def observe(self, request: bytes, answer: bytes) -> None:
+        sent = json.loads(request)
+        line = {
+            "message_id": json.loads(answer)["MessageId"],
+            "source": sent.get("FromEmailAddress"),
+            "destinations": list(sent.get("Destination", {}).get("ToAddresses", [])),
+            "raw_data": base64.b64decode(sent["Content"]["Raw"]["Data"]).decode("utf-8", "replace"),
+        }
+        with self._lock, self.path.open("a", encoding="utf-8") as log_file:
+            log_file.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def read(self) -> list[dict[str, Any]]:
+        """What was logged, oldest first."""
+        if not self.path.exists():
+            return []
+        text = self.path.read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 class SendEvents:

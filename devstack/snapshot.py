@@ -1,7 +1,9 @@
 """Local data that survives a restart: the embedded DynamoDB's tables, dumped to one JSON file.
 
 Queued messages are not kept: every accepted delivery is already in DynamoDB, and the
-sweep hands unprocessed ones back to the worker after a restart.
+stack queues those not yet processed again when it starts (`unprocessed_deliveries`), as
+SQS would have kept their messages. Without that they waited for the sweep's redrive,
+five minutes later.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def restore(client: Any, path: Path) -> int:
                 pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems", {})
             restored += len(chunk)
     return restored
+
+
+def unprocessed_deliveries(path: Path, table: str = "plaint-state") -> list[str]:
+    """The keys of the deliveries in the snapshot that were accepted but not processed."""
+    if not path.exists():
+        return []
+    items = json.loads(path.read_text(encoding="utf-8"), object_hook=_unbinary).get(table, [])
+    return [
+        item["pk"]["S"].removeprefix("DELIVERY#")
+        for item in items
+        if item.get("sk", {}).get("S") == "DELIVERY"
+        and item.get("status", {}).get("S") == "accepted"
+    ]
 
 
 # Binary attributes (a what-if report's parts) as base64 in the JSON, and back.

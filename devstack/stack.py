@@ -34,8 +34,10 @@ from devstack.local_ses import (
     CONFIGURATION_SET,
     EVENTS_TOPIC,
     SEND_EMAIL_PATH,
+    SENT_LOG,
     SENT_MESSAGES_PATH,
     SendEvents,
+    SentLog,
     create_configuration_set,
     local_policy,
     policy_sender,
@@ -44,7 +46,7 @@ from devstack.local_ses import (
 )
 from devstack.local_sns import CERTIFICATE_PATH, SnsSigner, topic_arn
 from devstack.queues import create_queues
-from devstack.snapshot import restore, save
+from devstack.snapshot import restore, save, unprocessed_deliveries
 from devstack.worker import QueueWorker
 from portal.app import build
 from storage.tables import create_tables, table_names
@@ -211,7 +213,13 @@ class Stack:
             self.config.region,
             CONFIGURATION_SET,
         )
-        observers = {("POST", SEND_EMAIL_PATH): self.send_events.observe}
+        sent_log = SentLog(self.config.data_dir / SENT_LOG)
+
+        def sent(request: bytes, answer: bytes) -> None:
+            sent_log.observe(request, answer)
+            self.send_events.observe(request, answer)
+
+        observers = {("POST", SEND_EMAIL_PATH): sent}
         moto = EmbeddedAws(self.config.host, self.config.aws_port, self._local_routes(), observers)
         moto.start()
         self.servers.append(moto)
@@ -281,6 +289,8 @@ class Stack:
         restored = restore(self.dynamodb, self.snapshot_path)
         if restored:
             log.info("restored %d items from %s", restored, self.snapshot_path)
+        for key in unprocessed_deliveries(self.snapshot_path):
+            self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=key)
 
     @property
     def snapshot_path(self) -> Path:

@@ -117,7 +117,8 @@ def check_form(request: Request) -> None:
         raise StaleFormError("a form sent from {origin}", origin=origin)
     sent = request.form.get(CSRF_FIELD, "") or request.headers.get("X-CSRF-Token", "")
     known = session.get("csrf", "")
-    if not (sent and known and hmac.compare_digest(str(sent), str(known))):
+    # As bytes: compare_digest refuses a str with non-ASCII characters (a forged token).
+    if not (sent and known and hmac.compare_digest(str(sent).encode(), str(known).encode())):
         raise StaleFormError("the form's token is missing or not this session's")
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from plaint.model.events import Delivery
-from plaint.vocabulary.errors import DuplicateDeliveryError
+from plaint.vocabulary.errors import DuplicateDeliveryError, StoreUnavailableError
 from storage.active_policy import ActivePolicy
 from storage.deliveries import delivery_item, signed_item
 from storage.dynamo_wire import cancellation_reasons, error_code, read_item, translated, wire
@@ -48,6 +48,10 @@ class DynamoInbox(ActivePolicy):
         except ClientError as exc:
             if _duplicate(exc):
                 raise DuplicateDeliveryError(delivery.key) from exc
+            if error_code(exc) == "TransactionCanceledException":
+                # Cancelled for another reason (a conflicting transaction, throttling):
+                # nothing was written, and the helpdesk's retry may land.
+                raise StoreUnavailableError(str(exc)) from exc
             raise
 
     def _new(self, item: Item) -> Any:

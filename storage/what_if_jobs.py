@@ -25,7 +25,15 @@ from botocore.exceptions import ClientError
 
 from plaint.usecases.what_if import WhatIfReport
 from plaint.usecases.what_if_jobs import STALE_AFTER, JobState, WhatIfJob
-from storage.dynamo_wire import error_code, plain, read_item, translated, wire
+from plaint.vocabulary.errors import StoreUnavailableError
+from storage.dynamo_wire import (
+    cancellation_reasons,
+    error_code,
+    plain,
+    read_item,
+    translated,
+    wire,
+)
 from storage.instants import sortable
 from storage.layout import Item, epoch_seconds
 
@@ -84,9 +92,12 @@ class DynamoWhatIfJobs:
                     TransactItems=[_new(self._table, i) for i in items]
                 )
         except ClientError as exc:
-            if error_code(exc) == "TransactionCanceledException":
-                return False
-            raise
+            if error_code(exc) != "TransactionCanceledException":
+                raise
+            if any(code == "ConditionalCheckFailed" for _, code in cancellation_reasons(exc)):
+                return False  # the same request made the job already
+            # A conflict or throttling: nothing was written, and the job is not there.
+            raise StoreUnavailableError(str(exc)) from exc
         return True
 
     def _get(self, job_id: str, sk: str) -> Item | None:

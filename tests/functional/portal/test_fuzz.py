@@ -4,6 +4,7 @@ the answer is a page or a 4xx that says what is wrong: never a 5xx, never a trac
 from __future__ import annotations
 
 import base64
+import io
 import json
 import re
 from typing import Any
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.functional.portal.conftest import ADMIN_TOKEN, AUDITOR_TOKEN, sign_in
+from tests.functional.portal.conftest import ADMIN_TOKEN, AUDITOR_TOKEN, csrf_of, sign_in
 
 TRACEBACK = re.compile(r"Traceback|File \"|\w+Error: ")
 
@@ -55,7 +56,7 @@ hostile_text = st.one_of(
 
 def deliberate(answer: Any, asked: str) -> None:
     assert answer.status_code < 500, (asked, answer.status_code)
-    body = answer.get_data(as_text=True)
+    body = answer.get_data().decode("utf-8", "replace")  # an export is a zip
     assert not TRACEBACK.search(body), (asked, body[:300])
 
 
@@ -84,3 +85,63 @@ def test_no_page_or_query_gets_a_5xx_or_a_traceback(
         sign_in(client, token=token)
         answer = client.get(path, query_string=query)
     deliberate(answer, f"{path} {query}")
+
+
+FORMS = (
+    "/sign-in", "/sign-out", "/preferences", "/admin/drafts", "/admin/drafts/propose",
+    "/admin/proposals/{value}/approve", "/admin/proposals/{value}/withdraw", "/admin/what-if",
+)  # fmt: skip
+FIELDS = (
+    "name", "token", "lang", "tz", "next", "back", "text", "reason", "days", "run",
+    "csrf_token",
+)  # fmt: skip
+OTHER_PAGES = ("/", "/healthz", "/exports/bundle.zip", "/admin/policies/{value}")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    form=st.tuples(st.sampled_from(FORMS), hostile_text),
+    fields=st.dictionaries(st.sampled_from(FIELDS), hostile_text, max_size=5),
+    who=st.tuples(st.booleans(), st.booleans()),
+    upload=st.one_of(st.none(), st.binary(max_size=200)),
+)
+def test_no_form_post_gets_a_5xx_or_a_traceback(
+    client: FlaskClient,
+    form: tuple[str, str],
+    fields: dict[str, str],
+    who: tuple[bool, bool],
+    upload: bytes | None,
+) -> None:
+    """Every form the portal takes (signing in and out, preferences, drafts, proposals,
+    what-ifs), posted with hostile fields, a forged or missing CSRF token, any file."""
+    template, value = form
+    path = template.format(value=value.replace("/", "%2F") or "x")
+    admin, with_csrf = who
+    client = client.application.test_client()  # no session left by an earlier example
+    sign_in(client, token=ADMIN_TOKEN if admin else AUDITOR_TOKEN)
+    data: dict[str, Any] = dict(fields)
+    if with_csrf:
+        data["csrf_token"] = csrf_of(client.get("/complaints").get_data(as_text=True))
+    if upload is not None:
+        data["file"] = (io.BytesIO(upload), "policy.json")
+    answer = client.post(path, data=data, content_type="multipart/form-data")
+    deliberate(answer, f"POST {path} {sorted(data)}")
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(page=st.tuples(st.sampled_from(OTHER_PAGES), hostile_text), signed_in=st.booleans())
+def test_the_other_pages_get_no_5xx_either(
+    client: FlaskClient, page: tuple[str, str], signed_in: bool
+) -> None:
+    template, value = page
+    path = template.format(value=value.replace("/", "%2F") or "x")
+    client = client.application.test_client()  # no session left by an earlier example
+    if signed_in:
+        sign_in(client)
+    deliberate(client.get(path), path)

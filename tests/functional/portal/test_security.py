@@ -66,6 +66,17 @@ def test_a_form_without_its_token_or_from_elsewhere_changes_nothing(
     assert world["store"].get_cursor("policy-proposals") is None
 
 
+def test_a_form_token_that_is_not_ascii_is_refused_like_any_wrong_one(
+    client: FlaskClient,
+) -> None:
+    # hmac.compare_digest raises TypeError on non-ASCII str: it was a 500.
+    sign_in(client, name="Leyla Admin", token=ADMIN_TOKEN)
+    for forged in ("şikayət", "\u202e", "ü" * 64):
+        answer = client.post("/preferences", data={"lang": "az", "csrf_token": forged})
+        assert answer.status_code == 400
+        assert "altered or has expired" in answer.get_data(as_text=True)
+
+
 def test_a_session_expires_when_idle(client: FlaskClient, clock: list[Any]) -> None:
     sign_in(client)
     assert client.get("/complaints").status_code == 200

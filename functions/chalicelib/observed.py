@@ -8,21 +8,43 @@ measures, this module publishes them once per invocation.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import IO, cast
 
 from aws_lambda_powertools import Logger, Metrics, single_metric
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.logging.filters import SuppressFilter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib.telemetry import NAMESPACE, SERVICE, Stdout
+from chalicelib.telemetry import NAMESPACE, SERVICE, JsonLinesHandler, Stdout
 from plaint.usecases.outcomes import Committed, Measure
 
 # Logger "plaint" is also the engine's loggers' parent (plaint.usecases...): theirs come out
 # as the same JSON lines, with the keys appended here.
 logger = Logger(service=SERVICE, stream=cast(IO[str], Stdout()))
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-copy_config_to_registered_loggers(source_logger=logger, include={"connectors", "storage"})
+_OTHERS = ("connectors", "storage", "bootstrap")
+
+
+def _share_handler() -> None:
+    """The adapters' loggers write through the same handler. They keep propagating (so a
+    test's log capture still sees them); the root's other handlers skip them, as Powertools
+    makes them skip "plaint", so no line is printed twice. Where the webhook's standard-library
+    handler came first (one process runs every function locally), this one replaces it."""
+    for name in (SERVICE, *_OTHERS):
+        other = logging.getLogger(name)
+        for plain in [h for h in other.handlers if isinstance(h, JsonLinesHandler)]:
+            other.removeHandler(plain)
+        if logger.registered_handler not in other.handlers:
+            other.addHandler(logger.registered_handler)
+        other.setLevel(logging.INFO)
+    for handler in logging.root.handlers:
+        if type(handler).__module__ != "_pytest.logging":
+            for name in _OTHERS:
+                handler.addFilter(SuppressFilter(name))
+
+
+_share_handler()
 
 
 def begin(**context: str | None) -> None:

@@ -55,14 +55,46 @@ class Stdout:
         sys.stdout.flush()
 
 
+class JsonLinesHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """JSON lines to stdout; the Powertools set-up replaces it where both run in one process."""
+
+    def __init__(self) -> None:
+        super().__init__(Stdout())
+        self.setFormatter(JsonLines())
+
+
+class _Apart(logging.Filter):
+    """Keeps a handler of the root logger from printing the records of `names` again."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__()
+        self.names = names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(record.name == n or record.name.startswith(n + ".") for n in self.names)
+
+
+# The engine's and the adapters' loggers, whose lines the webhook path may write too.
+SHARED_LOGGERS = ("plaint", "connectors", "storage", "bootstrap")
+
+
+def configure() -> None:
+    """The engine's and the adapters' lines as JSON too, where no one has set them up."""
+    unset = tuple(name for name in SHARED_LOGGERS if not logging.getLogger(name).handlers)
+    for name in unset:
+        logging.getLogger(name).addHandler(JsonLinesHandler())
+    if unset:
+        for handler in logging.root.handlers:
+            if type(handler).__module__ != "_pytest.logging":  # a test's capture sees all
+                handler.addFilter(_Apart(unset))
+
+
 def json_logger(name: str) -> logging.Logger:
     """A logger writing JSON lines to stdout, apart from the others (it does not propagate,
     so a process that also runs Powertools' Logger does not print a line twice)."""
     logger = logging.getLogger(name)
     if not logger.handlers:
-        handler = logging.StreamHandler(Stdout())
-        handler.setFormatter(JsonLines())
-        logger.addHandler(handler)
+        logger.addHandler(JsonLinesHandler())
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger

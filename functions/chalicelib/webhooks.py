@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.telemetry import count, json_logger
+from chalicelib.telemetry import configure, count, json_logger
 from chalicelib.wiring import runtime
 from connectors.errors import PayloadInvalidError, SignatureRejectedError, UnsupportedEventError
 from plaint.vocabulary.errors import PlaintError
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from plaint.model.events import TicketEvent
 
 log = json_logger("plaint.webhooks")
+configure()
 webhooks = Blueprint(__name__)
 
 # Chalice answers 415 for content types a route does not list; helpdesks send JSON, but an

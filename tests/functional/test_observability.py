@@ -127,3 +127,21 @@ def test_no_log_line_carries_the_complainants_data_or_a_secret(
     secrets = [*SECRETS, "token"]
     for needle in [email, name, "Leyla", "iki dəfə", *secrets]:
         assert needle not in out, needle
+
+
+@pytest.mark.parametrize("name", ["plaint.usecases.intake", "storage.inbox", "connectors.http"])
+def test_the_engines_and_adapters_lines_are_json_once(
+    functions: Any, aws: Any, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    import logging
+
+    from tests.functional.test_webhook_api import post, signed
+
+    body = dumps(sample_event(ticket_id=9105))
+    assert post(functions, body, signed(body)).status_code == 202
+    capsys.readouterr()
+    logging.getLogger(name).warning("probe %s", "line")
+    probes = [line for line in _lines(capsys.readouterr().out) if line.get("message")]
+    assert [(p["message"], p["level"], p["service"]) for p in probes] == [
+        ("probe line", "WARNING", "plaint")
+    ]

@@ -13,6 +13,7 @@ from chalicelib.wiring import deadline, runtime
 from plaint.vocabulary.errors import CheckpointRollbackError, PlaintError
 
 if TYPE_CHECKING:
+    from bootstrap.root import Root
     from plaint.usecases.handling import ComplaintHandling
 
 # Logs are JSON lines (chalicelib/observed.py, chalicelib/telemetry.py), not Chalice's text.
@@ -108,10 +109,24 @@ def sweep(event: Any) -> dict[str, int]:
     try:
         report = handling.sweep(rt.queue)
     finally:
+        _dead_letter_depth(rt)
         _report(handling)
     if any(vars(report).values()):
         logger.info("swept", extra=vars(report))
     return vars(report)
+
+
+def _dead_letter_depth(rt: Root) -> None:
+    """Each dead-letter queue's depth, every minute, beside SQS's own metric."""
+    from chalicelib.observed import logger, split
+
+    try:
+        depths = {name: queue.depth() for name, queue in rt.parked_queues.items()}
+    except Exception as exc:  # a figure: never worth failing the sweep over
+        logger.warning("dead-letter depth unread", extra={"error": type(exc).__name__})
+        return
+    for name, depth in depths.items():
+        split("DeadLetterDepth", ("queue", name), depth)
 
 
 @app.schedule(Rate(2, unit=Rate.MINUTES))

@@ -145,3 +145,16 @@ def test_the_engines_and_adapters_lines_are_json_once(
     assert [(p["message"], p["level"], p["service"]) for p in probes] == [
         ("probe line", "WARNING", "plaint")
     ]
+
+
+def test_the_sweep_reports_each_dead_letter_queues_depth(
+    functions: Any, aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aws["sqs"].send_message(QueueUrl=aws["queues"]["plaint-inbox-parked"], MessageBody="x:1")
+    capsys.readouterr()
+    run_sweep(functions)
+    lines = _metric_lines(capsys.readouterr().out, "DeadLetterDepth")
+    assert {line["queue"]: line["DeadLetterDepth"] for line in lines} == {
+        "plaint-inbox-parked": [1.0],
+        "plaint-what-if-parked": [0.0],
+    }

@@ -43,15 +43,13 @@ def process_inbox(event: Any) -> None:
             _report(handling)
 
 
-def _report(handling: ComplaintHandling, **extra: float) -> None:
+def _report(handling: ComplaintHandling) -> None:
     """Log what the use cases committed and publish what they counted, once per invocation."""
     from chalicelib import observed
 
     measures, committed = handling.outcomes.take()
     observed.log_committed(committed)
     observed.publish(measures)
-    for name, value in extra.items():
-        observed.metrics.add_metric(name=name, unit="Count", value=value)
     observed.flush()
 
 
@@ -75,12 +73,13 @@ def run_what_if(event: Any) -> None:
 @app.schedule(Rate(15, unit=Rate.MINUTES))
 def reconcile(event: Any) -> dict[str, list[dict[str, Any]]]:
     """Ask each helpdesk what changed and take in what no webhook delivered."""
-    from chalicelib.observed import begin, logger, split
+    from chalicelib.observed import begin, logger, metrics, split
 
     deadline.set_from(event.context)
     rt = runtime()
     handling = rt.handling
     reports = []
+    gaps = 0
     begin(policy_version=handling.policy.version)
     for feed in rt.feeds:
         try:
@@ -92,7 +91,10 @@ def reconcile(event: Any) -> dict[str, list[dict[str, Any]]]:
         reports.append(vars(report))
         # Changes no webhook told us about: each one is a gap the reconciliation closed.
         split("ReconciliationGaps", ("source", report.source), report.gaps_closed)
+        gaps += report.gaps_closed
         logger.info("reconciled", extra=vars(report))
+    # The run's total, which ReconciliationGapsAlarm compares with its threshold.
+    metrics.add_metric(name="ReconciliationGaps", unit="Count", value=gaps)
     _report(handling)
     return {"reports": reports}
 

@@ -158,3 +158,38 @@ def test_the_sweep_reports_each_dead_letter_queues_depth(
         "plaint-inbox-parked": [1.0],
         "plaint-what-if-parked": [0.0],
     }
+
+
+def test_a_reconciliation_gap_sets_the_metric_its_alarm_watches(
+    functions: Any, aws: Any, fake_zendesk: FakeZendesk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chalice.test import Client
+
+    from devstack.send_webhook import SAMPLE_COMPLAINT
+
+    # A ticket made in the helpdesk whose webhook never arrived: one gap.
+    requests.post(
+        f"{fake_zendesk.url}/__fake/tickets",
+        json={"id": 9106, "subject": "Ödəniş", "description": SAMPLE_COMPLAINT, "requester_id": 7},
+        timeout=5,
+    )
+    capsys.readouterr()
+    with Client(functions.app) as client:
+        event = client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+        )
+        client.lambda_.invoke("reconcile", event)
+    out = capsys.readouterr().out
+    total = [line for line in _metric_lines(out, "ReconciliationGaps") if "source" not in line]
+    (line,) = total
+    alarm = RESOURCES["ReconciliationGapsAlarm"]["Properties"]
+    declared = line["_aws"]["CloudWatchMetrics"][0]
+    assert (declared["Namespace"], declared["Dimensions"]) == ("Plaint", [["service"]])
+    assert [d["Name"] for d in alarm["Dimensions"]] == ["service"]
+    assert alarm["Namespace"] == "Plaint" and line["ReconciliationGaps"] == [1.0]
+    by_source = {
+        line["source"]: line["ReconciliationGaps"]
+        for line in _metric_lines(out, "ReconciliationGaps")
+        if "source" in line
+    }
+    assert by_source["zendesk"] == [1.0]

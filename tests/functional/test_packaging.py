@@ -86,6 +86,12 @@ def test_packaged_template_passes_cfn_lint(build: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+    # What cfn-lint checked includes the alarms, their parameter and the dashboard.
+    template = json.loads((build / "sam.json").read_text())
+    kinds = {name: r["Type"] for name, r in template["Resources"].items() if "Type" in r}
+    assert kinds["Dashboard"] == "AWS::CloudWatch::Dashboard"
+    assert {"ActionsParkedAlarm", "ClockBreachAlarm", "CheckpointAgeAlarm"} <= set(kinds)
+    assert "ReconciliationGapThreshold" in template["Parameters"]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.usecases import intake
-from plaint.usecases.outcomes import Measure, Outcomes
+from plaint.usecases.outcomes import Outcomes
 from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
 from plaint.usecases.retry import on_fresh_state
 from plaint.vocabulary.errors import (
@@ -161,7 +161,7 @@ class ComplaintHandling:
         self._commit(decision)
         status = decision.action_updates[0].action.status
         if status is ActionStatus.PENDING:
-            self.outcomes.measures.append(Measure("ActionsRetried"))
+            self.outcomes.count("ActionsRetried")
         return status
 
     def _record_done(

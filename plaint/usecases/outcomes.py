@@ -68,6 +68,10 @@ def measures_of(decision: Decision) -> list[Measure]:
     return measures
 
 
+# A process that never takes them (a console command, a test) keeps at most this many.
+MAX_KEPT = 10_000
+
+
 @dataclass
 class Outcomes:
     """What happened since the entry point last took them (once per invocation)."""
@@ -76,13 +80,18 @@ class Outcomes:
     committed: list[Committed] = field(default_factory=list)
 
     def note(self, decision: Decision) -> None:
-        if not decision.audit:
-            return  # an action's claim or reschedule: counted where it happens
+        if not decision.audit or len(self.committed) >= MAX_KEPT:
+            return  # a claim or reschedule (counted where it happens), or nobody takes them
         first = decision.audit[0]
         complaint_id = decision.complaint.complaint_id if decision.complaint else first.complaint_id
         kinds = tuple(draft.kind for draft in decision.audit)
         self.committed.append(Committed(complaint_id, first.policy_version, kinds))
         self.measures.extend(measures_of(decision))
+
+    def count(self, name: str) -> None:
+        """One of what no audit entry records (an action retried)."""
+        if len(self.measures) < MAX_KEPT:
+            self.measures.append(Measure(name))
 
     def take(self) -> tuple[list[Measure], list[Committed]]:
         taken = self.measures, self.committed

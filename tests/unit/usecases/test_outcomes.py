@@ -8,7 +8,7 @@ from plaint.auditlog.drafts import record
 from plaint.model.audit import AuditKind
 from plaint.model.decision import Decision
 from plaint.policy.document import Policy
-from plaint.usecases.outcomes import Measure, Outcomes, measures_of
+from plaint.usecases.outcomes import MAX_KEPT, Measure, Outcomes, measures_of
 from tests.factories import default_policy
 
 NOW = datetime(2026, 12, 3, tzinfo=UTC)
@@ -47,3 +47,12 @@ def test_outcomes_are_taken_once() -> None:
     assert committed[0].complaint_id == "zendesk:1"
     assert committed[0].policy_version == policy.version
     assert outcomes.take() == ([], [])
+
+
+def test_a_process_that_never_takes_them_keeps_a_bounded_number() -> None:
+    policy = default_policy()
+    outcomes = Outcomes()
+    decision = _decision(policy, (AuditKind.CLOCK_WARNING, {}))
+    for _ in range(MAX_KEPT + 5):
+        outcomes.note(decision)
+    assert len(outcomes.committed) == len(outcomes.measures) == MAX_KEPT

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 POLICY_LOOK_EVERY = 60.0  # seconds between looks at the published policy, per process
 NO_DEADLINE = 900.0  # seconds an outside call may take when no function deadline applies
+# The dead-letter queues of infra/resources.json: deliveries and what-if jobs that failed 5 times.
+PARKED_QUEUES = ("plaint-inbox-parked", "plaint-what-if-parked")
 
 
 def utc_now() -> datetime:
@@ -133,6 +135,14 @@ class Root:
         if settings.queue_url:
             return SqsQueue(sqs, settings.queue_url)
         return SqsQueue.by_name(sqs, settings.queue_name)
+
+    @cached_property
+    def parked_queues(self) -> dict[str, SqsQueue]:
+        """The dead-letter queues (infra/resources.json), by name, for their depth."""
+        from storage.sqs import SqsQueue
+
+        sqs = self.client("sqs")
+        return {name: SqsQueue.by_name(sqs, name) for name in PARKED_QUEUES}
 
     # What-ifs: jobs the portal asks for and the `run_what_if` function runs.
 

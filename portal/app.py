@@ -17,7 +17,7 @@ from flask import Flask, Response, g, redirect, render_template, request, url_fo
 from werkzeug.exceptions import HTTPException
 
 from bootstrap.root import Root
-from portal import i18n
+from portal import i18n, logs
 from portal.auth import authenticate_api, authenticate_page
 from portal.errors import PortalError, SignInRequiredError
 from portal.security import add_headers, check_form, configure_sessions, csrf_token
@@ -97,6 +97,14 @@ def create_app(settings: PortalSettings, sources: PortalSources) -> Flask:
     @app.after_request
     def _headers(answer: Response) -> Response:
         return add_headers(answer, settings)
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        viewer = g.get("viewer")
+        rule = request.url_rule.rule if request.url_rule else None
+        role = str(viewer.role) if viewer else None
+        logs.answered(request.method, rule, request.view_args, response.status_code, role)
+        return response
 
     @app.errorhandler(PortalError)
     def _portal_error(error: PortalError) -> Any:

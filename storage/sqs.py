@@ -23,3 +23,13 @@ class SqsQueue:
             self._client.send_message(QueueUrl=self._url, MessageBody=delivery_key)
         except (BotoCoreError, ClientError) as exc:
             raise StoreUnavailableError(f"could not enqueue {delivery_key}") from exc
+
+    def depth(self) -> int:
+        """Messages waiting (visible), as SQS counts them: approximate, and enough to alarm on."""
+        try:
+            attributes = self._client.get_queue_attributes(
+                QueueUrl=self._url, AttributeNames=["ApproximateNumberOfMessages"]
+            )["Attributes"]
+        except (BotoCoreError, ClientError) as exc:
+            raise StoreUnavailableError(f"could not read the depth of {self._url}") from exc
+        return int(attributes["ApproximateNumberOfMessages"])

@@ -7,7 +7,6 @@ store, so none can arrive after its checkpoint was made.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,34 +30,8 @@ _BEFORE = timedelta(microseconds=1)
 
 log = logging.getLogger(__name__)
 
+
 # The CloudWatch metric a refused checkpoint run counts (namespace, name): alarm on it.
-ROLLBACK_METRIC = ("Plaint/AuditLog", "CheckpointRollback")
-
-
-def rollback_metric(ledger: str, at: datetime, message: str) -> str:
-    """One count of ROLLBACK_METRIC in CloudWatch's embedded metric format: a JSON log line
-    that CloudWatch Logs turns into the metric, with no client and no dependency."""
-    namespace, name = ROLLBACK_METRIC
-    return json.dumps(
-        {
-            "_aws": {
-                "Timestamp": int(at.timestamp() * 1000),
-                "CloudWatchMetrics": [
-                    {
-                        "Namespace": namespace,
-                        "Dimensions": [["Ledger"]],
-                        "Metrics": [{"Name": name, "Unit": "Count"}],
-                    }
-                ],
-            },
-            "Ledger": ledger,
-            name: 1,
-            "message": message,
-        },
-        sort_keys=True,
-    )
-
-
 def rollback_refused(ledger: str, number: int, why: str) -> CheckpointRollbackError:
     """The error a run raises when the newest checkpoint's copy and the archive disagree,
     logged at error level so it is seen even where the error is swallowed."""

@@ -26,6 +26,7 @@ from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.usecases import intake
+from plaint.usecases.outcomes import Outcomes
 from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
 from plaint.usecases.retry import on_fresh_state
 from plaint.vocabulary.errors import (
@@ -79,12 +80,15 @@ class ComplaintHandling:
     outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
     # Accepted deliveries set aside because they could not be judged, by source.
     set_aside_unjudged: Counter[str] = field(default_factory=Counter)
+    # What was committed and counted, for the entry point's logs and metrics.
+    outcomes: Outcomes = field(default_factory=Outcomes)
 
     def _commit(
         self, decision: Decision, about: Complaint | None = None, delivery_key: str | None = None
     ) -> None:
         """Commit with each entry's query facets taken from the complaint it is about."""
         self.store.commit(with_facets(decision, about, self.policy), self.ledger, delivery_key)
+        self.outcomes.note(decision)
 
     def accept(self, event: TicketEvent) -> bool:
         """Record a delivery durably. False when it is a retry of one already accepted."""
@@ -155,7 +159,10 @@ class ComplaintHandling:
         else:
             return self._record_done(action, found=found, landed=landed)
         self._commit(decision)
-        return decision.action_updates[0].action.status
+        status = decision.action_updates[0].action.status
+        if status is ActionStatus.PENDING:
+            self.outcomes.count("ActionsRetried")
+        return status
 
     def _record_done(
         self, action: OutboundAction, *, found: bool, landed: LandedWrite | None = None

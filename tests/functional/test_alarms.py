@@ -1,16 +1,17 @@
 """The alarms in infra/resources.json watch what the code really emits: the checkpoint
-rollback metric's namespace, name and dimension, every dead-letter queue, and the checkpoint
-function; each one notifies the operators' topic."""
+rollback metric's namespace, name and dimensions, every dead-letter queue, and the checkpoint
+function; each one notifies the operators' topic (tests/functional/test_observability.py
+drives the parked-action and breach metrics through the functions)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from bootstrap.settings import Settings
 from devstack.stack import ROOT
-from plaint.usecases.checkpointing import ROLLBACK_METRIC, rollback_metric
 
 RESOURCES: dict[str, Any] = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]
 
@@ -23,16 +24,23 @@ def _alarms() -> dict[str, dict[str, Any]]:
     }
 
 
-def test_the_rollback_alarm_watches_the_metric_a_refused_checkpoint_emits() -> None:
-    line = json.loads(rollback_metric("main", datetime(2026, 12, 3, tzinfo=UTC), "refused"))
+def test_the_rollback_alarm_watches_the_metric_a_refused_checkpoint_emits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from chalicelib.observed import split
+
+    split("CheckpointRollback", ("Ledger", Settings().ledger))  # as functions/app.py does
+    line = json.loads(capsys.readouterr().out.splitlines()[-1])
     declared = line["_aws"]["CloudWatchMetrics"][0]
     alarm = _alarms()["CheckpointRollbackAlarm"]
-    assert (alarm["Namespace"], alarm["MetricName"]) == ROLLBACK_METRIC
-    assert declared["Namespace"] == alarm["Namespace"]
+    assert declared["Namespace"] == alarm["Namespace"] == "Plaint"
     assert [m["Name"] for m in declared["Metrics"]] == [alarm["MetricName"]]
     assert declared["Dimensions"] == [[d["Name"] for d in alarm["Dimensions"]]]
-    assert alarm["Dimensions"] == [{"Name": "Ledger", "Value": Settings().ledger}]
-    assert line[alarm["MetricName"]] >= alarm["Threshold"]
+    assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {
+        "service": "plaint",
+        "Ledger": Settings().ledger,
+    }
+    assert sum(line[alarm["MetricName"]]) >= alarm["Threshold"]
 
 
 def test_every_dead_letter_queue_alarms_on_its_first_message() -> None:
@@ -68,6 +76,15 @@ def test_a_checkpoint_missing_for_ten_minutes_alarms() -> None:
 
 def test_every_alarm_notifies_the_operators_topic() -> None:
     alarms = _alarms()
-    assert len(alarms) == 4
+    assert len(alarms) == 8
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_dashboard_shows_every_alarmed_plaint_metric() -> None:
+    body = RESOURCES["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    for alarm in _alarms().values():
+        if alarm.get("Namespace") == "Plaint":
+            assert f'"{alarm["MetricName"]}"' in body, alarm["MetricName"]
+    threshold = _alarms()["ReconciliationGapsAlarm"]["Threshold"]
+    assert threshold == {"Ref": "ReconciliationGapThreshold"}

@@ -141,6 +141,9 @@ def test_rate_limited_acknowledgement_is_retried_by_the_sweep(
     clock.advance(seconds=31)
     assert handling.sweep(FakeQueue()).actions_dispatched == 1
     assert len(helpdesk.applied) == 1
+    measures = [m.name for m in handling.outcomes.take()[0]]
+    assert measures.count("ActionsRetried") == 1
+    assert measures.count("AcknowledgementsOnTime") == 1
 
 
 def test_lost_answer_is_not_posted_twice(
@@ -164,6 +167,8 @@ def test_permanent_failure_is_parked_and_audited(
     action = handling.store.get_action("zendesk:101:acknowledge")
     assert action is not None and action.status is ActionStatus.PARKED
     assert "action.parked" in audit_kinds(handling)
+    measures = [m.name for m in handling.outcomes.take()[0]]
+    assert measures.count("ActionsParked") == 1 and "ActionsRetried" not in measures
 
 
 def test_overdue_acknowledgement_is_recorded_once(

@@ -20,38 +20,21 @@ from devstack import send_webhook, ticket
 from devstack.launcher import StackProcess, wait_until
 from plaint.model.audit import AuditEntry
 from storage.dynamodb import DynamoStore
-from tests.factories import ROOT
 
 pytestmark = pytest.mark.e2e
 
-POLICIES = ROOT / "policies"
-FOS = {
-    "id": "fos",
-    "kind": "ombudsman",
-    "name": "Financial Ombudsman Service",
-    "website": "www.financial-ombudsman.org.uk",
-    "jurisdictions": ["GB"],
-    "wording": {"en": "You may refer your complaint to the {provider_name} within "
-                      "{time_limit}: {provider_website}. Reference {reference}."},
-    "time_limit_text": {"en": "six months"},
-}  # fmt: skip
-
 
 def uk_policy(folder: Path) -> Path:
-    """The FCA pack with its letters and the Financial Ombudsman Service as its provider;
-    a reply saying "I do not accept" rejects the outcome."""
-    document = json.loads((POLICIES / "uk-fca-disp.json").read_text(encoding="utf-8"))
-    letters = json.loads((POLICIES / "letters" / "uk-fca-disp.json").read_text(encoding="utf-8"))
-    document["letters"] = letters["letters"]
-    for regime in document["regimes"]:
-        regime["providers"] = ["fos"]
-    document["escalation"] = {
-        "providers": [FOS],
-        "rejection_phrases": {"en": ["i do not accept"]},
-        "send_packet": False,
+    """The FCA pack as shipped (its letters, the Financial Ombudsman Service as provider),
+    composed with the admin's own overlay: the approver decided, and a reply saying "I do
+    not accept" rejects the outcome."""
+    overlay = {
+        "extends": "uk-fca-disp",
+        "approved_by": "Head of Complaints",
+        "escalation": {"rejection_phrases": {"en": ["i do not accept"]}, "send_packet": False},
     }
     path = folder / "uk-policy.json"
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(overlay), encoding="utf-8")
     return path
 
 

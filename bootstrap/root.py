@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from plaint.auditlog.checkpoint import CheckpointSigner
     from plaint.model.events import SourceSystem
     from plaint.policy.book import IntakeBook, PolicyBook
+    from plaint.policy.composition import Composed
     from plaint.policy.document import Policy
     from plaint.policy.intake import IntakeSections, JiraFieldMapping
     from plaint.usecases.checkpointing import Checkpointer
@@ -179,7 +180,7 @@ class Root:
     # The policy judged by: the packaged one until a valid one is published.
 
     @cached_property
-    def _packaged_document(self) -> str:
+    def _packaged_composition(self) -> Composed:
         from pathlib import Path
 
         from plaint.policy.composition import compose_file
@@ -187,13 +188,18 @@ class Root:
         if not self.settings.policy_path:
             raise PolicyError(["PLAINT_POLICY_PATH: no policy file is configured"])
         # A pack that extends a base is judged by its effective policy, bases next to it.
-        return compose_file(Path(self.settings.policy_path)).document()
+        return compose_file(Path(self.settings.policy_path))
+
+    @property
+    def _packaged_document(self) -> str:
+        return self._packaged_composition.document()
 
     @cached_property
     def packaged_policy(self) -> Policy:
-        from plaint.policy.loading import parse_policy
+        """Each problem of an invalid policy names the file and line it came from."""
+        from plaint.policy.loading import composed_policy
 
-        return parse_policy(self._packaged_document)
+        return composed_policy(self._packaged_composition)
 
     @cached_property
     def _policy_book(self) -> PolicyBook:

@@ -16,6 +16,8 @@ from bootstrap.root import Root
 from bootstrap.settings import Settings
 from devstack.local_ses import SENT_MESSAGES_PATH
 from devstack.stack import Stack, StackConfig, admin_token, auditor_token, discovery
+from plaint.policy.loading import load_policy
+from plaint.vocabulary.errors import PolicyError
 
 
 def parse_args(argv: list[str] | None = None) -> StackConfig:
@@ -117,11 +119,31 @@ def _brief(detail: dict[str, Any]) -> str:
     return " ".join(f"{k}={detail[k]}" for k in keys if k in detail)
 
 
+def policy_refusal(path: str | None) -> str | None:
+    """Why the policy the stack was pointed at cannot run, before anything starts: each
+    problem with the file and line to change (None when it can, or none was named)."""
+    if not path:
+        return None
+    try:
+        load_policy(path)
+    except OSError as exc:
+        return f"PLAINT_POLICY_PATH={path}: cannot be read ({exc.strerror or exc})"
+    except PolicyError as exc:
+        listed = "\n".join(f"  - {problem}" for problem in exc.problems)
+        return f"PLAINT_POLICY_PATH={path} is not a valid policy; nothing was started:\n{listed}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     for noisy in ("werkzeug", "botocore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    stack = Stack(parse_args(argv))
+    config = parse_args(argv)
+    refusal = policy_refusal(os.environ.get("PLAINT_POLICY_PATH"))
+    if refusal:
+        print(refusal, file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    stack = Stack(config)
     stack.start()
     print(banner(stack), flush=True)
     stopping = threading.Event()

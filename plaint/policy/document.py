@@ -32,6 +32,7 @@ from plaint.policy.providers import EscalationPolicy
 from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
 from plaint.policy.retention import RetentionPolicy
+from plaint.policy.surveys import SurveyPolicy
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.canonical import canonical_json
 from plaint.vocabulary.language import normalise
@@ -299,6 +300,10 @@ class Policy(Frozen):
         description="The embedded recogniser: it judges what no rule decided, with its "
         "thresholds, categories and review band.",
     )
+    surveys: SurveyPolicy = Field(
+        default=SurveyPolicy(),
+        description="Satisfaction surveys (ISO 10004): when and whom to ask, and what.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -344,6 +349,9 @@ def reference_problems(policy: Policy) -> list[Problem]:
             )
         )
     problems += _regime_problems(policy, calendar_ids)
+    survey_calendar = policy.surveys.calendar
+    if survey_calendar is not None and survey_calendar not in calendar_ids:
+        problems.append((("surveys", "calendar"), f"unknown calendar {survey_calendar!r}"))
     rule_ids = [r.id for r in policy.rules]
     for index, rule_id in enumerate(rule_ids):
         if rule_ids.index(rule_id) != index:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalice.app import Chalice, Rate
+from chalicelib.surveys import surveys
 from chalicelib.webhooks import webhooks
 from chalicelib.wiring import deadline, runtime
 
@@ -16,6 +17,7 @@ from plaint.vocabulary.errors import CheckpointRollbackError, PlaintError
 app = Chalice(app_name="plaint")
 app.log.setLevel(logging.INFO)
 app.register_blueprint(webhooks)
+app.register_blueprint(surveys)
 
 INBOX_QUEUE = "plaint-inbox"
 WHAT_IF_QUEUE = "plaint-what-if"

@@ -7,9 +7,12 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plaint.model.actions import OutboundAction
 from plaint.model.events import TicketEventKind
+from plaint.surveys import answers
 from plaint.surveys.links import LinkClaims, LinkProblem, sign, verify
 from tests.conftest import ledger_entries
 from tests.unit.surveys.support import SECRET, Desk
@@ -151,3 +154,38 @@ def test_a_link_before_any_survey_was_sent_is_refused() -> None:
         SECRET,
     )  # fmt: skip
     assert desk.answering.open(token).status == 404
+
+
+SENT = Desk()
+PAGE_TOKEN = tokens(SENT.until_sent())[5]
+PAGE_CLAIMS = verify(PAGE_TOKEN, SECRET, SENT.clock())
+aspects = st.sampled_from(["overall", "speed", "clarity"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(aspects, st.integers(1, 5), min_size=1), max_size=8))
+def test_answers_given_again_count_once_and_each_change_is_recorded(
+    forms: list[dict[str, int]],
+) -> None:
+    complaint = SENT.store.get_complaint("zendesk:101")
+    assert complaint is not None
+    latest: dict[str, int] = {}
+    answered = 0
+    for form in forms:
+        decision = answers.answered(
+            complaint, PAGE_CLAIMS, PAGE_TOKEN, scores=form, comment="",
+            policy=SENT.policy, now=SENT.clock(),
+        )  # fmt: skip
+        expected_new = sum(aspect not in latest for aspect in form)
+        expected_changes = sum(a in latest and latest[a] != s for a, s in form.items())
+        kinds = [e.kind for e in decision.audit] if decision else []
+        assert kinds.count("survey.answered") == expected_new
+        assert kinds.count("survey.answer_changed") == expected_changes
+        answered += expected_new
+        latest |= form
+        if decision is not None:
+            assert decision.complaint is not None
+            complaint = decision.complaint
+    assert complaint.survey is not None
+    assert complaint.survey.answers == latest
+    assert answered == len(latest)

@@ -24,6 +24,7 @@ from plaint.model.decision import Decision
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
 from plaint.model.recognition import AnswerVia, ReviewAnswer
 from plaint.policy.document import Policy
+from plaint.policy.surveys import SurveyChannel
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.surveys import asking as surveys
@@ -79,12 +80,15 @@ def _survey_noted(
     if complaint is None:
         return decision
     changes: dict[str, object] = {}
+    rules = policy.surveys
     contact = event.contact_email or (
         event.reply_to if event.source is SourceSystem.EMAIL else None
     )
-    if contact and complaint.contact_address is None:
+    # The address is kept only when a survey may be mailed to it.
+    mailed = rules.enabled and rules.channel is SurveyChannel.EMAIL
+    if mailed and contact and complaint.contact_address is None:
         changes["contact_address"] = contact
-    if set(event.tags) & set(policy.surveys.opt_out_tags) and not complaint.survey_opted_out:
+    if set(event.tags) & set(rules.opt_out_tags) and not complaint.survey_opted_out:
         changes["survey_opted_out"] = True
     complaint, entries = surveys.considered(complaint.model_copy(update=changes), policy, now)
     return decision.model_copy(

@@ -309,7 +309,9 @@ class ComplaintHandling:
         """What fell due (clocks, the acknowledgement), then the survey or its reminder,
         as one decision."""
         clocks = fallen_due(complaint, self.policy, now)
-        judged = clocks.complaint if clocks and clocks.complaint else complaint
+        judged = complaint if clocks is None else clocks.complaint
+        if judged is None:
+            return clocks  # nothing about the complaint itself: the survey waits a sweep
         survey = surveys.due(judged, self.policy, self.survey_links, now)
         if survey is None:
             return clocks

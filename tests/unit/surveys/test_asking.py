@@ -172,10 +172,13 @@ def test_the_scheduled_time_respects_the_policys_quiet_hours() -> None:
     assert complaint.survey.due_at == datetime(2025, 3, 5, 4, 0, tzinfo=UTC)
 
 
-def test_surveys_off_unless_enabled() -> None:
+def test_surveys_off_unless_enabled_and_then_no_address_is_kept() -> None:
     desk = Desk(survey_policy(enabled=False))
     desk.open_complaint()
     desk.final_response(tags=(FINAL,))
     desk.clock.advance(days=3)
     desk.sweep()
     assert desk.survey_kinds() == []
+    complaint = desk.store.get_complaint("zendesk:101")
+    assert complaint is not None
+    assert complaint.contact_address is None  # not kept when no survey will be mailed

@@ -15,6 +15,7 @@ from plaint.model.survey import SkipReason, SurveyStage
 from plaint.policy.surveys import QuietHours
 from plaint.surveys import asking
 from plaint.surveys.links import verify
+from plaint.vocabulary.errors import TransientDeliveryError
 from tests.unit.surveys.support import COMPLAINT, FINAL, SECRET, Desk, survey_policy
 
 
@@ -182,3 +183,18 @@ def test_surveys_off_unless_enabled_and_then_no_address_is_kept() -> None:
     complaint = desk.store.get_complaint("zendesk:101")
     assert complaint is not None
     assert complaint.contact_address is None  # not kept when no survey will be mailed
+
+
+def test_a_survey_ses_throttles_is_retried_by_the_sweep_and_sent_once() -> None:
+    desk = Desk()
+    desk.open_complaint()
+    desk.final_response()
+    desk.clock.advance(days=1, seconds=1)
+    desk.ses.fail_next(TransientDeliveryError("SES answered 429 TooManyRequestsException"))
+    desk.sweep()
+    assert desk.surveys_sent() == []
+    assert "survey.sent" not in desk.survey_kinds()
+    desk.clock.advance(minutes=1)
+    desk.sweep()
+    assert len(desk.surveys_sent()) == 1
+    assert desk.survey_kinds() == ["survey.scheduled", "survey.sent"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
 
 from chalice.app import Blueprint, Response
 
@@ -62,6 +61,8 @@ def answer_survey(token: str) -> Response:
 
 def _form(body: bytes) -> dict[str, str] | None:
     """The fields of an urlencoded form, each once; None when it cannot be read so."""
+    from urllib.parse import parse_qsl
+
     try:
         text = body.decode("utf-8")
         pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS,

@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from plaint.policy.composition import Composed
     from plaint.policy.document import Policy
     from plaint.policy.intake import IntakeSections, JiraFieldMapping
+    from plaint.surveys.invitation import LinkSigner
     from plaint.usecases.checkpointing import Checkpointer
     from plaint.usecases.handling import ComplaintHandling
     from plaint.usecases.ports import ChangeFeed, CheckpointArchive, Outbox
+    from plaint.usecases.surveys import SurveyAnswering
     from plaint.usecases.what_if_jobs import WhatIfJob
     from storage.dynamodb import DynamoStore
     from storage.inbox import DynamoInbox
@@ -279,6 +281,29 @@ class Root:
         return ComplaintHandling(
             store=self.store, policy=policy, clock=self.clock, ledger=self.settings.ledger,
             outboxes=self._helpdesk_outboxes(policy) | self._email_outbox(policy),
+            survey_links=self.survey_links,
+        )  # fmt: skip
+
+    @cached_property
+    def survey_links(self) -> LinkSigner | None:
+        """What survey links are signed with and point to; None until both are set."""
+        from plaint.surveys.invitation import LinkSigner
+
+        secret, base_url = self.settings.survey_link_secret, self.settings.survey_base_url
+        if secret is None or not base_url:
+            return None
+        return LinkSigner(secret.get_secret_value().encode("utf-8"), base_url)
+
+    def survey_answering(self) -> SurveyAnswering | None:
+        """The survey answer page's use case, under the policy in force."""
+        from plaint.usecases.surveys import SurveyAnswering
+
+        links = self.survey_links
+        if links is None:
+            return None
+        return SurveyAnswering(
+            store=self.store, policy=self.policy(), links=links, clock=self.clock,
+            ledger=self.settings.ledger,
         )  # fmt: skip
 
     @cached_property

@@ -127,6 +127,16 @@ class Settings(BaseModel):
     checkpoint_dir: str | None = Field(
         default=None, description="On one machine: the folder checkpoints are kept in."
     )
+    survey_link_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs satisfaction survey links (HMAC-SHA256); at least 32 characters. "
+        "Unset: a survey falling due is recorded as skipped (not_configured).",
+    )
+    survey_base_url: str | None = Field(
+        default=None,
+        description="The public address of the functions' API, before /surveys/{token}, "
+        "e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/api.",
+    )
     checkpoint_lag_seconds: float = Field(
         default=60, gt=0, description="How far behind now each sealed audit window ends."
     )
@@ -150,6 +160,13 @@ class Settings(BaseModel):
     def _at_most_two(cls, value: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
         if len(value) > 2:
             raise ValueError("at most two active webhook secrets (current and next)")
+        return value
+
+    @field_validator("survey_link_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("a survey link secret needs at least 32 characters")
         return value
 
     @field_validator("sns_trusted_certificate_urls")

@@ -163,6 +163,9 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
     admin = admin_token(config.data_dir)
     os.environ["PLAINT_ADMIN_TOKEN_HASHES"] = hashlib.sha256(admin.encode()).hexdigest()
     os.environ["PLAINT_PORTAL_SECRET_KEY"] = portal_secret(config.data_dir)
+    # Survey links point at the local API and stay valid across restarts.
+    os.environ["PLAINT_SURVEY_LINK_SECRET"] = _kept_secret(config.data_dir / "survey-secret", 32)
+    os.environ["PLAINT_SURVEY_BASE_URL"] = config.api_url
     if config.fake_helpdesks:
         for helpdesk, url in (("ZENDESK", config.zendesk_url), ("JIRA", config.jira_url)):
             os.environ[f"PLAINT_{helpdesk}_BASE_URL"] = url

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Chalice, Rate
+from chalicelib.surveys import surveys
 from chalicelib.webhooks import webhooks
 from chalicelib.wiring import deadline, runtime
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 # Logs are JSON lines (chalicelib/observed.py, chalicelib/telemetry.py), not Chalice's text.
 app = Chalice(app_name="plaint", configure_logs=False)
 app.register_blueprint(webhooks)
+app.register_blueprint(surveys)
 
 INBOX_QUEUE = "plaint-inbox"
 WHAT_IF_QUEUE = "plaint-what-if"

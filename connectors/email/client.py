@@ -13,6 +13,8 @@ and `References` the complainant's message, so the answer shows in their thread;
 Where it goes comes from the action: `recipient` (the complainant's address, taken from the
 From of their message) and `in_reply_to` (that message's Message-ID). The subject is
 `fields["subject"]` when the action has one, else the sender's subject for the language.
+A satisfaction survey (ActionKind.SURVEY) brings its own HTML part in `fields["html"]`, is
+`Auto-Submitted: auto-generated`, and has the plain mailbox as its Reply-To.
 
 Knowing what SES sent. SES cannot be asked whether it sent a message, so an attempt whose
 outcome was lost (a timeout after SES accepted it, or a worker that died before recording
@@ -52,7 +54,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from connectors.email.mapper import reply_address
 from connectors.email.sending_events import ACTION_TAG
-from plaint.model.actions import OutboundAction
+from plaint.model.actions import ActionKind, OutboundAction
 from plaint.model.events import SourceSystem
 from plaint.usecases.ports import SentMailEvidence
 from plaint.vocabulary.errors import (
@@ -210,8 +212,10 @@ class SesMailer:
         if not action.recipient:
             raise PermanentDeliveryError(f"{action.action_id}: no recipient address")
         recipient = _address(action.recipient, "recipient", PermanentDeliveryError)
+        survey = action.kind is ActionKind.SURVEY
         try:
-            reply_to = reply_address(self._mailbox, action.ticket_id)
+            # A survey may be about a helpdesk ticket: an answer by email goes to the mailbox.
+            reply_to = self._mailbox if survey else reply_address(self._mailbox, action.ticket_id)
         except ValueError as exc:
             raise PermanentDeliveryError(str(exc)) from exc
         language = action.language.lower()
@@ -234,13 +238,15 @@ class SesMailer:
             if thread:
                 message["In-Reply-To"] = thread
                 message["References"] = thread
-            message["Auto-Submitted"] = "auto-replied"
+            message["Auto-Submitted"] = "auto-generated" if survey else "auto-replied"
         except ValueError as exc:  # CR or LF in a value: a header injection attempt
             raise PermanentDeliveryError(f"{action.action_id}: bad header value: {exc}") from exc
         # base64 keeps the message 7-bit clean whatever relays it on.
         message.set_content(text + "\n", charset="utf-8", cte="base64")
+        # A survey brings its own HTML, with its links (plaint.surveys.invitation).
+        markup = action.fields.get("html") if survey else None
         message.add_alternative(
-            html_body(text, language), subtype="html", charset="utf-8", cte="base64"
+            markup or html_body(text, language), subtype="html", charset="utf-8", cte="base64"
         )
         message["Content-Language"] = language
         return message

@@ -157,6 +157,7 @@ def _from_trigger(headers: Mapping[str, str], body: bytes, document: dict[str, A
         created_at=ticket.created_at,
         channel=channel_for(ticket.via),
         complainant_ref=complainant_ref(requester.id),
+        contact_email=plain_address(requester.email),
         language=language_for(requester.locale) or language_for(requester.language),
         subject=ticket.title or "",
         description=latest or ticket.description or "",
@@ -197,6 +198,17 @@ def _event(**fields: Any) -> TicketEvent:
         return TicketEvent(source=SourceSystem.ZENDESK, **fields)
     except ValidationError as exc:
         raise PayloadInvalidError(validation_message(exc)) from exc
+
+
+def plain_address(value: str | None) -> str | None:
+    """The requester's email address when it is one plain address; None otherwise (a
+    survey then records that it had nowhere to go)."""
+    address = (value or "").strip()
+    local, at, domain = address.partition("@")
+    plain = at and local and "." in domain and len(address) <= 320
+    return (
+        address if plain and not any(c.isspace() or c in '<>",;@' for c in local + domain) else None
+    )
 
 
 def complainant_ref(requester_id: str | None) -> str | None:

@@ -47,6 +47,8 @@ TRIGGER_TEMPLATE: Final[dict[str, Any]] = {
         "id": "{{ticket.requester.id}}",
         "language": "{{ticket.requester.language}}",
         "locale": "{{ticket.requester.locale}}",
+        # Where a satisfaction survey goes (plaint.surveys), when the policy sends them.
+        "email": "{{ticket.requester.email}}",
     },
     # Who made the update that fired the trigger: an agent's reply is no complainant's word.
     "current_user": {"id": "{{current_user.id}}"},
@@ -209,6 +211,7 @@ class TriggerRequester(Wire):
     id: TextId = None
     language: Text = None
     locale: Text = None
+    email: Text = None
 
 
 class TriggerUpdater(Wire):

@@ -73,6 +73,14 @@ def action_done(
             milestones=reached.milestones,
         )
         kind = AuditKind.ACKNOWLEDGEMENT_SENT
+    elif action.kind is ActionKind.SURVEY:
+        detail |= {"language": action.language, "reminder": action.fields.get("reminder") == "yes"}
+        survey = complaint.survey
+        if survey is not None:
+            survey = survey.model_copy(update={"sent_at": survey.sent_at or now})
+        updated = complaint.revised(survey=survey)
+        kind = AuditKind.SURVEY_SENT
+        extra = ()
     else:
         updated = complaint.revised()
         kind = AuditKind.of_action_done(action.kind)

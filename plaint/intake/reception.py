@@ -21,11 +21,13 @@ from plaint.model.actions import OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
 from plaint.model.complaint import Assessment, Complaint, ComplaintStatus
 from plaint.model.decision import Decision
-from plaint.model.events import TicketEvent, TicketEventKind
+from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
 from plaint.model.recognition import AnswerVia, ReviewAnswer
 from plaint.policy.document import Policy
+from plaint.policy.surveys import SurveyChannel
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
+from plaint.surveys import asking as surveys
 from plaint.vocabulary.language import guess_language
 
 # The personal value, on the complaint.received entry, that keys its text digest.
@@ -65,7 +67,33 @@ def receive(
         return _superseded(event, current, policy, now)
     else:
         decision = _follow_up(event, current, policy, now)
+    decision = _survey_noted(decision, event, policy, now)
     return _gap_closed(decision, event, policy, now) if event.recovered else decision
+
+
+def _survey_noted(
+    decision: Decision, event: TicketEvent, policy: Policy, now: datetime
+) -> Decision:
+    """What the satisfaction survey needs from the event (where to send it, an opt-out tag),
+    and the survey decided once the complaint first reaches the policy's trigger."""
+    complaint = decision.complaint
+    if complaint is None:
+        return decision
+    changes: dict[str, object] = {}
+    rules = policy.surveys
+    contact = event.contact_email or (
+        event.reply_to if event.source is SourceSystem.EMAIL else None
+    )
+    # The address is kept only when a survey may be mailed to it.
+    mailed = rules.enabled and rules.channel is SurveyChannel.EMAIL
+    if mailed and contact and complaint.contact_address is None:
+        changes["contact_address"] = contact
+    if set(event.tags) & set(rules.opt_out_tags) and not complaint.survey_opted_out:
+        changes["survey_opted_out"] = True
+    complaint, entries = surveys.considered(complaint.model_copy(update=changes), policy, now)
+    return decision.model_copy(
+        update={"complaint": complaint, "audit": (*decision.audit, *entries)}
+    )
 
 
 def _gap_closed(decision: Decision, event: TicketEvent, policy: Policy, now: datetime) -> Decision:

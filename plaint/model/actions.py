@@ -21,6 +21,8 @@ class ActionKind(StrEnum):
     # ISO 10003: tell the complainant where to go next; send the referral packet to a provider.
     INFORM = "inform"  # a public reply on the ticket (or an email) to the complainant
     REFER = "refer"  # fields["packet"]: the referral packet, JSON; fields["provider"]: its id
+    # ISO 10004: the satisfaction survey email (fields["html"]: its HTML part with the links)
+    SURVEY = "survey"
 
 
 class ActionStatus(StrEnum):

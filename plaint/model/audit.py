@@ -84,6 +84,12 @@ class AuditKind(StrEnum):
     PERSONAL_DATA_ERASED = "personal_data.erased"
     PERSONAL_DATA_RESTRICTED = "personal_data.restricted"
     ERASURE_ANSWERED = "erasure.answered"
+    # Satisfaction surveys (ISO 10004): asked once, or never with the reason
+    SURVEY_SCHEDULED = "survey.scheduled"
+    SURVEY_SKIPPED = "survey.skipped"
+    SURVEY_SENT = "survey.sent"
+    SURVEY_ANSWERED = "survey.answered"
+    SURVEY_ANSWER_CHANGED = "survey.answer_changed"
     # The policy itself, under the two-person rule (on the ledger's policy chain)
     POLICY_PROPOSED = "policy.proposed"
     POLICY_PUBLISHED = "policy.published"

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from plaint.model.events import Channel, SourceSystem
 from plaint.model.recognition import Reading, Review
+from plaint.model.survey import Survey
 from plaint.vocabulary.base import AwareDatetime, Frozen
 from plaint.vocabulary.terms import (
     ClockKind,
@@ -267,6 +268,15 @@ class Complaint(Frozen):
     own_write: OwnWrite | None = Field(
         default=None, description="The ticket as Plaint's own latest update left it."
     )
+    contact_address: str | None = Field(
+        default=None,
+        description="The complainant's email address, when the channel gives one: where the "
+        "satisfaction survey goes. Personal data, erased with the rest.",
+    )
+    survey_opted_out: bool = Field(
+        default=False, description="The ticket carried a survey opt-out tag at some point."
+    )
+    survey: Survey | None = Field(default=None, description="The satisfaction survey (ISO 10004).")
     source_version: AwareDatetime
     revision: int = Field(ge=1)
 
@@ -315,8 +325,10 @@ class Complaint(Frozen):
     def next_due_at(self) -> datetime | None:
         """The next instant the sweep must look at this complaint: an acknowledgement
         falling due, a possible complaint still unanswered by then, a clock's warning, its
-        deadline, the end of its retention."""
+        deadline, the end of its retention, a survey or its reminder to send."""
         instants = [c.next_instant() for c in self.clocks] + [self.disposal_due_at]
+        if self.survey is not None:
+            instants.append(self.survey.next_instant())
         if self.acknowledgement_owed:
             instants.append(self.acknowledgement_due_at)
         if self.review_owed and self.review is not None:

@@ -75,6 +75,12 @@ class TicketEvent(Frozen):
         default=None, description="Where to answer, for channels with no helpdesk (email)."
     )
     thread_message_id: str | None = None
+    contact_email: str | None = Field(
+        default=None,
+        max_length=320,
+        description="The complainant's email address when the helpdesk sends it (a Zendesk "
+        "trigger's requester email): where a satisfaction survey may go.",
+    )
     actor: str | None = Field(
         default=None,
         max_length=256,

@@ -33,6 +33,7 @@ from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
 from plaint.policy.retention import RetentionPolicy
 from plaint.policy.sources import Citation, Layer
+from plaint.policy.surveys import SurveyPolicy
 from plaint.vocabulary.base import Frozen
 from plaint.vocabulary.canonical import canonical_json
 from plaint.vocabulary.language import normalise
@@ -308,6 +309,10 @@ class Policy(Frozen):
         description="Written by Plaint when it composes a policy that `extends` a base: each "
         "file, base first, with its SHA-256 (docs/policy-packs.md).",
     )
+    surveys: SurveyPolicy = Field(
+        default=SurveyPolicy(),
+        description="Satisfaction surveys (ISO 10004): when and whom to ask, and what.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Policy:
@@ -358,6 +363,9 @@ def reference_problems(policy: Policy) -> list[Problem]:
             )
         )
     problems += _regime_problems(policy, calendar_ids)
+    survey_calendar = policy.surveys.calendar
+    if survey_calendar is not None and survey_calendar not in calendar_ids:
+        problems.append((("surveys", "calendar"), f"unknown calendar {survey_calendar!r}"))
     rule_ids = [r.id for r in policy.rules]
     for index, rule_id in enumerate(rule_ids):
         if rule_ids.index(rule_id) != index:

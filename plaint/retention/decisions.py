@@ -189,6 +189,7 @@ PSEUDONYMISED_FIELDS = (
     "remedy_sought",
     "description_digest",
     "description_key",
+    "contact_address",
 )
 
 
@@ -200,7 +201,10 @@ def _pseudonymised(complaint: Complaint, now: datetime) -> Complaint:
     """The record without what identifies the complainant; its retention, if it has one,
     marked disposed of `now`."""
     retention = complaint.retention
+    survey = complaint.survey
     return complaint.revised(
+        contact_address=None,
+        survey=survey.model_copy(update={"comment_digest": None}) if survey else None,
         complainant_ref=None,
         subject=ERASED_SUBJECT,
         remedy_sought=None,

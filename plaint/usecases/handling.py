@@ -17,7 +17,7 @@ from plaint.actions import attempts
 from plaint.auditlog.chain import chain_of, with_facets
 from plaint.clocks.acknowledgement import fallen_due
 from plaint.intake import reception
-from plaint.model.actions import ActionStatus, LandedWrite, OutboundAction
+from plaint.model.actions import ActionKind, ActionStatus, LandedWrite, OutboundAction
 from plaint.model.audit import AuditEntry, AuditKind
 from plaint.model.complaint import Complaint, ComplaintStatus
 from plaint.model.decision import Decision
@@ -25,6 +25,8 @@ from plaint.model.events import DeliveryStatus, SourceSystem, TicketEvent
 from plaint.policy.document import Policy
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
+from plaint.surveys import asking as surveys
+from plaint.surveys.invitation import LinkSigner
 from plaint.usecases import intake
 from plaint.usecases.outcomes import Outcomes
 from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
@@ -61,6 +63,7 @@ class SweepReport:
     clock_breaches: int = 0
     records_disposed: int = 0
     referrals_offered: int = 0
+    surveys_queued: int = 0
 
 
 @dataclass
@@ -78,6 +81,8 @@ class ComplaintHandling:
     clock: Callable[[], datetime]
     ledger: str = "main"
     outboxes: Mapping[SourceSystem, Outbox] = field(default_factory=dict)
+    # What survey links are signed with; None: a survey falling due is recorded as skipped.
+    survey_links: LinkSigner | None = None
     # Accepted deliveries set aside because they could not be judged, by source.
     set_aside_unjudged: Counter[str] = field(default_factory=Counter)
     # What was committed and counted, for the entry point's logs and metrics.
@@ -307,6 +312,18 @@ class ComplaintHandling:
             self.dispatch(action)
         return 1
 
+    def _fallen_due(self, complaint: Complaint, now: datetime) -> Decision | None:
+        """What fell due (clocks, the acknowledgement), then the survey or its reminder,
+        as one decision."""
+        clocks = fallen_due(complaint, self.policy, now)
+        judged = complaint if clocks is None else clocks.complaint
+        if judged is None:
+            return clocks  # nothing about the complaint itself: the survey waits a sweep
+        survey = surveys.due(judged, self.policy, self.survey_links, now)
+        if survey is None:
+            return clocks
+        return survey if clocks is None else survey.following(clocks)
+
     def sweep(self, queue: Queue, limit: int = 100) -> SweepReport:
         """What the scheduler runs: redrive lost deliveries, retry due actions, and record
         acknowledgements that fell due unsent. Reads only what is due."""
@@ -324,7 +341,7 @@ class ComplaintHandling:
             if retention.disposal_due(complaint, now):
                 report.records_disposed += self._dispose(complaint, now)
                 continue
-            decision = fallen_due(complaint, self.policy, now)
+            decision = self._fallen_due(complaint, now)
             if decision is None:
                 continue
             try:
@@ -336,6 +353,7 @@ class ComplaintHandling:
             report.acknowledgements_overdue += kinds[AuditKind.ACKNOWLEDGEMENT_OVERDUE]
             report.clock_warnings += kinds[AuditKind.CLOCK_WARNING]
             report.clock_breaches += kinds[AuditKind.CLOCK_BREACHED]
+            report.surveys_queued += sum(a.kind is ActionKind.SURVEY for a in decision.new_actions)
         for action in self.store.due_actions(self.clock(), limit):
             self.dispatch(action)
             report.actions_dispatched += 1

@@ -75,6 +75,27 @@ def parts(message):
     return plain.get_content(), markup.get_content()
 
 
+def test_a_survey_carries_its_own_html_and_is_not_a_reply(sent):
+    survey = action(
+        kind=ActionKind.SURVEY,
+        action_id="zendesk:48213:survey:1",
+        ticket_id="48213",
+        in_reply_to=None,
+        comment="Ümumilikdə nə dərəcədə razısınız?\n5: https://example.az/surveys/x.y",
+        fields={"subject": "Şikayətinizə necə baxdıq?",
+                "html": '<!DOCTYPE html><html lang="az" dir="ltr"><body>'
+                        '<a href="https://example.az/surveys/x.y">5</a></body></html>'},
+    )  # fmt: skip
+    message = sent(survey)
+    text, markup = parts(message)
+    assert '<a href="https://example.az/surveys/x.y">5</a>' in markup
+    assert "https://example.az/surveys/x.y" in text
+    assert message["Subject"] == "Şikayətinizə necə baxdıq?"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Reply-To"] == MAILBOX  # not a plus-address naming an email ticket
+    assert message["In-Reply-To"] is None
+
+
 def test_arabic_acknowledgement_is_threaded_rtl_multipart(sent):
     act = action()
     message = sent(act)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import boto3
 import pytest
@@ -249,3 +250,46 @@ def test_signed_hostile_deliveries_never_get_a_500_and_accepted_ones_are_judged(
     answer = sender.send(route, path, value, mangle)
     deliberate(answer)
     judged_after_one_pass(sender, store, answer)
+
+
+# --- the survey answer page ---------------------------------------------------------------
+
+SURVEY_ANSWERS = {400, 403, 404, 409, 410, 413}
+survey_tokens = st.one_of(
+    st.text(
+        alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.", max_size=200
+    ),
+    st.text(max_size=80),
+)
+form_bodies = st.one_of(
+    st.binary(max_size=300),
+    st.dictionaries(
+        st.sampled_from(["overall", "speed", "comment", "x", ""]), st.text(max_size=30), max_size=4
+    ).map(lambda form: urlencode(form).encode()),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(token=survey_tokens, body=form_bodies, post_it=st.booleans())
+def test_the_survey_page_answers_any_link_and_form_with_a_page_never_a_500(
+    functions: Any, monkeypatch: pytest.MonkeyPatch, token: str, body: bytes, post_it: bool
+) -> None:
+    monkeypatch.setenv("PLAINT_SURVEY_LINK_SECRET", "f" * 40)
+    monkeypatch.setenv("PLAINT_SURVEY_BASE_URL", "https://surveys.example.az/api")
+    from chalicelib import wiring
+
+    wiring.reset()
+    path = "/surveys/" + (quote(token, safe="") or "-")
+    with Client(functions.app) as client:
+        if post_it:
+            answer = client.http.post(
+                path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+            )
+        else:
+            answer = client.http.get(path)
+    text = answer.body.decode("utf-8")
+    assert answer.status_code in SURVEY_ANSWERS, (answer.status_code, text[:300])
+    assert not TRACEBACK.search(text), text[:300]
+    assert text.startswith("<!DOCTYPE html>")

@@ -103,6 +103,7 @@ def test_sweep_reads_nothing_when_nothing_is_due(functions: Any, aws: Any) -> No
         "clock_breaches": 0,
         "records_disposed": 0,
         "referrals_offered": 0,
+        "surveys_queued": 0,
     }
 
 

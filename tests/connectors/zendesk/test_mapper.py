@@ -209,6 +209,30 @@ def test_azerbaijani_ticket_created_by_trigger():
     assert event.helpdesk_status == "new"
 
 
+@pytest.mark.parametrize(
+    ("email", "contact"),
+    [
+        ("aysel@example.az", "aysel@example.az"),
+        ("  aysel@example.az ", "aysel@example.az"),
+        ("{{ticket.requester.email}}", None),  # the placeholder left unrendered
+        ("", None),
+        ("not an address", None),
+        ("a@b@example.az", None),
+        ("Aysel <aysel@example.az>", None),
+        ("aysel@localhost", None),
+    ],
+)
+def test_the_requesters_email_is_where_a_survey_may_go(email, contact):
+    doc = document("trigger_rendered_az_created_CONSTRUCTED.json")
+    doc["requester"]["email"] = email
+    assert parse_delivery(INVOCATION, encode(doc)).contact_email == contact
+
+
+def test_a_trigger_body_without_the_requesters_email_has_no_contact():
+    event = parse_delivery(INVOCATION, body("trigger_rendered_az_created_CONSTRUCTED.json"))
+    assert event.contact_email is None
+
+
 def test_arabic_update_uses_the_latest_public_comment():
     event = parse_delivery(INVOCATION, body("trigger_rendered_ar_updated_CONSTRUCTED.json"))
     assert event.kind is TicketEventKind.UPDATED

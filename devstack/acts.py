@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import requests
 
@@ -25,6 +25,16 @@ REJECTIONS: Final = {
 }
 AGENT_REPLY: Final = "Thank you for your message. We are looking into it."
 COMPLAINANT_REPLY: Final = "I am still waiting for my money back."
+
+
+def fake_record(url: str, missing: str) -> dict[str, Any]:
+    """A ticket or issue as the fake helpdesk holds it at `url`; ActRefusedError saying
+    `missing` when it has never seen it."""
+    answer = requests.get(url, timeout=10)
+    if answer.status_code == 404:
+        raise ActRefusedError(missing)
+    answer.raise_for_status()
+    return dict(answer.json())
 
 
 class ActRefusedError(Exception):

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import requests
 
-from devstack.acts import Act, ActRefusedError, Played, delivered
+from devstack.acts import Act, ActRefusedError, Played, delivered, fake_record
 from devstack.send_webhook import jira_headers
 
 AGENT: Final = {"accountId": "5c5f880629be9642ba529340", "displayName": "Support Agent",
@@ -26,14 +26,9 @@ CLOSED_STATUSES: Final = ("Resolved", "Done", "Closed")
 
 
 def issue(jira: str, key: str) -> dict[str, Any]:
-    answer = requests.get(f"{jira}/__fake/issues/{key}", timeout=10)
-    if answer.status_code == 404:
-        raise ActRefusedError(
-            f"the fake Jira at {jira} has no issue {key}: send a complaint first "
-            "(python -m devstack.send_webhook --jira prints its issue)"
-        )
-    answer.raise_for_status()
-    return dict(answer.json()["issue"])
+    missing = (f"the fake Jira at {jira} has no issue {key}: send a complaint first "
+               "(python -m devstack.send_webhook --jira prints its issue)")  # fmt: skip
+    return dict(fake_record(f"{jira}/__fake/issues/{key}", missing)["issue"])
 
 
 def play(act: Act, key: str, *, jira: str, api: str, secret: str) -> Played:

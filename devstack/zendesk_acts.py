@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import requests
 
-from devstack.acts import Act, ActRefusedError, Played, delivered, event_time
+from devstack.acts import Act, ActRefusedError, Played, delivered, event_time, fake_record
 from devstack.send_webhook import signed_headers
 
 AGENT: Final = {"id": "8447388090495", "name": "Support Agent"}
@@ -22,14 +22,9 @@ REQUESTER: Final = "8447388090494"  # send_webhook's sample requester
 
 def ticket(zendesk: str, number: str) -> dict[str, Any]:
     """The ticket as the fake Zendesk holds it; refused when it has never seen it."""
-    answer = requests.get(f"{zendesk}/__fake/tickets/{number}", timeout=10)
-    if answer.status_code == 404:
-        raise ActRefusedError(
-            f"the fake Zendesk at {zendesk} has no ticket {number}: send a complaint first "
-            "(python -m devstack.send_webhook prints its ticket)"
-        )
-    answer.raise_for_status()
-    return dict(answer.json())
+    missing = (f"the fake Zendesk at {zendesk} has no ticket {number}: send a complaint "
+               "first (python -m devstack.send_webhook prints its ticket)")  # fmt: skip
+    return fake_record(f"{zendesk}/__fake/tickets/{number}", missing)
 
 
 def play(act: Act, number: str, *, zendesk: str, api: str, secret: str) -> Played:

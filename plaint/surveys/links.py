@@ -25,7 +25,10 @@ VERSION = 1
 PAGE = "page"  # the question of a link to the whole page, with no score
 _CONTEXT = b"plaint-survey-link/1\x00"
 _TAG_BYTES = 16
-_MAX_TOKEN = 600  # a complaint id is at most a few hundred characters
+# A ticket id is at most 128 characters (docs/architecture.md#edge-limits), so a complaint id
+# at most 136; written as JSON escapes (12 characters for one outside the BMP) and in
+# base64url, that is under 2,300 characters of token, with every other field.
+_MAX_TOKEN = 2400
 _ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 

@@ -138,3 +138,13 @@ def test_a_field_changed_under_the_same_signature_is_refused(change: dict[str, o
 def test_each_link_has_its_own_replay_key() -> None:
     other = sign(CLAIMS.model_copy(update={"score": 4}), SECRET)
     assert replay_key(TOKEN) != replay_key(other)
+
+
+def test_a_link_for_the_longest_complaint_id_in_astral_characters_verifies() -> None:
+    """The longest ticket id the webhooks accept (128 characters), none of them in the BMP."""
+    claims = LinkClaims(
+        complaint_id="zendesk:" + "𝕢" * 128, question="overall", score=5,
+        expires_at=datetime(2027, 1, 15, 8, 0, tzinfo=UTC), link_id="0" * 12, language="az",
+    )  # fmt: skip
+    token = sign(claims, SECRET)
+    assert verify(token, SECRET, datetime(2027, 1, 1, tzinfo=UTC)) == claims

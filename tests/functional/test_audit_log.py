@@ -403,12 +403,14 @@ def test_the_checkpoint_function_fails_and_counts_a_refused_run(
     context = SimpleNamespace(get_remaining_time_in_millis=lambda: 60_000)
     with pytest.raises(CheckpointRollbackError):
         functions_app.checkpoint(scheduled_event("eu-west-1"), context)
-    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    lines = [json.loads(text) for text in capsys.readouterr().out.strip().splitlines()]
+    (line,) = [line for line in lines if "_aws" in line]
     metrics = line["_aws"]["CloudWatchMetrics"][0]
-    assert metrics["Namespace"] == "Plaint/AuditLog" and metrics["Dimensions"] == [["Ledger"]]
+    assert metrics["Namespace"] == "Plaint" and metrics["Dimensions"] == [["service", "Ledger"]]
     assert metrics["Metrics"] == [{"Name": "CheckpointRollback", "Unit": "Count"}]
-    assert (line["Ledger"], line["CheckpointRollback"]) == ("main", 1)
-    assert "rolled back" in line["message"]
+    assert (line["Ledger"], line["CheckpointRollback"]) == ("main", [1.0])
+    (refused,) = [line for line in lines if line.get("message") == "checkpoint refused"]
+    assert refused["level"] == "ERROR" and "rolled back" in refused["error"]
 
 
 def test_query_command_prints_each_entry_s_date_kind_complaint_rule_and_detail(

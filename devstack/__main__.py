@@ -62,7 +62,7 @@ def banner(stack: Stack) -> str:
     if c.fake_helpdesks:
         lines.append(f"  fake Zendesk     {c.zendesk_url}   (what it received: /__fake/requests)")
         lines.append(f"  fake Jira        {c.jira_url}   (what it received: /__fake/requests)")
-    send = f"{python} -m devstack.send_webhook --api {c.api_url}"
+    send = f"{python} -m devstack.send_webhook {_addresses(c)}"
     lines += [
         "",
         "The plaint command finds this stack by itself (plaint audit query, plaint complaints",
@@ -78,7 +78,8 @@ def banner(stack: Stack) -> str:
         f"  {send} --email --data-dir {c.data_dir}",
         "Act on the ticket it prints, as the agent or the complainant (README, 'Playing the",
         "whole story'): reply, respond --kind holding|final|summary, reject, close, reopen:",
-        f"  {python} -m devstack.ticket respond TICKET --kind final --data-dir {c.data_dir}",
+        f"  {python} -m devstack.ticket respond TICKET --kind final {_addresses(c)} "
+        f"--data-dir {c.data_dir}",
         "",
     ]
     return "\n".join(lines)
@@ -117,6 +118,18 @@ def _brief(detail: dict[str, Any]) -> str:
         "error",
     )
     return " ".join(f"{k}={detail[k]}" for k in keys if k in detail)
+
+
+def _addresses(c: StackConfig) -> str:
+    """The API's address, and the fake helpdesks' where they are not on their usual ports:
+    the sample and act commands make and change tickets there."""
+    usual = StackConfig()
+    parts = [f"--api {c.api_url}"]
+    if c.zendesk_port != usual.zendesk_port:
+        parts.append(f"--zendesk {c.zendesk_url}")
+    if c.jira_port != usual.jira_port:
+        parts.append(f"--jira-url {c.jira_url}")
+    return " ".join(parts)
 
 
 def policy_refusal(path: str | None) -> str | None:

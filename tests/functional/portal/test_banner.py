@@ -73,3 +73,18 @@ def test_the_banner_prints_one_line_to_paste_for_another_shell(
         "PLAINT_CHECKPOINT_KEY_FILE": str(tmp_path / "checkpoint.key"),
         "PLAINT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
     }
+
+
+def test_the_banners_commands_name_fake_helpdesks_on_other_ports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample makes its ticket in the fake Zendesk, and the act changes it there: on
+    other ports than the usual, the pasted commands must say where."""
+    monkeypatch.setenv("PLAINT_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    config = StackConfig(data_dir=tmp_path, api_port=8100, zendesk_port=8102, jira_port=8103)
+    text = banner(SimpleNamespace(config=config, secret="s"))  # type: ignore[arg-type]
+    for module in ("devstack.send_webhook", "devstack.ticket respond"):
+        line = next(ln for ln in text.splitlines() if f"-m {module}" in ln)
+        assert "--api http://127.0.0.1:8100" in line
+        assert "--zendesk http://127.0.0.1:8102" in line
+        assert "--jira-url http://127.0.0.1:8103" in line

@@ -30,6 +30,7 @@ def uk_pack(tmp_path: Path) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()  # what the functions printed before (their JSON logs) is not the command's
     code = main(list(args))
     return code, capsys.readouterr().out
 

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
             time_zone=args.time_zone,
             as_of=datetime.now(UTC),
             jurisdiction_of=jurisdictions,
+            survey_scale=policy.surveys.scale if policy else None,
         )
     except (ReportRequestError, ValueError) as exc:
         print(f"cannot report: {exc}")

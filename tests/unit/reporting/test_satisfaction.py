@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -14,6 +15,8 @@ from plaint.model.complaint import ClockStatus, Complaint, Referral, ReferralOut
 from plaint.model.events import Channel
 from plaint.model.survey import SkipReason, Survey, SurveyStage
 from plaint.policy.surveys import Scale
+from plaint.reporting import svg
+from plaint.reporting.charts import charts
 from plaint.reporting.figures import Absent, ComplaintReport, Satisfaction, Score
 from plaint.reporting.report import build_report
 from plaint.reporting.satisfaction import TOO_FEW, t_quantile, wilson
@@ -185,3 +188,29 @@ def test_csv_and_json_carry_the_section() -> None:
     assert too_few[4] == "" and too_few[7].startswith("too few answers")
     assert ("indirect_reopened", "", "", "period", "0.0909", "1", "11", "") in table
     assert ComplaintReport.model_validate_json(report.model_dump_json()) == report
+
+
+def test_the_satisfaction_chart_draws_each_aspect_with_its_interval() -> None:
+    report = report_of(surveyed_month())
+    drawn = charts(report)
+    assert set(drawn) == {
+        "complaints-by-category.svg", "on-time.svg", "breaches-by-clock.svg", "satisfaction.svg"
+    }  # fmt: skip
+    root = ET.fromstring(drawn["satisfaction.svg"].encode("utf-8"))
+    desc = root.find(f"{{{svg.SVG_NS}}}desc")
+    assert desc is not None and "6 of 7 asked answered" in (desc.text or "")
+    bars = [
+        r
+        for r in root.iter(f"{{{svg.SVG_NS}}}rect")
+        if r.find(f"{{{svg.SVG_NS}}}title") is not None
+    ]
+    assert len(bars) == 1  # overall; speed has one answer, too few to draw
+    title = bars[0].find(f"{{{svg.SVG_NS}}}title")
+    assert title is not None
+    assert title.text == "overall: 4 of 6 satisfied (67%, 95% interval 30% to 90%), mean 3.5 of 5"
+    shown = [t.text for t in root.iter(f"{{{svg.SVG_NS}}}text")]
+    assert "speed: too few answers (1)" in shown
+
+
+def test_no_satisfaction_chart_without_answers() -> None:
+    assert "satisfaction.svg" not in charts(report_of([complaint(1, at(2), survey=sent(None))]))

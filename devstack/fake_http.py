@@ -34,7 +34,7 @@ from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
 Answer = tuple[int, Any, dict[str, str]]
 
-_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
+_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent", "x-experimentalapi")
 
 
 @dataclass

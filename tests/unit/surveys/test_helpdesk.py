@@ -44,7 +44,7 @@ def rate(desk: Desk, rating: HelpdeskRating) -> None:
         (3, 1, 5, (0, 10), 5),
         (5, 1, 5, (1, 3), 3),
         (2, 1, 5, (1, 3), 2),
-    ],  # fmt: skip
+    ],
 )
 def test_the_helpdesks_scale_is_stretched_onto_the_policys(
     score: int, lowest: int, highest: int, scale: tuple[int, int], expected: int

@@ -25,7 +25,9 @@ VERSION = 1
 PAGE = "page"  # the question of a link to the whole page, with no score
 _CONTEXT = b"plaint-survey-link/1\x00"
 _TAG_BYTES = 16
-_MAX_TOKEN = 600  # a complaint id is at most a few hundred characters
+# A ticket id is at most 128 characters, and one outside ASCII is written \uXXXX\uXXXX
+# (12 characters) in the payload, a third longer again in base64url.
+_MAX_TOKEN = 4096
 _ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 

@@ -138,3 +138,9 @@ def test_a_field_changed_under_the_same_signature_is_refused(change: dict[str, o
 def test_each_link_has_its_own_replay_key() -> None:
     other = sign(CLAIMS.model_copy(update={"score": 4}), SECRET)
     assert replay_key(TOKEN) != replay_key(other)
+
+
+def test_a_complaint_id_outside_ascii_still_signs_a_link_that_verifies() -> None:
+    claims = CLAIMS.model_copy(update={"complaint_id": "zendesk:" + "\U00010000" * 128})
+    now = claims.expires_at - timedelta(seconds=1)
+    assert verify(sign(claims, SECRET), SECRET, now).complaint_id == claims.complaint_id

@@ -96,7 +96,9 @@ def test_checkpoints_show_the_chain_and_the_offline_recipe(
 def test_the_report_has_its_charts_and_downloads(client: FlaskClient, clock: list[Any]) -> None:
     sign_in(client)
     day = clock[0].date()
-    asked = {"from": (day - timedelta(days=1)).isoformat(), "to": day.isoformat(), "bucket": "day"}
+    # To the day after: in the viewer's zone (Baku, UTC+4) today may already be tomorrow.
+    asked = {"from": (day - timedelta(days=1)).isoformat(),
+             "to": (day + timedelta(days=1)).isoformat(), "bucket": "day"}  # fmt: skip
     text = client.get("/reports", query_string=asked).get_data(as_text=True)
     assert text.count("<svg") == 3 and "complaints-by-category" in text
     assert "possible complaints awaiting review" in text
@@ -133,7 +135,9 @@ def test_the_report_shows_satisfaction_with_its_chart(
 ) -> None:
     sign_in(client)
     day = clock[0].date()
-    asked = {"from": (day - timedelta(days=1)).isoformat(), "to": day.isoformat(), "bucket": "day"}
+    # To the day after: in the viewer's zone (Baku, UTC+4) today may already be tomorrow.
+    asked = {"from": (day - timedelta(days=1)).isoformat(),
+             "to": (day + timedelta(days=1)).isoformat(), "bucket": "day"}  # fmt: skip
     before = client.get("/reports", query_string=asked).get_data(as_text=True)
     assert "Satisfaction (ISO 10004)" in before and "no complaint of this period" in before
     answers = iter(({"overall": 5}, {"overall": 2}))

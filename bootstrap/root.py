@@ -321,8 +321,16 @@ class Root:
             feeds.append(JiraChangeFeed(
                 replace(jira, requests_per_minute=None), jql_scope=settings.jira_jql_scope,
                 zone=settings.jira_time_zone, mapping=self.jira_fields(),
+                read_feedback=self._surveys_with_jira,
             ))  # fmt: skip
         return tuple(feeds)
+
+    def _surveys_with_jira(self) -> bool:
+        """Whether the policy in force leaves surveys to Jira's request feedback."""
+        from plaint.policy.surveys import SurveyChannel
+
+        rules = self.policy().surveys
+        return rules.enabled and rules.channel is SurveyChannel.JIRA
 
     def _access(self, helpdesk: Literal["zendesk", "jira"]) -> ApiAccess | None:
         """How to reach the helpdesk's API, from the settings; None where it is not set."""

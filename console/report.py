@@ -17,6 +17,7 @@ from plaint.policy.loading import load_policy
 from plaint.reporting.charts import charts
 from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod
 from plaint.reporting.report import ReportRequestError, build_report
+from plaint.reporting.satisfaction import MINIMUM_ANSWERS
 from plaint.reporting.table import write_csv
 from plaint.usecases.received import received
 from storage.dynamodb import DynamoStore
@@ -38,6 +39,10 @@ def add_command(
     report.add_argument("--format", choices=FORMATS, default="json")
     report.add_argument("--out", type=Path, required=True, help="a folder")
     report.add_argument("--policy", help="for the regimes' jurisdictions (default: active)")
+    report.add_argument(
+        "--minimum-answers", type=int, default=MINIMUM_ANSWERS,
+        help=f"survey answers a satisfaction score needs (at least 2; default {MINIMUM_ANSWERS})",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace, store: DynamoStore) -> int:
@@ -55,6 +60,8 @@ def run(args: argparse.Namespace, store: DynamoStore) -> int:
             time_zone=args.time_zone,
             as_of=datetime.now(UTC),
             jurisdiction_of=jurisdictions,
+            survey_scale=policy.surveys.scale if policy else None,
+            minimum_answers=args.minimum_answers,
         )
     except (ReportRequestError, ValueError) as exc:
         print(f"cannot report: {exc}")

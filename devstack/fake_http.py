@@ -42,7 +42,7 @@ from devstack.faults import Drawn, FaultSwitch, HelpdeskFaults, helpdesk_fault, 
 
 Answer = tuple[int, Any, dict[str, str]]
 
-_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent")
+_RECORDED_HEADERS: Final = ("content-type", "accept", "user-agent", "x-experimentalapi")
 # The status of an answer never sent: the request was carried out, the connection closed.
 ANSWER_LOST: Final = 0
 

@@ -117,6 +117,7 @@ _API_COMMENTS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment$")
 _API_TRANSITIONS: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/transitions$")
 _API_PROPERTY: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/properties/([^/]+)$")
 _JSM_COMMENTS: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/comment$")
+_JSM_FEEDBACK: Final = re.compile(rf"^/rest/servicedeskapi/request/{_KEY}/feedback$")
 _API_COMMENT: Final = re.compile(rf"^/rest/api/3/issue/{_KEY}/comment/(\d+)$")
 _API_COMMENT_PROPERTY: Final = re.compile(r"^/rest/api/3/comment/(\d+)/properties/([^/]+)$")
 COMMENT_LIST_PATH: Final = "/rest/api/3/comment/list"
@@ -226,6 +227,8 @@ class FakeIssue:
     properties_readable: bool = True
     # False: a server that ignores the `properties` of a transition request.
     properties_kept_on_transition: bool = True
+    # The customer's CSAT feedback on the request, once given.
+    feedback: dict[str, Any] | None = None
 
     def view(self) -> dict[str, Any]:
         return {
@@ -463,6 +466,7 @@ def _route(state: FakeState, method: str, path: str, query: dict[str, str], body
         (_API_COMMENTS, {"GET": _get_comments, "POST": _add_comment}),
         (_API_TRANSITIONS, {"GET": _get_transitions, "POST": _do_transition}),
         (_JSM_COMMENTS, {"POST": _add_request_comment}),
+        (_JSM_FEEDBACK, {"GET": _get_feedback, "POST": _post_feedback}),
     ):
         match = pattern.match(path)
         if match is None:
@@ -734,6 +738,26 @@ def _add_request_comment(
     public = body.get("public", True) is not False
     stored = _store_comment(state, issue, _adf(text), public=public)
     return 201, {"id": stored["id"], "body": text, "public": public}, {}
+
+
+def _get_feedback(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    """JSM's request feedback (experimental): 404 until the customer has given it."""
+    if issue.feedback is None:
+        return 404, {"errorMessage": "No feedback was found for this request."}, {}
+    return 200, issue.feedback, {}
+
+
+def _post_feedback(state: FakeState, issue: FakeIssue, query: dict[str, str], body: Any) -> Answer:
+    """The customer's rating, as the portal posts it: {"type": "csat", "rating": 1..5,
+    "comment": {"body": ...}}."""
+    rating = body.get("rating") if isinstance(body, dict) else None
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        return 400, {"errorMessage": "rating must be an integer between 1 and 5."}, {}
+    issue.feedback = {"type": "csat", "rating": rating}
+    comment = body.get("comment")
+    if isinstance(comment, dict) and isinstance(comment.get("body"), str):
+        issue.feedback["comment"] = {"body": comment["body"]}
+    return 201, issue.feedback, {}
 
 
 def _store_comment(

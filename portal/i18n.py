@@ -146,6 +146,59 @@ _WORDS: dict[str, tuple[str, str, str, str]] = {
     "offline": ("Verify offline", "Oflayn yoxlama", "التحقق دون اتصال", "راستی‌آزمایی آفلاین"),
     "report": ("Management report", "İdarəetmə hesabatı", "تقرير الإدارة", "گزارش مدیریتی"),
     "make_report": ("Make the report", "Hesabatı hazırla", "أنشئ التقرير", "ساخت گزارش"),
+    "satisfaction": (
+        "Satisfaction (ISO 10004)",
+        "Məmnunluq (ISO 10004)",
+        "الرضا (ISO 10004)",
+        "رضایت (ISO 10004)",
+    ),
+    "response_rate": (
+        "Answered, of those asked",
+        "Soruşulanlardan cavab verənlər",
+        "من أجابوا ممن سُئلوا",
+        "پاسخ‌دهندگان از پرسش‌شدگان",
+    ),
+    "never_asked": ("Never asked", "Heç soruşulmayıb", "لم يُسألوا أبدًا", "هرگز پرسیده نشده"),
+    "not_yet_asked": ("Not asked yet", "Hələ soruşulmayıb", "لم يُسألوا بعد", "هنوز پرسیده نشده"),
+    "aspect": ("Aspect", "Aspekt", "الجانب", "جنبه"),
+    "answers": ("Answers", "Cavablar", "الإجابات", "پاسخ‌ها"),
+    "mean_score": (
+        "Mean (95% interval)",
+        "Orta (95% interval)",
+        "المتوسط (فاصل 95%)",
+        "میانگین (بازه ۹۵٪)",
+    ),
+    "satisfied_share": (
+        "Satisfied (95% interval)",
+        "Razı (95% interval)",
+        "راضون (فاصل 95%)",
+        "راضی (بازه ۹۵٪)",
+    ),
+    "too_few_answers": (
+        "too few answers",
+        "cavab azdır",
+        "إجابات قليلة جدًا",
+        "پاسخ‌ها بسیار کم است",
+    ),
+    "indirect_repeat_complaints": (
+        "Repeat complaints",
+        "Təkrar şikayətlər",
+        "شكاوى متكررة",
+        "شکایت‌های تکراری",
+    ),
+    "indirect_reopened": ("Reopened", "Yenidən açılıb", "أعيد فتحها", "بازگشایی‌شده"),
+    "indirect_referred": (
+        "Referred to a provider",
+        "Kənar quruma göndərilib",
+        "أحيلت إلى جهة خارجية",
+        "ارجاع به نهاد بیرونی",
+    ),
+    "indirect_clock_breached": (
+        "A deadline breached",
+        "Müddət pozulub",
+        "تجاوز مهلة",
+        "مهلت نقض شده",
+    ),
     "bucket": ("Buckets", "Dövr bölgüsü", "التجميع", "بازه‌بندی"),
     "download_csv": ("Download CSV", "CSV yüklə", "تنزيل CSV", "دریافت CSV"),
     "download_json": ("Download JSON", "JSON yüklə", "تنزيل JSON", "دریافت JSON"),
@@ -622,6 +675,29 @@ _CHART_WORDS: dict[str, tuple[str, str, str]] = {
         "{clock} (ساعت {kind}): {breached} نقض از {carried}، {warnings} هشدار فرستاده شد",
     ),
     "of": ("{total} üzrə {count}", "{count} من {total}", "{count} از {total}"),
+    "satisfaction_title": (
+        "Şikayətə baxılmasından razı qalanlar, aspektlər üzrə",
+        "المشتكون الراضون عن معالجة الشكوى، حسب الجانب",
+        "شاکیان راضی از رسیدگی، به تفکیک جنبه",
+    ),
+    "satisfaction_desc": (
+        "{period}. Soruşulan {asked} nəfərdən {answered} cavab verib. {aspects}.",
+        "{period}. أجاب {answered} من {asked} ممن سُئلوا. {aspects}.",
+        "{period}. {answered} از {asked} پرسش‌شده پاسخ دادند. {aspects}.",
+    ),
+    "satisfied": (
+        "{aspect}: {total} nəfərdən {count} razı ({share}, 95% interval {low}–{high}), "
+        "orta {mean}, maksimum {highest}",
+        "{aspect}: {count} من {total} راضون ({share}، فاصل 95% من {low} إلى {high})، "
+        "المتوسط {mean} من {highest}",
+        "{aspect}: {count} از {total} راضی ({share}، بازه ۹۵٪ از {low} تا {high})، "
+        "میانگین {mean} از {highest}",
+    ),
+    "too_few_answers": (
+        "{aspect}: cavab azdır ({count})",
+        "{aspect}: إجابات قليلة جدًا ({count})",
+        "{aspect}: پاسخ‌ها بسیار کم است ({count})",
+    ),
 }
 _CHART_BUCKETS: dict[str, tuple[str, str, str]] = {
     "day": ("gün", "يوم", "روز"),

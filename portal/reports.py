@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from plaint.policy.surveys import Scale
 from plaint.reporting.figures import BucketSize, ComplaintReport, ReportPeriod
 from plaint.reporting.report import build_report
 from plaint.usecases.received import received
@@ -24,6 +25,7 @@ def management_report(
     time_zone: str,
     jurisdiction_of: Mapping[str, str],
     now: datetime,
+    survey_scale: Scale | None = None,
 ) -> ComplaintReport:
     """Raises ReportRequestError (or ValueError) when the report cannot be made as asked."""
     return build_report(
@@ -33,4 +35,5 @@ def management_report(
         time_zone=time_zone,
         as_of=now,
         jurisdiction_of=jurisdiction_of,
+        survey_scale=survey_scale,
     )

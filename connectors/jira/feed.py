@@ -23,7 +23,7 @@ minute and `token` goes back to null. Jira keeps a token for 7 days.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,9 +39,10 @@ from connectors.http import (
 from connectors.jira.answers import raise_for_status
 from connectors.jira.client import DEFAULT_REQUESTS_PER_MINUTE, JiraRetry, auth_for
 from connectors.jira.mapper import channel_for, field_text, language_for, mapped_field, status_name
-from connectors.jira.wire import Issue, JiraTime, Wire
+from connectors.jira.wire import Issue, JiraTime, RequestFeedback, Wire
 from connectors.payload import validation_message
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
+from plaint.model.survey import HelpdeskRating
 from plaint.policy.intake import JiraFieldMapping
 from plaint.usecases.ports import ChangePage
 from plaint.vocabulary.errors import PermanentDeliveryError
@@ -61,6 +62,14 @@ BASE_FIELDS: Final = (
     "reporter",
     "creator",
 )
+
+# Jira Service Management's request feedback (CSAT), an experimental API: read for each
+# resolved issue the search finds, when the policy leaves surveys to Jira.
+FEEDBACK_PATH: Final = "/rest/servicedeskapi/request/{key}/feedback"
+EXPERIMENTAL: Final = {"X-ExperimentalApi": "opt-in"}
+RESOLUTION_FIELD: Final = "resolution"
+# No feedback yet (404), or not a service project the user may read as one: not an answer.
+_NO_FEEDBACK: Final = frozenset({400, 403, 404})
 
 _log = logging.getLogger(__name__)
 
@@ -105,6 +114,7 @@ class JiraChangeFeed(ApiConnection):
         fields: Sequence[str] = BASE_FIELDS,
         mapping: JiraFieldMapping | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        read_feedback: Callable[[], bool] | bool = False,
     ) -> None:
         if window <= timedelta(0):
             raise ValueError(f"window must be positive, not {window}")
@@ -122,6 +132,7 @@ class JiraChangeFeed(ApiConnection):
         wanted = (
             *fields,
             *BASE_FIELDS,
+            RESOLUTION_FIELD,
             *(
                 field_id
                 for field_id in (
@@ -135,6 +146,8 @@ class JiraChangeFeed(ApiConnection):
         )
         self.fields = tuple(dict.fromkeys(wanted))
         self.page_size = page_size
+        # Asked on each page: the policy in force may start or stop leaving surveys to Jira.
+        self.read_feedback = read_feedback if callable(read_feedback) else lambda: read_feedback
 
     def changed_since(self, cursor: str | None, now: datetime) -> ChangePage:
         state = _decode(cursor) if cursor else FeedCursor(since=now - self.window)
@@ -147,6 +160,11 @@ class JiraChangeFeed(ApiConnection):
             body["nextPageToken"] = state.token
         page = self._search(body)
         events = [e for e in (self.issue_event(raw) for raw in page.issues) if e is not None]
+        if self.read_feedback():
+            events = [
+                self._with_feedback(e) if _is_resolved(_raw_of(e, page.issues)) else e
+                for e in events
+            ]
         seen = max((e.occurred_at for e in events), default=None)
         if state.seen is not None:
             seen = state.seen if seen is None else max(seen, state.seen)
@@ -200,6 +218,31 @@ class JiraChangeFeed(ApiConnection):
             _log.warning("skipped Jira issue %s: %s", raw.get("key"), validation_message(exc))
             return None
 
+    def feedback(self, key: str) -> HelpdeskRating | None:
+        """The customer's CSAT feedback on a request (1 to 5, with its comment); None when
+        there is none, or the issue is not a service request. A rate limit or a server
+        error is transient, like the search's."""
+        url = self._base_url + FEEDBACK_PATH.format(key=key)
+        response = send(self._session, "GET", url, self._auth, headers=EXPERIMENTAL)
+        if response.status_code in _NO_FEEDBACK:
+            return None
+        raise_for_status(response)
+        try:
+            found = read_answer(response, RequestFeedback, "request feedback from Jira")
+            if found.rating is None or (found.type or "csat") != "csat":
+                return None
+            comment = found.comment.body if found.comment else None
+            return HelpdeskRating(
+                via="jira_feedback", score=found.rating, lowest=1, highest=5, comment=comment
+            )
+        except (PermanentDeliveryError, ValidationError) as exc:
+            _log.warning("skipped Jira feedback on %s: %s", key, exc)
+            return None
+
+    def _with_feedback(self, event: TicketEvent) -> TicketEvent:
+        rating = self.feedback(event.ticket_id)
+        return event.model_copy(update={"helpdesk_rating": rating}) if rating else event
+
     def _search(self, body: dict[str, Any]) -> SearchPage:
         url = self._base_url + SEARCH_PATH
         response = send(self._session, "POST", url, self._auth, json=body)
@@ -208,6 +251,16 @@ class JiraChangeFeed(ApiConnection):
 
     def close(self) -> None:
         self._session.close()
+
+
+def _raw_of(event: TicketEvent, issues: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return next((raw for raw in issues if str(raw.get("key")) == event.ticket_id), {})
+
+
+def _is_resolved(raw: dict[str, Any]) -> bool:
+    """Jira sets `resolution` when an issue is resolved, and clears it when reopened."""
+    fields = raw.get("fields")
+    return isinstance(fields, dict) and bool(fields.get(RESOLUTION_FIELD))
 
 
 def _decode(cursor: str) -> FeedCursor:

@@ -200,6 +200,20 @@ class IssueFields(Wire):
         return (self.model_extra or {}).get(field_id)
 
 
+class FeedbackComment(Wire):
+    body: str | None = None
+
+
+class RequestFeedback(Wire):
+    """GET /rest/servicedeskapi/request/{issueIdOrKey}/feedback (experimental):
+    {"type": "csat", "rating": 1..5, "comment": {"body"}}
+    (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/)."""
+
+    type: str | None = None
+    rating: int | None = None
+    comment: FeedbackComment | None = None
+
+
 class Issue(Wire):
     id: Id = None
     key: IssueKey

@@ -39,7 +39,7 @@ from connectors.http import (
 from connectors.payload import validation_message
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.client import auth_for
-from connectors.zendesk.mapper import channel_for, complainant_ref, status_name
+from connectors.zendesk.mapper import channel_for, complainant_ref, rating_of, status_name
 from connectors.zendesk.wire import TicketDetail, Wire
 from plaint.model.events import SourceSystem, TicketEvent, TicketEventKind
 from plaint.usecases.ports import ChangePage
@@ -159,6 +159,7 @@ def ticket_event(raw: dict[str, Any]) -> TicketEvent | None:
             description=ticket.description or "",
             tags=ticket.tags,
             helpdesk_status=status_name(ticket.status),
+            helpdesk_rating=rating_of(ticket.satisfaction_rating),
             recovered=True,
         )
     except ValidationError as exc:

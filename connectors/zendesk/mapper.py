@@ -19,10 +19,12 @@ from connectors.zendesk.wire import (
     ChangeEvent,
     CommentEvent,
     EventEnvelope,
+    SatisfactionRating,
     TicketDetail,
     TriggerBody,
 )
 from plaint.model.events import Channel, FieldChange, SourceSystem, TicketEvent, TicketEventKind
+from plaint.model.survey import HelpdeskRating
 
 WEBHOOK_ID_HEADER: Final = "X-Zendesk-Webhook-Id"
 INVOCATION_ID_HEADER: Final = "X-Zendesk-Webhook-Invocation-Id"
@@ -79,6 +81,7 @@ def _from_envelope(document: dict[str, Any]) -> TicketEvent:
         helpdesk_status=status_name(detail.status or _new_status(kind, envelope.event)),
         changes=_changes(name, envelope.event),
         actor=f"zendesk-user:{detail.actor_id}" if detail.actor_id else None,
+        helpdesk_rating=rating_of(detail.satisfaction_rating),
     )
 
 
@@ -191,6 +194,24 @@ def _trigger_delivery_id(
 
 
 # --- shared -------------------------------------------------------------------------------
+
+
+# Zendesk's legacy CSAT is two-valued; the API's filters also name the `*_with_comment`
+# states. `offered` and `unoffered` are not answers.
+_RATING_SCORES = {"good": 1, "good_with_comment": 1, "bad": 0, "bad_with_comment": 0}
+
+
+def rating_of(rating: SatisfactionRating | None) -> HelpdeskRating | None:
+    """The requester's rating on Zendesk's own scale (bad 0, good 1), with its comment and
+    the reason for a bad one; None while it is only offered, or not at all."""
+    score = _RATING_SCORES.get((rating.score or "").strip().lower()) if rating else None
+    if rating is None or score is None:
+        return None
+    comment = "\n".join(part for part in (rating.comment, rating.reason) if part) or None
+    return HelpdeskRating(
+        via="zendesk_rating", score=score, lowest=0, highest=1, comment=comment,
+        rating_id=rating.id,
+    )  # fmt: skip
 
 
 def _event(**fields: Any) -> TicketEvent:

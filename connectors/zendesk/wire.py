@@ -121,8 +121,20 @@ class Via(Wire):
     channel: str | None = None
 
 
+class SatisfactionRating(Wire):
+    """A ticket's legacy CSAT rating, as the Tickets API and the incremental export show it:
+    {"id", "score": good|bad|offered|unoffered, "comment", "reason"}
+    (https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/)."""
+
+    id: Id = None
+    score: Annotated[str, Field(max_length=40)] | None = None
+    comment: Text = None
+    reason: Text = None
+
+
 class TicketDetail(Wire):
-    """`detail` of a zen:event-type:ticket.* event: the ticket after the change."""
+    """`detail` of a zen:event-type:ticket.* event: the ticket after the change. The same
+    shape as the incremental export's tickets, which also carry `satisfaction_rating`."""
 
     id: TicketNumber
     created_at: ZendeskTime
@@ -145,6 +157,7 @@ class TicketDetail(Wire):
     actor_id: Id = None
     custom_status: Id = None
     is_public: bool | None = None
+    satisfaction_rating: SatisfactionRating | None = None
 
 
 class CommentAuthor(Wire):

@@ -28,6 +28,7 @@ from plaint.policy.surveys import SurveyChannel
 from plaint.referrals import escalation as referrals
 from plaint.retention import decisions as retention
 from plaint.surveys import asking as surveys
+from plaint.surveys import helpdesk
 from plaint.vocabulary.language import guess_language
 
 # The personal value, on the complaint.received entry, that keys its text digest.
@@ -91,6 +92,9 @@ def _survey_noted(
     if set(event.tags) & set(rules.opt_out_tags) and not complaint.survey_opted_out:
         changes["survey_opted_out"] = True
     complaint, entries = surveys.considered(complaint.model_copy(update=changes), policy, now)
+    if event.helpdesk_rating is not None:
+        complaint, rated = helpdesk.rated(complaint, event.helpdesk_rating, policy, now)
+        entries = (*entries, *rated)
     return decision.model_copy(
         update={"complaint": complaint, "audit": (*decision.audit, *entries)}
     )

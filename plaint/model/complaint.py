@@ -277,6 +277,9 @@ class Complaint(Frozen):
         default=False, description="The ticket carried a survey opt-out tag at some point."
     )
     survey: Survey | None = Field(default=None, description="The satisfaction survey (ISO 10004).")
+    reopened: int = Field(
+        default=0, ge=0, description="Times the helpdesk reopened it after it was closed."
+    )
     source_version: AwareDatetime
     revision: int = Field(ge=1)
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from plaint.model.survey import HelpdeskRating
 from plaint.vocabulary.base import AwareDatetime, Frozen
 
 
@@ -80,6 +81,11 @@ class TicketEvent(Frozen):
         max_length=320,
         description="The complainant's email address when the helpdesk sends it (a Zendesk "
         "trigger's requester email): where a satisfaction survey may go.",
+    )
+    helpdesk_rating: HelpdeskRating | None = Field(
+        default=None,
+        description="The complainant's satisfaction rating the helpdesk collected, when this "
+        "event carries one (ISO 10004): recorded as the survey's `overall` answer.",
     )
     actor: str | None = Field(
         default=None,

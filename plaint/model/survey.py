@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from plaint.vocabulary.base import AwareDatetime, Frozen
 
@@ -29,6 +29,25 @@ class SkipReason(StrEnum):
     LANGUAGE_NOT_OFFERED = "language_not_offered"
     ERASED = "erased"  # the complainant's data was erased or restricted before it was sent
     NOT_CONFIGURED = "not_configured"  # no link secret or page address to sign links with
+
+
+class HelpdeskRating(Frozen):
+    """A rating the helpdesk collected itself (Zendesk's satisfaction rating, Jira Service
+    Management's request feedback), on the helpdesk's own scale; plaint.surveys.helpdesk
+    maps it onto the policy's scale as the answer to `overall`."""
+
+    via: str = Field(min_length=1, max_length=40, examples=["zendesk_rating", "jira_feedback"])
+    score: int
+    lowest: int
+    highest: int
+    comment: str | None = Field(default=None, description="Personal data.")
+    rating_id: str | None = Field(default=None, max_length=128)
+
+    @model_validator(mode="after")
+    def _on_its_scale(self) -> HelpdeskRating:
+        if not self.lowest <= self.score <= self.highest or self.lowest >= self.highest:
+            raise ValueError(f"score {self.score} is not on {self.lowest} to {self.highest}")
+        return self
 
 
 class Survey(Frozen):

@@ -22,6 +22,8 @@ from plaint.reporting.figures import (
     Breakdown,
     ClockFigures,
     ComplaintReport,
+    Satisfaction,
+    Score,
     TimeBucket,
     Timeliness,
 )
@@ -70,6 +72,13 @@ class ChartWords:
         "{clock} ({kind} clock): {breached} breached of {carried}, {warnings} warnings sent"
     )
     of: str = "{count} of {total}"
+    satisfaction_title: str = "Complainants satisfied with the handling, by aspect"
+    satisfaction_desc: str = "{period}. {answered} of {asked} asked answered. {aspects}."
+    satisfied: str = (
+        "{aspect}: {count} of {total} satisfied ({share}, 95% interval {low} to {high}), "
+        "mean {mean} of {highest}"
+    )
+    too_few_answers: str = "{aspect}: too few answers ({count})"
 
     def bucket(self, size: str) -> str:
         return self.buckets.get(size, size)
@@ -454,12 +463,74 @@ def breaches_by_clock_chart(report: ComplaintReport, *, words: ChartWords = ENGL
     return svg.serialise(root)
 
 
+SATISFIED_COLOUR = "#009E73"
+
+
+def _satisfied_words(
+    aspect: str, answers: int, score: object, highest: int, words: ChartWords
+) -> str:
+    if not isinstance(score, Score):
+        return words.too_few_answers.format(aspect=aspect, count=answers)
+    top = score.satisfied_interval
+    return words.satisfied.format(
+        aspect=aspect, count=score.satisfied.numerator, total=score.answers,
+        share=f"{score.satisfied.share or 0:.0%}", low=f"{top.low:.0%}", high=f"{top.high:.0%}",
+        mean=score.mean, highest=highest,
+    )  # fmt: skip
+
+
+def satisfaction_chart(
+    report: ComplaintReport, section: Satisfaction, *, words: ChartWords = ENGLISH
+) -> str:
+    """The share satisfied per aspect over the whole cohort, as horizontal bars with their
+    95 % Wilson interval as a whisker; an aspect with too few answers says so instead."""
+    cells = [c for c in section.scores if c.dimension == "all"]
+    height = max(200, 112 + 28 * len(cells))
+    plot = _Plot(left=120, top=64, right=WIDTH - 200, bottom=height - 40)
+    title = words.satisfaction_title
+    said = [_satisfied_words(c.aspect, c.answers, c.score, section.highest, words) for c in cells]
+    desc = words.satisfaction_desc.format(
+        period=_period_words(report, words), answered=section.answered, asked=section.asked,
+        aspects="; ".join(said) or words.none,
+    )  # fmt: skip
+    root = svg.document(WIDTH, height, "satisfaction", title, desc)
+    _headings(root, title, report, words)
+    for percent in range(0, 101, 20):
+        x = plot.left + percent / 100 * plot.width
+        svg.line(root, (x, plot.top), (x, plot.bottom), svg.GRID)
+        svg.text(root, x, plot.bottom + 18, f"{percent}%", side="middle", fill=svg.MUTED)
+    row = plot.height / max(len(cells), 1)
+    for i, (cell, line) in enumerate(zip(cells, said, strict=True)):
+        middle = plot.top + (i + 0.5) * row
+        svg.text(root, plot.left - 10, middle + 4, cell.aspect, side="right")
+        score = cell.score
+        if not isinstance(score, Score):
+            svg.tooltip(svg.text(root, plot.left + 6, middle + 4, line, fill=svg.MUTED), line)
+            continue
+        share = score.satisfied.share or 0
+        svg.rect(root, plot.left, middle - 9, max(share * plot.width, 2), 18,
+                 fill=SATISFIED_COLOUR, label=line)  # fmt: skip
+        low = plot.left + score.satisfied_interval.low * plot.width
+        high = plot.left + score.satisfied_interval.high * plot.width
+        svg.line(root, (low, middle), (high, middle), svg.INK)
+        for x in (low, high):
+            svg.line(root, (x, middle - 5), (x, middle + 5), svg.INK)
+        shown = words.of.format(count=score.satisfied.numerator, total=score.answers)
+        svg.text(root, plot.right + 8, middle + 4, f"{share:.0%} ({shown})", fill=svg.MUTED)
+    return svg.serialise(root)
+
+
 def charts(
     report: ComplaintReport, *, target: float = 0.95, words: ChartWords = ENGLISH
 ) -> dict[str, str]:
-    """Every chart, by the file name it is meant to be saved under."""
-    return {
+    """Every chart, by the file name it is meant to be saved under. The satisfaction chart
+    is drawn only when the report has a satisfaction section with answers."""
+    drawn = {
         "complaints-by-category.svg": complaints_by_category_chart(report, words=words),
         "on-time.svg": on_time_chart(report, target=target, words=words),
         "breaches-by-clock.svg": breaches_by_clock_chart(report, words=words),
     }
+    section = report.satisfaction
+    if isinstance(section, Satisfaction) and section.answered:
+        drawn["satisfaction.svg"] = satisfaction_chart(report, section, words=words)
+    return drawn

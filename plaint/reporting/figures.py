@@ -249,6 +249,71 @@ class RecurringCause(Frozen):
     complaints: int = Field(ge=2)
 
 
+class Interval(Frozen):
+    """A 95 % confidence interval: Wilson's for a share, Student's t for a mean (clipped to
+    the scale)."""
+
+    low: float
+    high: float
+    method: Literal["wilson", "t"]
+
+
+class Score(Frozen):
+    """The answers to one aspect from one group of complaints: their mean on the policy's
+    scale and the share satisfied (a score in the scale's top two), each with its 95 %
+    interval."""
+
+    answers: int = Field(ge=1)
+    mean: float
+    mean_interval: Interval
+    satisfied: Share
+    satisfied_interval: Interval
+
+
+class ScoreCell(Frozen):
+    """One aspect over one group: `dimension` is `all` (key `all`), `category`,
+    `channel`, `jurisdiction`, `outcome`, `timeliness` or `month` (of receipt). `score` is
+    Absent ("too few answers") below the report's minimum of answers."""
+
+    aspect: str
+    dimension: str
+    key: str
+    answers: int = Field(ge=0)
+    score: Score | Absent
+
+
+class IndirectIndicators(Frozen):
+    """What ISO 10004 reads beside the direct scores, each over the cohort's complaints:
+    complaints from complainants with another complaint in the period (of those with a
+    reference), complaints reopened after closure, referred to an external provider, and
+    with a clock breached."""
+
+    repeat_complaints: Share
+    reopened: Share
+    referred: Share
+    clock_breached: Share
+
+
+class Satisfaction(Frozen):
+    """Complainants' satisfaction with the handling of their complaint (ISO 10004), over
+    the cohort. Every complaint is in exactly one of `asked`, `never_asked` and
+    `not_yet_asked`. The response rate is answered of asked (an email sent, or the
+    helpdesk's own rating offered)."""
+
+    available: Literal[True] = True
+    lowest: int
+    highest: int
+    minimum_answers: int = Field(ge=1)
+    asked: int = Field(ge=0)
+    answered: int = Field(ge=0)
+    response_rate: Share
+    never_asked: Share
+    never_asked_reasons: tuple[Tally, ...]
+    not_yet_asked: Share
+    scores: tuple[ScoreCell, ...]
+    indirect: IndirectIndicators
+
+
 class ComplaintReport(Frozen):
     """Management figures over the complaints received in `period`, bucketed by receipt in
     `time_zone`, as the records stood at `as_of`.
@@ -287,7 +352,10 @@ class ComplaintReport(Frozen):
     )
     repeat_complaints: RepeatComplaints
     recurring_causes: tuple[RecurringCause, ...]
-    satisfaction: Absent
+    satisfaction: Satisfaction | Absent = Field(
+        description="Complainants' satisfaction with the handling (ISO 10004); absent when "
+        "the cohort has no survey at all."
+    )
 
     @property
     def breakdowns(self) -> tuple[Breakdown, ...]:

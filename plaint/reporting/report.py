@@ -24,10 +24,10 @@ from plaint.model.complaint import (
     Referral,
     ReferralStage,
 )
+from plaint.policy.surveys import Scale
 from plaint.reporting.figures import (
     HOURS_DECIMALS,
     UNSPECIFIED,
-    Absent,
     Breakdown,
     BucketSize,
     BucketTally,
@@ -45,13 +45,11 @@ from plaint.reporting.figures import (
     TimeBucket,
     Timeliness,
 )
+from plaint.reporting.satisfaction import MINIMUM_ANSWERS, NO_SURVEYS, outcome, satisfaction
 from plaint.vocabulary.errors import PlaintError
 from plaint.vocabulary.terms import ClockKind, Expiry, Milestone
 
-SATISFACTION_ABSENT = (
-    "Complainant satisfaction with the complaint-handling process (ISO 10004) is not "
-    "captured in the complaint record yet."
-)
+SATISFACTION_ABSENT = NO_SURVEYS
 
 
 class ReportRequestError(PlaintError):
@@ -67,12 +65,16 @@ def build_report(
     as_of: datetime,
     jurisdiction_of: Mapping[str, str] | None = None,
     top_causes: int = 10,
+    survey_scale: Scale | None = None,
+    minimum_answers: int = MINIMUM_ANSWERS,
 ) -> ComplaintReport:
     """The report over the records received in `period`.
 
     `jurisdiction_of` maps a regime id to its jurisdiction (a complaint's jurisdiction is
     its regime's); complaints whose regime it does not name count as "unspecified".
-    `top_causes` caps the recurring causes listed.
+    `top_causes` caps the recurring causes listed. `survey_scale` is the policy's survey
+    scale (1 to 5 by default); a group with fewer than `minimum_answers` answers gets no
+    score ("too few answers").
     """
     zone = _zone(time_zone)
     bucket_size = _bucket_size(bucket_size)
@@ -117,7 +119,19 @@ def build_report(
         providers=provider_figures(complaints),
         repeat_complaints=repeat_complaints(complaints),
         recurring_causes=recurring_causes(complaints, top_causes),
-        satisfaction=Absent(reason=SATISFACTION_ABSENT),
+        satisfaction=satisfaction(
+            complaints,
+            scale=survey_scale or Scale(),
+            minimum=max(minimum_answers, 2),
+            zone=zone,
+            dimensions={
+                "category": lambda c: c.assessment.category,
+                "channel": lambda c: c.channel.value,
+                "jurisdiction": lambda c: jurisdiction(c, jurisdiction_of or {}),
+                "outcome": outcome,
+                "timeliness": lambda c: _timeliness_key(final_response_outcome(c, as_of)),
+            },
+        ),
     )
 
 
@@ -267,6 +281,11 @@ def final_response_outcome(complaint: Complaint, as_of: datetime) -> Outcome:
     if clock.due_at is not None and clock.due_at <= as_of:
         return Outcome.LATE
     return Outcome.PENDING
+
+
+def _timeliness_key(outcome: Outcome) -> str:
+    """The final response on time (made unnecessary on time counts as on time) or late."""
+    return Outcome.ON_TIME.value if outcome is Outcome.DISCHARGED else outcome.value
 
 
 def timeliness(outcomes: Iterable[Outcome]) -> Timeliness:

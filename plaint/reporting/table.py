@@ -21,7 +21,16 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
-from plaint.reporting.figures import Absent, Breakdown, ComplaintReport, Hours, Share, Timeliness
+from plaint.reporting.figures import (
+    Absent,
+    Breakdown,
+    ComplaintReport,
+    Hours,
+    Satisfaction,
+    ScoreCell,
+    Share,
+    Timeliness,
+)
 
 COLUMNS = ("figure", "dimension", "key", "bucket", "value", "count", "denominator", "note")
 
@@ -174,6 +183,38 @@ def _recurrence(report: ComplaintReport) -> Iterator[Row]:
         )
 
 
+def _satisfaction(found: Satisfaction) -> Iterator[Row]:
+    yield _share("survey_response_rate", found.response_rate)
+    yield _share("survey_never_asked", found.never_asked)
+    for reason in found.never_asked_reasons:
+        yield _row("survey_never_asked", reason.complaints, dimension="reason", key=reason.key)
+    yield _share("survey_not_yet_asked", found.not_yet_asked)
+    scale = f"scale {found.lowest} to {found.highest}"
+    for cell in found.scores:
+        yield from _score(cell, scale)
+    for name, share in found.indirect:
+        yield _share(f"indirect_{name}", share)
+
+
+def _score(cell: ScoreCell, scale: str) -> Iterator[Row]:
+    where = {"dimension": cell.dimension, "key": cell.key}
+    if cell.dimension == "all":
+        where = {"dimension": "aspect", "key": cell.aspect}
+    else:
+        where["key"] = f"{cell.aspect} / {cell.key}"
+    found = cell.score
+    if isinstance(found, Absent):
+        yield _row("satisfaction_mean", None, count=cell.answers, note=found.reason, **where)
+        yield _row("satisfied_share", None, count=cell.answers, note=found.reason, **where)
+        return
+    mean, top = found.mean_interval, found.satisfied_interval
+    yield _row("satisfaction_mean", found.mean, count=found.answers, **where,
+               note=f"{scale}; 95% t interval {mean.low} to {mean.high}")  # fmt: skip
+    yield _row("satisfied_share", found.satisfied.share, count=found.satisfied.numerator,
+               denominator=found.answers, **where,
+               note=f"top two scores; 95% Wilson interval {top.low} to {top.high}")  # fmt: skip
+
+
 def rows(report: ComplaintReport) -> Iterator[Row]:
     """The report's rows, in the order of `COLUMNS`, header row not included."""
     yield from _header(report)
@@ -189,7 +230,10 @@ def rows(report: ComplaintReport) -> Iterator[Row]:
     yield _share("referral_rate", report.referral)
     yield from _providers(report)
     yield from _recurrence(report)
-    yield _absent("satisfaction", report.satisfaction)
+    if isinstance(report.satisfaction, Absent):
+        yield _absent("satisfaction", report.satisfaction)
+    else:
+        yield from _satisfaction(report.satisfaction)
 
 
 def write_csv(report: ComplaintReport, out: TextIO) -> None:

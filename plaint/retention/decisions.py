@@ -77,7 +77,8 @@ def follow_closure(
         entry = record(
             AuditKind.RETENTION_SUSPENDED, complaint.complaint_id, policy, now, detail=detail
         )
-        return complaint.model_copy(update={"retention": None}), (entry,)
+        reopened = complaint.reopened + 1  # what the report counts (ISO 10004)
+        return complaint.model_copy(update={"retention": None, "reopened": reopened}), (entry,)
     return complaint, ()
 
 

@@ -68,28 +68,38 @@ def answered(
             LinkProblem.COMMENT_TOO_LONG, f"{len(comment)} > {rules.comment_max_chars}"
         )
     via = "one_click" if claims.one_click else "page"
-    entries = _score_entries(complaint, survey, scores, policy=policy, now=now, via=via)
-    digest = _digest(comment) if comment else None
-    if digest is not None and digest != survey.comment_digest:
-        entries = _with_comment(entries, complaint, comment, policy=policy, now=now, via=via)
+    updated, entries = recorded(complaint, survey, scores, comment, policy=policy, now=now, via=via)
     if not entries:
         return None
-    used = survey.used_links
     if claims.one_click:
-        used = (*used, replay_key(token))[-MAX_USED_LINKS:]
-    updated = survey.model_copy(
-        update={
-            "answers": {**survey.answers, **scores},
-            "answered_at": survey.answered_at or now,
-            "used_links": used,
-            "comment_digest": digest or survey.comment_digest,
-        }
-    )
+        used = (*survey.used_links, replay_key(token))[-MAX_USED_LINKS:]
+        updated = updated.model_copy(update={"used_links": used})
     return Decision(
         complaint=complaint.revised(survey=updated),
         expected_revision=complaint.revision,
         audit=entries,
     )
+
+
+def recorded(
+    complaint: Complaint, survey: Survey, scores: Mapping[str, int], comment: str, *,
+    policy: Policy, now: datetime, via: str,
+) -> tuple[Survey, tuple[AuditDraft, ...]]:  # fmt: skip
+    """The survey with these checked answers and the entries recording them: one per new or
+    changed score, the comment as a personal value; no entries when nothing is new. Every
+    way of answering (the page, a helpdesk's rating) records through here."""
+    entries = _score_entries(complaint, survey, scores, policy=policy, now=now, via=via)
+    digest = _digest(comment) if comment else None
+    if digest is not None and digest != survey.comment_digest:
+        entries = _with_comment(entries, complaint, comment, policy=policy, now=now, via=via)
+    updated = survey.model_copy(
+        update={
+            "answers": {**survey.answers, **scores},
+            "answered_at": survey.answered_at or (now if entries else None),
+            "comment_digest": digest or survey.comment_digest,
+        }
+    )
+    return updated, entries
 
 
 def _score_entries(

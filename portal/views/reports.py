@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, g, render_template, request
 from markupsafe import Markup
 
+from plaint.policy.surveys import Scale
 from plaint.reporting.charts import charts
 from plaint.reporting.figures import BucketSize, ComplaintReport
 from plaint.reporting.report import ReportRequestError
@@ -78,6 +79,7 @@ def _report() -> ComplaintReport:
             time_zone=zone_name,
             jurisdiction_of=_jurisdictions(),
             now=g.now,
+            survey_scale=_survey_scale(),
         )
     except (ReportRequestError, ValueError) as exc:
         raise BadInputError(str(exc)) from exc
@@ -89,6 +91,13 @@ def _jurisdictions() -> dict[str, str]:
     if policy is None:
         return {}
     return {r.id: r.jurisdiction for r in policy.regimes if r.jurisdiction}
+
+
+def _survey_scale() -> Scale | None:
+    """The scale of the policy in force: what "satisfied" (its top two scores) is read on."""
+    active = sources().policies.active()
+    policy = active[1] if active else None
+    return policy.surveys.scale if policy is not None else None
 
 
 def _download(body: str, mimetype: str, name: str) -> Response:

@@ -63,6 +63,9 @@ def test_a_report_with_its_charts(browser: Any, stack: StackProcess) -> None:
     assert page.locator("figure.chart svg").count() == 3
     box = page.locator("figure.chart svg").first.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 100
+    # No survey in the stack's policy: the section says why, with no fourth chart.
+    assert page.locator("#satisfaction h2").inner_text() == "Satisfaction (ISO 10004)"
+    assert "no complaint of this period has a survey" in page.locator("#satisfaction").inner_text()
     with page.expect_download() as download:
         page.click("text=Download CSV")
     assert download.value.suggested_filename == "report.csv"

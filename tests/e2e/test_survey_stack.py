@@ -1,19 +1,23 @@
 """A satisfaction survey through the local stack over real HTTP: a Zendesk complaint, its
 final response, the survey email at the stack's SES, its one-click link and its page
-answered over HTTP, and the answers in the compliance log."""
+answered over HTTP, the answers in the compliance log, and the management report that
+`plaint audit report` makes from the stack showing them."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 import requests
 
+from console.main import main as plaint
 from devstack.launcher import StackProcess, wait_until
 from devstack.local_ses import LOCAL_MAILBOX, LOCAL_SENDER
 from devstack.send_webhook import signed_headers
@@ -36,10 +40,12 @@ def surveying_policy(folder: Path) -> Path:
     return path
 
 
-def trigger(updated_at: str, tags: str) -> bytes:
+def trigger(updated_at: str, tags: str, ticket: str | None = None) -> bytes:
     source = EVENTS / "zendesk" / "trigger_rendered_az_created_CONSTRUCTED.json"
     document = json.loads(source.read_text(encoding="utf-8"))
     document["ticket"] |= {"updated_at": updated_at, "tags": tags}
+    if ticket is not None:
+        document["ticket"]["id"] = ticket
     document["requester"]["email"] = REQUESTER
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
@@ -60,10 +66,22 @@ def survey_entries(stack: StackProcess) -> list[tuple[str, dict[str, object]]]:
     return [(e.kind, e.detail) for e in entries if e.kind.startswith("survey.")]
 
 
+def report_from_the_stack(stack: StackProcess, policy_path: Path, out: Path) -> dict[str, Any]:
+    """`plaint audit report` as an operator runs it beside the stack, as JSON."""
+    until = (datetime.now(UTC) + timedelta(days=1)).date().isoformat() + "T00:00Z"
+    command = ["audit", "report", "--from", "2025-03-01T00:00Z", "--to", until, "--format", "json",
+               "--out", str(out), "--policy", str(policy_path),
+               "--minimum-answers", "2"]  # fmt: skip
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("PLAINT_LOCAL_DATA_DIR", str(stack.data_dir))
+        assert plaint(command) == 0
+    report: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return report
+
+
 def test_a_final_response_brings_a_survey_answered_over_http(tmp_path: Path) -> None:
-    stack = StackProcess(
-        tmp_path / "data", environment={"PLAINT_POLICY_PATH": str(surveying_policy(tmp_path))}
-    )
+    policy_path = surveying_policy(tmp_path)
+    stack = StackProcess(tmp_path / "data", environment={"PLAINT_POLICY_PATH": str(policy_path)})
     stack.start()
     try:
         for body in (trigger("2025-03-04T08:17Z", "şikayət web_form"),
@@ -97,5 +115,29 @@ def test_a_final_response_brings_a_survey_answered_over_http(tmp_path: Path) -> 
         assert [(d.get("aspect"), d.get("score")) for _, d in entries[2:]] == [
             ("overall", 4), ("overall", 5), ("speed", 3)
         ]  # fmt: skip
+
+        # A second complaint, answered 2 by its one-click link.
+        second_ticket = (("2025-03-05T09:00Z", "şikayət web_form"),
+                         ("2025-03-07T10:00Z", "şikayət final_response_sent"))  # fmt: skip
+        for body in (trigger(at, tags, "31415") for at, tags in second_ticket):
+            headers = signed_headers(body, stack.secret)
+            assert requests.post(stack.webhook_url, data=body, headers=headers, timeout=10).ok
+        wait_until(lambda: len(surveys(stack)) == 2, "the second survey email", 90)
+        second = surveys(stack)[1].get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+        assert requests.get(re.findall(re.escape(stack.api_url) + r"/surveys/[\w.-]+", second)[1],
+                            timeout=10).status_code == 200  # fmt: skip
+        wait_until(lambda: len(survey_entries(stack)) == 8, "the second answer", 30)
+
+        satisfaction = report_from_the_stack(stack, policy_path, tmp_path / "report")[
+            "satisfaction"
+        ]
+        assert satisfaction["available"] is True
+        assert (satisfaction["asked"], satisfaction["answered"]) == (2, 2)
+        assert satisfaction["response_rate"]["share"] == 1.0
+        scores = {(c["aspect"], c["dimension"]): c for c in satisfaction["scores"]}
+        overall = scores[("overall", "all")]["score"]  # the latest answers: 5 and 2
+        assert (overall["answers"], overall["mean"]) == (2, 3.5)
+        assert (overall["satisfied"]["numerator"], overall["satisfied"]["denominator"]) == (1, 2)
+        assert scores[("speed", "all")]["score"]["reason"].startswith("too few answers")
     finally:
         stack.stop()

@@ -12,6 +12,7 @@ from devstack.fake_jira import SEARCH_PATH, FakeJira
 from plaint.model.events import Channel, SourceSystem, TicketEventKind
 from plaint.policy.intake import JiraFieldMapping
 from plaint.vocabulary.errors import PermanentDeliveryError
+from tests.factories import EVENTS
 
 CREDENTIALS = ("complaints@example.com", "api-token-123")
 NOW = datetime.now(UTC).replace(second=30, microsecond=0)
@@ -200,3 +201,62 @@ def test_mapped_fields_are_read_as_the_webhook_mapper_reads_them(fake):
 def test_a_cursor_that_is_not_ours_is_permanent(fake):
     with pytest.raises(PermanentDeliveryError, match="cursor"):
         feed(fake).changed_since("not-a-cursor", NOW)
+
+
+# --- Jira Service Management request feedback (CSAT) ------------------------------------
+
+FEEDBACK = json.loads((EVENTS / "jira" / "jsm_request_feedback_CONSTRUCTED.json").read_text())
+
+
+def give_feedback(fake, key, feedback):
+    url = f"{fake.url}/rest/servicedeskapi/request/{key}/feedback"
+    requests.post(url, json=feedback, auth=CREDENTIALS, timeout=5).raise_for_status()
+
+
+def test_resolved_requests_carry_their_feedback_when_surveys_are_left_to_jira(fake):
+    create(fake, "SUP-1", 30, resolution={"name": "Done"})
+    create(fake, "SUP-2", 20, resolution={"name": "Done"})  # resolved, no feedback yet: 404
+    create(fake, "SUP-3", 10)  # open: not asked
+    give_feedback(fake, "SUP-1", FEEDBACK)
+    give_feedback(fake, "SUP-3", {"type": "csat", "rating": 1})
+
+    events, _, _ = walk(feed(fake, page_size=10, read_feedback=True), None)
+
+    ratings = {e.ticket_id: e.helpdesk_rating for e in events}
+    first = ratings["SUP-1"]
+    assert first is not None
+    assert (first.via, first.score, first.lowest, first.highest) == ("jira_feedback", 4, 1, 5)
+    assert first.comment == FEEDBACK["comment"]["body"]
+    assert ratings["SUP-2"] is None and ratings["SUP-3"] is None
+    seen = requests.get(f"{fake.url}/__fake/requests", timeout=5).json()["requests"]
+    asked = [r for r in seen if r["path"].endswith("/feedback") and r["method"] == "GET"]
+    assert {r["headers"].get("x-experimentalapi") for r in asked} == {"opt-in"}
+    assert sorted(r["path"] for r in asked) == [
+        "/rest/servicedeskapi/request/SUP-1/feedback",
+        "/rest/servicedeskapi/request/SUP-2/feedback",
+    ]
+    assert "resolution" in searches(fake)[0]["fields"]
+
+
+def test_feedback_is_not_read_unless_the_policy_leaves_surveys_to_jira(fake):
+    create(fake, "SUP-1", 30, resolution={"name": "Done"})
+    give_feedback(fake, "SUP-1", FEEDBACK)
+    events, _, _ = walk(feed(fake, page_size=10, read_feedback=lambda: False), None)
+    assert [e.helpdesk_rating for e in events] == [None]
+
+
+def test_a_server_error_reading_feedback_is_transient(fake):
+    from plaint.vocabulary.errors import TransientDeliveryError
+
+    create(fake, "SUP-1", 30, resolution={"name": "Done"})
+    jira = feed(fake, page_size=10, read_feedback=True)
+    add_fault(fake, 503, 5)
+    with pytest.raises(TransientDeliveryError):
+        jira.feedback("SUP-1")
+
+
+def test_a_rating_off_the_scale_is_refused_and_leaves_no_feedback(fake):
+    create(fake, "SUP-1", 30, resolution={"name": "Done"})
+    with pytest.raises(requests.HTTPError):
+        give_feedback(fake, "SUP-1", {"type": "csat", "rating": 9})
+    assert feed(fake, read_feedback=True).feedback("SUP-1") is None

@@ -472,3 +472,46 @@ def test_an_agents_public_reply_is_not_read_as_the_complainants_word():
     doc["current_user"] = {"id": doc["requester"]["id"]}  # the complainant wrote it
     assert parse_delivery(INVOCATION, encode(doc)).description.startswith("نعتذر")
     assert parse_delivery(INVOCATION, encode(doc)).agent_reply is None
+
+
+# --- satisfaction ratings (legacy CSAT) ---------------------------------------------------
+
+
+def test_the_documented_tickets_rating_is_read_by_reconciliation():
+    from connectors.zendesk.feed import ticket_event
+
+    ticket = document("api_ticket_show_docs_example.json")["ticket"]
+    event = ticket_event(ticket)
+    assert event is not None and event.helpdesk_rating is not None
+    rating = event.helpdesk_rating
+    assert (rating.via, rating.score, rating.lowest, rating.highest) == ("zendesk_rating", 1, 0, 1)
+    assert (rating.comment, rating.rating_id) == ("Great support!", "1234")
+
+
+@pytest.mark.parametrize(
+    ("rating", "expected"),
+    [
+        ({"score": "good", "id": 1}, (1, None)),
+        ({"score": "bad", "comment": "Slow", "reason": "The issue took too long to resolve"},
+         (0, "Slow\nThe issue took too long to resolve")),
+        ({"score": "offered"}, None),
+        ({"score": "unoffered"}, None),
+        ({"score": None}, None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_a_ticket_events_rating_is_mapped_and_offered_is_no_answer(rating, expected):
+    doc = document("event_ticket_created_docs.json")
+    doc["type"] = "zen:event-type:ticket.status_changed"
+    doc["detail"]["satisfaction_rating"] = rating
+    found = parse_delivery({}, encode(doc)).helpdesk_rating
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and (found.score, found.comment) == expected
+
+
+def test_a_rating_of_the_wrong_shape_names_the_field():
+    doc = document("event_ticket_created_docs.json")
+    doc["detail"]["satisfaction_rating"] = {"score": "x" * 41}
+    assert "satisfaction_rating" in invalid(encode(doc))

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from plaint.model.complaint import Complaint
+from plaint.model.survey import Survey, SurveyStage
 from tests.functional.portal.conftest import ADMIN_TOKEN, checkpoint_now, sign_in
 
 
@@ -94,7 +96,9 @@ def test_checkpoints_show_the_chain_and_the_offline_recipe(
 def test_the_report_has_its_charts_and_downloads(client: FlaskClient, clock: list[Any]) -> None:
     sign_in(client)
     day = clock[0].date()
-    asked = {"from": (day - timedelta(days=1)).isoformat(), "to": day.isoformat(), "bucket": "day"}
+    # To the day after: in the viewer's zone (Baku, UTC+4) today may already be tomorrow.
+    asked = {"from": (day - timedelta(days=1)).isoformat(),
+             "to": (day + timedelta(days=1)).isoformat(), "bucket": "day"}  # fmt: skip
     text = client.get("/reports", query_string=asked).get_data(as_text=True)
     assert text.count("<svg") == 3 and "complaints-by-category" in text
     assert "possible complaints awaiting review" in text
@@ -124,3 +128,32 @@ def test_the_export_bundle_is_a_verifiable_folder(
     assert main(["audit", "verify", "--export", str(folder), "--public-key", str(pem)]) == 0
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["personal_withheld"] is True
+
+
+def test_the_report_shows_satisfaction_with_its_chart(
+    client: FlaskClient, world: dict[str, Any], clock: list[Any]
+) -> None:
+    sign_in(client)
+    day = clock[0].date()
+    # To the day after: in the viewer's zone (Baku, UTC+4) today may already be tomorrow.
+    asked = {"from": (day - timedelta(days=1)).isoformat(),
+             "to": (day + timedelta(days=1)).isoformat(), "bucket": "day"}  # fmt: skip
+    before = client.get("/reports", query_string=asked).get_data(as_text=True)
+    assert "Satisfaction (ISO 10004)" in before and "no complaint of this period" in before
+    answers = iter(({"overall": 5}, {"overall": 2}))
+
+    def answered(complaint: Complaint) -> Complaint:
+        survey = Survey(stage=SurveyStage.SENT, trigger="final_response",
+                        decided_at=clock[0], answers=next(answers))  # fmt: skip
+        return complaint.model_copy(update={"survey": survey})
+
+    assert world["store"].reindex_complaints(answered) == 2
+    text = client.get("/reports", query_string=asked).get_data(as_text=True)
+    assert text.count("<svg") == 4 and "satisfaction" in text
+    assert "Answered, of those asked" in text and "<dd>2 / 2</dd>" in text
+    assert "too few answers" in text  # two answers: fewer than a score needs
+    report = client.get("/reports/report.json", query_string=asked).get_json(force=True)
+    assert report["satisfaction"]["response_rate"]["share"] == 1.0
+    assert report["satisfaction"]["scores"][0]["answers"] == 2
+    csv = client.get("/reports/report.csv", query_string=asked).get_data(as_text=True)
+    assert "survey_response_rate,,,period,1.0,2,2," in csv

@@ -143,8 +143,10 @@ def test_reopening_suspends_retention_and_closing_again_recomputes_it(desk: Desk
     desk.close(1)
     first = desk.complaint(1).retention
     desk.clock.advance(days=20)
+    assert desk.complaint(1).reopened == 0
     desk.close(1, status="open")
     assert desk.complaint(1).retention is None
+    assert desk.complaint(1).reopened == 1  # what the report counts as reopened
     desk.clock.advance(days=40)
     desk.close(1, status="closed")
     again = desk.complaint(1).retention

@@ -16,6 +16,7 @@ from plaint.clocks.acknowledgement import acknowledgement_deadline
 from plaint.intake import review
 from plaint.intake.assessment import assess
 from plaint.letters import checks as letter_checks
+from plaint.letters import outcome as outcomes
 from plaint.letters.acknowledgement import acknowledgement_action
 from plaint.model.actions import OutboundAction
 from plaint.model.audit import AuditDraft, AuditKind
@@ -68,8 +69,24 @@ def receive(
         return _superseded(event, current, policy, now)
     else:
         decision = _follow_up(event, current, policy, now)
+    decision = _outcome_noted(decision, event, policy, now)
     decision = _survey_noted(decision, event, policy, now)
     return _gap_closed(decision, event, policy, now) if event.recovered else decision
+
+
+def _outcome_noted(
+    decision: Decision, event: TicketEvent, policy: Policy, now: datetime
+) -> Decision:
+    """Whether the organisation upheld the complaint, when the ticket's tags say so."""
+    complaint = decision.complaint
+    if complaint is None or not complaint.assessment.is_complaint:
+        return decision
+    complaint, entries = outcomes.decided(event, complaint, policy, now)
+    if not entries:
+        return decision
+    return decision.model_copy(
+        update={"complaint": complaint, "audit": (*decision.audit, *entries)}
+    )
 
 
 def _survey_noted(

@@ -55,6 +55,9 @@ class AuditKind(StrEnum):
     # Letters
     LETTER_CHECKED = "letter.checked"
     LETTER_UNCHECKABLE = "letter.uncheckable"
+    # The organisation's outcome: upheld, partly upheld or not upheld
+    OUTCOME_RECORDED = "outcome.recorded"
+    OUTCOME_CHANGED = "outcome.changed"
     # Actions on the helpdesk (the acknowledgement's own is ACKNOWLEDGEMENT_SENT)
     ACTION_PARKED = "action.parked"
     ACTION_FLAG_OVERDUE_DONE = "action.flag_overdue.done"

@@ -163,6 +163,14 @@ class Retention(Frozen):
     disposed_at: AwareDatetime | None = None
 
 
+class ComplaintOutcome(StrEnum):
+    """The organisation's own decision on a complaint, as a regulator's return counts it."""
+
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
 class ReferralStage(StrEnum):
     INELIGIBLE = "ineligible"  # told where to go next, but outside the provider's rules
     OFFERED = "offered"  # told of the right to refer; the packet is the complainant's to send
@@ -277,6 +285,13 @@ class Complaint(Frozen):
         default=False, description="The ticket carried a survey opt-out tag at some point."
     )
     survey: Survey | None = Field(default=None, description="The satisfaction survey (ISO 10004).")
+    outcome: ComplaintOutcome | None = Field(
+        default=None,
+        description="Whether the organisation upheld it, as the ticket's outcome tags last said.",
+    )
+    outcome_decided_at: AwareDatetime | None = Field(
+        default=None, description="When the ticket first showed the current outcome."
+    )
     reopened: int = Field(
         default=0, ge=0, description="Times the helpdesk reopened it after it was closed."
     )

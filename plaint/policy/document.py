@@ -28,6 +28,7 @@ from plaint.model.complaint import Flag, Severity
 from plaint.model.events import Channel
 from plaint.policy.intake import EmailIntakePolicy, HelpdeskFields, IntakeSections
 from plaint.policy.letters import LetterPolicy, placeholders
+from plaint.policy.outcomes import OutcomeSignal, outcome_problems
 from plaint.policy.providers import EscalationPolicy
 from plaint.policy.recognition import RecognitionPolicy, recognition_problems
 from plaint.policy.regimes import ClockPolicy, MilestoneSignal, Regime
@@ -293,6 +294,11 @@ class Policy(Frozen):
         description="How the helpdesk shows a final response, holding response, summary "
         "resolution... was sent: the tags or statuses agents set.",
     )
+    outcomes: tuple[OutcomeSignal, ...] = Field(
+        default=(),
+        description="How the helpdesk shows whether the organisation upheld a complaint: "
+        "the tags agents set for upheld, partly_upheld and not_upheld.",
+    )
     retention: RetentionPolicy = RetentionPolicy()
     escalation: EscalationPolicy = EscalationPolicy()
     letters: LetterPolicy = LetterPolicy()
@@ -333,8 +339,9 @@ class Policy(Frozen):
         # What the policy says, not how it was assembled: the same effective policy has one
         # version whichever files it came from (composed_from is kept in the document).
         content = self.model_dump(mode="json", exclude={"composed_from"})
-        if not content["sources"]:
-            del content["sources"]  # versions from before the field stay as they were
+        for added in ("sources", "outcomes"):
+            if not content[added]:
+                del content[added]  # versions from before the field stay as they were
         return hashlib.sha256(canonical_json(content)).hexdigest()
 
     def calendar(self, calendar_id: str) -> CalendarPolicy:
@@ -363,6 +370,7 @@ def reference_problems(policy: Policy) -> list[Problem]:
             )
         )
     problems += _regime_problems(policy, calendar_ids)
+    problems += outcome_problems(policy.outcomes, policy.milestones)
     survey_calendar = policy.surveys.calendar
     if survey_calendar is not None and survey_calendar not in calendar_ids:
         problems.append((("surveys", "calendar"), f"unknown calendar {survey_calendar!r}"))

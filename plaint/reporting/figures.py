@@ -47,6 +47,7 @@ class Dimension(StrEnum):
     CHANNEL = "channel"
     PRODUCT = "product"
     JURISDICTION = "jurisdiction"
+    OUTCOME = "outcome"  # the organisation's own: upheld, partly_upheld, not_upheld
 
 
 class ReportPeriod(Frozen):
@@ -337,6 +338,10 @@ class ComplaintReport(Frozen):
     by_channel: Breakdown
     by_product: Breakdown
     by_jurisdiction: Breakdown
+    by_outcome: Breakdown = Field(
+        description="Whether the organisation upheld each complaint (upheld, partly_upheld, "
+        "not_upheld), or not_yet_decided while its ticket shows no outcome."
+    )
     acknowledgement: Timeliness
     final_response: Timeliness
     timeliness_by_bucket: tuple[BucketTimeliness, ...]
@@ -359,4 +364,10 @@ class ComplaintReport(Frozen):
 
     @property
     def breakdowns(self) -> tuple[Breakdown, ...]:
-        return (self.by_category, self.by_channel, self.by_product, self.by_jurisdiction)
+        return (
+            self.by_category,
+            self.by_channel,
+            self.by_product,
+            self.by_jurisdiction,
+            self.by_outcome,
+        )

@@ -107,6 +107,7 @@ def build_report(
         by_jurisdiction=breakdown(
             Dimension.JURISDICTION, lambda c: jurisdiction(c, jurisdiction_of or {})
         ),
+        by_outcome=breakdown(Dimension.OUTCOME, decided_outcome),
         acknowledgement=_acknowledgement(complaints, as_of),
         final_response=_final_response(complaints, as_of),
         timeliness_by_bucket=_timeliness_by_bucket(complaints, buckets, bucket_of, as_of),
@@ -199,6 +200,14 @@ def jurisdiction(complaint: Complaint, jurisdiction_of: Mapping[str, str]) -> st
     else the one its assessment chose)."""
     regime = complaint.regime or complaint.assessment.regime
     return jurisdiction_of.get(regime, UNSPECIFIED) if regime else UNSPECIFIED
+
+
+NOT_YET_DECIDED = "not_yet_decided"
+
+
+def decided_outcome(complaint: Complaint) -> str:
+    """Whether the organisation upheld the complaint, as its ticket last said."""
+    return complaint.outcome.value if complaint.outcome is not None else NOT_YET_DECIDED
 
 
 def _tallies(counts: Counter[str]) -> tuple[Tally, ...]:

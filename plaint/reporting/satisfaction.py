@@ -93,9 +93,11 @@ def score(values: Sequence[int], scale: Scale, minimum: int) -> Score | Absent:
 
 
 def outcome(complaint: Complaint) -> str:
-    """What the record says became of the complaint. It does not record whether the
-    organisation upheld it; a provider's decision for the complainant (a recommendation or
-    determination against the organisation) is the nearest it comes."""
+    """What the record says became of the complaint: whether the organisation upheld it,
+    when its ticket said so; else a provider's decision, a referral, or the milestone its
+    handling reached."""
+    if complaint.outcome is not None:
+        return complaint.outcome.value
     decided = [r for r in complaint.referrals if r.outcome is not None]
     if decided:
         latest = max(decided, key=lambda r: r.decided_at or r.offered_at)

@@ -24,6 +24,7 @@ from plaint.model.complaint import (
     Clock,
     ClockStatus,
     Complaint,
+    ComplaintOutcome,
     ComplaintStatus,
     Referral,
     ReferralOutcome,
@@ -216,6 +217,23 @@ def test_complaints_are_counted_by_category_channel_product_and_jurisdiction() -
     assert tallies(report.by_channel) == [("email", 3), ("chat", 1), ("phone", 1), ("web", 1)]
     assert tallies(report.by_product) == [("card", 5), ("unspecified", 1)]
     assert tallies(report.by_jurisdiction) == [("GB", 4), ("SA", 1), ("unspecified", 1)]
+
+
+def test_complaints_are_counted_by_whether_the_organisation_upheld_them() -> None:
+    decided = {1: ComplaintOutcome.UPHELD, 2: ComplaintOutcome.PARTLY_UPHELD,
+               3: ComplaintOutcome.UPHELD, 4: ComplaintOutcome.NOT_UPHELD}  # fmt: skip
+    found = [
+        complaint(n, at(3 + n, 9), outcome=decided.get(n), category="billing") for n in range(1, 7)
+    ]
+    report = build_report(found, MARCH, bucket_size=BucketSize.MONTH, time_zone=LONDON,
+                          as_of=AS_OF)  # fmt: skip
+    assert tallies(report.by_outcome) == [
+        ("not_yet_decided", 2), ("upheld", 2), ("not_upheld", 1), ("partly_upheld", 1),
+    ]  # fmt: skip
+    assert report.model_dump(mode="json")["by_outcome"]["dimension"] == "outcome"
+    table = [tuple(r[:5]) for r in rows(report)]
+    assert ("complaints", "outcome", "upheld", "period", "2") in table
+    assert ("complaints", "outcome", "not_yet_decided", "2025-03", "2") in table
 
 
 def test_weeks_are_iso_weeks_in_the_report_time_zone_and_empty_ones_are_kept() -> None:

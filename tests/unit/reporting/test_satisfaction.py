@@ -11,7 +11,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from plaint.model.complaint import ClockStatus, Complaint, Referral, ReferralOutcome, ReferralStage
+from plaint.model.complaint import (
+    ClockStatus,
+    Complaint,
+    ComplaintOutcome,
+    Referral,
+    ReferralOutcome,
+    ReferralStage,
+)
 from plaint.model.events import Channel
 from plaint.model.survey import SkipReason, Survey, SurveyStage
 from plaint.policy.surveys import Scale
@@ -45,14 +52,15 @@ def surveyed_month() -> list[Complaint]:
         outcome=ReferralOutcome.DETERMINATION_UPHELD, decided_at=at(25),
     )  # fmt: skip
     return [
-        complaint(1, at(2), survey=sent(5, speed=4),
+        complaint(1, at(2), survey=sent(5, speed=4), outcome=ComplaintOutcome.PARTLY_UPHELD,
                   milestones={Milestone.FINAL_RESPONSE: at(9)}),
         complaint(2, at(3), survey=sent(4), complainant_ref="zendesk-user:1",
                   milestones={Milestone.SUMMARY_RESOLUTION: at(4)}),
         complaint(3, at(4), survey=sent(4), referrals=(referral,),
                   milestones={Milestone.REFERRAL: at(11)}),
-        complaint(4, at(5), survey=sent(2), category="service", reopened=1),
-        complaint(5, at(6), survey=sent(5), category="service",
+        complaint(4, at(5), survey=sent(2), category="service", reopened=1,
+                  outcome=ComplaintOutcome.NOT_UPHELD),
+        complaint(5, at(6), survey=sent(5), category="service", outcome=ComplaintOutcome.UPHELD,
                   clocks=(clock(status=ClockStatus.BREACHED, due_at=at(20)),)),
         complaint(6, at(7), category="service", channel=Channel.WEB,
                   survey=survey(SurveyStage.WITH_HELPDESK, answers={"overall": 1})),
@@ -145,10 +153,14 @@ def test_groups_with_too_few_answers_say_so() -> None:
 def test_scores_are_broken_down_by_outcome_timeliness_channel_and_jurisdiction() -> None:
     section = found(report_of(surveyed_month(), minimum_answers=1))
     keys = {(c.dimension, c.key): c.answers for c in section.scores if c.aspect == "overall"}
-    assert keys[("outcome", "final_response")] == 1
+    # The organisation's recorded outcome first; then what the milestones and referrals say.
+    assert keys[("outcome", "partly_upheld")] == 1  # recorded, beside its final response
+    assert keys[("outcome", "not_upheld")] == 1
+    assert keys[("outcome", "upheld")] == 1
+    assert ("outcome", "final_response") not in keys
     assert keys[("outcome", "summary_resolution")] == 1
     assert keys[("outcome", "referred_upheld")] == 1
-    assert keys[("outcome", "unresolved")] == 3
+    assert keys[("outcome", "unresolved")] == 1
     assert keys[("channel", "email")] == 5 and keys[("channel", "web")] == 1
     assert keys[("jurisdiction", "GB")] == 6
     assert keys[("timeliness", "late")] == 1  # the breached clock

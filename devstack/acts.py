@@ -43,13 +43,15 @@ class ActRefusedError(Exception):
 
 @dataclass(frozen=True)
 class Act:
-    """One change to a ticket. `text` is the comment (none for close and reopen); `tag` the
-    milestone tag a letter carries."""
+    """One change to a ticket. `text` is the comment (none for close and reopen); `tags` the
+    milestone tag a letter carries and its outcome's; `untags` the other outcomes' tags,
+    taken off so the ticket shows one outcome."""
 
     verb: Verb
     who: Who
     text: str | None = None
-    tag: str | None = None
+    tags: tuple[str, ...] = ()
+    untags: tuple[str, ...] = ()
 
     @property
     def status(self) -> str | None:

@@ -33,8 +33,9 @@ def issue(jira: str, key: str) -> dict[str, Any]:
 
 def play(act: Act, key: str, *, jira: str, api: str, secret: str) -> Played:
     before = issue(jira, key)
-    if act.tag:
-        _call(jira, "PUT", f"/rest/api/3/issue/{key}", {"update": {"labels": [{"add": act.tag}]}})
+    labels = [{"add": t} for t in act.tags] + [{"remove": t} for t in act.untags]
+    if labels:
+        _call(jira, "PUT", f"/rest/api/3/issue/{key}", {"update": {"labels": labels}})
     comment = _comment(jira, key, act) if act.text is not None else None
     changelog = _transition(jira, key, act, before) if act.status else None
     after = issue(jira, key)

@@ -2,6 +2,7 @@
 
   python -m devstack.ticket reply   TICKET [--as agent|complainant] [--text ...]
   python -m devstack.ticket respond TICKET --kind holding|final|summary [--text ...]
+                                          [--outcome upheld|partly_upheld|not_upheld]
   python -m devstack.ticket reject  TICKET [--text ...]
   python -m devstack.ticket close   TICKET
   python -m devstack.ticket reopen  TICKET
@@ -11,7 +12,8 @@ email:m-<24 hex digits>. For Zendesk and Jira the change is made in the fake hel
 the signed webhook the helpdesk would send for it goes to Plaint. `respond` is the agent's
 reply carrying the letter (the policy's template for the complaint's regime and language,
 read from the running stack; the ISO 10002 pack's when the policy has no letters) and the
-policy's milestone tag for it; `reject` is the complainant's reply saying they do not
+policy's milestone tag for it (with --outcome, the policy's tag for that outcome too, the
+other outcomes' tags taken off); `reject` is the complainant's reply saying they do not
 accept the outcome; `close` solves (Zendesk) or resolves (Jira) the ticket, `reopen` opens
 it again. An email complaint has no helpdesk: only the complainant acts on it (reply,
 reject), by an email to the ticket's reply address through the local SES receipt and SNS
@@ -39,7 +41,7 @@ from devstack.local_ses import LOCAL_MAILBOX
 from devstack.local_sns import SnsSigner, topic_arn
 from devstack.send_webhook import email_delivery, kept_secret
 from devstack.ses_receipts import SAMPLES, complaint_email
-from plaint.model.complaint import Complaint
+from plaint.model.complaint import Complaint, ComplaintOutcome
 from plaint.model.events import SourceSystem
 from plaint.policy.document import Policy
 from plaint.policy.letters import LetterKind
@@ -115,8 +117,10 @@ def letter_act(args: argparse.Namespace, complaint_id: str) -> Act:
     situation = Situation(args.data_dir, args.policy)
     policy = situation.policy
     tag = args.tag or (milestone_tag(policy, kind) if policy else DEFAULT_TAGS[kind])
+    added, untags = outcome_change(args.outcome, kind, policy)
+    tags = (str(tag), *added)
     if args.text is not None:
-        return Act("respond", "agent", args.text, tag)
+        return Act("respond", "agent", args.text, tags, untags)
     if policy is None:
         raise ActRefusedError("no policy to take the letter from: pass --policy FILE or --text")
     complaint = situation.complaint(complaint_id)
@@ -128,7 +132,24 @@ def letter_act(args: argparse.Namespace, complaint_id: str) -> Act:
         text = letter_text(policy, kind, complaint, language=language, regime=regime)
     except NoLetterError as exc:
         raise ActRefusedError(str(exc)) from exc
-    return Act("respond", "agent", text, tag)
+    return Act("respond", "agent", text, tags, untags)
+
+
+def outcome_change(
+    outcome: str | None, kind: LetterKind, policy: Policy | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tag --outcome adds (the policy's first for it, complaint_<outcome> when it names
+    none) and the other outcomes' tags it takes off, so the ticket shows one outcome."""
+    if outcome is None:
+        return (), ()
+    if kind is LetterKind.HOLDING_RESPONSE:
+        raise ActRefusedError("a holding response decides no outcome: --outcome goes with "
+                              "--kind final or summary")  # fmt: skip
+    chosen = ComplaintOutcome(outcome)
+    signals = policy.outcomes if policy else ()
+    tags = [t for s in signals if s.outcome is chosen for t in s.tags]
+    others = tuple(t for s in signals if s.outcome is not chosen for t in s.tags)
+    return (tags[0] if tags else f"complaint_{chosen.value}",), others
 
 
 def milestone_tag(policy: Policy, kind: LetterKind) -> str:
@@ -206,7 +227,7 @@ def parser() -> argparse.ArgumentParser:
     ):
         command = verbs.add_parser(verb, help=text, description=text)
         # What a verb does not ask for, every act still reads.
-        command.set_defaults(who="agent", text=None, language=None, policy=None)
+        command.set_defaults(who="agent", text=None, language=None, policy=None, outcome=None)
         command.add_argument("ticket", help="zendesk:48213, jira:CARE-12 or email:m-...")
         if verb in ("reply", "respond", "reject"):
             command.add_argument("--text", help="the comment's words (default: a sample)")
@@ -217,6 +238,9 @@ def parser() -> argparse.ArgumentParser:
         if verb == "respond":
             command.add_argument("--kind", choices=sorted(KINDS), required=True)
             command.add_argument("--tag", help="the milestone tag (default: the policy's)")
+            command.add_argument("--outcome", choices=[o.value for o in ComplaintOutcome],
+                                 help="whether the organisation upheld the complaint: adds "
+                                 "the policy's tag for it")  # fmt: skip
             command.add_argument("--regime", help="the letter's regime (default: the complaint's)")
             command.add_argument("--policy", type=Path,
                                  help="the policy file (default: the running stack's)")  # fmt: skip

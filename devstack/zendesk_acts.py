@@ -34,8 +34,10 @@ def play(act: Act, number: str, *, zendesk: str, api: str, secret: str) -> Playe
         # Left out, the author is the requester: the complainant's reply.
         by = {"author_id": int(AGENT["id"])} if act.who == "agent" else {}
         change["comment"] = {"body": act.text, "public": True} | by
-    if act.tag:
-        change["additional_tags"] = [act.tag]
+    if act.tags:
+        change["additional_tags"] = list(act.tags)
+    if act.untags:
+        change["remove_tags"] = list(act.untags)
     if act.status:
         change["status"] = act.status
     elif act.who == "agent" and before["ticket"]["status"] == "new":

@@ -189,3 +189,30 @@ def test_a_letter_on_a_policy_without_letters_is_the_iso_10002_packs(
     assert "Our reference: zendesk:" not in letter  # no complaint record without the stack
     assert "We are still waiting for the card scheme's records." in letter
     assert "{" not in letter and "holding_response_sent" in zendesk_delivery(api).tags
+
+
+def test_a_final_response_with_its_outcome_and_a_later_change_on_zendesk_and_jira(
+    desk: tuple[Received, FakeZendesk, FakeJira, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api, zendesk, jira, urls = desk
+    policy = ["--policy", str(DEFAULT_POLICY), "--text", "Our final response."]
+    assert send_webhook.main(["--secret", SECRET, "--language", "en", *urls[:4]]) == 0
+    number = capsys.readouterr().out.splitlines()[0].removeprefix("ticket zendesk:")
+    played(urls, capsys, "respond", number, "--kind", "final", "--outcome", "not_upheld", *policy)
+    assert {"final_response_sent", "complaint_not_upheld"} <= set(zendesk_delivery(api).tags)
+    played(urls, capsys, "respond", number, "--kind", "summary", "--outcome", "upheld", *policy)
+    tags = set(zendesk_delivery(api).tags)
+    assert "complaint_upheld" in tags and "complaint_not_upheld" not in tags  # one outcome shown
+
+    sent = ["--jira", "--secret", SECRET, "--language", "en", "--api", urls[1],
+            "--jira-url", urls[5]]  # fmt: skip
+    assert send_webhook.main(sent) == 0
+    key = capsys.readouterr().out.splitlines()[0].removeprefix("ticket jira:")
+    played(urls, capsys, "respond", key, "--kind", "final", "--outcome", "partly_upheld", *policy)
+    assert {"final_response_sent", "complaint_partly_upheld"} <= set(jira_delivery(api).tags)
+    issue = requests.get(f"{jira.url}/__fake/issues/{key}", timeout=5).json()
+    assert issue["issue"]["fields"]["labels"] == ["final_response_sent", "complaint_partly_upheld"]
+
+    refused = ["respond", number, "--kind", "holding", "--outcome", "upheld", *policy, *urls]
+    assert ticket.main(refused) == 2
+    assert "a holding response decides no outcome" in capsys.readouterr().err

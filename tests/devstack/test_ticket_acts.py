@@ -203,6 +203,8 @@ def test_a_final_response_with_its_outcome_and_a_later_change_on_zendesk_and_jir
     played(urls, capsys, "respond", number, "--kind", "summary", "--outcome", "upheld", *policy)
     tags = set(zendesk_delivery(api).tags)
     assert "complaint_upheld" in tags and "complaint_not_upheld" not in tags  # one outcome shown
+    helpdesk = requests.get(f"{zendesk.url}/__fake/tickets/{number}", timeout=5).json()
+    assert "complaint_not_upheld" not in helpdesk["ticket"]["tags"]
 
     sent = ["--jira", "--secret", SECRET, "--language", "en", "--api", urls[1],
             "--jira-url", urls[5]]  # fmt: skip

@@ -74,8 +74,6 @@ def compose_text(text: str, name: str = "(document)", folder: FilePath = PACKAGE
 
 
 def _read(path: FilePath, name: str, chain: tuple[FilePath, ...]) -> Composed:
-    from plaint.policy.loading import utf8_text  # noqa: PLC0415  # loading imports this module
-
     raw = path.read_bytes()
     return _compose(utf8_text(raw), hashlib.sha256(raw).hexdigest(), name, path.parent, chain)
 
@@ -245,3 +243,16 @@ def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, (*path, index))
+
+
+def utf8_text(raw: bytes) -> str:
+    """A document's bytes as text, or PolicyError naming the line of the first byte that
+    is not UTF-8. Here rather than with the loading, which builds the whole policy model:
+    composing a webhook's intake sections reads files too."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        problem = f"line {line}, byte {column}: not UTF-8 ({exc.reason}); save the file as UTF-8"
+        raise PolicyError([problem]) from exc

@@ -193,15 +193,3 @@ def _ids_in(value: Any) -> list[str]:
 
 def load_policy(path: str | FilePath) -> Policy:
     return composed_policy(compose_file(path))
-
-
-def utf8_text(raw: bytes) -> str:
-    """A document's bytes as text, or PolicyError naming the line of the first byte that
-    is not UTF-8."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - raw.rfind(b"\n", 0, exc.start)
-        problem = f"line {line}, byte {column}: not UTF-8 ({exc.reason}); save the file as UTF-8"
-        raise PolicyError([problem]) from exc

@@ -73,14 +73,17 @@ _POWERTOOLS_KEPT_UTILITIES = ("__init__.py", "jmespath_utils/")
 # Pydantic's copy of its version 1 API (0.4 MB zipped): Plaint's models are version 2, and
 # pydantic itself imports it only to warn about a version 1 model mixed in, which has none.
 _PYDANTIC_V1 = "pydantic/v1/"
+# python-rsa reads and writes key files with pyasn1 (0.24 MB zipped); the SNS check hands it
+# the modulus and exponent asn1crypto read from the certificate, so it is never imported.
+_PYASN1 = ("pyasn1/", "pyasn1-")
 
 
 def _left_out(name: str) -> bool:
     """Entries the functions never read: bytecode the build machine left in chalicelib/
     (for whichever Python ran there), the holidays package's translations of holiday
     names (Plaint reads holiday dates only; the names stay in each country's language), and
-    the parts of Powertools and pydantic no function imports."""
-    if name.startswith(("aws_lambda_powertools/event_handler/", _PYDANTIC_V1)):
+    the parts of Powertools, pydantic and python-rsa's dependencies no function imports."""
+    if name.startswith(("aws_lambda_powertools/event_handler/", _PYDANTIC_V1, *_PYASN1)):
         return True
     utilities = "aws_lambda_powertools/utilities/"
     if name.startswith(utilities) and not name.removeprefix(utilities).startswith(

@@ -152,12 +152,43 @@ def test_the_artifact_leaves_out_what_the_functions_never_read(artifact: Path) -
     assert not list((artifact / "holidays" / "locale").rglob("*.mo"))  # holiday names
     assert (artifact / "rsa").is_dir() and (artifact / "asn1crypto").is_dir()
     assert not (artifact / "pydantic" / "v1").exists()  # the version 1 API
+    assert not (artifact / "pyasn1").exists()  # python-rsa's key files
     powertools = artifact / "aws_lambda_powertools"
     assert (powertools / "logging").is_dir() and (powertools / "metrics").is_dir()
     assert not (powertools / "event_handler").exists()
     assert {p.name for p in (powertools / "utilities").iterdir()} <= {
         "__init__.py", "__pycache__", "jmespath_utils",
     }  # fmt: skip
+
+
+SNS_CHECK = r"""
+import sys
+sys.path[:] = [ARTIFACT, RUNTIME] + STDLIB
+from connectors.email.signature import verify_sns_message
+from connectors.errors import SignatureRejectedError
+verify_sns_message(MESSAGE, lambda url: PEM)
+try:
+    verify_sns_message({**MESSAGE, "Subject": "changed"}, lambda url: PEM)
+except SignatureRejectedError:
+    print("checked")
+assert "pyasn1" not in sys.modules
+"""
+
+
+def test_an_sns_signature_is_checked_from_the_artifact(artifact: Path, runtime_dir: Path) -> None:
+    """The artifact leaves out pyasn1: python-rsa checks a signature without it."""
+    from tests.connectors.email.test_sns import certificate_pem, load, signed
+
+    message = signed(load("sns_http_Notification_docs.json"))
+    script = (
+        f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib_paths()!r}\n"
+        f"MESSAGE={message!r}\nPEM={certificate_pem()!r}\n" + SNS_CHECK
+    )
+    packaged = subprocess.run(
+        [sys.executable, "-S", "-c", script], cwd=artifact, capture_output=True, text=True,
+        timeout=60, check=True, env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert packaged.stdout.strip() == "checked"
 
 
 HOLIDAY_COUNTRIES = ("AZ", "SA", "IR", "AE", "GB", "US", "TR", "RU")

@@ -122,7 +122,9 @@ from connectors.jira.wire import (
     Named,
     Status,
     TransitionRecord,
+    User,
 )
+from connectors.payload import plain_address
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.vocabulary.errors import PermanentDeliveryError
 
@@ -373,6 +375,16 @@ class JiraClient(ApiConnection):
             found.extend(page.values)
             if page.is_last or not page.values or len(found) >= len(ids):
                 return found
+
+    def address_of(self, complainant_ref: str) -> str | None:
+        """The reporter's email (GET /rest/api/3/user?accountId=..., `emailAddress`); None
+        for an account Jira does not know (404) or whose profile hides the address, as
+        Atlassian accounts do unless the user chose to show it."""
+        response = self._call("GET", "/rest/api/3/user", params={"accountId": complainant_ref})
+        if response.status_code == 404:
+            return None
+        raise_for_status(response)
+        return plain_address(read_answer(response, User, "user from Jira").email_address)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return send(self._session, method, self._base_url + path, self._auth, **kwargs)

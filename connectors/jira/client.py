@@ -129,6 +129,7 @@ from plaint.model.actions import ActionKind, OutboundAction
 from plaint.vocabulary.errors import PermanentDeliveryError
 
 COMMENT_PAGE_SIZE: Final = 100
+USER_REF_PREFIX: Final = "jira-user:"  # a complainant_ref, as connectors.jira.mapper writes it
 MAX_COMMENT_PAGES: Final = 20
 ACTION_PROPERTY: Final = "plaint.action"
 # How comments posted before ACTION_PROPERTY named their action: a last line.
@@ -380,7 +381,10 @@ class JiraClient(ApiConnection):
         """The reporter's email (GET /rest/api/3/user?accountId=..., `emailAddress`); None
         for an account Jira does not know (404) or whose profile hides the address, as
         Atlassian accounts do unless the user chose to show it."""
-        response = self._call("GET", "/rest/api/3/user", params={"accountId": complainant_ref})
+        account = complainant_ref.removeprefix(USER_REF_PREFIX)
+        if account == complainant_ref or not account:
+            return None  # not a Jira user
+        response = self._call("GET", "/rest/api/3/user", params={"accountId": account})
         if response.status_code == 404:
             return None
         raise_for_status(response)

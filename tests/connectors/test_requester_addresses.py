@@ -56,10 +56,11 @@ def test_jira_answers_the_reporters_email_unless_the_profile_hides_it(
     jira: JiraClient, fake_jira: FakeJira
 ) -> None:
     assert isinstance(jira, AddressBook)
-    assert jira.address_of(ACCOUNT) == reporter_email(ACCOUNT)
-    assert jira.address_of("557058:unknown") is None  # 404
+    assert jira.address_of(f"jira-user:{ACCOUNT}") == reporter_email(ACCOUNT)
+    assert jira.address_of("jira-user:557058:unknown") is None  # 404
+    assert jira.address_of("zendesk-user:42") is None  # not a Jira user: not asked
     fake_jira.state.user_emails[ACCOUNT] = None  # hidden: emailAddress left out
-    assert jira.address_of(ACCOUNT) is None
+    assert jira.address_of(f"jira-user:{ACCOUNT}") is None
     asked = [r for r in fake_jira.state.requests if r["path"].startswith("/rest/api/3/user")]
     assert asked[0]["path"] == f"/rest/api/3/user?accountId={ACCOUNT}"
 

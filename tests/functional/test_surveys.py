@@ -6,22 +6,26 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from chalice.test import Client
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from devstack.fake_http import Fault
+from devstack.fake_jira import FakeJira, reporter_email
 from devstack.fake_zendesk import FakeZendesk
-from devstack.send_webhook import sample_event
+from devstack.send_webhook import sample_event, sample_jira_event
 from storage.dynamodb import DynamoStore
 from tests.conftest import dumps, ledger_entries, load_event, queued_messages
 from tests.factories import DEFAULT_POLICY
+from tests.functional.test_jira_webhook import signed as jira_signed
 from tests.functional.test_webhook_api import post, signed
 from tests.functional.test_worker_and_sweep import run_sweep, run_worker
 
@@ -239,3 +243,44 @@ def test_a_throttled_address_lookup_is_asked_again_by_a_later_sweep(
     assert complaint is not None and complaint.survey is not None
     assert complaint.survey.address_lookups == 1
     assert complaint.contact_address is None
+
+
+def jira_delivery(functions: Any, aws: dict[str, Any], labels: list[str], at: datetime) -> None:
+    document = sample_jira_event(512)
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    document["timestamp"] = int(at.timestamp() * 1000)
+    document["issue"]["fields"] |= {"labels": labels, "updated": stamp}
+    if labels:
+        document |= {"webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic"}
+    body = dumps(document)
+    headers = jira_signed(body, f"jira-delivery-{len(labels)}")
+    with Client(functions.app) as client:
+        assert client.http.post("/webhooks/jira", body=body, headers=headers).status_code == 202
+    run_worker(functions, [m["Body"] for m in queued_messages(aws)])
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_a_jira_complaint_is_surveyed_at_its_reporters_address_unless_jira_hides_it(
+    surveyed: Any, aws: dict[str, Any], fake_jira: FakeJira, shown: bool
+) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
+    reporter = sample_jira_event(512)["issue"]["fields"]["reporter"]
+    made = {"key": "CARE-512", "fields": {"summary": "s", "reporter": reporter}}
+    requests.post(f"{fake_jira.url}/__fake/issues", json=made, timeout=5).raise_for_status()
+    if not shown:
+        fake_jira.state.user_emails[reporter["accountId"]] = None
+    opened = datetime.now(UTC) - timedelta(minutes=5)
+    jira_delivery(surveyed, aws, [], opened)
+    jira_delivery(surveyed, aws, ["final_response_sent"], opened + timedelta(minutes=2))
+    run_sweep(surveyed)
+    asked = [
+        r["path"] for r in fake_jira.state.requests if r["path"].startswith("/rest/api/3/user")
+    ]
+    assert asked == [f"/rest/api/3/user?accountId={reporter['accountId']}"]
+    if shown:
+        (message,) = sent_surveys()
+        assert message["To"] == reporter_email(reporter["accountId"])
+        assert kinds(aws) == ["survey.scheduled", "survey.sent"]
+    else:
+        assert sent_surveys() == []
+        assert kinds(aws) == ["survey.scheduled", "survey.skipped"]

@@ -168,8 +168,8 @@ def validation_message(exc: ValidationError, prefix: str = "") -> str:
 
 
 def plain_address(value: str | None) -> str | None:
-    """An email address when it is one plain address; None otherwise (a
-    survey then records that it had nowhere to go)."""
+    """An email address when it is one plain address; None otherwise (a survey then
+    records that it had nowhere to go)."""
     address = (value or "").strip()
     local, at, domain = address.partition("@")
     plain = at and local and "." in domain and len(address) <= 320

@@ -106,8 +106,10 @@ def helpdesk_user(complaint: Complaint) -> str | None:
     return None
 
 
-def needs_address(complaint: Complaint, now: datetime) -> bool:
-    """The survey email falls due with no address, but the helpdesk can be asked for it."""
+def needs_address(complaint: Complaint, rules: SurveyPolicy, now: datetime) -> bool:
+    """The survey email falls due with no address, but the helpdesk can be asked for it.
+    A complainant who is not to be asked (erased, restricted, now excluded) is not looked up,
+    so no address of theirs is fetched and kept."""
     survey = complaint.survey
     return (
         survey is not None
@@ -116,6 +118,7 @@ def needs_address(complaint: Complaint, now: datetime) -> bool:
         and survey.due_at <= now
         and not complaint.contact_address
         and helpdesk_user(complaint) is not None
+        and skip_reason(complaint, rules, may_look_up=True) is None
     )
 
 
@@ -201,7 +204,10 @@ def _send(
     reminder: bool,
 ) -> Decision:
     rules = policy.surveys
-    reason = skip_reason(complaint, rules) or (None if links else SkipReason.NOT_CONFIGURED)
+    # Without links the helpdesk was not asked for an address: the reason is the links.
+    reason = skip_reason(complaint, rules, may_look_up=links is None) or (
+        None if links else SkipReason.NOT_CONFIGURED
+    )
     if reason is not None and reminder:
         # Asked already: the reminder is dropped, the survey stays as sent.
         updated = complaint.revised(survey=survey.model_copy(update={"reminder_due_at": None}))

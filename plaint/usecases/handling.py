@@ -333,7 +333,9 @@ class ComplaintHandling:
         gives for the requester, or the decision to ask again later (429, 5xx)."""
         ref = surveys.helpdesk_user(complaint)
         book = self.outboxes.get(complaint.source)
-        if ref is None or not surveys.needs_address(complaint, now):
+        if ref is None or self.survey_links is None:
+            return complaint  # unsigned links: the send records not_configured
+        if not surveys.needs_address(complaint, self.policy.surveys, now):
             return complaint
         if not isinstance(book, AddressBook):
             return complaint  # nobody to ask: the send records no_email_address

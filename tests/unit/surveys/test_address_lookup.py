@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from plaint.model.complaint import Complaint
+from plaint.model.decision import Decision
 from plaint.model.survey import SkipReason, Survey, SurveyStage
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 from tests.fakes import FakeHelpdesk
@@ -116,3 +117,27 @@ def test_a_complainant_with_no_helpdesk_user_is_skipped_when_it_is_decided() -> 
     desk.final_response(contact_email=None, complainant_ref=None)
     assert desk.survey_kinds() == ["survey.skipped"]
     assert helpdesk.asked == []
+
+
+def test_a_restricted_complainant_or_unsigned_links_are_not_looked_up() -> None:
+    desk, helpdesk = _desk()
+    complaint, _ = _survey(desk)
+    desk.store.commit(
+        Decision(complaint=complaint.revised(restricted_at=desk.clock()),
+                 expected_revision=complaint.revision, audit=()),
+        "main",
+    )  # fmt: skip
+    desk.clock.advance(hours=24, seconds=1)
+    desk.sweep()
+    complaint, survey = _survey(desk)
+    assert (survey.skipped, complaint.contact_address) == (SkipReason.ERASED, None)
+    assert helpdesk.asked == []
+
+    helpdesk = HelpdeskWithUsers(addresses={"zendesk-user:1": "leyla@example.az"})
+    desk = Desk(helpdesk=helpdesk, links=None)
+    desk.open_complaint(contact_email=None)
+    desk.final_response(contact_email=None)
+    desk.clock.advance(hours=24, seconds=1)
+    desk.sweep()
+    _, survey = _survey(desk)
+    assert (survey.skipped, helpdesk.asked) == (SkipReason.NOT_CONFIGURED, [])

@@ -165,3 +165,14 @@ def validation_message(exc: ValidationError, prefix: str = "") -> str:
         path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
         problems.append(f"{path or '(body)'}: {error['msg']}")
     return "; ".join(problems)
+
+
+def plain_address(value: str | None) -> str | None:
+    """An email address when it is one plain address; None otherwise (a survey then
+    records that it had nowhere to go)."""
+    address = (value or "").strip()
+    local, at, domain = address.partition("@")
+    plain = at and local and "." in domain and len(address) <= 320
+    return (
+        address if plain and not any(c.isspace() or c in '<>",;@' for c in local + domain) else None
+    )

@@ -80,6 +80,8 @@ def banner(stack: Stack) -> str:
         "whole story'): reply, respond --kind holding|final|summary, reject, close, reopen:",
         f"  {python} -m devstack.ticket respond TICKET --kind final {_addresses(c)} "
         f"--data-dir {c.data_dir}",
+        "Read the emails the local SES sent (a survey's links, decoded; --last 0 for all):",
+        f"  {python} -m devstack.mailbox --data-dir {c.data_dir}",
         "",
     ]
     return "\n".join(lines)

@@ -44,6 +44,10 @@ comments as ADF documents and labels as a list that the Edit Issue `update` verb
   DELETE /rest/api/3/attachment/{id}                204; 404 for an unknown attachment
   GET  /rest/api/3/project/{key}                    {"id", "key", "name"}; 404 when the
                                                      project is hidden from the token
+  GET  /rest/api/3/user?accountId=                  an issue's reporter: {"accountId",
+                                                     "displayName", "emailAddress"?}
+                                                     (reporter-{accountId}@example.com
+                                                     unless set below); 404 for anyone else
 
 Edit Issue refuses a description that is not an ADF document with 400, as REST v3 does.
 
@@ -70,6 +74,8 @@ Operator endpoints (no auth, not recorded):
                                    "status"?}: an issue made in the helpdesk (whose webhooks
                                    were lost); "created" and "updated" now when left out
   DELETE /__fake/issues/{key}      the issue answers 404 from now on
+  PUT  /__fake/users/{accountId}   {"emailAddress": "..." | null}: the user's address, or
+                                   null to hide it as an Atlassian profile does
   PUT  /__fake/projects/{key}/access {"browsable": false}: the project answers 404, as for
                                    a token without Browse projects
   PUT  /__fake/issues/{key}/workflow {"status": "Open", "transitions": [{"id": "5",
@@ -136,6 +142,8 @@ _NO_ISSUE: Final = "Issue does not exist or you do not have permission to see it
 MAX_PROPERTY_KEY: Final = 255
 MAX_PROPERTY_BYTES: Final = 32768
 SEARCH_PATH: Final = "/rest/api/3/search/jql"
+USER_PATH: Final = "/rest/api/3/user"
+_FAKE_USER: Final = re.compile(r"^/__fake/users/([^/]{1,128})$")
 _JQL_UPDATED: Final = re.compile(r'updated\s*>=\s*"(\d{4}/\d{2}/\d{2} \d{2}:\d{2})"')
 _JQL_PROJECT: Final = re.compile(r'project\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?')
 _JQL_ORDER: Final = re.compile(r"ORDER BY updated( ASC)?, key( ASC)?\s*$", re.IGNORECASE)
@@ -256,9 +264,12 @@ class FakeState(FakeHttpState):
         self._next_id = 10000
         self.zone = "UTC"
         self.admin = JiraAdmin()  # admin webhooks, custom fields
+        # Users whose address was set (None: hidden); other reporters get a made-up one.
+        self.user_emails: dict[str, str | None] = {}
 
     def forget(self) -> None:
         self.issues.clear()
+        self.user_emails.clear()
         self.lost_answers.clear()
         self.hidden_projects.clear()
         self.admin = JiraAdmin()
@@ -302,6 +313,8 @@ def _api(state: FakeState, method: str, target: str, body: Any) -> Answer:
             return _error(405, f"Method {method} is not allowed here.")
         return _search(state, body)
     answered = admin_route(state.admin, method, parts.path, body)
+    if answered is None and (method, parts.path) == ("GET", USER_PATH):
+        answered = _show_user(state, query.get("accountId", ""))
     if answered is None:
         answered = _comments_by_id(state, method, parts.path, query, body)
     if answered is not None:
@@ -806,11 +819,44 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
         (_FAKE_WORKFLOW, _set_workflow),
         (_FAKE_PROPERTY_ACCESS, _set_property_access),
         (_FAKE_PROJECT_ACCESS, _set_project_access),
+        (_FAKE_USER, _set_user),
     ):
         match = pattern.match(path)
         if match and method == "PUT":
             return setting(state, match.group(1), parse_json(raw))
     return _error(404, "Not found")
+
+
+def reporter_email(account_id: str) -> str:
+    """The address the fake gives an issue's reporter unless one was set."""
+    return f"reporter-{account_id}@example.com"
+
+
+def _show_user(state: FakeState, account_id: str) -> Answer:
+    """Get User: an issue's reporter, or a user whose address was set; 404 otherwise. A
+    hidden address is left out, as Jira Cloud leaves it out."""
+    reporters = (i.fields.get("reporter") for i in state.issues.values() if not i.deleted)
+    known = any(isinstance(r, dict) and r.get("accountId") == account_id for r in reporters)
+    if not account_id or not (known or account_id in state.user_emails):
+        return _error(
+            404, f"Specified user does not exist or you do not have permission: {account_id}"
+        )
+    email = state.user_emails.get(account_id, reporter_email(account_id))
+    user: dict[str, Any] = {
+        "accountId": account_id,
+        "accountType": "atlassian",
+        "displayName": f"Reporter {account_id[:8]}",
+        "active": True,
+    }
+    if email is not None:
+        user["emailAddress"] = email
+    return 200, user, {}
+
+
+def _set_user(state: FakeState, account_id: str, body: Any) -> Answer:
+    email = body.get("emailAddress") if isinstance(body, dict) else None
+    state.user_emails[account_id] = email if isinstance(email, str) else None
+    return 200, {"accountId": account_id, "emailAddress": state.user_emails[account_id]}, {}
 
 
 def _set_property_access(state: FakeState, key: str, body: Any) -> Answer:

@@ -30,6 +30,9 @@ Tickets are disposed of as Zendesk does it at the end of a retention period:
 
 An update of a closed ticket is refused with 422, as Zendesk refuses it.
 
+It answers Show User, GET /api/v2/users/{id}.json, with {"user": {"id", "email", ...}} for
+a ticket's requester (or a user set below), and 404 for anyone else.
+
 It also answers the cursor-based incremental ticket export,
 GET /api/v2/incremental/tickets/cursor.json?start_time=<unix seconds> (at least a minute
 old, else 400) then ?cursor=<after_cursor>, with {"tickets", "after_cursor", "after_url",
@@ -55,6 +58,9 @@ Operator endpoints (no auth, not recorded):
                                    a tag, solving or reopening); answers the ticket as the
                                    export shows it and the comment added; 404 for a ticket
                                    not seen yet, 422 for a closed one
+  PUT  /__fake/users/{id}          {"email": "..." | null}: the user's email (null: none);
+                                   without it a ticket's requester has
+                                   requester-{id}@example.com
   POST /__fake/jobs                {"hold": true}: jobs stay queued until {"hold": false};
                                    {"fail": 1}: the next job fails
   POST /__fake/faults              {"status": 429, "retry_after": 1, "count": 2}: the next
@@ -91,6 +97,8 @@ _API_COMMENTS: Final = re.compile(r"^/api/v2/tickets/(\d{1,20})/comments\.json$"
 _API_REDACTION: Final = re.compile(r"^/api/v2/comment_redactions/(\d{1,20})\.json$")
 _API_DELETED: Final = re.compile(r"^/api/v2/deleted_tickets/(\d{1,20})\.json$")
 _API_JOB: Final = re.compile(r"^/api/v2/job_statuses/([0-9a-f]{1,64})\.json$")
+_API_USER: Final = re.compile(r"^/api/v2/users/(\d{1,20})\.json$")
+_FAKE_USER: Final = re.compile(r"^/__fake/users/(\d{1,20})$")
 DELETED_LIST_PATH: Final = "/api/v2/deleted_tickets.json"
 REDACTED: Final = "\u2587"
 REDACTED_FILE: Final = "redacted.txt"
@@ -186,9 +194,12 @@ class FakeState(FakeHttpState):
         self.failing_jobs = 0
         self._next_id = 1000
         self.admin = ZendeskAdmin()  # webhooks, triggers, ticket fields
+        # Users whose email was set (None: the user has none); others are requesters.
+        self.user_emails: dict[int, str | None] = {}
 
     def forget(self) -> None:
         self.tickets.clear()
+        self.user_emails.clear()
         self.jobs.clear()
         self.hold_jobs = False
         self.failing_jobs = 0
@@ -256,6 +267,7 @@ def _route(state: FakeState, method: str, path: str, body: Any) -> Answer:
         (_API_REDACTION, {"PUT": _redact_comment}),
         (_API_DELETED, {"DELETE": _delete_for_good}),
         (_API_JOB, {"GET": _show_job}),
+        (_API_USER, {"GET": _show_user}),
     ):
         match = pattern.match(parts.path)
         if match is not None:
@@ -667,6 +679,26 @@ def _scrub(ticket: FakeTicket) -> None:
     ticket.comments, ticket.tags, ticket.custom_fields = [], [], {}
 
 
+def requester_email(user_id: int) -> str:
+    """The email the fake gives a ticket's requester unless one was set."""
+    return f"requester-{user_id}@example.com"
+
+
+def _show_user(state: FakeState, user_id: str, query: Any, body: Any) -> Answer:
+    """Show User: a ticket's requester, or a user whose email was set; 404 otherwise."""
+    number = int(user_id)
+    if number in state.user_emails:
+        email = state.user_emails[number]
+    elif any(t.requester_id == number and not t.scrubbed for t in state.tickets.values()):
+        email = requester_email(number)
+    else:
+        return _error(404, "RecordNotFound", "Not found")
+    user = {"id": number, "url": f"https://example.zendesk.com/api/v2/users/{number}.json",
+            "name": f"Requester {number}", "email": email, "role": "end-user",
+            "locale": "az"}  # fmt: skip
+    return 200, {"user": user}, {}
+
+
 # --- operator endpoints -----------------------------------------------------------------
 
 
@@ -682,7 +714,16 @@ def _operator(state: FakeState, method: str, path: str, raw: bytes) -> Answer:
     match = _FAKE_CHANGES.match(path)
     if match and method == "POST":
         return _change_ticket(state, int(match.group(1)), parse_json(raw))
+    match = _FAKE_USER.match(path)
+    if match and method == "PUT":
+        return _set_user(state, int(match.group(1)), parse_json(raw))
     return _error(404, "InvalidEndpoint", "Not found")
+
+
+def _set_user(state: FakeState, user_id: int, body: Any) -> Answer:
+    email = body.get("email") if isinstance(body, dict) else None
+    state.user_emails[user_id] = email if isinstance(email, str) else None
+    return 200, {"user": {"id": user_id, "email": state.user_emails[user_id]}}, {}
 
 
 def _change_ticket(state: FakeState, ticket_id: int, body: Any) -> Answer:

@@ -53,10 +53,17 @@ log = logging.getLogger("plaint.local")
 
 def local_policy(source: Path, data_dir: Path) -> Path:
     """`source` with the local mailbox and sender (unless it names its own), written to
-    data_dir/local-policy.json: the default policy answers email complaints by nobody."""
+    data_dir/local-policy.json: the default policy answers email complaints by nobody, and
+    sends no survey. A base it `extends` next to it is named by its full path, so the copy
+    still finds it; `devstack.ticket` reads the copy as the stack's policy."""
     document = json.loads(source.read_text(encoding="utf-8"))
     email = document.get("email") or {}
     document["email"] = {"sender": LOCAL_SENDER, "mailbox": LOCAL_MAILBOX} | email
+    base = document.get("extends")
+    if isinstance(base, str):
+        beside = source.resolve().parent / (base if base.endswith(".json") else f"{base}.json")
+        if beside.is_file():
+            document["extends"] = str(beside)
     target = data_dir / "local-policy.json"
     target.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     return target

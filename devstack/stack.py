@@ -142,9 +142,10 @@ def configure_environment(config: StackConfig, secret: str, signer: SnsSigner) -
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
-    if "PLAINT_POLICY_PATH" not in os.environ:
-        default = ROOT / "policies" / "default.json"
-        os.environ["PLAINT_POLICY_PATH"] = str(local_policy(default, config.data_dir))
+    # The policy named (or the default), with the local sender and mailbox when it names
+    # none: without a sender neither acknowledgement emails nor surveys could be sent.
+    named = os.environ.get("PLAINT_POLICY_PATH") or str(ROOT / "policies" / "default.json")
+    os.environ["PLAINT_POLICY_PATH"] = str(local_policy(Path(named), config.data_dir))
     os.environ["PLAINT_AWS_ENDPOINT_URL"] = config.aws_url
     os.environ["PLAINT_ZENDESK_WEBHOOK_SECRETS"] = secret
     os.environ["PLAINT_JIRA_WEBHOOK_SECRETS"] = secret

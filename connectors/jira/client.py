@@ -122,11 +122,14 @@ from connectors.jira.wire import (
     Named,
     Status,
     TransitionRecord,
+    User,
 )
+from connectors.payload import plain_address
 from plaint.model.actions import ActionKind, OutboundAction
 from plaint.vocabulary.errors import PermanentDeliveryError
 
 COMMENT_PAGE_SIZE: Final = 100
+USER_REF_PREFIX: Final = "jira-user:"  # a complainant_ref, as connectors.jira.mapper writes it
 MAX_COMMENT_PAGES: Final = 20
 ACTION_PROPERTY: Final = "plaint.action"
 # How comments posted before ACTION_PROPERTY named their action: a last line.
@@ -373,6 +376,19 @@ class JiraClient(ApiConnection):
             found.extend(page.values)
             if page.is_last or not page.values or len(found) >= len(ids):
                 return found
+
+    def address_of(self, complainant_ref: str) -> str | None:
+        """The reporter's email (GET /rest/api/3/user?accountId=..., `emailAddress`); None
+        for an account Jira does not know (404) or whose profile hides the address, as
+        Atlassian accounts do unless the user chose to show it."""
+        account = complainant_ref.removeprefix(USER_REF_PREFIX)
+        if account == complainant_ref or not account:
+            return None  # not a Jira user
+        response = self._call("GET", "/rest/api/3/user", params={"accountId": account})
+        if response.status_code == 404:
+            return None
+        raise_for_status(response)
+        return plain_address(read_answer(response, User, "user from Jira").email_address)
 
     def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return send(self._session, method, self._base_url + path, self._auth, **kwargs)

@@ -41,10 +41,11 @@ from connectors.http import (
     read_answer,
     send,
 )
+from connectors.payload import plain_address
 from connectors.zendesk.answers import raise_for_status
 from connectors.zendesk.disposal import DEFAULT_JOB_POLL_INTERVAL, TicketDisposal
 from connectors.zendesk.mapper import status_name
-from connectors.zendesk.wire import ApiTicket, ApiTicketResponse
+from connectors.zendesk.wire import ApiTicket, ApiTicketResponse, ApiUserResponse
 from plaint.model.actions import ActionKind, LandedWrite, OutboundAction
 from plaint.vocabulary.errors import PermanentDeliveryError, TransientDeliveryError
 
@@ -54,6 +55,7 @@ MAX_CONFLICTS: Final = 3
 DEFAULT_REQUESTS_PER_MINUTE: Final = 100.0
 
 _TICKET_NUMBER = re.compile(r"\d{1,20}")
+_USER_REF = re.compile(r"zendesk-user:(\d{1,20})")  # connectors.zendesk.mapper.complainant_ref
 
 
 def auth_for(auth: tuple[str, str] | str) -> AuthBase:
@@ -109,6 +111,18 @@ class ZendeskClient(ApiConnection):
         raise TransientDeliveryError(
             f"ticket {action.ticket_id} changed under every one of {MAX_CONFLICTS} updates"
         )
+
+    def address_of(self, complainant_ref: str) -> str | None:
+        """The requester's email (GET /api/v2/users/{id}.json, `user.email`); None for a
+        user Zendesk does not know (404) or one with no plain address."""
+        match = _USER_REF.fullmatch(complainant_ref)
+        if match is None:
+            return None
+        response = self._request("GET", f"/api/v2/users/{match.group(1)}.json")
+        if response.status_code == 404:
+            return None
+        raise_for_status(response)
+        return plain_address(read_answer(response, ApiUserResponse, "user from Zendesk").user.email)
 
     def _ticket(self, ticket_id: str) -> ApiTicket:
         response = self._call("GET", ticket_id)

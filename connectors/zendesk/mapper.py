@@ -11,7 +11,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from connectors.errors import PayloadInvalidError, UnsupportedEventError
-from connectors.payload import decode_object, validate, validation_message
+from connectors.payload import decode_object, plain_address, validate, validation_message
 from connectors.signing import header_value
 from connectors.zendesk.wire import (
     EVENT_TYPE_PREFIX,
@@ -219,17 +219,6 @@ def _event(**fields: Any) -> TicketEvent:
         return TicketEvent(source=SourceSystem.ZENDESK, **fields)
     except ValidationError as exc:
         raise PayloadInvalidError(validation_message(exc)) from exc
-
-
-def plain_address(value: str | None) -> str | None:
-    """The requester's email address when it is one plain address; None otherwise (a
-    survey then records that it had nowhere to go)."""
-    address = (value or "").strip()
-    local, at, domain = address.partition("@")
-    plain = at and local and "." in domain and len(address) <= 320
-    return (
-        address if plain and not any(c.isspace() or c in '<>",;@' for c in local + domain) else None
-    )
 
 
 def complainant_ref(requester_id: str | None) -> str | None:

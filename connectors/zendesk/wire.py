@@ -263,6 +263,18 @@ class ApiTicketResponse(ApiWire):
     ticket: ApiTicket
 
 
+class ApiUser(ApiWire):
+    """A user as Show User answers it (https://developer.zendesk.com/api-reference/
+    ticketing/users/users/): only what a survey needs."""
+
+    id: Id = None
+    email: str | None = Field(default=None, max_length=320)
+
+
+class ApiUserResponse(ApiWire):
+    user: ApiUser
+
+
 class CursorMeta(ApiWire):
     """`meta` of a cursor-paginated list (https://developer.zendesk.com/api-reference/
     introduction/pagination/)."""

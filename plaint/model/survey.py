@@ -64,6 +64,9 @@ class Survey(Frozen):
     sent_at: AwareDatetime | None = None
     sends: int = Field(default=0, ge=0, description="Emails queued: the survey, a reminder.")
     reminder_due_at: AwareDatetime | None = None
+    address_lookups: int = Field(
+        default=0, ge=0, description="Failed asks of the helpdesk for the requester's address."
+    )
     answers: dict[str, int] = Field(default_factory=dict)
     answered_at: AwareDatetime | None = None
     used_links: tuple[str, ...] = ()

@@ -25,6 +25,8 @@ _OPEN_REFERRAL = frozenset(
     {ReferralStage.REFERRED, ReferralStage.ACKNOWLEDGED, ReferralStage.RESPONDED,
      ReferralStage.DECIDED, ReferralStage.IMPLEMENTED}
 )  # fmt: skip
+# Helpdesks whose user reference can be turned into an address (plaint.usecases.ports).
+_DIRECTORIES = frozenset({SourceSystem.ZENDESK, SourceSystem.JIRA})
 _ASKED = frozenset({ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED})
 
 
@@ -40,7 +42,7 @@ def considered(
     if reached is None:
         return complaint, ()
     trigger, at = reached
-    reason = skip_reason(complaint, rules)
+    reason = skip_reason(complaint, rules, may_look_up=True)
     if reason is not None:
         survey = Survey(stage=SurveyStage.SKIPPED, trigger=trigger, decided_at=now, skipped=reason)
         entry = _skipped(complaint, reason, policy, now, trigger=trigger)
@@ -70,8 +72,15 @@ def trigger_reached(complaint: Complaint, rules: SurveyPolicy) -> tuple[str, dat
     return trigger, at
 
 
-def skip_reason(complaint: Complaint, rules: SurveyPolicy) -> SkipReason | None:
-    """Why this complainant must not be asked, if they must not."""
+def skip_reason(
+    complaint: Complaint, rules: SurveyPolicy, *, may_look_up: bool = False
+) -> SkipReason | None:
+    """Why this complainant must not be asked, if they must not. `may_look_up`: a
+    complainant with no address but a helpdesk user id still may be, since the sweep asks
+    the helpdesk for the address when the survey falls due."""
+    no_address = not complaint.contact_address and not (
+        may_look_up and helpdesk_user(complaint) is not None
+    )
     exclude = rules.exclude
     retention = complaint.retention
     reasons = (
@@ -84,9 +93,67 @@ def skip_reason(complaint: Complaint, rules: SurveyPolicy) -> SkipReason | None:
          exclude.open_referral and any(r.stage in _OPEN_REFERRAL for r in complaint.referrals)),
         (SkipReason.LANGUAGE_NOT_OFFERED, complaint.language not in rules.languages),
         (SkipReason.NO_EMAIL_ADDRESS,
-         rules.channel is SurveyChannel.EMAIL and not complaint.contact_address),
+         rules.channel is SurveyChannel.EMAIL and no_address),
     )  # fmt: skip
     return next((reason for reason, applies in reasons if applies), None)
+
+
+def helpdesk_user(complaint: Complaint) -> str | None:
+    """The requester's (Zendesk) or reporter's (Jira) user reference, to ask the helpdesk
+    for their address."""
+    if complaint.source in _DIRECTORIES and complaint.complainant_ref:
+        return complaint.complainant_ref
+    return None
+
+
+def needs_address(complaint: Complaint, rules: SurveyPolicy, now: datetime) -> bool:
+    """The survey email falls due with no address, but the helpdesk can be asked for it.
+    A complainant who is not to be asked (erased, restricted, now excluded) is not looked up,
+    so no address of theirs is fetched and kept."""
+    survey = complaint.survey
+    return (
+        survey is not None
+        and survey.stage is SurveyStage.SCHEDULED
+        and survey.due_at is not None
+        and survey.due_at <= now
+        and not complaint.contact_address
+        and helpdesk_user(complaint) is not None
+        and skip_reason(complaint, rules, may_look_up=True) is None
+    )
+
+
+def address_found(complaint: Complaint, address: str | None) -> Complaint:
+    """The complaint with the address the helpdesk gave (kept as an email complaint's From
+    is: only for the survey, erased with the complainant); unchanged for none, and the send
+    then records `no_email_address`."""
+    return complaint.model_copy(update={"contact_address": address}) if address else complaint
+
+
+def address_lookup_failed(
+    complaint: Complaint, policy: Policy, now: datetime, *, retry_at: datetime | None
+) -> Decision:
+    """The helpdesk could not answer: ask again at `retry_at`, or, with none (retrying
+    cannot help, or enough tries failed), give up: `no_email_address`."""
+    survey = complaint.survey
+    assert survey is not None
+    failures = survey.address_lookups + 1
+    if retry_at is None:
+        skipped = survey.model_copy(
+            update={"stage": SurveyStage.SKIPPED, "skipped": SkipReason.NO_EMAIL_ADDRESS,
+                    "due_at": None, "address_lookups": failures}
+        )  # fmt: skip
+        entry = _skipped(
+            complaint, SkipReason.NO_EMAIL_ADDRESS, policy, now, trigger=survey.trigger
+        )
+        return Decision(
+            complaint=complaint.revised(survey=skipped),
+            expected_revision=complaint.revision,
+            audit=(entry,),
+        )
+    later = survey.model_copy(update={"due_at": retry_at, "address_lookups": failures})
+    return Decision(
+        complaint=complaint.revised(survey=later), expected_revision=complaint.revision, audit=()
+    )
 
 
 def send_time(at: datetime, policy: Policy) -> datetime:
@@ -137,7 +204,10 @@ def _send(
     reminder: bool,
 ) -> Decision:
     rules = policy.surveys
-    reason = skip_reason(complaint, rules) or (None if links else SkipReason.NOT_CONFIGURED)
+    # Without links the helpdesk was not asked for an address: the reason is the links.
+    reason = skip_reason(complaint, rules, may_look_up=links is None) or (
+        None if links else SkipReason.NOT_CONFIGURED
+    )
     if reason is not None and reminder:
         # Asked already: the reminder is dropped, the survey stays as sent.
         updated = complaint.revised(survey=survey.model_copy(update={"reminder_due_at": None}))

@@ -29,7 +29,7 @@ from plaint.surveys import asking as surveys
 from plaint.surveys.invitation import LinkSigner
 from plaint.usecases import intake
 from plaint.usecases.outcomes import Outcomes
-from plaint.usecases.ports import ChangeFeed, ComplaintStore, Outbox, Queue
+from plaint.usecases.ports import AddressBook, ChangeFeed, ComplaintStore, Outbox, Queue
 from plaint.usecases.retry import on_fresh_state
 from plaint.vocabulary.errors import (
     PermanentDeliveryError,
@@ -319,10 +319,40 @@ class ComplaintHandling:
         judged = complaint if clocks is None else clocks.complaint
         if judged is None:
             return clocks  # nothing about the complaint itself: the survey waits a sweep
-        survey = surveys.due(judged, self.policy, self.survey_links, now)
+        looked_up = self._with_address(judged, now)
+        if isinstance(looked_up, Decision):
+            survey: Decision | None = looked_up
+        else:
+            survey = surveys.due(looked_up, self.policy, self.survey_links, now)
         if survey is None:
             return clocks
         return survey if clocks is None else survey.following(clocks)
+
+    def _with_address(self, complaint: Complaint, now: datetime) -> Complaint | Decision:
+        """A survey falling due with no address: the complaint with the address its helpdesk
+        gives for the requester, or the decision to ask again later (429, 5xx)."""
+        ref = surveys.helpdesk_user(complaint)
+        book = self.outboxes.get(complaint.source)
+        if ref is None or self.survey_links is None:
+            return complaint  # unsigned links: the send records not_configured
+        if not surveys.needs_address(complaint, self.policy.surveys, now):
+            return complaint
+        if not isinstance(book, AddressBook):
+            return complaint  # nobody to ask: the send records no_email_address
+        try:
+            return surveys.address_found(complaint, book.address_of(ref))
+        except TransientDeliveryError as exc:
+            error, retry_after, permanent = exc, exc.retry_after, False
+        except PermanentDeliveryError as exc:
+            error, retry_after, permanent = exc, None, True
+        log.warning("address for %s not read: %s", complaint.complaint_id, error)
+        # Retried like an action: the same backoff and number of attempts.
+        failures = (complaint.survey.address_lookups if complaint.survey else 0) + 1
+        retry_at = None
+        if not permanent and failures < attempts.MAX_ATTEMPTS:
+            backoff = attempts.RETRY_BACKOFF[min(failures, len(attempts.RETRY_BACKOFF)) - 1]
+            retry_at = now + max(backoff, timedelta(seconds=retry_after or 0))
+        return surveys.address_lookup_failed(complaint, self.policy, now, retry_at=retry_at)
 
     def sweep(self, queue: Queue, limit: int = 100) -> SweepReport:
         """What the scheduler runs: redrive lost deliveries, retry due actions, and record

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from plaint.auditlog.checkpoint import Checkpoint
 from plaint.auditlog.evidence import CheckpointCopy, IndexMismatch
@@ -111,6 +111,15 @@ class Outbox(Protocol):
     def apply(self, action: OutboundAction) -> LandedWrite | None:
         """Carry the action out. Raises TransientDeliveryError or PermanentDeliveryError.
         Returns what the update left on the ticket when the helpdesk says (else None)."""
+
+
+@runtime_checkable
+class AddressBook(Protocol):
+    """A helpdesk that can tell a requester's email address (an outbox may also be one)."""
+
+    def address_of(self, complainant_ref: str) -> str | None:
+        """The address, or None when the helpdesk has no such user or hides it. Raises
+        TransientDeliveryError (429, 5xx) or PermanentDeliveryError like an action."""
 
 
 class Queue(Protocol):

@@ -6,19 +6,26 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import requests
 from chalice.test import Client
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from devstack.fake_http import Fault
+from devstack.fake_jira import FakeJira, reporter_email
+from devstack.fake_zendesk import FakeZendesk
+from devstack.send_webhook import sample_event, sample_jira_event
 from storage.dynamodb import DynamoStore
 from tests.conftest import dumps, ledger_entries, load_event, queued_messages
 from tests.factories import DEFAULT_POLICY
+from tests.functional.test_jira_webhook import signed as jira_signed
 from tests.functional.test_webhook_api import post, signed
 from tests.functional.test_worker_and_sweep import run_sweep, run_worker
 
@@ -128,7 +135,8 @@ def test_an_address_refused_by_ses_is_parked_like_any_action(
 def test_a_requester_without_an_address_is_never_asked(surveyed: Any, aws: dict[str, Any]) -> None:
     answered_by_final_response(surveyed, aws, email="{{ticket.requester.email}}")
     assert sent_surveys() == []
-    assert kinds(aws) == ["survey.skipped"]
+    # Zendesk is asked for the requester's address when the survey falls due: it knows none.
+    assert kinds(aws) == ["survey.scheduled", "survey.skipped"]
 
 
 @pytest.mark.parametrize(
@@ -177,3 +185,102 @@ def test_forged_links_get_a_403_page(surveyed: Any, path: str) -> None:
 def test_without_a_link_secret_the_page_is_not_found(functions: Any) -> None:
     with Client(functions.app) as client:
         assert client.http.get("/surveys/anything").status_code == 404
+
+
+def subscribed(tags: list[str], at: str) -> bytes:
+    """An event-subscription delivery: the requester's id, no address."""
+    document = sample_event(48213)
+    document["detail"] |= {"tags": tags, "updated_at": at, "created_at": "2025-03-04T08:17:00Z"}
+    document["type"] = "zen:event-type:ticket.status_changed"
+    document["event"] = {"current": "SOLVED", "previous": "NEW"}
+    return dumps(document)
+
+
+def solved_without_an_address(functions: Any, aws: dict[str, Any]) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
+    deliver(functions, aws, subscribed(["şikayət"], "2025-03-04T08:17:00Z"))
+    deliver(functions, aws, subscribed(["şikayət", "final_response_sent"], "2025-03-06T12:00:00Z"))
+    assert kinds(aws) == ["survey.scheduled"]
+    run_sweep(functions)
+
+
+def test_an_event_subscription_complaint_is_surveyed_at_its_requesters_zendesk_address(
+    surveyed: Any, aws: dict[str, Any], fake_zendesk: FakeZendesk
+) -> None:
+    fake_zendesk.state.user_emails[8447388090494] = "leyla@example.az"
+    solved_without_an_address(surveyed, aws)
+    (message,) = sent_surveys()
+    assert message["To"] == "leyla@example.az"
+    asked = [r for r in fake_zendesk.state.requests if "/users/" in r["path"]]
+    assert [(r["method"], r["path"]) for r in asked] == [
+        ("GET", "/api/v2/users/8447388090494.json")
+    ]
+    assert kinds(aws) == ["survey.scheduled", "survey.sent"]
+
+
+@pytest.mark.parametrize("email", [None, "not an address"])
+def test_a_requester_zendesk_has_no_address_for_is_never_asked(
+    surveyed: Any, aws: dict[str, Any], fake_zendesk: FakeZendesk, email: str | None
+) -> None:
+    fake_zendesk.state.user_emails[8447388090494] = email
+    solved_without_an_address(surveyed, aws)
+    assert sent_surveys() == []
+    assert kinds(aws) == ["survey.scheduled", "survey.skipped"]
+    store = DynamoStore(aws["dynamodb"])
+    (skipped,) = [e for e in ledger_entries(store) if e.kind == "survey.skipped"]
+    assert skipped.detail["reason"] == "no_email_address"
+
+
+def test_a_throttled_address_lookup_is_asked_again_by_a_later_sweep(
+    surveyed: Any, aws: dict[str, Any], fake_zendesk: FakeZendesk
+) -> None:
+    fake_zendesk.state.user_emails[8447388090494] = "leyla@example.az"
+    fake_zendesk.state.faults.append(Fault(status=429, retry_after=0, count=100))
+    solved_without_an_address(surveyed, aws)
+    assert sent_surveys() == []
+    assert kinds(aws) == ["survey.scheduled"]
+    complaint = DynamoStore(aws["dynamodb"]).get_complaint("zendesk:48213")
+    assert complaint is not None and complaint.survey is not None
+    assert complaint.survey.address_lookups == 1
+    assert complaint.contact_address is None
+
+
+def jira_delivery(functions: Any, aws: dict[str, Any], labels: list[str], at: datetime) -> None:
+    document = sample_jira_event(512)
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    document["timestamp"] = int(at.timestamp() * 1000)
+    document["issue"]["fields"] |= {"labels": labels, "updated": stamp}
+    if labels:
+        document |= {"webhookEvent": "jira:issue_updated", "issue_event_type_name": "issue_generic"}
+    body = dumps(document)
+    headers = jira_signed(body, f"jira-delivery-{len(labels)}")
+    with Client(functions.app) as client:
+        assert client.http.post("/webhooks/jira", body=body, headers=headers).status_code == 202
+    run_worker(functions, [m["Body"] for m in queued_messages(aws)])
+
+
+@pytest.mark.parametrize("shown", [True, False])
+def test_a_jira_complaint_is_surveyed_at_its_reporters_address_unless_jira_hides_it(
+    surveyed: Any, aws: dict[str, Any], fake_jira: FakeJira, shown: bool
+) -> None:
+    boto3.client("sesv2").create_email_identity(EmailIdentity=SENDER)
+    reporter = sample_jira_event(512)["issue"]["fields"]["reporter"]
+    made = {"key": "CARE-512", "fields": {"summary": "s", "reporter": reporter}}
+    requests.post(f"{fake_jira.url}/__fake/issues", json=made, timeout=5).raise_for_status()
+    if not shown:
+        fake_jira.state.user_emails[reporter["accountId"]] = None
+    opened = datetime.now(UTC) - timedelta(minutes=5)
+    jira_delivery(surveyed, aws, [], opened)
+    jira_delivery(surveyed, aws, ["final_response_sent"], opened + timedelta(minutes=2))
+    run_sweep(surveyed)
+    asked = [
+        r["path"] for r in fake_jira.state.requests if r["path"].startswith("/rest/api/3/user")
+    ]
+    assert asked == [f"/rest/api/3/user?accountId={reporter['accountId']}"]
+    if shown:
+        (message,) = sent_surveys()
+        assert message["To"] == reporter_email(reporter["accountId"])
+        assert kinds(aws) == ["survey.scheduled", "survey.sent"]
+    else:
+        assert sent_surveys() == []
+        assert kinds(aws) == ["survey.scheduled", "survey.skipped"]

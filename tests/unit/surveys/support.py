@@ -34,10 +34,15 @@ def survey_policy(**surveys: Any) -> Policy:
 class Desk:
     """The use cases over one in-memory store, with SES (and Zendesk) as fakes."""
 
-    def __init__(self, policy: Policy | None = None, links: LinkSigner | None = LINKS) -> None:
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        links: LinkSigner | None = LINKS,
+        helpdesk: FakeHelpdesk | None = None,
+    ) -> None:
         self.clock = ManualClock()
         self.store = MemoryStore(self.clock)
-        self.helpdesk = FakeHelpdesk()
+        self.helpdesk = helpdesk or FakeHelpdesk()
         self.ses = FakeHelpdesk()
         self.policy = policy or survey_policy()
         self.handling = ComplaintHandling(

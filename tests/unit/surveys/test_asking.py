@@ -107,7 +107,7 @@ def test_without_a_link_secret_the_survey_is_recorded_as_skipped() -> None:
     ("event", "reason"),
     [
         ({"tags": ("no_survey",)}, SkipReason.OPTED_OUT),
-        ({"contact_email": None}, SkipReason.NO_EMAIL_ADDRESS),
+        ({"contact_email": None, "complainant_ref": None}, SkipReason.NO_EMAIL_ADDRESS),
         ({"description": COMPLAINT + " xəstəxana"}, SkipReason.VULNERABLE),
     ],
 )

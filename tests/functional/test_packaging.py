@@ -180,15 +180,22 @@ def test_an_sns_signature_is_checked_from_the_artifact(artifact: Path, runtime_d
     from tests.connectors.email.test_sns import certificate_pem, load, signed
 
     message = signed(load("sns_http_Notification_docs.json"))
-    script = (
-        f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib_paths()!r}\n"
-        f"MESSAGE={message!r}\nPEM={certificate_pem()!r}\n" + SNS_CHECK
-    )
+    given = {"MESSAGE": message, "PEM": certificate_pem()}
+    assert from_the_artifact(artifact, runtime_dir, given, SNS_CHECK).strip() == "checked"
+
+
+def from_the_artifact(artifact: Path, runtime: Path, given: dict[str, Any], script: str) -> str:
+    """What `script` prints, run by a clean interpreter that sees only the artifact, the
+    runtime's own packages and the standard library (ARTIFACT, RUNTIME, STDLIB), with each
+    of `given` as a global."""
+    lines = [f"ARTIFACT={str(artifact)!r}", f"RUNTIME={str(runtime)!r}",
+             f"STDLIB={stdlib_paths()!r}", *(f"{k}={v!r}" for k, v in given.items())]  # fmt: skip
     packaged = subprocess.run(
-        [sys.executable, "-S", "-c", script], cwd=artifact, capture_output=True, text=True,
-        timeout=60, check=True, env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+        [sys.executable, "-S", "-c", "\n".join(lines) + "\n" + script], cwd=artifact,
+        capture_output=True, text=True, timeout=60, check=True,
+        env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
     )  # fmt: skip
-    assert packaged.stdout.strip() == "checked"
+    return packaged.stdout
 
 
 HOLIDAY_COUNTRIES = ("AZ", "SA", "IR", "AE", "GB", "US", "TR", "RU")
@@ -207,20 +214,13 @@ def test_holiday_dates_are_the_same_without_the_translations(
     artifact: Path, runtime_dir: Path
 ) -> None:
     """The artifact leaves out holiday names' translations; the dates clocks use stay."""
-    stdlib = stdlib_paths()
-    script = (
-        f"ARTIFACT={str(artifact)!r}\nRUNTIME={str(runtime_dir)!r}\nSTDLIB={stdlib!r}\n"
-        f"COUNTRIES={HOLIDAY_COUNTRIES!r}\n" + HOLIDAY_DATES
-    )
-    packaged = subprocess.run(
-        [sys.executable, "-S", "-c", script], cwd=artifact, capture_output=True, text=True,
-        timeout=60, check=True, env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
-    )  # fmt: skip
+    given = {"COUNTRIES": HOLIDAY_COUNTRIES}
+    printed = from_the_artifact(artifact, runtime_dir, given, HOLIDAY_DATES)
     here = {
         code: sorted(map(str, holidays.country_holidays(code, years=[2026, 2027])))
         for code in HOLIDAY_COUNTRIES
     }
-    assert json.loads(packaged.stdout) == here and all(here.values())
+    assert json.loads(printed) == here and all(here.values())
 
 
 def test_packaged_handlers_run_from_a_clean_directory(

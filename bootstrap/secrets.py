@@ -141,14 +141,12 @@ def _from_extension(name: str) -> str | _Absent | None:
 
 
 def _local_value(path: Path, key: str) -> str | None:
+    from bootstrap.local_stack import kept_secrets  # the local stack's file, only there
+
     try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
+        return kept_secrets(path).get(key)
     except (OSError, ValueError) as exc:
         raise SecretUnavailableError(f"{path}: {exc}") from exc
-    value = kept.get(key) if isinstance(kept, dict) else None
-    return value if isinstance(value, str) else None
 
 
 def secret_list(text: str, what: str) -> list[str]:

@@ -192,10 +192,6 @@ class Root:
         # A pack that extends a base is judged by its effective policy, bases next to it.
         return compose_file(Path(self.settings.policy_path))
 
-    @property
-    def _packaged_document(self) -> str:
-        return self._packaged_composition.document()
-
     @cached_property
     def packaged_policy(self) -> Policy:
         """Each problem of an invalid policy names the file and line it came from."""
@@ -238,7 +234,7 @@ class Root:
     def packaged_intake(self) -> IntakeSections:
         from plaint.policy.intake import intake_sections
 
-        return intake_sections(self._packaged_document)
+        return intake_sections(self._packaged_composition.document())
 
     @cached_property
     def _intake_book(self) -> IntakeBook:

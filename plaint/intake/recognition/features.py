@@ -25,6 +25,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from plaint.intake.recognition.lexicon import (
     DERIVED,
@@ -295,6 +296,16 @@ def _word_grams(word: str) -> tuple[int, ...]:
 class _Pattern:
     words: tuple[str, ...]  # each a prefix, or "=word" for the whole token
     label: str  # a cue identifier or a polar class
+    # The pattern holds its own negation ("خوشم نیومد", "not good enough", "غير مقبول"):
+    # that negation is its meaning, not a negation of it.
+    negative: bool = False
+
+
+class _Hit(NamedTuple):
+    first: int
+    last: int
+    label: str
+    negative: bool
 
 
 @lru_cache(maxsize=16)
@@ -313,8 +324,13 @@ def _patterns(language: str) -> dict[str, tuple[_Pattern, ...]]:
             )
             words = tuple(word for word in words if word.strip("="))
             if words:
-                index.setdefault(words[0].lstrip("="), []).append(_Pattern(words, label))
+                negative = any(_negates(word.lstrip("="), language) for word in words)
+                index.setdefault(words[0].lstrip("="), []).append(_Pattern(words, label, negative))
     return {key: tuple(value) for key, value in index.items()}
+
+
+def _negates(word: str, language: str) -> bool:
+    return word in _negators(language)[0] or _analyse_word(word, language).negated_itself
 
 
 def _word_matches(pattern_word: str, surface: str, base: str) -> bool:
@@ -375,24 +391,24 @@ def _prefix_continuations(language: str) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(value)) for key, value in found.items()}
 
 
-def _lexicon_hits(tokens: list[Token], language: str) -> list[tuple[int, int, str]]:
-    """(first token, last token, label) for each pattern found."""
+def _lexicon_hits(tokens: list[Token], language: str) -> list[_Hit]:
+    """Each pattern found, by its first and last token."""
     matched = [_matches_of(token.surface, token.base, language) for token in tokens]
     count = len(tokens)
-    hits: list[tuple[int, int, str]] = []
+    hits: list[_Hit] = []
     for position, (_, starting) in enumerate(matched):
         for pattern in starting:
             words = pattern.words
             size = len(words)
             if size == 1:
-                hits.append((position, position, pattern.label))
+                hits.append(_Hit(position, position, pattern.label, pattern.negative))
                 continue
             if position + size > count or words[1] not in matched[position + 1][0]:
                 continue
             if size == 2 or all(
                 words[offset] in matched[position + offset][0] for offset in range(2, size)
             ):
-                hits.append((position, position + size - 1, pattern.label))
+                hits.append(_Hit(position, position + size - 1, pattern.label, pattern.negative))
     return hits
 
 
@@ -479,12 +495,17 @@ _SCOPE_BREAKS = _BREAKS | (_CONTRASTS - {normalise("فقط"), normalise("بس")}
 _PERSIAN_BACKWARD_PREFIXES = ("نیست", "نبود", "ندار", "نداشت", "نشد")
 
 
-def _negation_marks(words: list[Token], language: str) -> list[bool]:
+def _negation_sources(words: list[Token], language: str) -> list[frozenset[int]]:
+    """For each word, the positions of the words that negate it: a negator before or after
+    it, or the word itself when its own affix negates it. A pattern that holds its own
+    negation ("خوشم نیومد", "not good enough") is judged by negation from outside it."""
     negators, backwards = _negators(language)
     if language == "fa":
         extra = {t.surface for t in words if t.surface.startswith(_PERSIAN_BACKWARD_PREFIXES)}
         negators, backwards = negators | extra, backwards | extra
-    marks = [token.negated_itself for token in words]
+    sources: list[set[int]] = [
+        {position} if token.negated_itself else set() for position, token in enumerate(words)
+    ]
     for position, token in enumerate(words):
         # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
         # "cavab vermir", "cevap vermedi").
@@ -494,20 +515,20 @@ def _negation_marks(words: list[Token], language: str) -> list[bool]:
             and position > 0
             and words[position - 1].surface not in _SCOPE_BREAKS
         ):
-            marks[position - 1] = True
+            sources[position - 1].add(position)
         if token.surface not in negators:
             continue
         if token.surface in backwards:
             for back in range(position - 1, max(position - 1 - _BACKWARD_SCOPE, -1), -1):
                 if words[back].surface in _SCOPE_BREAKS:
                     break
-                marks[back] = True
+                sources[back].add(position)
         else:
             for ahead in range(position + 1, min(position + 1 + _FORWARD_SCOPE, len(words))):
                 if words[ahead].surface in _SCOPE_BREAKS:
                     break
-                marks[ahead] = True
-    return marks
+                sources[ahead].add(position)
+    return [frozenset(found) for found in sources]
 
 
 _DIGITS_HEAD = zlib.crc32(b"b:0")
@@ -570,10 +591,10 @@ def analyse(text: str, language: str) -> Analysis:
     prepared = _NOT.sub(" not", text.replace("’", "'")) if language == "en" else text
     normalised = normalise(prepared, language)
     words = [_analyse_word(token, language) for token in _tokens(normalised, language)]
-    negated = _negation_marks(words, language)
-    grams, stems, repeated = _lexical(words, negated)
+    sources = _negation_sources(words, language)
+    grams, stems, repeated = _lexical(words, [bool(found) for found in sources])
     lexical = grams | stems
-    cues, polar = _cues(words, negated, language)
+    cues, polar = _cues(words, sources, language)
     # Question and exclamation marks mean one thing beside evidence of a complaint ("How
     # long must I wait?") and another without it ("Do you open on Sundays?").
     evidence = any(cue.startswith(_COMPLAINT_EVIDENCE) for cue in cues)
@@ -606,35 +627,37 @@ def analyse(text: str, language: str) -> Analysis:
 _PRAISING = frozenset({"praise", "quality"})
 
 
-def _inside_praise(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _inside_praise(hits: list[_Hit]) -> list[_Hit]:
     """The hits, less those inside a longer praise pattern: there the word is part of the
     praise ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again)."""
-    praise = [(first, last) for first, last, label in hits if label in _PRAISING and last > first]
+    praise = [
+        (hit.first, hit.last) for hit in hits if hit.label in _PRAISING and hit.last > hit.first
+    ]
     if not praise:
         return hits
     return [
-        (first, last, label)
-        for first, last, label in hits
+        hit
+        for hit in hits
         if not any(
-            p_first <= first and last <= p_last and p_last - p_first > last - first
+            p_first <= hit.first and hit.last <= p_last and p_last - p_first > hit.last - hit.first
             for p_first, p_last in praise
         )
     ]
 
 
-def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[str], set[str]]:
+def _cues(
+    words: list[Token], sources: list[frozenset[int]], language: str
+) -> tuple[set[str], set[str]]:
     """Cue identifiers found, and the polar classes found un-negated. A failure or a
     complaint word inside a negation ("no problem", "ایرادی ندیدم") is not evidence of a
-    failure: it becomes the polar feature "negated_failure" instead, unless the negator is
-    part of the pattern itself ("not good enough", "غير مقبول")."""
-    negators, _ = _negators(language)
+    failure: it becomes the polar feature "negated_failure" instead, unless the negation is
+    part of the pattern itself ("not good enough", "غير مقبول", "خوشم نیومد")."""
     cues: set[str] = set()
     polar: set[str] = set()
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     praised: list[int] = []  # where praise or thanks stand
     failed: list[int] = []  # where a plain failure stands
-    for first, last, label in _inside_praise(_lexicon_hits(words, language)):
-        span = words[first : last + 1]
+    for first, last, label, negative in _inside_praise(_lexicon_hits(words, language)):
         if (
             label == "praise"
             and first == opening
@@ -644,8 +667,10 @@ def _cues(words: list[Token], negated: list[bool], language: str) -> tuple[set[s
             # "Great, the third courier to lose my parcel": praise standing alone before the
             # rest of the sentence.
             cues.add("sarcasm.praise_opening")
-        is_negated = any(negated[first : last + 1]) and not any(
-            token.surface in negators for token in span
+        is_negated = any(
+            not (negative and first <= source <= last)
+            for found in sources[first : last + 1]
+            for source in found
         )
         if "." not in label:
             found = NEGATED[label] if is_negated else label

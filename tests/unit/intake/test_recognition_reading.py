@@ -109,6 +109,26 @@ def test_a_negated_problem_is_not_evidence_of_a_failure() -> None:
     assert "failure.broken" not in analyse("مشکلی نداشت", "fa").cues
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("من خوشم نیومد", "fa"),
+        ("به دلم ننشست، طعمش معمولی بود", "fa"),
+        ("I don't like it at all", "en"),
+    ],
+)
+def test_a_dislike_said_with_a_negated_verb_is_dissatisfaction_not_its_negation(
+    text: str, language: str
+) -> None:
+    # The negation is the pattern's own meaning ("خوشم نیومد": I did not like it); it must
+    # not turn the dislike into "a negated failure".
+    assert "dissatisfaction.explicit" in analyse(text, language).cues
+
+
+def test_a_verb_negated_by_its_own_suffix_still_negates_its_polar_stem() -> None:
+    assert "failure.not_arrived" in analyse("Pul hələ də çatmayıb", "az").cues
+    assert "failure.not_arrived" in analyse("پولم هنوز نرسیده", "fa").cues
+
 # ---- praise beside a fault: sarcasm, or a mixed review ----------------------------------------
 
 

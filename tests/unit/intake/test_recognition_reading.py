@@ -129,6 +129,7 @@ def test_a_verb_negated_by_its_own_suffix_still_negates_its_polar_stem() -> None
     assert "failure.not_arrived" in analyse("Pul hələ də çatmayıb", "az").cues
     assert "failure.not_arrived" in analyse("پولم هنوز نرسیده", "fa").cues
 
+
 # ---- praise beside a fault: sarcasm, or a mixed review ----------------------------------------
 
 

@@ -54,8 +54,10 @@ FOLDS = 5
 # doubtful ones), as most helpdesk traffic is not complaints.
 NON_COMPLAINT_WEIGHT = 1.2
 # General chatter (greetings, news, sport: what a social channel also brings) teaches that
-# text with no evidence is no complaint, but it is not helpdesk traffic: it weighs less.
-GENERAL_WEIGHT = 0.5
+# text with no evidence is no complaint; it is not helpdesk traffic, so it weighs less.
+# 0.75 gave the lowest balanced cross-validated error in Arabic, where most of it is
+# (against 0.5 and 1.0); the other languages barely moved.
+GENERAL_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)

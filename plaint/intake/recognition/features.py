@@ -507,28 +507,51 @@ def _negation_sources(words: list[Token], language: str) -> list[frozenset[int]]
         {position} if token.negated_itself else set() for position, token in enumerate(words)
     ]
     for position, token in enumerate(words):
-        # A compound verb negated by its affix negates its noun too ("جواب نمی‌دهد",
-        # "cavab vermir", "cevap vermedi").
-        if (
-            token.negated_itself
-            and language in NEGATES_BACKWARDS
-            and position > 0
-            and words[position - 1].surface not in _SCOPE_BREAKS
-        ):
-            sources[position - 1].add(position)
-        if token.surface not in negators:
-            continue
-        if token.surface in backwards:
+        # A verb negated by its affix negates its complement too, as a negator after it
+        # does ("جواب نمی‌دهد", "بوی بد هم نمی‌داد", "cavab vermir", "cevap vermedi").
+        if (token.negated_itself and language in NEGATES_BACKWARDS) or token.surface in backwards:
             for back in range(position - 1, max(position - 1 - _BACKWARD_SCOPE, -1), -1):
                 if words[back].surface in _SCOPE_BREAKS:
                     break
                 sources[back].add(position)
-        else:
-            for ahead in range(position + 1, min(position + 1 + _FORWARD_SCOPE, len(words))):
-                if words[ahead].surface in _SCOPE_BREAKS:
-                    break
-                sources[ahead].add(position)
+        elif token.surface in negators:
+            _reach_ahead(sources, words, position, language)
     return [frozenset(found) for found in sources]
+
+
+def _reach_ahead(sources: list[set[int]], words: list[Token], position: int, language: str) -> None:
+    """A negator before its words negates the next few; "without" only the next two ("بدون
+    دردسر تحویل گرفتم": hassle-free, not undelivered). A conjunction carries the negation
+    one word further ("without dirt or waste")."""
+    reach = (
+        _WITHOUT_SCOPE if words[position].surface in _WITHOUT.get(language, ()) else _FORWARD_SCOPE
+    )
+    counted, extended = 0, False
+    for ahead in range(position + 1, len(words)):
+        surface = words[ahead].surface
+        if surface in _SCOPE_BREAKS:
+            break
+        if surface in _CONJUNCTIONS:
+            if extended:
+                break
+            reach, extended = reach + 1, True
+            continue
+        if counted >= reach:
+            break
+        sources[ahead].add(position)
+        counted += 1
+
+
+_WITHOUT_SCOPE = 2
+_WITHOUT: dict[str, frozenset[str]] = {
+    language: frozenset(normalise(word, language) for word in words.split())
+    for language, words in {
+        "en": "without", "ru": "без", "ar": "بدون دون", "fa": "بدون", "az": "", "tr": "",
+    }.items()
+}  # fmt: skip
+_CONJUNCTIONS = frozenset(
+    normalise(word) for word in ["and", "or", "nor", "и", "или", "و", "və", "ve"]
+)
 
 
 _DIGITS_HEAD = zlib.crc32(b"b:0")

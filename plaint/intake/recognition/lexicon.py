@@ -741,6 +741,14 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
         "failure.broken_promise": (
             "وعدتوني", "وعدوني", "المتفق عليه", "المتفق عليها", "قالوا", "قلتوا",
         ),
+        # stopped replying or working, nobody bothered to answer
+        "failure.no_response": (
+            "توقف عن الرد", "توقفوا عن الرد", "لم يكلف", "ما كلف نفسه", "ما حد رد", "ماحد رد",
+            "محد رد",
+        ),
+        "failure.not_working": (
+            "توقف عن العمل", "توقفت الخدمه", "ما عاد يشتغل", "ماعاد يشتغل", "يعلق",
+        ),
     },
     "fa": {
         "satisfaction": (

@@ -125,6 +125,21 @@ def test_a_dislike_said_with_a_negated_verb_is_dissatisfaction_not_its_negation(
     assert "dissatisfaction.explicit" in analyse(text, language).cues
 
 
+def test_a_negated_verb_reaches_back_past_also() -> None:
+    # "and it didn't smell bad either": the bad smell is negated, no evidence of a fault.
+    assert "dissatisfaction.explicit" in analyse("بوی بد میداد", "fa").cues
+    assert "dissatisfaction.explicit" not in analyse("بوی بد هم نمیداد", "fa").cues
+
+
+def test_without_negates_a_short_phrase_and_what_a_conjunction_adds_to_it() -> None:
+    # "without waste and rubbish": both negated.
+    assert "dissatisfaction.explicit" in analyse("پر از آشغال بود", "fa").cues
+    assert "dissatisfaction.explicit" not in analyse("بدون دور ریز و آشغال بود", "fa").cues
+    # "received without hassle": the delivery is not negated.
+    assert "failure.not_arrived" not in analyse("بدون درد سر تحویل گرفتم", "fa").cues
+    assert "failure.not_arrived" in analyse("سفارشم را تحویل نگرفتم", "fa").cues
+
+
 def test_a_verb_negated_by_its_own_suffix_still_negates_its_polar_stem() -> None:
     assert "failure.not_arrived" in analyse("Pul hələ də çatmayıb", "az").cues
     assert "failure.not_arrived" in analyse("پولم هنوز نرسیده", "fa").cues

@@ -507,15 +507,23 @@ def _negation_sources(words: list[Token], language: str) -> list[frozenset[int]]
         {position} if token.negated_itself else set() for position, token in enumerate(words)
     ]
     for position, token in enumerate(words):
-        # A verb negated by its affix negates its complement too, as a negator after it
-        # does ("جواب نمی‌دهد", "بوی بد هم نمی‌داد", "cavab vermir", "cevap vermedi").
-        if (token.negated_itself and language in NEGATES_BACKWARDS) or token.surface in backwards:
+        if token.surface in backwards:
             for back in range(position - 1, max(position - 1 - _BACKWARD_SCOPE, -1), -1):
                 if words[back].surface in _SCOPE_BREAKS:
                     break
                 sources[back].add(position)
         elif token.surface in negators:
             _reach_ahead(sources, words, position, language)
+        elif token.negated_itself and language in NEGATES_BACKWARDS:
+            # A verb negated by its affix negates its complement too ("جواب نمی‌دهد",
+            # "cavab vermir", "cevap vermedi"), past a particle ("بوی بد هم نمی‌داد": it
+            # did not smell bad either), but no further ("خوش‌طعمه، شک نکنید").
+            for back in range(position - 1, -1, -1):
+                if words[back].surface in _SCOPE_BREAKS:
+                    break
+                sources[back].add(position)
+                if words[back].surface not in _PARTICLES:
+                    break
     return [frozenset(found) for found in sources]
 
 
@@ -543,6 +551,11 @@ def _reach_ahead(sources: list[set[int]], words: list[Token], position: int, lan
 
 
 _WITHOUT_SCOPE = 2
+# Particles between a verb and its complement: also, the object marker, at all, any more.
+_PARTICLES = frozenset(
+    normalise(word)
+    for word in ["هم", "را", "رو", "اصلا", "دیگه", "دیگر", "da", "də", "de", "hiç", "heç", "artıq"]
+)
 _WITHOUT: dict[str, frozenset[str]] = {
     language: frozenset(normalise(word, language) for word in words.split())
     for language, words in {
@@ -650,22 +663,26 @@ def analyse(text: str, language: str) -> Analysis:
 _PRAISING = frozenset({"praise", "quality"})
 
 
-def _inside_praise(hits: list[_Hit]) -> list[_Hit]:
-    """The hits, less those inside a longer praise pattern: there the word is part of the
-    praise ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again)."""
-    praise = [
-        (hit.first, hit.last) for hit in hits if hit.label in _PRAISING and hit.last > hit.first
-    ]
-    if not praise:
+def _whole_readings(hits: list[_Hit]) -> list[_Hit]:
+    """The hits, less the words of a longer pattern that is read as a whole: inside praise
+    any hit ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again),
+    inside stated dissatisfaction a request ("istəyirəm" asks for something, "şikayət
+    etmək istəyirəm" is a complaint)."""
+    wholes = [hit for hit in hits if hit.last > hit.first and _reads_whole(hit.label)]
+    if not wholes:
         return hits
-    return [
-        hit
-        for hit in hits
-        if not any(
-            p_first <= hit.first and hit.last <= p_last and p_last - p_first > hit.last - hit.first
-            for p_first, p_last in praise
-        )
-    ]
+    return [hit for hit in hits if not any(_absorbs(whole, hit) for whole in wholes)]
+
+
+def _reads_whole(label: str) -> bool:
+    return label in _PRAISING or label == "dissatisfaction.explicit"
+
+
+def _absorbs(whole: _Hit, hit: _Hit) -> bool:
+    inside = whole.first <= hit.first and hit.last <= whole.last
+    if not inside or whole.last - whole.first <= hit.last - hit.first:
+        return False
+    return whole.label in _PRAISING or hit.label.startswith("request.")
 
 
 def _cues(
@@ -680,7 +697,7 @@ def _cues(
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     praised: list[int] = []  # where praise or thanks stand
     failed: list[int] = []  # where a plain failure stands
-    for first, last, label, negative in _inside_praise(_lexicon_hits(words, language)):
+    for first, last, label, negative in _whole_readings(_lexicon_hits(words, language)):
         if (
             label == "praise"
             and first == opening

@@ -84,6 +84,13 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "without warning", "without explanation", "without any explanation",
             "without my consent", "without asking", "my rights", "do not like", "did not like",
             "dislike",
+            # stating the complaint outright, as a request ("I want to complain")
+            "want to complain", "would like to complain", "wish to complain",
+            "want to make a complaint", "would like to make a complaint",
+            "wish to make a complaint", "formal complaint", "i want to complain",
+            "i would like to complain", "i wish to complain", "i want to make a complaint",
+            "i would like to make a complaint", "i wish to make a complaint",
+            "i'd like to complain", "i'd like to make a complaint",
         ),
         "dissatisfaction.polite": (
             "surprised to", "rather surprised", "i would have expected", "expected better",
@@ -286,6 +293,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "bu nə biabırçılıq", "görməzdən gəl", "zəngi kəs", "telefonu üzümə", "ayıb olsun",
             "rüsvayçılıq", "xəbərdarlıqsız", "xəbərdarlıq etmədən", "izahatsız", "səbəbsiz",
             "razılığım olmadan", "hüquqlarım", "xəbər vermədən",
+            # stating the complaint outright, as a request ("I want to complain")
+            "şikayət etmək istəyirəm", "şikayət etmək istərdim", "şikayət edirəm", "rəsmi şikayət",
         ),
         "dissatisfaction.polite": (
             "təəccübləndim", "təəccüblü", "gözləməzdim", "gözləyirdim", "narahatam", "narahatlıq",
@@ -450,6 +459,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "bu ne biçim", "görmezden gel", "yüzüme kapat", "yazıklar olsun", "yazık", "rezillik",
             "haber vermeden", "haber verilmeden", "açıklamasız", "sebepsiz", "onayım olmadan",
             "haklarım", "habersiz",
+            # stating the complaint outright, as a request ("I want to complain")
+            "şikayet etmek istiyorum", "şikayette bulunmak istiyorum", "şikayet ediyorum",
+            "resmi şikayet",
         ),
         "dissatisfaction.polite": (
             "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
@@ -618,6 +630,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "دون موافقتي", "بدون اشعار", "دون اشعار", "بدون توضيح", "بدون سبب", "حقوقي", "=حقي",
             "زعلان", "استهزا", "وعود", "اسوا", "خدع", "ضعيف", "هالتعامل", "ما احد مهتم",
             "بدون اي توضيح", "مو معقول", "ما يصير",
+            # stating the complaint outright, as a request ("I want to complain")
+            "اريد تقديم شكوى", "اود تقديم شكوى", "ابي اشتكي", "ابغى اشتكي", "شكوى رسميه",
         ),
         "dissatisfaction.polite": (
             "تفاجات", "استغربت", "مستغرب", "كنت اتوقع", "كنت انتظر", "يؤسفني", "قلق",
@@ -821,6 +835,8 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "گرانفروشی", "گرون فروشی", "ذوقم زد", "ذوقم خورد", "دلمو زد", "دلم را زد",
             "دوس نداشتم", "دوس ندارم", "حال نکردم", "چنگی به دل نمیزن", "بیش از حد",
             "براورده نکرد", "برآورده نکرد",
+            # stating the complaint outright, as a request ("I want to complain")
+            "میخواهم شکایت کنم", "میخوام شکایت کنم", "قصد شکایت", "شکایت رسمی",
         ),
         "dissatisfaction.polite": (
             "تعجب کردم", "تعجب", "انتظار داشتم", "انتظار نداشتم", "نگران", "با کمال تاسف",
@@ -979,6 +995,9 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "некомпетент", "плох", "к сожалению", "халатн", "что это за сервис", "что за сервис",
             "игнорируете", "бросили трубку", "бросил трубку", "позорище", "без предупреждения",
             "без объяснения", "без объяснений", "без причины", "без моего согласия", "мои права",
+            # stating the complaint outright, as a request ("I want to complain")
+            "хочу пожаловаться", "хочу подать жалобу", "подаю жалобу", "официальную жалобу",
+            "официальная жалоба",
         ),
         "dissatisfaction.polite": (
             "удивлен", "удивлён", "удивило", "ожидал", "ожидала", "обеспокоен", "сожалени",

@@ -125,10 +125,30 @@ def test_a_dislike_said_with_a_negated_verb_is_dissatisfaction_not_its_negation(
     assert "dissatisfaction.explicit" in analyse(text, language).cues
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Xidmətinizlə bağlı rəsmi şikayət etmək istəyirəm.", "az"),
+        ("Hizmetinizle ilgili şikayet etmek istiyorum.", "tr"),
+        ("I want to complain about the way my claim was handled.", "en"),
+    ],
+)
+def test_asking_to_complain_is_a_complaint_not_a_request(text: str, language: str) -> None:
+    cues = analyse(text, language).cues
+    assert "dissatisfaction.explicit" in cues
+    assert "request.action" not in cues
+
+
 def test_a_negated_verb_reaches_back_past_also() -> None:
     # "and it didn't smell bad either": the bad smell is negated, no evidence of a fault.
     assert "dissatisfaction.explicit" in analyse("بوی بد میداد", "fa").cues
     assert "dissatisfaction.explicit" not in analyse("بوی بد هم نمیداد", "fa").cues
+
+
+def test_a_negated_compound_verb_stops_at_its_noun() -> None:
+    # "very tasty, don't hesitate, buy it": "don't hesitate" does not negate the praise.
+    assert "dissatisfaction.negated_praise" in analyse("خوش طعم نیست", "fa").cues
+    assert "dissatisfaction.negated_praise" not in analyse("خیلی خوش طعمه شک نکنید", "fa").cues
 
 
 def test_without_negates_a_short_phrase_and_what_a_conjunction_adds_to_it() -> None:

@@ -23,7 +23,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -695,8 +695,7 @@ def _cues(
     cues: set[str] = set()
     polar: set[str] = set()
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
-    praised: list[int] = []  # where praise or thanks stand
-    failed: list[int] = []  # where a plain failure stands
+    places = _Places()
     for first, last, label, negative in _whole_readings(_lexicon_hits(words, language)):
         if (
             label == "praise"
@@ -724,10 +723,7 @@ def _cues(
         else:
             cues.add(label)
             found = label
-        if found in ("praise", "gratitude.thanks"):
-            praised.append(first)
-        elif found in _PLAIN_FAILURES:
-            failed.append(first)
+        places.note(found, first)
     if language in _TURKIC_CONDITIONAL and any(
         _TURKIC_CONDITIONAL[language].search(token.surface) for token in words
     ):
@@ -743,9 +739,56 @@ def _cues(
     # stands between them: "good quality, only the packaging is weak" praises one thing and
     # faults another (the fault is still evidence on its own).
     contrasts = [i for i, token in enumerate(words) if token.surface in _CONTRASTS]
-    if any(not any(min(p, f) < c < max(p, f) for c in contrasts) for p in praised for f in failed):
+    if any(
+        not any(min(p, f) < c < max(p, f) for c in contrasts)
+        for p in places.praised
+        for f in places.failed
+    ):
         cues.add("sarcasm.praise_with_failure")
+    polar.update(_verdict(words, places.good, places.bad))
     return cues, polar
+
+
+@dataclass
+class _Places:
+    """Where readings stand: praise or thanks beside a plain failure (sarcasm), and what
+    speaks well against any evidence of a complaint (the verdict)."""
+
+    praised: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    good: list[int] = field(default_factory=list)
+    bad: list[int] = field(default_factory=list)
+
+    def note(self, found: str, at: int) -> None:
+        if found in ("praise", "gratitude.thanks"):
+            self.praised.append(at)
+        elif found in _PLAIN_FAILURES:
+            self.failed.append(at)
+        if found in _SPEAKS_WELL:
+            self.good.append(at)
+        elif found.startswith(_COMPLAINT_EVIDENCE):
+            self.bad.append(at)
+
+
+_SPEAKS_WELL = frozenset({"praise", "quality", "satisfaction", "gratitude.thanks"})
+# "But" turns to the verdict; "only" (فقط, بس) adds a caveat to it.
+_VERDICT_TURNS = _CONTRASTS - {normalise("فقط"), normalise("بس")}
+
+
+def _verdict(words: list[Token], good: list[int], bad: list[int]) -> set[str]:
+    """Where a text finds fault and speaks well on either side of a "but", the clause after
+    it carries the verdict: "poor quality, but good for its price" is satisfied, "tasty, but
+    it came broken" is not. A polar feature for each reading."""
+    turns = [i for i, token in enumerate(words) if token.surface in _VERDICT_TURNS]
+    if not turns or not good or not bad:
+        return set()
+    turn = turns[-1]
+    good_after, bad_after = any(p > turn for p in good), any(p > turn for p in bad)
+    if good_after and not bad_after and any(p < turn for p in bad):
+        return {"verdict_satisfied"}
+    if bad_after and not good_after and any(p < turn for p in good):
+        return {"verdict_dissatisfied"}
+    return set()
 
 
 # Failures plain enough that praise or thanks beside them reads as sarcasm ("thanks for

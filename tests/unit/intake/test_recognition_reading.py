@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from plaint.intake.recognition import COMPLAINT_THRESHOLD, Recognition, recognise
-from plaint.intake.recognition.features import analyse
+from plaint.intake.recognition.features import analyse, hashed
 from plaint.intake.recognition.languages import detect
 from plaint.vocabulary.language import guess_language
 
@@ -123,6 +123,27 @@ def test_a_dislike_said_with_a_negated_verb_is_dissatisfaction_not_its_negation(
     # The negation is the pattern's own meaning ("خوشم نیومد": I did not like it); it must
     # not turn the dislike into "a negated failure".
     assert "dissatisfaction.explicit" in analyse(text, language).cues
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "verdict"),
+    [
+        ("کیفیت پایینی داره ولی در کل نسبت به قیمتش خوبه", "fa", "verdict_satisfied"),
+        ("خیلی خوشمزه بود ولی شکسته رسید", "fa", "verdict_dissatisfied"),
+        ("The delay was annoying, but the staff were excellent.", "en", "verdict_satisfied"),
+    ],
+)
+def test_the_clause_after_but_carries_the_verdict(text: str, language: str, verdict: str) -> None:
+    named = analyse(text, language).named
+    assert hashed(f"p:{verdict}") in named
+    other = "verdict_dissatisfied" if verdict == "verdict_satisfied" else "verdict_satisfied"
+    assert hashed(f"p:{other}") not in named
+
+
+def test_only_adds_a_caveat_and_gives_no_verdict() -> None:
+    # "Good, only the amount is small": a caveat, not a turn to the verdict.
+    named = analyse("خیلی خوب هستش فقط مقدارش کمه", "fa").named
+    assert hashed("p:verdict_dissatisfied") not in named
 
 
 @pytest.mark.parametrize(

@@ -486,8 +486,10 @@ _CONTRASTS = frozenset(
     )
     for word in words.split()
 )
-# "فقط" (only) and "بس" (but, only, enough) turn to another matter without ending a negation.
-_SCOPE_BREAKS = _BREAKS | (_CONTRASTS - {normalise("فقط"), normalise("بس")})
+# "فقط" (only) and "بس" (but, only, enough) add a caveat: they end no negation and give no
+# verdict. The other contrasts are turns ("but"): they do both.
+_TURNS = _CONTRASTS - {normalise("فقط"), normalise("بس")}
+_SCOPE_BREAKS = _BREAKS | _TURNS
 
 
 # Persian negated copulas and verbs of having/becoming in any person ("نبودم", "نداشتیم",
@@ -559,7 +561,7 @@ _PARTICLES = frozenset(
 _WITHOUT: dict[str, frozenset[str]] = {
     language: frozenset(normalise(word, language) for word in words.split())
     for language, words in {
-        "en": "without", "ru": "без", "ar": "بدون دون", "fa": "بدون", "az": "", "tr": "",
+        "en": "without", "ru": "без", "ar": "بدون دون", "fa": "بدون",
     }.items()
 }  # fmt: skip
 _CONJUNCTIONS = frozenset(
@@ -771,15 +773,13 @@ class _Places:
 
 
 _SPEAKS_WELL = frozenset({"praise", "quality", "satisfaction", "gratitude.thanks"})
-# "But" turns to the verdict; "only" (فقط, بس) adds a caveat to it.
-_VERDICT_TURNS = _CONTRASTS - {normalise("فقط"), normalise("بس")}
 
 
 def _verdict(words: list[Token], good: list[int], bad: list[int]) -> set[str]:
     """Where a text finds fault and speaks well on either side of a "but", the clause after
     it carries the verdict: "poor quality, but good for its price" is satisfied, "tasty, but
     it came broken" is not. A polar feature for each reading."""
-    turns = [i for i, token in enumerate(words) if token.surface in _VERDICT_TURNS]
+    turns = [i for i, token in enumerate(words) if token.surface in _TURNS]
     if not turns or not good or not bad:
         return set()
     turn = turns[-1]

@@ -33,6 +33,7 @@ from plaint.intake.recognition.lexicon import (
     NEGATED,
     NEGATES_BACKWARDS,
     NEGATORS,
+    QUALIFIERS,
 )
 from plaint.vocabulary.language import normalise
 
@@ -669,7 +670,8 @@ def _whole_readings(hits: list[_Hit]) -> list[_Hit]:
     """The hits, less the words of a longer pattern that is read as a whole: inside praise
     any hit ("دوباره" is a repeated contact, "دوباره می‌خرم" a customer who will buy again),
     inside stated dissatisfaction a request ("istəyirəm" asks for something, "şikayət
-    etmək istəyirəm" is a complaint)."""
+    etmək istəyirəm" is a complaint), inside the writer's own use still to come any hit
+    ("هنوز" is a delay, "هنوز نپختم" is "I haven't cooked it yet")."""
     wholes = [hit for hit in hits if hit.last > hit.first and _reads_whole(hit.label)]
     if not wholes:
         return hits
@@ -677,13 +679,15 @@ def _whole_readings(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _reads_whole(label: str) -> bool:
-    return label in _PRAISING or label == "dissatisfaction.explicit"
+    return label in _PRAISING or label in ("dissatisfaction.explicit", "info.not_yet_used")
 
 
 def _absorbs(whole: _Hit, hit: _Hit) -> bool:
     inside = whole.first <= hit.first and hit.last <= whole.last
     if not inside or whole.last - whole.first <= hit.last - hit.first:
         return False
+    if whole.label == "info.not_yet_used":
+        return True
     return whole.label in _PRAISING or hit.label.startswith("request.")
 
 
@@ -714,6 +718,10 @@ def _cues(
             for source in found
         )
         if "." not in label:
+            kind = None if is_negated else _qualified(words, first, last, label, language)
+            if kind is not None:
+                polar.add(f"praise_{kind}")
+                continue
             found = NEGATED[label] if is_negated else label
             if is_negated:
                 cues.add(found)
@@ -749,6 +757,39 @@ def _cues(
         cues.add("sarcasm.praise_with_failure")
     polar.update(_verdict(words, places.good, places.bad))
     return cues, polar
+
+
+_QUALIFIABLE = frozenset({"praise", "quality", "satisfaction"})
+_PERSIAN_COMPARATIVE = ("تر", "تره", "تری", "ترش")
+_QUALIFIER_REACH = 3
+
+
+@lru_cache(maxsize=16)
+def _qualifiers(language: str) -> dict[str, str]:
+    return {
+        normalise(word, language): kind
+        for kind, by_language in QUALIFIERS.items()
+        for word in by_language.get(language, ())
+    }
+
+
+def _qualified(words: list[Token], first: int, last: int, label: str, language: str) -> str | None:
+    """How praise is qualified (lexicon.QUALIFIERS): "compared", "hedged", "past", or None
+    when it stands as a plain verdict. A qualifier counts from where the clause begins."""
+    if label not in _QUALIFIABLE:
+        return None
+    if language == "fa" and any(
+        token.surface.endswith(_PERSIAN_COMPARATIVE) for token in words[first : last + 1]
+    ):
+        return "compared"
+    qualifiers = _qualifiers(language)
+    for position in range(first - 1, max(first - 1 - _QUALIFIER_REACH, -1), -1):
+        surface = words[position].surface
+        if surface in _SCOPE_BREAKS:
+            return None
+        if surface in qualifiers:
+            return qualifiers[surface]
+    return None
 
 
 @dataclass

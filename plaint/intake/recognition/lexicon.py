@@ -100,6 +100,12 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "bring to your attention", "draw your attention", "regret to", "explain why",
             "why was my", "why has my", "why have you", "i was given no reason",
         ),
+        "info.not_yet_used": (
+            # the writer's own use still to come is no delay of the firm's ("not tried it yet")
+            "not tried it yet", "not tried yet", "not used it yet", "not used yet",
+            "not opened it yet", "not tasted it yet", "not cooked it yet", "yet to try",
+            "yet to use", "yet to open", "still to try",
+        ),
         "failure.delay": (
             "still", "yet to", "weeks", "months", "delay", "=late", "overdue", "waiting", "waited",
             "so long", "=ages", "since", "days ago", "no update", "no progress",
@@ -301,6 +307,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "təəssüf", "təəssüflər", "xahiş edirəm izah", "izah edəsiniz", "diqqətinizə çatdırmaq",
             "bir az məyus", "izah edin", "niyə bağlan", "heç bir səbəb", "=niyə",
         ),
+        "info.not_yet_used": (
+            "hələ yoxlamamış", "hələ istifadə etməmiş", "hələ dadmamış", "hələ açmamış",
+            "hələ sınamamış",
+        ),
         "failure.delay": (
             "hələ", "hələ də", "hələdə", "artıq", "gecik", "həftə", "aydır", "gündür",
             "gözləyirəm", "gözləyirik", "gözlədim", "uzun müddət", "vaxtında", "nə vaxt",
@@ -467,6 +477,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "şaşırdım", "şaşırtıcı", "beklemezdim", "beklerdim", "endişe", "üzülerek", "üzüldüm",
             "açıklama bekliyorum", "dikkatinize", "biraz hayal", "açıklar mısınız", "açıklamanızı",
             "neden kapatıl", "hiçbir gerekçe", "=neden",
+        ),
+        "info.not_yet_used": (
+            "henüz denemedim", "henüz kullanmadım", "henüz açmadım", "henüz tatmadım",
+            "daha denemedim", "daha kullanmadım", "henüz denemedik", "henüz kullanmadık",
         ),
         "failure.delay": (
             "hala", "hâlâ", "halen", "gecik", "hafta", "aydır", "gündür", "bekliyorum", "bekledim",
@@ -638,6 +652,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "ارجو التوضيح", "اود لفت", "لفت انتباهكم", "وضحوا لي لماذا", "لماذا تم", "ليش تم",
             "ليش", "لماذا", "دون ذكر سبب", "لم يذكر لي اي سبب",
         ),
+        "info.not_yet_used": (
+            "لسه ما جربت", "لسه ماجربت", "ما جربته للحين", "ما جربتها للحين", "لم اجربه بعد",
+            "لم اجربها بعد", "لم استخدمه بعد", "لم استخدمها بعد", "لسه ما استخدمت",
+        ),
         "failure.delay": (
             "حتى الان", "الى الان", "لحد الان", "لحد الحين", "للحين", "لسه", "ما زال", "مازال",
             "لا يزال", "تاخير", "تاخر", "متاخر", "اسبوع", "اسابيع", "بانتظار", "الى متى", "لمتى",
@@ -796,7 +814,7 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "تازه", "خوش طعم", "خوشطعم", "خوش عطر", "خوشعطر", "با کیفیت", "باکیفیت", "مرغوب",
             "لذیذ", "ترد", "داغ", "تمیز", "=سالم", "=سالمه", "سالم رسید", "کامل بود", "کامل رسید",
             "=کامله", "به صرفه", "بصرفه", "ارزان", "ارزون",
-            "مناسب", "به موقع", "سریع", "=ارزه", "=میارزه", "ارزید", "دوست داشت",
+            "مناسب", "به موقع", "سریع", "=ارزه", "=میارزه", "ارزید", "دوست داشت", "بهتر",
             # goods other than food: as described, genuine, durable, comfortable, good-looking
             "مطابق", "=اصل", "=اصله", "اورجینال", "بادوام", "با دوام", "محکم", "خوش دست",
             "خوشدست", "راحت", "شیک", "قشنگ", "خوشگل", "زیبا", "خوش رنگ", "خوشرنگ", "خوش بو",
@@ -844,6 +862,10 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "هیچ دلیلی",
             # expectations let down ("I expected more of this brand")
             "انتظار بیشتری", "توقع بیشتری", "توقع نداشتم", "بعید بود",
+        ),
+        "info.not_yet_used": (
+            "هنوز نپخت", "هنوز استفاده نکرد", "هنوز امتحان نکرد", "هنوز مصرف نکرد",
+            "هنوز باز نکرد", "هنوز نخورد", "هنوز تست نکرد", "هنوز نچشید", "هنوز نپوشید",
         ),
         "failure.delay": (
             "هنوز", "تاخیر", "تأخیر", "=دیر", "هفته", "=ماه", "روز است", "منتظر", "معطل",
@@ -1004,6 +1026,11 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
             "прошу разъяснить", "обратить внимание", "хотелось бы понять", "объясните, почему",
             "объясните почему", "почему закрыли", "почему", "никакой причины",
         ),
+        "info.not_yet_used": (
+            "ещё не пробовал", "еще не пробовал", "пока не пробовал", "ещё не открывал",
+            "еще не открывал", "пока не открывал", "ещё не пользовал", "еще не пользовал",
+            "пока не пользовал",
+        ),
         "failure.delay": (
             "до сих пор", "всё ещё", "все еще", "уже", "задерж", "опозд", "недел", "месяц", "дней",
             "жду", "ждём", "ждем", "ожида", "давно", "сколько ещё ждать", "сколько еще ждать",
@@ -1125,6 +1152,36 @@ LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 # fmt: on
+
+# Words that qualify praise after them in the same clause, so that it is no verdict on what
+# the writer got: a hedge or a condition ("maybe others will like it", "if you add real
+# saffron it would taste better"), the past ("it used to be fresh"), a comparison ("daha
+# yaxşı": how it could be, or another brand). Persian marks comparison with its suffix
+# ("خوش‌طعم‌تر"), which features.py reads from the word itself.
+QUALIFIERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "hedged": {
+        "en": _words("maybe perhaps might may if could would"),
+        "ru": _words("может возможно если наверное вероятно"),
+        "ar": _words("ربما لعل لو اذا إذا يمكن ممكن قد"),
+        "fa": _words("شاید ممکن ممکنه احتمالا احتمالاً اگر اگه چنانچه"),
+        "az": _words("bəlkə əgər ehtimal"),
+        "tr": _words("belki eğer muhtemelen"),
+    },
+    "past": {
+        "en": _words("previously formerly"),
+        "ru": _words("раньше прежде"),
+        "ar": _words("سابقا سابقاً السابق"),
+        "fa": _words("قبلا قبلاً سابقا سابقاً قدیما قدیم"),
+        "az": _words("əvvəllər"),
+        "tr": _words("eskiden önceden önceleri"),
+    },
+    "compared": {
+        "en": _words("more"),
+        "ru": _words("более"),
+        "az": _words("daha"),
+        "tr": _words("daha"),
+    },
+}
 
 # Negators per language: words that negate their neighbours. "after" languages (Persian,
 # Azerbaijani, Turkish) put the negator after what it negates ("razı deyiləm", "راضی

@@ -293,3 +293,54 @@ def test_buyers_words_for_bad_goods_and_whole_cue_words_are_cues(
 def test_goods_as_described_and_dialect_praise_are_plain_praise(text: str, language: str) -> None:
     cues = analyse(text, language).cues
     assert not any(cue.startswith(("dissatisfaction.", "failure.")) for cue in cues), cues
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("شاید برای بعضیا خوب باشه ولی من دیگه نمیخرم", "fa", "hedged"),
+        ("Maybe it is great for some people, not for me.", "en", "hedged"),
+        ("قبلا کیفیتش عالی بود", "fa", "past"),
+        ("It was previously excellent, now it is not.", "en", "past"),
+        ("Раньше было отлично", "ru", "past"),
+        ("Eskiden harikaydı", "tr", "past"),
+        ("برند قبلی خیلی خوشمزه‌تر بود", "fa", "compared"),
+    ],
+)
+def test_hedged_past_and_compared_praise_is_no_verdict_on_what_was_bought(
+    text: str, language: str, kind: str
+) -> None:
+    # "Maybe some like it", "it used to be excellent", "the other brand was tastier": the
+    # praise is of something other than what the writer got.
+    named = analyse(text, language).named
+    assert hashed(f"p:praise_{kind}") in named
+    assert not {hashed("p:praise"), hashed("p:quality")} & set(named)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("کیفیتش عالیه", "fa"), ("بهترین چایی که خوردم", "fa"), ("Excellent service.", "en")],
+)
+def test_plain_praise_and_the_superlative_stay_praise(text: str, language: str) -> None:
+    named = set(analyse(text, language).named)
+    assert {hashed("p:praise"), hashed("p:quality")} & named
+    assert not {hashed(f"p:praise_{kind}") for kind in ("hedged", "past", "compared")} & named
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "used"),
+    [
+        ("هنوز نپختمش ولی ظاهرش تمیزه", "fa", False),
+        ("I haven't tried it yet, the box looks fine.", "en", False),
+        ("Henüz denemedim ama paketi güzel", "tr", False),
+        ("هنوز به دستم نرسیده", "fa", True),
+        ("I still haven't received it", "en", True),
+    ],
+)
+def test_the_writers_own_use_still_to_come_is_no_delay(
+    text: str, language: str, used: bool
+) -> None:
+    # "Not cooked it yet" waits on the writer; "still not arrived" waits on the firm.
+    cues = analyse(text, language).cues
+    assert ("failure.delay" in cues) is used
+    assert ("info.not_yet_used" in cues) is not used

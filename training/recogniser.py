@@ -46,7 +46,9 @@ CARD = ROOT / "docs" / "recogniser-model.md"
 LANGUAGES = ("az", "ar", "fa", "tr", "ru", "en")
 # Regularisation strength (inverse) and the share of the English weight the CFPB
 # narratives carry; chosen by the cross-validation below, fixed here for reproducibility.
-C = 32.0
+# With 7,300 tickets the balanced error is flat from C = 200 to 1,500 (11.5-11.6 %) and
+# higher at 32 (12.8 %).
+C = 256.0
 CFPB_SHARE = 0.25
 FOLDS = 5
 # Non-complaints weigh this much more than complaints in each language: a ticket that shows

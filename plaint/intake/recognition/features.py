@@ -128,7 +128,7 @@ _PERSIAN_SUFFIXES = (
 _PERSIAN_JOIN_NEXT = frozenset({"می", "نمی", "برمی", "برنمی"})
 _PERSIAN_JOIN_PREVIOUS = frozenset(
     {"ها", "های", "هایی", "هایم", "هایش", "هایمان", "هایتان", "هایشان", "ای", "ام", "اید",
-     "اند", "ایم", "تر", "ترین", "اش", "شان", "تان", "مان"}
+     "اند", "ایم", "تر", "تری", "ترین", "اش", "شان", "تان", "مان"}
 )  # fmt: skip
 _PERSIAN_VERB_STEMS = (
     "رسید",
@@ -307,6 +307,7 @@ class _Hit(NamedTuple):
     last: int
     label: str
     negative: bool
+    words: tuple[str, ...] = ()  # the pattern's words
 
 
 @lru_cache(maxsize=16)
@@ -402,14 +403,16 @@ def _lexicon_hits(tokens: list[Token], language: str) -> list[_Hit]:
             words = pattern.words
             size = len(words)
             if size == 1:
-                hits.append(_Hit(position, position, pattern.label, pattern.negative))
+                hits.append(_Hit(position, position, pattern.label, pattern.negative, words))
                 continue
             if position + size > count or words[1] not in matched[position + 1][0]:
                 continue
             if size == 2 or all(
                 words[offset] in matched[position + offset][0] for offset in range(2, size)
             ):
-                hits.append(_Hit(position, position + size - 1, pattern.label, pattern.negative))
+                hits.append(
+                    _Hit(position, position + size - 1, pattern.label, pattern.negative, words)
+                )
     return hits
 
 
@@ -496,6 +499,7 @@ _SCOPE_BREAKS = _BREAKS | _TURNS
 # Persian negated copulas and verbs of having/becoming in any person ("نبودم", "نداشتیم",
 # "نیستند") reach back like the negators listed in the lexicon.
 _PERSIAN_BACKWARD_PREFIXES = ("نیست", "نبود", "ندار", "نداشت", "نشد")
+_CAN = ("تون", "توان")  # the stem of "can" (می‌تونم, نتوانست)
 
 
 def _negation_sources(words: list[Token], language: str) -> list[frozenset[int]]:
@@ -516,6 +520,10 @@ def _negation_sources(words: list[Token], language: str) -> list[frozenset[int]]
                     break
                 sources[back].add(position)
         elif token.surface in negators:
+            _reach_ahead(sources, words, position, language)
+        elif token.negated_itself and language == "fa" and token.base.startswith(_CAN):
+            # "couldn't", "can't" govern what follows them ("نتونست رضایتمو جلب کنه": it
+            # could not win my satisfaction), as "not" does.
             _reach_ahead(sources, words, position, language)
         elif token.negated_itself and language in NEGATES_BACKWARDS:
             # A verb negated by its affix negates its complement too ("جواب نمی‌دهد",
@@ -702,7 +710,10 @@ def _cues(
     polar: set[str] = set()
     opening = next((i for i, token in enumerate(words) if token.surface not in _BREAKS), -1)
     places = _Places()
-    for first, last, label, negative in _whole_readings(_lexicon_hits(words, language)):
+    for hit in _whole_readings(_lexicon_hits(words, language)):
+        first, last, label, negative = hit.first, hit.last, hit.label, hit.negative
+        if label == "failure.repeated_contact" and _buys_in_clause(words, first, language):
+            label = "quality"  # "چند بار این محصول را خریدم": a customer who buys again
         if (
             label == "praise"
             and first == opening
@@ -718,7 +729,7 @@ def _cues(
             for source in found
         )
         if "." not in label:
-            kind = None if is_negated else _qualified(words, first, last, label, language)
+            kind = None if is_negated else _qualified(words, hit, language)
             if kind is not None:
                 polar.add(f"praise_{kind}")
                 continue
@@ -759,6 +770,23 @@ def _cues(
     return cues, polar
 
 
+# Persian verbs of buying and ordering, as written ("خریدم", "می‌خرم", "سفارش دادم", "گرفتم").
+_PERSIAN_BUYING = ("خرید", "میخر", "بخر", "سفارش", "گرفت", "میگیر", "بگیر")
+
+
+def _buys_in_clause(words: list[Token], at: int, language: str) -> bool:
+    """Whether the clause around `at` buys or orders: "again" there is a customer's return,
+    not a repeated contact."""
+    if language != "fa":
+        return False
+    start, end = at, at
+    while start > 0 and words[start - 1].surface not in _SCOPE_BREAKS:
+        start -= 1
+    while end + 1 < len(words) and words[end + 1].surface not in _SCOPE_BREAKS:
+        end += 1
+    return any(token.surface.startswith(_PERSIAN_BUYING) for token in words[start : end + 1])
+
+
 _QUALIFIABLE = frozenset({"praise", "quality", "satisfaction"})
 _PERSIAN_COMPARATIVE = ("تر", "تره", "تری", "ترش")
 _QUALIFIER_REACH = 3
@@ -773,15 +801,15 @@ def _qualifiers(language: str) -> dict[str, str]:
     }
 
 
-def _qualified(words: list[Token], first: int, last: int, label: str, language: str) -> str | None:
+def _qualified(words: list[Token], hit: _Hit, language: str) -> str | None:
     """How praise is qualified (lexicon.QUALIFIERS): "compared", "hedged", "past", or None
-    when it stands as a plain verdict. A qualifier counts from where the clause begins."""
-    if label not in _QUALIFIABLE:
+    when it stands as a plain verdict. A qualifier stands at most a few words before the
+    praise, in its clause."""
+    if hit.label not in _QUALIFIABLE:
         return None
-    if language == "fa" and any(
-        token.surface.endswith(_PERSIAN_COMPARATIVE) for token in words[first : last + 1]
-    ):
+    if language == "fa" and _persian_comparative(words[hit.first : hit.last + 1], hit.words):
         return "compared"
+    first = hit.first
     qualifiers = _qualifiers(language)
     for position in range(first - 1, max(first - 1 - _QUALIFIER_REACH, -1), -1):
         surface = words[position].surface
@@ -790,6 +818,23 @@ def _qualified(words: list[Token], first: int, last: int, label: str, language: 
         if surface in qualifiers:
             return qualifiers[surface]
     return None
+
+
+def _persian_comparative(tokens: list[Token], pattern: tuple[str, ...]) -> bool:
+    """Whether a Persian pattern reads in the comparative: its word is one ("بهتر"), or the
+    token goes on past the pattern's word into the suffix ("خوش‌طعم‌تر", "مناسب‌تری");
+    "مشتری" ends the same way by itself."""
+    for token, written in zip(tokens, pattern, strict=False):
+        word = written.lstrip("=")
+        for form in (token.surface, token.base):
+            if not form.startswith(word):
+                continue
+            rest = form[len(word) :]
+            if word.endswith("تر") and not rest.startswith("ین"):  # "بهترین" is the best
+                return True
+            if rest.endswith(_PERSIAN_COMPARATIVE):
+                return True
+    return False
 
 
 @dataclass

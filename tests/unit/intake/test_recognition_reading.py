@@ -344,3 +344,38 @@ def test_the_writers_own_use_still_to_come_is_no_delay(
     cues = analyse(text, language).cues
     assert ("failure.delay" in cues) is used
     assert ("info.not_yet_used" in cues) is not used
+
+
+def test_again_beside_buying_is_a_returning_customer_not_a_repeated_contact() -> None:
+    bought = analyse("چندین بار این محصول را خریدم و راضیم", "fa")
+    assert "failure.repeated_contact" not in bought.cues
+    assert hashed("p:quality") in bought.named
+    assert "failure.repeated_contact" in analyse("دوباره خراب شد", "fa").cues
+
+
+def test_a_negated_can_governs_what_follows_it() -> None:
+    # "It could not win my satisfaction": the negation is on "could".
+    assert "dissatisfaction.negated_satisfaction" in analyse("نتونست رضایتمو جلب کنه", "fa").cues
+
+
+def test_brands_are_no_prize_draw() -> None:
+    # "برندهای دیگه" (other brands) begins with "برنده" (winner), a promotion's word.
+    assert "marketing.promotion" not in analyse("برندهای دیگه خیلی بهترن", "fa").cues
+    assert "marketing.promotion" in analyse("شما برنده جایزه شدید", "fa").cues
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("بسته بندی مناسب‌تری لازم بود", "p:praise_compared"),
+        ("از بقیه بهتره", "p:praise_compared"),
+        ("فکر کنم مشتری شدم", "p:quality"),  # "مشتری" (customer) ends like "-تری" by itself
+        ("کیفیت قابل قبولی داره", "p:quality"),
+        ("خوشم اومد", "p:praise"),
+        ("مزش هنوز خوبه", "p:quality"),  # "still good": no delay
+    ],
+)
+def test_persian_comparatives_and_plain_praise(text: str, reading: str) -> None:
+    analysis = analyse(text, "fa")
+    assert hashed(reading) in analysis.named
+    assert "failure.delay" not in analysis.cues

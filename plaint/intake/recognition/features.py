@@ -307,7 +307,7 @@ class _Hit(NamedTuple):
     last: int
     label: str
     negative: bool
-    words: tuple[str, ...] = ()  # the pattern's words
+    words: tuple[str, ...]  # the pattern's words
 
 
 @lru_cache(maxsize=16)
@@ -686,17 +686,19 @@ def _whole_readings(hits: list[_Hit]) -> list[_Hit]:
     return [hit for hit in hits if not any(_absorbs(whole, hit) for whole in wholes)]
 
 
+# Wholes that take in any hit inside them; stated dissatisfaction takes in requests only.
+_TAKES_ANY = _PRAISING | {"info.not_yet_used"}
+
+
 def _reads_whole(label: str) -> bool:
-    return label in _PRAISING or label in ("dissatisfaction.explicit", "info.not_yet_used")
+    return label in _TAKES_ANY or label == "dissatisfaction.explicit"
 
 
 def _absorbs(whole: _Hit, hit: _Hit) -> bool:
     inside = whole.first <= hit.first and hit.last <= whole.last
     if not inside or whole.last - whole.first <= hit.last - hit.first:
         return False
-    if whole.label == "info.not_yet_used":
-        return True
-    return whole.label in _PRAISING or hit.label.startswith("request.")
+    return whole.label in _TAKES_ANY or hit.label.startswith("request.")
 
 
 def _cues(
@@ -766,7 +768,8 @@ def _cues(
         for f in places.failed
     ):
         cues.add("sarcasm.praise_with_failure")
-    polar.update(_verdict(words, places.good, places.bad))
+    turns = [i for i in contrasts if words[i].surface in _TURNS]
+    polar.update(_verdict(turns, places.good, places.bad))
     return cues, polar
 
 
@@ -861,11 +864,11 @@ class _Places:
 _SPEAKS_WELL = frozenset({"praise", "quality", "satisfaction", "gratitude.thanks"})
 
 
-def _verdict(words: list[Token], good: list[int], bad: list[int]) -> set[str]:
+def _verdict(turns: list[int], good: list[int], bad: list[int]) -> set[str]:
     """Where a text finds fault and speaks well on either side of a "but", the clause after
     it carries the verdict: "poor quality, but good for its price" is satisfied, "tasty, but
-    it came broken" is not. A polar feature for each reading."""
-    turns = [i for i, token in enumerate(words) if token.surface in _TURNS]
+    it came broken" is not. A polar feature for each reading. `turns`: where the text's
+    "but"s stand."""
     if not turns or not good or not bad:
         return set()
     turn = turns[-1]
